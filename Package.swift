@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every target gets these, so module boundaries hold at compile time (ARCHITECTURE.md).
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "recon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "recon", targets: ["recon"]),
+        .library(name: "ReconKit", targets: ["ReconKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "PaymentModels", swiftSettings: strictness),
+        .target(name: "ReconIngest", dependencies: ["CZlib"], swiftSettings: strictness),
+        .target(
+            name: "ReconProviders", dependencies: ["PaymentModels", "ReconIngest"],
+            swiftSettings: strictness),
+        .target(name: "ReconMatching", dependencies: ["PaymentModels"], swiftSettings: strictness),
+        .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),
+        .target(
+            name: "ReconKit",
+            dependencies: [
+                "PaymentModels", "ReconIngest", "ReconProviders", "ReconMatching", "ReconReports",
+            ],
+            swiftSettings: strictness),
+        .executableTarget(
+            name: "recon",
+            dependencies: [
+                "ReconKit", "PaymentModels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictness),
+        .target(
+            name: "ReconTestSupport", dependencies: ["PaymentModels"], path: "Tests/ReconTestSupport",
+            swiftSettings: strictness),
+        .testTarget(
+            name: "PaymentModelsTests", dependencies: ["PaymentModels"], swiftSettings: strictness),
+        .testTarget(
+            name: "ReconIngestTests", dependencies: ["ReconIngest", "ReconTestSupport"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "ReconProvidersTests",
+            dependencies: ["ReconProviders", "ReconIngest", "PaymentModels"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "ReconMatchingTests",
+            dependencies: ["ReconMatching", "PaymentModels", "ReconTestSupport"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "ReconKitTests",
+            dependencies: ["ReconKit", "PaymentModels", "ReconTestSupport"],
+            swiftSettings: strictness),
+    ]
+)

@@ -1,0 +1,89 @@
+/// A finding that is not a clean match, with everything a person needs to act on it.
+public struct Discrepancy: Sendable {
+    /// The kinds, declared in descending precedence: when a pair has several problems the
+    /// report names the most important one. Codes are stable; reports and scripts rely on them.
+    public enum Kind: String, CaseIterable, Comparable, Sendable {
+        /// A second settlement line for a payment that already has one.
+        case duplicateSettlement = "duplicate_settlement"
+        /// Settled, never created.
+        case unexpectedInSettlement = "unexpected_in_settlement"
+        /// Created (and expected to settle), never settled.
+        case missingInSettlement = "missing_in_settlement"
+        case currencyMismatch = "currency_mismatch"
+        case amountMismatch = "amount_mismatch"
+        case statusMismatch = "status_mismatch"
+
+        public var code: String { rawValue }
+
+        var precedence: Int { Kind.allCases.firstIndex(of: self)! }
+
+        public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.precedence < rhs.precedence }
+    }
+
+    public var kind: Kind
+    /// The key value the finding is about (for an unmatched payment, its merchant reference).
+    public var matchKey: String
+    /// Which key field matched (or, for an unmatched payment, which field `matchKey` is).
+    public var keyField: KeyField?
+    public var provider: String
+    /// The payment's provider-side id, when there is a payment.
+    public var paymentId: String?
+    public var expected: Money?
+    public var expectedStatus: String?
+    public var actual: Money?
+    public var actualStatus: String?
+    public var paymentSource: Provenance?
+    public var settlementSource: Provenance?
+    /// One sentence for a person: what differs and by how much.
+    public var detail: String
+
+    public init(
+        kind: Kind, matchKey: String, keyField: KeyField?, provider: String, paymentId: String?,
+        expected: Money?, expectedStatus: String?, actual: Money?, actualStatus: String?,
+        paymentSource: Provenance?, settlementSource: Provenance?, detail: String
+    ) {
+        self.kind = kind
+        self.matchKey = matchKey
+        self.keyField = keyField
+        self.provider = provider
+        self.paymentId = paymentId
+        self.expected = expected
+        self.expectedStatus = expectedStatus
+        self.actual = actual
+        self.actualStatus = actualStatus
+        self.paymentSource = paymentSource
+        self.settlementSource = settlementSource
+        self.detail = detail
+    }
+
+    /// actual − expected, when both exist in the same currency.
+    public var difference: Money? {
+        guard let expected, let actual, expected.currency == actual.currency else { return nil }
+        return actual - expected
+    }
+}
+
+/// A record that could not be read or normalized: where, which field, and why.
+public struct Reject: Sendable, Error {
+    public var source: Provenance
+    public var field: String
+    public var reason: String
+    /// The raw bytes of the record, as text (possibly cut), so the row can be found and fixed.
+    public var raw: String
+
+    public init(source: Provenance, field: String, reason: String, raw: String) {
+        self.source = source
+        self.field = field
+        self.reason = reason
+        self.raw = raw
+    }
+
+    /// `recon: file:line: field: reason`, the shape every data error is printed in.
+    public var message: String {
+        let location =
+            source.locator == .line
+            ? "\(source.file):\(source.position.line)"
+            : "\(source.file): record \(source.position.record) (line \(source.position.line))"
+        return field.isEmpty ? "\(location): \(reason)" : "\(location): \(field): \(reason)"
+    }
+}

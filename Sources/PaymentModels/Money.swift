@@ -1,0 +1,52 @@
+/// An exact amount of one currency, in integer minor units (cents, yen, fils).
+///
+/// Never a floating-point number: finance needs `0.1 + 0.2 == 0.3`. Arithmetic traps on
+/// overflow and on mixing currencies, because either means a bug, not bad input.
+public struct Money: Hashable, Sendable, CustomStringConvertible {
+    public var minorUnits: Int64
+    public var currency: Currency
+
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
+
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "adding \(lhs.currency) to \(rhs.currency)")
+        return Money(minorUnits: lhs.minorUnits + rhs.minorUnits, currency: lhs.currency)
+    }
+
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "subtracting \(rhs.currency) from \(lhs.currency)")
+        return Money(minorUnits: lhs.minorUnits - rhs.minorUnits, currency: lhs.currency)
+    }
+
+    public static prefix func - (value: Money) -> Money {
+        Money(minorUnits: -value.minorUnits, currency: value.currency)
+    }
+
+    /// The amount in major units with exactly the currency's decimals: `12.34`, `1500`, `-1.250`.
+    public var decimalString: String { MinorUnits.format(minorUnits, exponent: currency.exponent) }
+
+    /// `12.34 USD`.
+    public var description: String { "\(decimalString) \(currency.code)" }
+}
+
+/// Formatting of integer minor units as exact decimal strings.
+public enum MinorUnits {
+    /// `format(-125, exponent: 2)` is `"-1.25"`; `format(1500, exponent: 0)` is `"1500"`.
+    public static func format(_ minor: Int64, exponent: Int) -> String {
+        let negative = minor < 0
+        // magnitude as UInt64 so that Int64.min formats instead of trapping
+        var digits = String(minor.magnitude)
+        if exponent > 0 {
+            if digits.count <= exponent {
+                digits = String(repeating: "0", count: exponent - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -exponent))
+        }
+        return negative ? "-" + digits : digits
+    }
+}

@@ -1,0 +1,50 @@
+/// A payment the business created: the expected side of a reconciliation.
+public struct Payment: Sendable {
+    /// The API it was created through.
+    public var system: PaymentSystem
+    /// Every identifier it carries, merchant keys and provider ids, in `KeyField` order.
+    public var keys: [PaymentKey]
+    public var amount: Money
+    /// A fee the system already reports (Yedpay's `charge`).
+    public var fee: Money?
+    /// A net amount the system already reports (Yedpay's `net`).
+    public var net: Money?
+    public var status: PaymentStatus
+    /// The status exactly as the system wrote it.
+    public var rawStatus: String
+    public var createdAt: Timestamp?
+    public var provenance: Provenance
+
+    public init(
+        system: PaymentSystem, keys: [PaymentKey], amount: Money, fee: Money? = nil,
+        net: Money? = nil, status: PaymentStatus, rawStatus: String, createdAt: Timestamp?,
+        provenance: Provenance
+    ) {
+        self.system = system
+        self.keys = keys.sorted { $0.field < $1.field }
+        self.amount = amount
+        self.fee = fee
+        self.net = net
+        self.status = status
+        self.rawStatus = rawStatus
+        self.createdAt = createdAt
+        self.provenance = provenance
+    }
+
+    /// The value of `field`, if the payment carries it.
+    public func key(_ field: KeyField) -> String? {
+        keys.first { $0.field == field }?.value
+    }
+
+    /// The key a person searches for: the merchant's own reference where there is one.
+    public var primaryKey: PaymentKey {
+        precondition(!keys.isEmpty, "a payment without keys is rejected by its adapter")
+        return keys[0]
+    }
+
+    /// The provider's id for the payment (the first provider-side key), for the `payment_id`
+    /// column.
+    public var providerId: String? {
+        keys.first { !$0.field.isMerchantKey }?.value
+    }
+}

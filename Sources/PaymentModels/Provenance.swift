@@ -1,0 +1,48 @@
+/// Where a record starts in its input: byte offset, line and record number, all counted as the
+/// reader saw them (bytes of the decompressed stream for gzip; lines from 1; records from 1).
+public struct SourcePosition: Hashable, Sendable, Comparable {
+    public var byte: Int64
+    public var line: Int64
+    public var record: Int64
+
+    public init(byte: Int64, line: Int64, record: Int64) {
+        self.byte = byte
+        self.line = line
+        self.record = record
+    }
+
+    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool { lhs.byte < rhs.byte }
+}
+
+/// The origin of a fact: the input's name and the position within it.
+///
+/// Every payment, settlement record, reject and discrepancy carries one, so a report can point
+/// at `settlement.csv:18` and a person can open the file at that line.
+public struct Provenance: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// How a location is best shown: by line for line-framed text (CSV, JSON Lines), by record
+    /// for formats where one record spans lines (a JSON array or envelope).
+    public enum Locator: UInt8, Sendable { case line, record }
+
+    public var file: String
+    public var position: SourcePosition
+    public var locator: Locator
+
+    public init(file: String, position: SourcePosition, locator: Locator = .line) {
+        self.file = file
+        self.position = position
+        self.locator = locator
+    }
+
+    /// `settlement.csv:18` or `payments.json:record 3`.
+    public var description: String {
+        switch locator {
+        case .line: "\(file):\(position.line)"
+        case .record: "\(file):record \(position.record)"
+        }
+    }
+
+    public static func < (lhs: Provenance, rhs: Provenance) -> Bool {
+        if lhs.file != rhs.file { return lhs.file < rhs.file }
+        return lhs.position.byte < rhs.position.byte
+    }
+}

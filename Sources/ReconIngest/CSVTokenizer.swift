@@ -1,0 +1,185 @@
+/// An RFC 4180 state machine over bytes that never allocates and never throws.
+///
+/// Modelled on rust-csv's csv-core: the caller owns the input and output buffers and calls
+/// `tokenize` until it returns `.record`; the tokenizer resumes exactly where it stopped, so a
+/// record split across any number of reads comes out the same. Field bytes are written with
+/// quotes removed and `""` unescaped; `ends[i]` is the end offset of field `i` in `output`.
+///
+/// Line endings LF, CRLF and CR all end a record (and count one line each); inside quotes they
+/// are kept as data. Blank lines are skipped.
+public struct CSVTokenizer: Sendable {
+    public enum Outcome: Equatable, Sendable {
+        /// All input consumed; call again with more (or `finish` at the end).
+        case inputEmpty
+        /// `output` is full; grow it and call again with the rest of the input.
+        case outputFull
+        /// `ends` is full; grow it and call again.
+        case endsFull
+        /// A complete record is in `output`/`ends`.
+        case record
+    }
+
+    enum State: UInt8, Sendable {
+        case recordStart, fieldStart, unquoted, quoted, quoteInQuoted
+    }
+
+    public let delimiter: UInt8
+    var state = State.recordStart
+    var afterCR = false
+    /// Absolute offset of the next input byte.
+    public var byteOffset: Int64 = 0
+    /// Line number of the next input byte.
+    public private(set) var line: Int64 = 1
+    /// Where the record last returned (or in progress) starts.
+    public private(set) var recordStart = RecordPosition(byte: 0, line: 1, record: 0)
+    /// Set by `finish` when the last record ended inside an open quote.
+    public private(set) var unterminatedQuote = false
+
+    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.delimiter = delimiter
+    }
+
+    /// Consumes input until a record completes or a buffer runs out.
+    /// - Returns: the number of input bytes consumed and why it stopped.
+    public mutating func tokenize(
+        _ input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer, outputCount: inout Int,
+        ends: UnsafeMutableBufferPointer<Int>, endsCount: inout Int
+    ) -> (consumed: Int, outcome: Outcome) {
+        let delimiter = self.delimiter
+        var state = self.state
+        var afterCR = self.afterCR
+        var line = self.line
+        var outCount = outputCount
+        var endCount = endsCount
+        let outCapacity = output.count
+        let endCapacity = ends.count
+        var i = 0
+        let n = input.count
+        var outcome = Outcome.inputEmpty
+        defer {
+            self.state = state
+            self.afterCR = afterCR
+            self.line = line
+            self.byteOffset += Int64(i)
+            outputCount = outCount
+            endsCount = endCount
+        }
+        while i < n {
+            if outCount == outCapacity {
+                outcome = .outputFull
+                break
+            }
+            if endCount == endCapacity {
+                outcome = .endsFull
+                break
+            }
+            let b = input[i]
+            let isNewline = b == 0x0A || b == 0x0D
+            if isNewline {
+                if b == 0x0A && afterCR {
+                    afterCR = false
+                    i += 1
+                    if state == .quoted { output[outCount] = b; outCount += 1 }
+                    continue
+                }
+                line += 1
+                afterCR = b == 0x0D
+            } else {
+                afterCR = false
+            }
+            switch state {
+            case .recordStart:
+                if isNewline {
+                    i += 1
+                    continue
+                }
+                recordStart = RecordPosition(
+                    byte: byteOffset + Int64(i), line: line, record: recordStart.record + 1)
+                state = .fieldStart
+                continue  // reprocess this byte as the start of the first field
+            case .fieldStart:
+                if b == 0x22 {
+                    state = .quoted
+                } else if b == delimiter {
+                    ends[endCount] = outCount
+                    endCount += 1
+                } else if isNewline {
+                    ends[endCount] = outCount
+                    endCount += 1
+                    state = .recordStart
+                    i += 1
+                    outcome = .record
+                    return (i, outcome)
+                } else {
+                    output[outCount] = b
+                    outCount += 1
+                    state = .unquoted
+                }
+            case .unquoted:
+                if b == delimiter {
+                    ends[endCount] = outCount
+                    endCount += 1
+                    state = .fieldStart
+                } else if isNewline {
+                    ends[endCount] = outCount
+                    endCount += 1
+                    state = .recordStart
+                    i += 1
+                    outcome = .record
+                    return (i, outcome)
+                } else {
+                    output[outCount] = b
+                    outCount += 1
+                }
+            case .quoted:
+                if b == 0x22 {
+                    state = .quoteInQuoted
+                } else {
+                    output[outCount] = b
+                    outCount += 1
+                }
+            case .quoteInQuoted:
+                if b == 0x22 {
+                    output[outCount] = b
+                    outCount += 1
+                    state = .quoted
+                } else if b == delimiter {
+                    ends[endCount] = outCount
+                    endCount += 1
+                    state = .fieldStart
+                } else if isNewline {
+                    ends[endCount] = outCount
+                    endCount += 1
+                    state = .recordStart
+                    i += 1
+                    outcome = .record
+                    return (i, outcome)
+                } else {
+                    // `"ab"c`: lenient like rust-csv, the rest is literal
+                    output[outCount] = b
+                    outCount += 1
+                    state = .unquoted
+                }
+            }
+            i += 1
+        }
+        return (i, outcome)
+    }
+
+    /// Ends the input: completes a last record that has no line terminator.
+    /// - Returns: `.record` if one was pending, `.inputEmpty` if there was none, or a
+    ///   buffer-full outcome to grow and call again.
+    public mutating func finish(
+        output: UnsafeMutableRawBufferPointer, outputCount: inout Int,
+        ends: UnsafeMutableBufferPointer<Int>, endsCount: inout Int
+    ) -> Outcome {
+        guard state != .recordStart else { return .inputEmpty }
+        guard endsCount < ends.count else { return .endsFull }
+        unterminatedQuote = state == .quoted
+        ends[endsCount] = outputCount
+        endsCount += 1
+        state = .recordStart
+        return .record
+    }
+}

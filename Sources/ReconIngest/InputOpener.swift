@@ -1,0 +1,64 @@
+/// How an input's bytes are wrapped.
+public enum Container: String, Sendable {
+    case plain, gzip
+}
+
+/// The text format of an input's (decompressed) content.
+public enum ContentFormat: String, Sendable, CaseIterable {
+    case csv, json, xml
+}
+
+/// An opened input: its bytes (decompressed when needed) and what was sniffed.
+public struct OpenedInput {
+    public let source: any ByteSource
+    public let container: Container
+    /// The format guessed from the first bytes of the content.
+    public let format: ContentFormat
+    /// The first bytes of the content (after decompression), for further sniffing.
+    public let head: [UInt8]
+}
+
+/// Opens paths the way every command does: `-` is stdin, gzip is detected by its magic bytes
+/// whatever the name, and the content format is sniffed from its first non-blank byte.
+public enum InputOpener {
+    static let sniffBytes = 64 << 10
+
+    public static func open(_ path: String) throws(IngestError) -> OpenedInput {
+        let file = try FileByteSource(path: path)
+        let (firstBytes, raw) = try peek(file)
+        let container: Container = firstBytes.starts(with: [0x1F, 0x8B]) ? .gzip : .plain
+        var content: any ByteSource = raw
+        if container == .gzip { content = try GzipByteSource(base: raw) }
+        let (head, source) = container == .gzip ? try peek(content) : (firstBytes, raw)
+        return OpenedInput(
+            source: source, container: container, format: sniffFormat(head), head: head)
+    }
+
+    /// Reads up to `sniffBytes` and gives back a source that replays them.
+    static func peek(_ source: any ByteSource) throws(IngestError) -> ([UInt8], any ByteSource) {
+        var head: [UInt8] = []
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: sniffBytes, alignment: 1)
+        defer { chunk.deallocate() }
+        while head.count < sniffBytes {
+            let n = try source.read(
+                into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(sniffBytes - head.count)]))
+            if n == 0 { break }
+            head.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+        }
+        return (head, PrefixedByteSource(prefix: head, base: source))
+    }
+
+    /// `{` or `[` first means JSON, `<` means XML, anything else is delimited text.
+    public static func sniffFormat(_ head: [UInt8]) -> ContentFormat {
+        var i = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 {
+            i += 1
+        }
+        guard i < head.count else { return .csv }
+        switch head[i] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
+        case UInt8(ascii: "<"): return .xml
+        default: return .csv
+        }
+    }
+}

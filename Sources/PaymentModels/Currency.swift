@@ -7,12 +7,14 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The three ASCII capitals packed into one integer (`"USD"` → `0x555344`): cheap to hash
     /// and compare on hot paths.
     public let packedCode: UInt32
+    private let exponentDigits: UInt8
+
     /// Digits after the decimal point in the minor unit (ISO 4217 "E").
-    public let exponent: Int
+    public var exponent: Int { Int(exponentDigits) }
 
     init(packedCode: UInt32, exponent: Int) {
         self.packedCode = packedCode
-        self.exponent = exponent
+        self.exponentDigits = UInt8(exponent)
     }
 
     /// The code as text, `"USD"`.

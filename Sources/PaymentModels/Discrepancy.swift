@@ -15,7 +15,7 @@ public struct Discrepancy: Sendable {
 
         public var code: String { rawValue }
 
-        var precedence: Int { Kind.allCases.firstIndex(of: self)! }
+        public var precedence: Int { Kind.allCases.firstIndex(of: self)! }
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.precedence < rhs.precedence }
     }

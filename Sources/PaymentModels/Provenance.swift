@@ -2,13 +2,18 @@
 /// reader saw them (bytes of the decompressed stream for gzip; lines from 1; records from 1).
 public struct SourcePosition: Hashable, Sendable, Comparable {
     public var byte: Int64
-    public var line: Int64
-    public var record: Int64
+    // 32-bit line and record numbers keep every record's provenance at 16 bytes; a file of
+    // more than two billion lines is beyond what recon reads.
+    private var line32: Int32
+    private var record32: Int32
+
+    public var line: Int64 { Int64(line32) }
+    public var record: Int64 { Int64(record32) }
 
     public init(byte: Int64, line: Int64, record: Int64) {
         self.byte = byte
-        self.line = line
-        self.record = record
+        self.line32 = Int32(clamping: line)
+        self.record32 = Int32(clamping: record)
     }
 
     public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool { lhs.byte < rhs.byte }

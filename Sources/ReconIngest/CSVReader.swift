@@ -21,9 +21,15 @@ public struct CSVRow {
         String(decoding: self[index], as: UTF8.self)
     }
 
-    /// The record re-joined with `,` for reject files and messages.
+    /// The record re-joined with `,` (quoted where needed) for reject files and messages.
     public var rawText: String {
-        (0..<count).map { string($0) }.joined(separator: ",")
+        (0..<count).map { index in
+            let text = string(index)
+            guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                return text
+            }
+            return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        }.joined(separator: ",")
     }
 }
 

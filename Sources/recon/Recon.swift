@@ -1,1 +1,32 @@
-@main struct Main { static func main() {} }
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct Recon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recon",
+        abstract: "Reconcile payment-provider settlement files against the payments you created.",
+        discussion: """
+            Exit codes: 0 reconciled with no discrepancies, 1 discrepancies or rejected records \
+            found, 64 usage error, 65 input data unusable (--strict), 74 I/O error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            ReconcileCommand.self, InspectCommand.self, NormalizeCommand.self, ProvidersCommand.self,
+        ])
+
+    static func main() {
+        // a closed stdout pipe (`recon normalize x | head`) ends quietly, not with a signal
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+
+
+/// How one side's records ended up. `read` counts every record the readers saw, rejected ones
+/// included, so `read == matched + discrepant + notExpected + rejected` must hold.
+public struct SideCounts: Sendable, Equatable {
+    public var read = 0
+    public var matched = 0
+    public var discrepant = 0
+    public var notExpected = 0
+    public var rejected = 0
+
+    public init() {}
+
+    public var accountedFor: Int { matched + discrepant + notExpected + rejected }
+    public var balances: Bool { read == accountedFor }
+}
+
+/// Money per currency: what was expected, what settled, its fees and net.
+public struct CurrencyTotals: Sendable, Equatable {
+    public var currency: Currency
+    /// Payments expected to settle.
+    public var expected: Int64 = 0
+    /// Gross of settlement lines whose money moved.
+    public var settled: Int64 = 0
+    public var fees: Int64 = 0
+    public var net: Int64 = 0
+
+    public init(currency: Currency) { self.currency = currency }
+
+    public var difference: Int64 { settled - expected }
+}
+
+/// A raw status value no table knows, and how often it occurred.
+public struct UnknownStatus: Sendable, Equatable {
+    public var side: String
+    public var system: String
+    public var raw: String
+    public var count: Int
+
+    public init(side: String, system: String, raw: String, count: Int) {
+        self.side = side
+        self.system = system
+        self.raw = raw
+        self.count = count
+    }
+}
+
+/// Everything a reconciliation found; the input of every report writer.
+public struct ReconciliationResult: Sendable {
+    /// Sorted by kind precedence, then match key, then source.
+    public var discrepancies: [Discrepancy]
+    public var payments: SideCounts
+    public var settlement: SideCounts
+    /// Clean matches by the key field that made them.
+    public var matchedByField: [KeyField: Int]
+    /// Sorted by currency code.
+    public var totals: [CurrencyTotals]
+    public var unknownStatuses: [UnknownStatus]
+
+    public init(
+        discrepancies: [Discrepancy], payments: SideCounts, settlement: SideCounts,
+        matchedByField: [KeyField: Int], totals: [CurrencyTotals], unknownStatuses: [UnknownStatus]
+    ) {
+        self.discrepancies = discrepancies
+        self.payments = payments
+        self.settlement = settlement
+        self.matchedByField = matchedByField
+        self.totals = totals
+        self.unknownStatuses = unknownStatuses
+    }
+
+    public func count(of kind: Discrepancy.Kind) -> Int {
+        discrepancies.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) }
+    }
+
+    /// Clean one-to-one matches (each is one payment and one settlement line).
+    public var matched: Int { payments.matched }
+
+    /// Checks conservation on both sides; a failure is a bug in recon, never bad input.
+    public func checkConservation() -> [String] {
+        var problems: [String] = []
+        for (name, side) in [("payments", payments), ("settlement", settlement)] where !side.balances {
+            problems.append(
+                "\(name): \(side.read) read but \(side.accountedFor) accounted for (matched "
+                    + "\(side.matched), discrepant \(side.discrepant), not expected "
+                    + "\(side.notExpected), rejected \(side.rejected))")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,89 @@
+import PaymentModels
+import ReconIngest
+import ReconProviders
+import ReconReports
+
+/// Everything read from one side's inputs.
+struct SideInput<Record> {
+    var records: [Record] = []
+    var rejects: [Reject] = []
+    var summaries: [InputSummary] = []
+}
+
+/// Stops a read at the first reject (`--strict`).
+struct StrictStop: Error {
+    let reject: Reject
+}
+
+/// Reads inputs with the right reader, turning open failures into exit-74 errors.
+enum Inputs {
+    static func open(_ path: String) throws -> OpenedInput {
+        do {
+            return try InputOpener.open(path)
+        } catch {
+            throw error.code == .io
+                ? ReconError(.io, "\(error.file): \(error.message)")
+                : ReconError(.dataUnusable, error.description)
+        }
+    }
+
+    static func readPayments(_ paths: [String], forced: PaymentSystem?, strict: Bool) throws -> SideInput<Payment> {
+        var side = SideInput<Payment>()
+        for path in paths {
+            let input = try open(path)
+            var rejects: [Reject] = []
+            let stats = try rethrowingIO {
+                try PaymentSourceReader.read(
+                    input, path: path, forced: forced,
+                    onPayment: { side.records.append($0) },
+                    onReject: { reject in
+                        if strict { throw StrictStop(reject: reject) }
+                        rejects.append(reject)
+                    })
+            }
+            side.rejects += rejects
+            side.summaries.append(summary(.payments, path, input, stats))
+        }
+        return side
+    }
+
+    static func readSettlement(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
+        var side = SideInput<SettlementRecord>()
+        for path in paths {
+            let input = try open(path)
+            var rejects: [Reject] = []
+            let stats = try rethrowingIO {
+                try SettlementSourceReader.read(
+                    input, path: path,
+                    onRecord: { side.records.append($0) },
+                    onReject: { reject in
+                        if strict { throw StrictStop(reject: reject) }
+                        rejects.append(reject)
+                    })
+            }
+            side.rejects += rejects
+            side.summaries.append(summary(.settlement, path, input, stats))
+        }
+        return side
+    }
+
+    static func summary(_ role: InputSummary.Role, _ path: String, _ input: OpenedInput, _ stats: SourceStats) -> InputSummary {
+        InputSummary(
+            role: role, path: path, container: input.container.rawValue, format: stats.format,
+            provider: stats.providerList, records: stats.records, rejected: stats.rejected,
+            fatalError: stats.fatalError)
+    }
+
+    /// Maps reader failures onto exit codes: I/O is 74, a strict stop is 65.
+    static func rethrowingIO<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let stop as StrictStop {
+            throw ReconError(.dataUnusable, stop.reject.message)
+        } catch let error as IngestError where error.code == .io {
+            throw ReconError(.io, "\(error.file): \(error.message)")
+        } catch let error as IngestError {
+            throw ReconError(.dataUnusable, error.description)
+        }
+    }
+}

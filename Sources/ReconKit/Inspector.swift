@@ -1,0 +1,100 @@
+public import PaymentModels
+import ReconIngest
+import ReconProviders
+import ReconReports
+
+/// What `recon inspect` reports for one file.
+public struct Inspection: Sendable {
+    public struct Totals: Sendable {
+        public var currency: Currency
+        public var credits: Int64 = 0
+        public var debits: Int64 = 0
+        public var fees: Int64 = 0
+        public var net: Int64 = 0
+    }
+
+    public var path: String
+    public var container: String
+    public var format: String
+    public var kind: String
+    public var provider: String
+    public var encoding: String
+    public var records: Int
+    public var rejected: Int
+    /// The first rejects, with their positions.
+    public var errors: [Reject]
+    public var totals: [Totals]
+
+    public static let errorsListedMax = 10
+}
+
+/// Detects, reads and totals a file without reconciling it.
+public enum Inspector {
+    public static func inspect(_ path: String, forced: PaymentSystem? = nil) throws -> Inspection {
+        let input = try Inputs.open(path)
+        var errors: [Reject] = []
+        var totals: [Currency: Inspection.Totals] = [:]
+        func add(_ amount: Money, fee: Money?, net: Money?) {
+            var t = totals[amount.currency] ?? Inspection.Totals(currency: amount.currency)
+            if amount.minorUnits >= 0 { t.credits += amount.minorUnits } else { t.debits += amount.minorUnits }
+            t.fees += fee?.minorUnits ?? 0
+            t.net += net?.minorUnits ?? (amount.minorUnits - (fee?.minorUnits ?? 0))
+            totals[amount.currency] = t
+        }
+        let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
+        let stats: SourceStats
+        let kind: String
+        if input.format == .json {
+            kind = "payments"
+            stats = try Inputs.rethrowingIO {
+                try PaymentSourceReader.read(
+                    input, path: path, forced: forced, onPayment: { add($0.amount, fee: $0.fee, net: $0.net) },
+                    onReject: onReject)
+            }
+        } else {
+            kind = "settlement"
+            stats = try Inputs.rethrowingIO {
+                try SettlementSourceReader.read(
+                    input, path: path, onRecord: { add($0.gross, fee: $0.fee, net: $0.net) }, onReject: onReject)
+            }
+        }
+        return Inspection(
+            path: path, container: input.container.rawValue, format: stats.format, kind: kind,
+            provider: stats.providerList.isEmpty ? "unknown" : stats.providerList,
+            encoding: input.head.starts(with: [0xEF, 0xBB, 0xBF]) ? "utf-8-bom" : "utf-8",
+            records: stats.records, rejected: stats.rejected, errors: errors,
+            totals: totals.values.sorted { $0.currency < $1.currency })
+    }
+
+    /// One JSON object per file: `path, format, provider, encoding, records, rejected, errors,
+    /// totals, control_totals`.
+    public static func json(_ i: Inspection) -> String {
+        let errors = i.errors.map {
+            "{\"line\": \($0.source.position.line), \"record\": \($0.source.position.record), "
+                + "\"byte\": \($0.source.position.byte), \"field\": \(JSONText.string($0.field)), "
+                + "\"reason\": \(JSONText.string($0.reason))}"
+        }
+        let totals = i.totals.map { t in
+            let f = { (v: Int64) in JSONText.string(MinorUnits.format(v, exponent: t.currency.exponent)) }
+            return "\(JSONText.string(t.currency.code)): {\"credits\": \(f(t.credits)), \"debits\": \(f(t.debits)), "
+                + "\"fees\": \(f(t.fees)), \"net\": \(f(t.net))}"
+        }
+        return "{\"path\": \(JSONText.string(i.path)), \"container\": \(JSONText.string(i.container)), "
+            + "\"format\": \(JSONText.string(i.format)), \"kind\": \(JSONText.string(i.kind)), "
+            + "\"provider\": \(JSONText.string(i.provider)), \"encoding\": \(JSONText.string(i.encoding)), "
+            + "\"records\": \(i.records), \"rejected\": \(i.rejected), \"errors\": [\(errors.joined(separator: ", "))], "
+            + "\"totals\": {\(totals.joined(separator: ", "))}, \"control_totals\": []}"
+    }
+
+    /// A few lines for a person.
+    public static func text(_ i: Inspection) -> String {
+        var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)\n"
+        out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
+        for t in i.totals {
+            let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            out += "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), fees \(f(t.fees)), net \(f(t.net))\n"
+        }
+        for e in i.errors { out += "  error: \(e.message)\n" }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+public import PaymentModels
+import ReconIngest
+import ReconProviders
+import ReconReports
+
+/// `recon normalize`: every record as the shared model sees it, one per line, for piping.
+public enum Normalizer {
+    public static let csvColumns = [
+        "side", "system", "key_field", "key", "other_keys", "amount", "currency", "fee", "net",
+        "status", "raw_status", "time", "source",
+    ]
+
+    /// Streams normalized records to `emit`; rejects go to `onReject`.
+    public static func run(
+        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, strict: Bool,
+        emit: (String) throws -> Void, onReject: @escaping (Reject) -> Void
+    ) throws {
+        if !jsonLines { try emit(CSVFormat.row(csvColumns)) }
+        for path in paths {
+            let input = try Inputs.open(path)
+            let handleReject: (Reject) throws -> Void = { reject in
+                if strict { throw StrictStop(reject: reject) }
+                onReject(reject)
+            }
+            _ = try Inputs.rethrowingIO {
+                if input.format == .json {
+                    return try PaymentSourceReader.read(
+                        input, path: path, forced: forced,
+                        onPayment: { try emit(line(payment: $0, jsonLines: jsonLines)) }, onReject: handleReject)
+                }
+                return try SettlementSourceReader.read(
+                    input, path: path, onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
+                    onReject: handleReject)
+            }
+        }
+    }
+
+    static func line(payment p: Payment, jsonLines: Bool) -> String {
+        let key = p.primaryKey
+        let others = p.keys.dropFirst().map { "\($0.field.code)=\($0.value)" }.joined(separator: ";")
+        let fields: [(String, String?)] = [
+            ("side", "payment"), ("system", p.system.rawValue), ("key_field", key.field.code), ("key", key.value),
+            ("other_keys", others), ("amount", p.amount.decimalString), ("currency", p.amount.currency.code),
+            ("fee", p.fee?.decimalString), ("net", p.net?.decimalString), ("status", p.status.rawValue),
+            ("raw_status", p.rawStatus), ("time", p.createdAt?.description), ("source", p.provenance.description),
+        ]
+        return render(fields, jsonLines: jsonLines)
+    }
+
+    static func line(settlement r: SettlementRecord, jsonLines: Bool) -> String {
+        let fields: [(String, String?)] = [
+            ("side", "settlement"), ("system", r.provider), ("key_field", "reference"), ("key", r.key),
+            ("other_keys", r.settlementId.map { "settlement_id=\($0)" }), ("amount", r.gross.decimalString),
+            ("currency", r.gross.currency.code), ("fee", r.fee?.decimalString), ("net", r.net?.decimalString),
+            ("status", r.status.rawValue), ("raw_status", r.rawStatus), ("time", r.settledAt?.description),
+            ("source", r.provenance.description),
+        ]
+        return render(fields, jsonLines: jsonLines)
+    }
+
+    static func render(_ fields: [(String, String?)], jsonLines: Bool) -> String {
+        guard jsonLines else { return CSVFormat.row(fields.map { $0.1 ?? "" }) }
+        let members = fields.compactMap { name, value in
+            value.map { "\(JSONText.string(name)): \(JSONText.string($0))" }
+        }
+        return "{" + members.joined(separator: ", ") + "}\n"
+    }
+}

@@ -1,0 +1,22 @@
+import PaymentModels
+import ReconProviders
+
+/// `recon providers`: the adapters and the formats each reads.
+public enum ProviderListing {
+    public static func text() -> String {
+        var out = "Created payments (JSON Lines, JSON array, or {\"data\":[...]} envelopes; detected per record):\n"
+        for adapter in PaymentAdapters.all {
+            out += "  \(adapter.system.rawValue.padding(14))\(adapter.shapes)\n"
+        }
+        out += "\nSettlement exports:\n"
+        out += "  \(GenericSettlementCSV.name.padding(14))\(GenericSettlementCSV.description)\n"
+        out += "\nAny input may be gzip-compressed (detected by its magic bytes) or '-' for stdin.\n"
+        return out
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+public import PaymentModels
+import ReconIngest
+import ReconMatching
+import ReconProviders
+public import ReconReports
+
+/// What `recon reconcile` was asked to do.
+public struct ReconcileOptions: Sendable {
+    public var payments: [String]
+    public var settlement: [String]
+    public var outputDirectory: String
+    public var strict = false
+    public var forcedPaymentSystem: PaymentSystem?
+
+    public init(payments: [String], settlement: [String], outputDirectory: String) {
+        self.payments = payments
+        self.settlement = settlement
+        self.outputDirectory = outputDirectory
+    }
+}
+
+/// The pipeline: read both sides (concurrently), match, check conservation, write reports.
+public enum ReconcileJob {
+    public static let version = "0.1.0"
+
+    /// Runs a reconciliation and writes its reports.
+    /// - Returns: the report and the exit status (0 clean, 1 discrepancies or rejects).
+    public static func run(_ options: ReconcileOptions) throws -> (RunReport, Int32) {
+        let (payments, settlement) = try readBothSides(options)
+        var engine = MatchingEngine(payments: payments.records)
+        engine.add(contentsOf: settlement.records)
+        var result = engine.finish()
+        result.payments.read += payments.rejects.count
+        result.payments.rejected = payments.rejects.count
+        result.settlement.read += settlement.rejects.count
+        result.settlement.rejected = settlement.rejects.count
+        let report = RunReport(
+            version: version, inputs: payments.summaries + settlement.summaries, result: result,
+            rejects: payments.rejects + settlement.rejects)
+        let problems = report.verify()
+        precondition(problems.isEmpty, "conservation failed: \(problems)")
+        try makeDirectory(options.outputDirectory)
+        do {
+            try ReportWriters.writeAll(report, to: options.outputDirectory)
+        } catch {
+            throw ReconError(.io, error.description)
+        }
+        let clean = result.discrepancies.isEmpty && report.rejects.isEmpty
+        return (report, clean ? ExitStatus.clean : ExitStatus.discrepancies)
+    }
+
+    /// The one line cron mails: `980 matched, 20 discrepancies, 3 not expected, 1 rejected`.
+    public static func summaryLine(_ report: RunReport) -> String {
+        let r = report.result
+        return "\(r.matched) matched, \(r.discrepancies.count) discrepancies, "
+            + "\(r.payments.notExpected) not expected, \(report.rejects.count) rejected"
+    }
+
+    /// Payments and settlement are read on two threads (both are mostly parsing); strict mode
+    /// reads them in turn so that "the first error" is well defined.
+    static func readBothSides(_ options: ReconcileOptions) throws
+        -> (SideInput<Payment>, SideInput<SettlementRecord>)
+    {
+        if options.strict {
+            let payments = try Inputs.readPayments(options.payments, forced: options.forcedPaymentSystem, strict: true)
+            return (payments, try Inputs.readSettlement(options.settlement, strict: true))
+        }
+        let settlementBox = ResultBox<SideInput<SettlementRecord>>()
+        let group = DispatchGroup()
+        let paths = options.settlement
+        DispatchQueue.global().async(group: group) {
+            settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false) })
+        }
+        let payments = Result {
+            try Inputs.readPayments(options.payments, forced: options.forcedPaymentSystem, strict: false)
+        }
+        group.wait()
+        return (try payments.get(), try settlementBox.take().get())
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw ReconError(.io, "\(path): cannot create the output directory: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
+/// Hands one value from a worker thread back to the caller after `DispatchGroup.wait`; the
+/// group's wait orders the write before the read, so no lock is needed.
+final class ResultBox<T>: @unchecked Sendable {
+    private var value: Result<T, any Error>?
+    func set(_ value: Result<T, any Error>) { self.value = value }
+    func take() -> Result<T, any Error> { value! }
+}

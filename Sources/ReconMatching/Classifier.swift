@@ -1,0 +1,118 @@
+import PaymentModels
+
+/// The rules that turn a payment and its settlement line(s) into a finding, and the order
+/// findings are reported in. Kept apart from the engine's bookkeeping so each rule reads
+/// as one small function.
+enum Classifier {
+    /// nil for a clean match; otherwise the most important problem of the pair, in
+    /// `Discrepancy.Kind` precedence: currency, then amount, then status.
+    static func classify(_ payment: Payment, _ line: SettlementRecord, field: KeyField) -> Discrepancy? {
+        if payment.amount.currency != line.gross.currency {
+            return pair(
+                .currencyMismatch, payment, line, field,
+                "created in \(payment.amount.currency) but settled in \(line.gross.currency)")
+        }
+        if payment.amount.minorUnits != line.gross.minorUnits {
+            let difference = line.gross - payment.amount
+            return pair(
+                .amountMismatch, payment, line, field,
+                "settled gross \(line.gross) differs from the created amount \(payment.amount) "
+                    + "by \(difference.decimalString)")
+        }
+        if let problem = statusProblem(payment, line) {
+            return pair(.statusMismatch, payment, line, field, problem)
+        }
+        return nil
+    }
+
+    /// A created payment that should not have moved money did, or one that should have
+    /// didn't. Unknown statuses on either side are never a mismatch.
+    static func statusProblem(_ payment: Payment, _ line: SettlementRecord) -> String? {
+        guard let moved = line.status.moneyMoved, payment.status != .unknown else { return nil }
+        switch payment.status.expectation {
+        case .notExpected where moved:
+            return "the payment is \(payment.rawStatus) but the settlement line says "
+                + "\(line.rawStatus): money moved for a payment that did not succeed"
+        case .expected where !moved:
+            return "the payment is \(payment.rawStatus) but the settlement line says "
+                + "\(line.rawStatus): the money did not move"
+        default:
+            return nil
+        }
+    }
+
+    /// Which of several lines attached to one payment keeps it: a clean match first, then the
+    /// least severe finding, then the smallest settlement id, gross and position, so that the
+    /// choice does not depend on input order.
+    static func winner(outcomes: [Discrepancy?], lines: [SettlementRecord]) -> Int {
+        var best = 0
+        for k in 1..<max(1, outcomes.count) where isBetter(k, than: best, outcomes, lines) {
+            best = k
+        }
+        return best
+    }
+
+    static func isBetter(_ a: Int, than b: Int, _ outcomes: [Discrepancy?], _ lines: [SettlementRecord]) -> Bool {
+        // clean (nil) ranks before any finding; among findings the least severe (last kind) wins
+        let rankA = outcomes[a].map { Discrepancy.Kind.allCases.count - $0.kind.precedence } ?? 0
+        let rankB = outcomes[b].map { Discrepancy.Kind.allCases.count - $0.kind.precedence } ?? 0
+        if rankA != rankB { return rankA < rankB }
+        let (x, y) = (lines[a], lines[b])
+        if x.settlementId != y.settlementId { return (x.settlementId ?? "") < (y.settlementId ?? "") }
+        if x.gross.minorUnits != y.gross.minorUnits { return x.gross.minorUnits < y.gross.minorUnits }
+        return x.provenance < y.provenance
+    }
+
+    static func pair(
+        _ kind: Discrepancy.Kind, _ payment: Payment, _ line: SettlementRecord, _ field: KeyField,
+        _ detail: String
+    ) -> Discrepancy {
+        Discrepancy(
+            kind: kind, matchKey: line.key, keyField: field, provider: payment.system.rawValue,
+            paymentId: payment.providerId, expected: payment.amount, expectedStatus: payment.rawStatus,
+            actual: line.gross, actualStatus: line.rawStatus, paymentSource: payment.provenance,
+            settlementSource: line.provenance, detail: detail)
+    }
+
+    static func duplicate(
+        _ payment: Payment, _ line: SettlementRecord, field: KeyField, keptBy: SettlementRecord
+    ) -> Discrepancy {
+        let kept = keptBy.settlementId.map { "line \($0) at \(keptBy.provenance)" } ?? "\(keptBy.provenance)"
+        return pair(
+            .duplicateSettlement, payment, line, field,
+            "a second settlement line for this payment; it is already settled by \(kept)")
+    }
+
+    static func missing(_ payment: Payment) -> Discrepancy {
+        let key = payment.primaryKey
+        return Discrepancy(
+            kind: .missingInSettlement, matchKey: key.value, keyField: key.field,
+            provider: payment.system.rawValue, paymentId: payment.providerId,
+            expected: payment.amount, expectedStatus: payment.rawStatus, actual: nil,
+            actualStatus: nil, paymentSource: payment.provenance, settlementSource: nil,
+            detail: "created (\(payment.rawStatus.isEmpty ? "no status" : payment.rawStatus)) "
+                + "for \(payment.amount) but not in any settlement file")
+    }
+
+    static func unexpected(_ line: SettlementRecord) -> Discrepancy {
+        Discrepancy(
+            kind: .unexpectedInSettlement, matchKey: line.key, keyField: nil,
+            provider: line.provider ?? "", paymentId: nil, expected: nil, expectedStatus: nil,
+            actual: line.gross, actualStatus: line.rawStatus, paymentSource: nil,
+            settlementSource: line.provenance,
+            detail: "settled \(line.gross) but no created payment carries this key")
+    }
+
+    /// Kind precedence, then key, then settlement source, then payment source.
+    static func reportOrder(_ a: Discrepancy, _ b: Discrepancy) -> Bool {
+        if a.kind != b.kind { return a.kind < b.kind }
+        if a.matchKey != b.matchKey { return a.matchKey < b.matchKey }
+        if a.settlementSource != b.settlementSource {
+            guard let x = a.settlementSource else { return true }
+            guard let y = b.settlementSource else { return false }
+            return x < y
+        }
+        guard let x = a.paymentSource, let y = b.paymentSource else { return a.paymentSource == nil }
+        return x < y
+    }
+}

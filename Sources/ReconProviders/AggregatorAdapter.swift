@@ -1,0 +1,53 @@
+public import PaymentModels
+public import ReconIngest
+
+/// Seed 000, the payment gateway aggregator (`POST /api/transactions`).
+///
+/// Reads the request body (`transactionId`, `amount` as a major-unit string, `currency`,
+/// `date`, `paymentGatewayType`), alone or merged with the response (`paymentId`, `status`,
+/// `paymentUrl`, `expireTime`). A request alone has no status: it is `unknown` until the
+/// response says otherwise.
+public struct AggregatorAdapter: PaymentAdapter {
+    public init() {}
+    public var system: PaymentSystem { .aggregator }
+    public var shapes: String { "request body {transactionId, amount, currency, ...}, alone or merged with the response {paymentId, status}" }
+
+    public let statuses = StatusTable([
+        "waiting": .pending, "processing": .pending, "succeeded": .succeeded, "failed": .failed,
+        "closed": .canceled,
+        // not in the seed's enum, but common in gateway exports
+        "pending": .pending, "success": .succeeded, "paid": .succeeded, "canceled": .canceled,
+        "cancelled": .canceled, "expired": .expired, "refunded": .refunded,
+    ])
+
+    public func recognizes(_ record: JSONRecord) -> Bool {
+        let v = record.value
+        return v["transactionId"] != nil || v["paymentGatewayType"] != nil || v["paymentUrl"] != nil
+    }
+
+    public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
+        let v = record.value
+        let currency = try v.currency("currency")
+        guard let amount = try v.majorAmount("amount", currency: currency) else {
+            throw RecordError(field: "amount", "amount is missing")
+        }
+        var keys: [PaymentKey] = []
+        keys.add(.transactionId, v.text("transactionId"))
+        keys.add(.paymentId, v.text("paymentId"))
+        return try makePayment(
+            keys: keys, amount: amount, rawStatus: v.text("status"),
+            createdAt: try Self.date(v), provenance: provenance,
+            keyFields: "transactionId")
+    }
+
+    /// `date` is a free string in the seed: ISO forms, or epoch seconds/milliseconds.
+    static func date(_ v: JSONValue) throws(RecordError) -> Timestamp? {
+        guard let value = v["date"], !value.isNull else { return nil }
+        if value.kind == .number { return try v.epoch("date", milliseconds: false) }
+        if let text = value.string, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let number = Int64(text) ?? 0
+            return Timestamp(millisecondsSince1970: text.count >= 13 ? number : number * 1000)
+        }
+        return try v.timestamp("date")
+    }
+}

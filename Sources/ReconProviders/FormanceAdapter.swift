@@ -1,0 +1,52 @@
+public import PaymentModels
+public import ReconIngest
+
+/// Seed 002, Formance Payments (connector payments).
+///
+/// Reads the payment object alone or wrapped in `{"data":...}`, and list elements of
+/// `{"cursor":{"data":[...]}}`. `amount` is integer minor units at the asset's precision
+/// (`USD/2`; a plain `USD` means the currency's own exponent), rescaled exactly.
+public struct FormanceAdapter: PaymentAdapter {
+    public init() {}
+    public var system: PaymentSystem { .formance }
+    public var shapes: String { "payment object, {data: payment}, or cursor.data list elements" }
+
+    public let statuses = StatusTable([
+        "PENDING": .pending, "SUCCEEDED": .succeeded, "CANCELLED": .canceled, "FAILED": .failed,
+        "EXPIRED": .expired, "REFUNDED": .refunded, "REFUNDED_FAILURE": .succeeded,
+        "DISPUTE": .disputed, "DISPUTE_WON": .succeeded, "DISPUTE_LOST": .disputed,
+        "AUTHORISATION": .pending, "CAPTURE": .succeeded, "CAPTURE_FAILED": .failed,
+        // "OTHER" is deliberately absent: it says nothing, so it is reported as unknown
+    ].reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value })
+
+    func body(_ record: JSONRecord) -> JSONValue {
+        if let data = record.value["data"], data.kind == .object { return data }
+        return record.value
+    }
+
+    public func recognizes(_ record: JSONRecord) -> Bool {
+        let v = body(record)
+        return v["asset"] != nil || v["connectorID"] != nil
+    }
+
+    public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
+        let v = body(record)
+        guard let assetValue = v["asset"], let assetText = assetValue.string else {
+            throw RecordError(field: "asset", "asset is missing")
+        }
+        let asset: Asset
+        do { asset = try Asset(parsing: assetText) } catch { throw RecordError(field: "asset", error) }
+        guard let minor = try v.minorAmount("amount") else {
+            throw RecordError(field: "amount", "amount is missing")
+        }
+        let amount: Money
+        do { amount = try asset.money(minorUnits: minor) } catch { throw RecordError(field: "amount", error) }
+        var keys: [PaymentKey] = []
+        keys.add(.reference, v.text("reference"))
+        keys.add(.id, v.text("id"))
+        return try makePayment(
+            keys: keys, amount: amount, rawStatus: v.text("status"),
+            createdAt: try v.timestamp("createdAt"), provenance: provenance,
+            keyFields: "reference/id")
+    }
+}

@@ -1,0 +1,133 @@
+public import PaymentModels
+public import ReconIngest
+
+/// The generic settlement CSV: `settlement_id, provider, reference, gross, currency, fee, net,
+/// status, settled_at`, found by header name (any case, any order, extra columns ignored;
+/// `amount` is accepted for `gross`). `reference` may hold any key, the merchant's or the
+/// provider's. Amounts are major units at the currency's exponent.
+public struct GenericSettlementCSV: Sendable {
+    public static let name = "generic-csv"
+    public static let description =
+        "settlement CSV with columns settlement_id, provider, reference, gross|amount, currency, "
+        + "fee, net, status, settled_at (by header name, any order)"
+
+    /// Settlement statuses: settled/succeeded/paid mean the money moved; failed, reversed and
+    /// refunded mean it did not.
+    public static let statuses: [String: SettlementStatus] = [
+        "settled": .settled, "succeeded": .settled, "success": .settled, "paid": .settled,
+        "completed": .settled, "pending": .pending, "processing": .pending, "failed": .failed,
+        "declined": .failed, "rejected": .failed, "reversed": .reversed, "returned": .reversed,
+        "refunded": .refunded,
+    ]
+
+    struct Columns {
+        var reference = -1, gross = -1, currency = -1
+        var settlementId = -1, provider = -1, fee = -1, net = -1, status = -1, settledAt = -1
+    }
+
+    let columns: Columns
+
+    /// Maps the header row; throws naming what is missing and what was found.
+    public init(header: CSVRow) throws(RecordError) {
+        var c = Columns()
+        var found: [String] = []
+        for i in 0..<header.count {
+            let name = header.string(i).trimmingSpaces.lowercased()
+            found.append(name)
+            switch name {
+            case "reference": c.reference = i
+            case "gross": c.gross = i
+            case "amount" where c.gross < 0: c.gross = i
+            case "currency": c.currency = i
+            case "settlement_id": c.settlementId = i
+            case "provider": c.provider = i
+            case "fee": c.fee = i
+            case "net": c.net = i
+            case "status": c.status = i
+            case "settled_at": c.settledAt = i
+            default: break
+            }
+        }
+        for (index, name) in [(c.reference, "reference"), (c.gross, "gross"), (c.currency, "currency")]
+        where index < 0 {
+            throw RecordError(
+                field: name,
+                "the header has no '\(name)' column (found: \(found.joined(separator: ", ")))")
+        }
+        columns = c
+    }
+
+    /// True when the header names at least the required columns.
+    public static func recognizes(header: CSVRow) -> Bool {
+        (try? GenericSettlementCSV(header: header)) != nil
+    }
+
+    public func record(from row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+        let c = columns
+        let key = row[c.reference].trimmedText
+        guard !key.isEmpty else { throw RecordError(field: "reference", "the row has no reference to match on") }
+        guard let currency = Currency(asciiCode: row[c.currency].trimmedSpaces) else {
+            let raw = row.string(c.currency)
+            throw RecordError(
+                field: "currency",
+                raw.isEmpty ? "currency is missing" : AmountError.unknownCurrency(raw).description)
+        }
+        let gross = try amount(row, c.gross, "gross", currency, required: true)!
+        let rawStatus = c.status >= 0 ? row[c.status].trimmedText : ""
+        let status: SettlementStatus =
+            c.status < 0 ? .settled
+            : (Self.statuses[rawStatus] ?? Self.statuses[rawStatus.lowercased()] ?? .unknown)
+        var settledAt: Timestamp?
+        if c.settledAt >= 0 && !row[c.settledAt].trimmedSpaces.isEmpty {
+            do { settledAt = try Timestamp(parsing: row[c.settledAt].trimmedSpaces) } catch {
+                throw RecordError(field: "settled_at", error.description)
+            }
+        }
+        return SettlementRecord(
+            key: key, settlementId: optionalText(row, c.settlementId),
+            provider: optionalText(row, c.provider), gross: gross,
+            fee: try amount(row, c.fee, "fee", currency, required: false),
+            net: try amount(row, c.net, "net", currency, required: false),
+            status: status, rawStatus: rawStatus.isEmpty && c.status < 0 ? "settled" : rawStatus,
+            settledAt: settledAt, provenance: provenance)
+    }
+
+    func amount(
+        _ row: CSVRow, _ index: Int, _ field: String, _ currency: Currency, required: Bool
+    ) throws(RecordError) -> Money? {
+        guard index >= 0 else { return nil }
+        do {
+            return Money(minorUnits: try AmountParser.parseMajor(row[index], currency: currency), currency: currency)
+        } catch .empty where !required {
+            return nil
+        } catch {
+            throw RecordError(field: field, error.description)
+        }
+    }
+
+    func optionalText(_ row: CSVRow, _ index: Int) -> String? {
+        guard index >= 0 else { return nil }
+        let text = row[index].trimmedText
+        return text.isEmpty ? nil : text
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Without leading and trailing ASCII spaces and tabs.
+    var trimmedSpaces: UnsafeRawBufferPointer {
+        var start = 0
+        var end = count
+        while start < end && (self[start] == 0x20 || self[start] == 0x09) { start += 1 }
+        while end > start && (self[end - 1] == 0x20 || self[end - 1] == 0x09) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: self[start..<end])
+    }
+
+    var trimmedText: String { String(decoding: trimmedSpaces, as: UTF8.self) }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = self
+        return text.withUTF8 { UnsafeRawBufferPointer($0).trimmedText }
+    }
+}

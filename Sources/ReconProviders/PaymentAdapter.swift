@@ -1,0 +1,59 @@
+public import PaymentModels
+public import ReconIngest
+
+/// Turns one system's created-payment JSON into `Payment`s.
+///
+/// One conforming type per seed API, each in its own file. `recognizes` looks at a record's
+/// shape so a file mixing systems is read record by record; `payment` normalizes or throws a
+/// `RecordError` naming the field.
+public protocol PaymentAdapter: Sendable {
+    var system: PaymentSystem { get }
+    /// The shapes this adapter reads, for `recon providers`.
+    var shapes: String { get }
+    var statuses: StatusTable { get }
+    /// True when the record has this system's shape.
+    func recognizes(_ record: JSONRecord) -> Bool
+    func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment
+}
+
+/// The five seed systems, in detection order (most specific shapes first).
+public enum PaymentAdapters {
+    public static let all: [any PaymentAdapter] = [
+        YedpayAdapter(), CommerceLayerAdapter(), FormanceAdapter(), AggregatorAdapter(),
+        WooshPayAdapter(),
+    ]
+
+    public static func adapter(for system: PaymentSystem) -> any PaymentAdapter {
+        all.first { $0.system == system }!
+    }
+
+    /// The adapter whose shape the record has, if any.
+    public static func detect(_ record: JSONRecord) -> (any PaymentAdapter)? {
+        all.first { $0.recognizes(record) }
+    }
+}
+
+extension PaymentAdapter {
+    /// Builds the payment once the system-specific fields are read; checks the invariants
+    /// every system shares (at least one key, a status).
+    func makePayment(
+        keys: [PaymentKey], amount: Money, fee: Money? = nil, net: Money? = nil,
+        rawStatus: String?, createdAt: Timestamp?, provenance: Provenance,
+        keyFields: String
+    ) throws(RecordError) -> Payment {
+        guard !keys.isEmpty else {
+            throw RecordError(field: keyFields, "the record has no key to match on")
+        }
+        let raw = rawStatus ?? ""
+        return Payment(
+            system: system, keys: keys, amount: amount, fee: fee, net: net,
+            status: raw.isEmpty ? .unknown : statuses.status(for: raw), rawStatus: raw,
+            createdAt: createdAt, provenance: provenance)
+    }
+}
+
+extension Array where Element == PaymentKey {
+    mutating func add(_ field: KeyField, _ value: String?) {
+        if let value, !value.isEmpty { append(PaymentKey(field, value)) }
+    }
+}

@@ -1,0 +1,118 @@
+public import PaymentModels
+public import ReconIngest
+
+/// What reading one input produced, for the summary and `inspect`.
+public struct SourceStats: Sendable {
+    /// Records seen, rejected ones included (a fatal error counts as one).
+    public var records = 0
+    public var rejected = 0
+    /// `csv`, `jsonl`, `json-array`, `json`.
+    public var format = ""
+    /// Adapters that read records, by name, with counts.
+    public var adapters: [String: Int] = [:]
+    /// The error that stopped reading part-way, if any.
+    public var fatalError: String?
+
+    public init() {}
+
+    /// Adapter names, most records first: `aggregator,yedpay`.
+    public var providerList: String {
+        adapters.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key).joined(separator: ",")
+    }
+}
+
+/// Reads created payments from a JSON input (JSON Lines, array, or envelope), detecting each
+/// record's system unless one is forced.
+public enum PaymentSourceReader {
+    public static func read(
+        _ input: OpenedInput, path: String, forced: PaymentSystem? = nil,
+        onPayment: (Payment) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws -> SourceStats {
+        var stats = SourceStats()
+        guard input.format == .json else {
+            stats.records = 1
+            stats.rejected = 1
+            stats.format = input.format.rawValue
+            let message = "created payments must be JSON (JSON Lines, an array or a {\"data\":[...]} envelope); this file looks like \(input.format.rawValue)"
+            stats.fatalError = message
+            try onReject(Reject(source: Provenance(file: path, position: SourcePosition(byte: 0, line: 1, record: 1)), field: "", reason: message, raw: ""))
+            return stats
+        }
+        let forcedAdapter = forced.map(PaymentAdapters.adapter(for:))
+        do {
+            let reader = try JSONReader(source: input.source)
+            while let item = try reader.next() {
+                stats.records += 1
+                switch item {
+                case .malformed(let error):
+                    stats.rejected += 1
+                    try onReject(SourceReject.json(error, path: path))
+                case .record(let record):
+                    let provenance = Provenance(
+                        file: path, position: record.position.source,
+                        locator: record.isLineFramed ? .line : .record)
+                    guard let adapter = forcedAdapter ?? PaymentAdapters.detect(record) else {
+                        stats.rejected += 1
+                        try onReject(
+                            Reject(
+                                source: provenance, field: "",
+                                reason: "not a created payment of any known system (aggregator, "
+                                    + "Yedpay, Formance, WooshPay, Commerce Layer); use --provider to force one",
+                                raw: record.rawText))
+                        continue
+                    }
+                    do {
+                        try onPayment(try adapter.payment(from: record, provenance: provenance))
+                        stats.adapters[adapter.system.rawValue, default: 0] += 1
+                    } catch let error as RecordError {
+                        stats.rejected += 1
+                        try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: record.rawText))
+                    }
+                }
+            }
+            stats.format = formatName(reader.framing)
+        } catch let error as IngestError {
+            try SourceReject.fatal(error, path: path, stats: &stats, onReject: onReject)
+        }
+        return stats
+    }
+
+    static func formatName(_ framing: JSONFraming?) -> String {
+        switch framing {
+        case .lines: "jsonl"
+        case .array: "json-array"
+        case .document, nil: "json"
+        }
+    }
+}
+
+/// Rejects built from reader errors.
+enum SourceReject {
+    static func json(_ error: JSONRecordError, path: String) -> Reject {
+        Reject(
+            source: Provenance(
+                file: path, position: error.position.source, locator: error.isLineFramed ? .line : .record),
+            field: "", reason: "not valid JSON at byte \(error.errorByte): \(error.message)",
+            raw: error.rawText)
+    }
+
+    /// A failure that stops the file: one reject at its position, counted as one record.
+    static func fatal(
+        _ error: IngestError, path: String, stats: inout SourceStats, onReject: (Reject) throws -> Void
+    ) throws {
+        if error.code == .io { throw error }
+        stats.records += 1
+        stats.rejected += 1
+        stats.fatalError = error.message
+        let position = SourcePosition(
+            byte: error.byte ?? 0, line: error.line ?? 0, record: Int64(stats.records))
+        try onReject(
+            Reject(
+                source: Provenance(file: path, position: position), field: "",
+                reason: error.message + " (the rest of the file was not read)", raw: ""))
+    }
+}
+
+extension RecordPosition {
+    var source: SourcePosition { SourcePosition(byte: byte, line: line, record: record) }
+}

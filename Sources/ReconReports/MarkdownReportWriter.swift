@@ -1,0 +1,78 @@
+import PaymentModels
+
+/// `report.md`: the human summary for chat and email.
+public struct MarkdownReportWriter: ReportWriter {
+    public init() {}
+    public var fileName: String { "report.md" }
+    /// Findings listed in full; the rest are in discrepancies.csv.
+    public static let findingsListedMax = 50
+
+    public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
+        try file.write(Self.render(report))
+    }
+
+    public static func render(_ report: RunReport) -> String {
+        let r = report.result
+        var out = "# Reconciliation report\n\n"
+        let discrepancies = r.discrepancies.count
+        out += "**\(r.matched) matched, \(discrepancies) discrepancies, \(r.payments.notExpected) not expected, "
+        out += "\(r.payments.rejected + r.settlement.rejected) rejected.**\n\n"
+        out += "## Inputs\n\n| role | file | format | provider | records | rejected |\n|---|---|---|---|---:|---:|\n"
+        for i in report.inputs {
+            out += "| \(i.role.rawValue) | \(cell(i.path)) | \(i.container == "gzip" ? "gzip " : "")\(i.format) "
+            out += "| \(cell(i.provider)) | \(i.records) | \(i.rejected) |\n"
+        }
+        out += "\n## Findings\n\n| kind | count |\n|---|---:|\n| matched | \(r.matched) |\n"
+        for (kind, count) in report.countsByKind { out += "| \(kind.code) | \(count) |\n" }
+        out += "| not_expected | \(r.payments.notExpected) |\n"
+        out += "\n## Totals per currency\n\n| currency | expected | settled | fees | net | difference |\n"
+        out += "|---|---:|---:|---:|---:|---:|\n"
+        for t in r.totals {
+            let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            out += "| \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
+            out += "| \(f(t.net)) | \(f(t.difference)) |\n"
+        }
+        if !r.unknownStatuses.isEmpty {
+            out += "\n## Unknown statuses\n\nNot guessed: these values are in no status table. "
+            out += "Their payments are expected to settle and never a status mismatch.\n\n"
+            out += "| side | system | status | count |\n|---|---|---|---:|\n"
+            for u in r.unknownStatuses {
+                out += "| \(u.side) | \(cell(u.system)) | \(cell(u.raw)) | \(u.count) |\n"
+            }
+        }
+        if discrepancies > 0 {
+            out += "\n## Discrepancies"
+            out += discrepancies > findingsListedMax ? " (first \(findingsListedMax) of \(discrepancies))\n\n" : "\n\n"
+            out += "| kind | key | provider | expected | actual | detail |\n|---|---|---|---:|---:|---|\n"
+            for d in r.discrepancies.prefix(findingsListedMax) {
+                out += "| \(d.kind.code) | \(cell(d.matchKey)) | \(d.provider) | \(d.expected.map(\.description) ?? "") "
+                out += "| \(d.actual.map(\.description) ?? "") | \(cell(d.detail)) |\n"
+            }
+        }
+        let ok = report.verify().isEmpty
+        out += "\n## Conservation\n\nPayments: \(r.payments.read) read = \(r.payments.matched) matched + "
+        out += "\(r.payments.discrepant) discrepant + \(r.payments.notExpected) not expected + "
+        out += "\(r.payments.rejected) rejected. Settlement: \(r.settlement.read) read = "
+        out += "\(r.settlement.matched) matched + \(r.settlement.discrepant) discrepant + "
+        out += "\(r.settlement.rejected) rejected. \(ok ? "Every record is accounted for." : "DOES NOT ADD UP.")\n"
+        return out
+    }
+
+    static func cell(_ text: String) -> String {
+        text.replacingPipes
+    }
+}
+
+extension String {
+    var replacingPipes: String {
+        var out = ""
+        for c in unicodeScalars {
+            switch c {
+            case "|": out += "\\|"
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

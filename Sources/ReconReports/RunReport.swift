@@ -1,0 +1,65 @@
+public import PaymentModels
+
+/// One input file as the run saw it.
+public struct InputSummary: Sendable {
+    public enum Role: String, Sendable { case payments, settlement }
+
+    public var role: Role
+    public var path: String
+    public var container: String
+    public var format: String
+    /// The adapter(s) that read it, e.g. `generic-csv` or `aggregator,yedpay`.
+    public var provider: String
+    public var records: Int
+    public var rejected: Int
+    /// A failure that stopped reading the file part-way (truncated gzip, unclosed JSON).
+    public var fatalError: String?
+
+    public init(
+        role: Role, path: String, container: String, format: String, provider: String,
+        records: Int, rejected: Int, fatalError: String? = nil
+    ) {
+        self.role = role
+        self.path = path
+        self.container = container
+        self.format = format
+        self.provider = provider
+        self.records = records
+        self.rejected = rejected
+        self.fatalError = fatalError
+    }
+}
+
+/// Everything the report writers need: the result, the inputs and the rejects.
+public struct RunReport: Sendable {
+    public var version: String
+    public var inputs: [InputSummary]
+    public var result: ReconciliationResult
+    public var rejects: [Reject]
+
+    public init(version: String, inputs: [InputSummary], result: ReconciliationResult, rejects: [Reject]) {
+        self.version = version
+        self.inputs = inputs
+        self.result = result
+        self.rejects = rejects
+    }
+
+    /// The pairing check: the writers verify conservation again before writing anything,
+    /// because a report that does not add up must never reach a finance team.
+    public func verify() -> [String] {
+        var problems = result.checkConservation()
+        let rejectedInputs = inputs.reduce(0) { $0 + $1.rejected }
+        let rejectedCounted = result.payments.rejected + result.settlement.rejected
+        if rejectedInputs != rejectedCounted {
+            problems.append("inputs list \(rejectedInputs) rejects but the result counts \(rejectedCounted)")
+        }
+        return problems
+    }
+
+    /// Discrepancy count per kind, in precedence order, zeros included.
+    public var countsByKind: [(Discrepancy.Kind, Int)] {
+        var counts: [Discrepancy.Kind: Int] = [:]
+        for finding in result.discrepancies { counts[finding.kind, default: 0] += 1 }
+        return Discrepancy.Kind.allCases.map { ($0, counts[$0] ?? 0) }
+    }
+}

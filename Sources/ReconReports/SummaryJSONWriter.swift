@@ -1,0 +1,83 @@
+import PaymentModels
+
+/// `summary.json`: inputs, counts per kind, totals per currency, unknown statuses and the
+/// conservation block that shows every input record accounted for.
+public struct SummaryJSONWriter: ReportWriter {
+    public init() {}
+    public var fileName: String { "summary.json" }
+
+    public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
+        try file.write(Self.render(report) + "\n")
+    }
+
+    public static func render(_ report: RunReport) -> String {
+        let r = report.result
+        let inputs = report.inputs.map { input in
+            var members: [(String, String)] = [
+                ("role", JSONText.string(input.role.rawValue)), ("path", JSONText.string(input.path)),
+                ("container", JSONText.string(input.container)), ("format", JSONText.string(input.format)),
+                ("provider", JSONText.string(input.provider)), ("records", "\(input.records)"),
+                ("rejected", "\(input.rejected)"),
+            ]
+            if let fatal = input.fatalError { members.append(("error", JSONText.string(fatal))) }
+            return JSONText.object(members, indent: 2)
+        }
+        var counts: [(String, String)] = [("matched", "\(r.matched)")]
+        counts += report.countsByKind.map { ($0.0.code, "\($0.1)") }
+        counts += [
+            ("not_expected", "\(r.payments.notExpected)"),
+            ("rejected", "\(r.payments.rejected + r.settlement.rejected)"),
+        ]
+        let byField = KeyField.allCases.compactMap { field in
+            r.matchedByField[field].map { (field.code, "\($0)") }
+        }
+        let totals = r.totals.map { t in
+            (
+                t.currency.code,
+                JSONText.object(
+                    [
+                        ("expected", amount(t.expected, t.currency)), ("settled", amount(t.settled, t.currency)),
+                        ("fees", amount(t.fees, t.currency)), ("net", amount(t.net, t.currency)),
+                        ("difference", amount(t.difference, t.currency)),
+                    ], indent: 2)
+            )
+        }
+        let unknown = r.unknownStatuses.map {
+            JSONText.object(
+                [
+                    ("side", JSONText.string($0.side)), ("system", JSONText.string($0.system)),
+                    ("status", JSONText.string($0.raw)), ("count", "\($0.count)"),
+                ], indent: 2)
+        }
+        return JSONText.object([
+            ("recon_version", JSONText.string(report.version)),
+            ("inputs", JSONText.array(inputs, indent: 1)),
+            ("counts", JSONText.object(counts, indent: 1)),
+            ("matched_by_key_field", JSONText.object(byField, indent: 1)),
+            ("totals", JSONText.object(totals, indent: 1)),
+            ("unknown_statuses", JSONText.array(unknown, indent: 1)),
+            ("conservation", conservation(report)),
+        ])
+    }
+
+    static func amount(_ minor: Int64, _ currency: Currency) -> String {
+        JSONText.string(MinorUnits.format(minor, exponent: currency.exponent))
+    }
+
+    static func conservation(_ report: RunReport) -> String {
+        func side(_ s: SideCounts) -> String {
+            JSONText.object(
+                [
+                    ("read", "\(s.read)"), ("matched", "\(s.matched)"), ("discrepant", "\(s.discrepant)"),
+                    ("not_expected", "\(s.notExpected)"), ("rejected", "\(s.rejected)"),
+                    ("balanced", s.balances ? "true" : "false"),
+                ], indent: 2)
+        }
+        return JSONText.object(
+            [
+                ("payments", side(report.result.payments)),
+                ("settlement", side(report.result.settlement)),
+                ("balanced", report.verify().isEmpty ? "true" : "false"),
+            ], indent: 1)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import PaymentModels
+import ReconKit
+
+struct NormalizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "normalize",
+        abstract: "Print every record in the shared model, one per line (CSV, or JSON Lines).",
+        discussion: "Rejected records are reported on stderr as <file>:<line>: <field>: <reason>.")
+
+    @Argument(help: "Files to normalize.")
+    var paths: [String]
+
+    @Flag(name: .long, help: "JSON Lines instead of CSV.")
+    var jsonLines = false
+
+    @Option(name: .long, help: "Read created payments as this system instead of detecting it.")
+    var provider: PaymentSystem?
+
+    @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
+    var strict = false
+
+    func run() throws {
+        let output = BufferedOutput()
+        defer { output.flush() }
+        try Output.guarded {
+            try Normalizer.run(
+                paths, jsonLines: jsonLines, forced: provider, strict: strict, emit: { output.write($0) },
+                onReject: { Output.err("recon: \($0.message)\n") })
+            return 0
+        }
+    }
+}
+
+struct ProvidersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "providers", abstract: "List the adapters and the formats each reads.")
+
+    func run() throws {
+        Output.out(ProviderListing.text())
+    }
+}

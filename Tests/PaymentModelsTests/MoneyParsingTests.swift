@@ -1,0 +1,90 @@
+import PaymentModels
+import Testing
+
+@Suite struct MoneyParsingTests {
+    static let usd = Currency(code: "USD")!
+    static let jpy = Currency(code: "JPY")!
+    static let kwd = Currency(code: "KWD")!
+    static let clf = Currency(code: "CLF")!
+
+    @Test(arguments: [
+        ("12.5", "USD", 1250), ("42", "USD", 4200), ("0.01", "USD", 1), ("-3.10", "USD", -310),
+        ("+7", "USD", 700), ("12.340", "USD", 1234), (".5", "USD", 50), ("7.", "USD", 700),
+        (" 1.25 ", "USD", 125), ("1500", "JPY", 1500), ("1500.0", "JPY", 1500), ("1.234", "KWD", 1234),
+        ("1.2", "KWD", 1200), ("0.001", "BHD", 1), ("1.0001", "CLF", 10001), ("9.99", "TND", 9990),
+        ("92233720368547758.07", "USD", Int64.max),
+    ] as [(String, String, Int64)])
+    func parsesMajorUnits(text: String, code: String, minor: Int64) throws {
+        #expect(try AmountParser.parseMajor(text, currency: Currency(code: code)!) == minor)
+    }
+
+    @Test(arguments: [
+        ("1.234", "USD", AmountError.tooManyDecimals("1.234", currency: "USD", allowed: 2)),
+        ("1.5", "JPY", .tooManyDecimals("1.5", currency: "JPY", allowed: 0)),
+        ("1.2345", "KWD", .tooManyDecimals("1.2345", currency: "KWD", allowed: 3)),
+        ("12abc", "USD", .notANumber("12abc")), ("1,50", "USD", .notANumber("1,50")),
+        ("1e5", "USD", .notANumber("1e5")), ("", "USD", .empty), ("   ", "USD", .empty),
+        ("-", "USD", .notANumber("-")), (".", "USD", .notANumber(".")), ("1.2.3", "USD", .notANumber("1.2.3")),
+        ("$5", "USD", .notANumber("$5")), ("1 000", "USD", .notANumber("1 000")),
+        ("92233720368547758.08", "USD", .overflow("92233720368547758.08")),
+        ("99999999999999999999", "JPY", .overflow("99999999999999999999")),
+    ] as [(String, String, AmountError)])
+    func rejects(text: String, code: String, error: AmountError) {
+        #expect(throws: error) { try AmountParser.parseMajor(text, currency: Currency(code: code)!) }
+    }
+
+    @Test func minorUnitsAreIntegers() throws {
+        #expect(try AmountParser.parseMinor("1234") == 1234)
+        #expect(try AmountParser.parseMinor("-5") == -5)
+        #expect(throws: AmountError.tooManyDecimals("12.5", currency: "minor units", allowed: 0)) {
+            try AmountParser.parseMinor("12.5")
+        }
+    }
+
+    @Test(arguments: [
+        ("USD/2", 1234, "12.34 USD"), ("JPY/0", 1500, "1500 JPY"), ("USD", 1234, "12.34 USD"),
+        ("usd/2", 5, "0.05 USD"), ("USD/3", 12340, "12.34 USD"), ("KWD/2", 123, "1.230 KWD"),
+        ("EUR/0", 12, "12.00 EUR"),
+    ] as [(String, Int64, String)])
+    func formanceAssets(asset: String, minor: Int64, expected: String) throws {
+        #expect(try Asset(parsing: asset).money(minorUnits: minor).description == expected)
+    }
+
+    @Test func assetsThatLoseDigitsAreRejected() throws {
+        #expect(throws: AmountError.self) { try Asset(parsing: "USD/3").money(minorUnits: 12345) }
+        #expect(throws: AmountError.unknownCurrency("XXX/2")) { try Asset(parsing: "XXX/2") }
+        #expect(throws: AmountError.unknownCurrency("USD/x")) { try Asset(parsing: "USD/x") }
+    }
+
+    @Test func currencyTable() {
+        #expect(Currency.all.count > 150)
+        for (code, exponent) in [("JPY", 0), ("KRW", 0), ("USD", 2), ("EUR", 2), ("KWD", 3), ("BHD", 3),
+                                 ("JOD", 3), ("OMR", 3), ("TND", 3), ("IQD", 3), ("LYD", 3), ("CLF", 4)] {
+            #expect(Currency(code: code)?.exponent == exponent, "\(code)")
+        }
+        #expect(Currency(code: "usd") == Currency(code: "USD"))
+        #expect(Currency(code: "XYZ") == nil)
+        #expect(Currency(code: "XAU") == nil)  // no minor unit
+        #expect(Currency(code: "US") == nil)
+        #expect(Currency(code: "US1") == nil)
+    }
+
+    @Test(arguments: [
+        (1250, "USD", "12.50"), (-1, "USD", "-0.01"), (0, "KWD", "0.000"), (1500, "JPY", "1500"),
+        (-1250, "KWD", "-1.250"), (Int64.min, "USD", "-92233720368547758.08"),
+    ] as [(Int64, String, String)])
+    func formatsWithTheExponent(minor: Int64, code: String, text: String) {
+        #expect(Money(minorUnits: minor, currency: Currency(code: code)!).decimalString == text)
+    }
+
+    @Test func timestamps() throws {
+        #expect(try Timestamp(parsing: "1970-01-01T00:00:00Z").millisecondsSince1970 == 0)
+        #expect(try Timestamp(parsing: "2023-11-07T05:31:56Z").description == "2023-11-07T05:31:56.000Z")
+        #expect(try Timestamp(parsing: "2024-05-01T08:00:00.250+08:00").description == "2024-05-01T00:00:00.250Z")
+        #expect(try Timestamp(parsing: "2019-07-30 18:09:26").description == "2019-07-30T18:09:26.000Z")
+        #expect(try Timestamp(parsing: "2024-02-29").description == "2024-02-29T00:00:00.000Z")
+        #expect(throws: DateError.self) { try Timestamp(parsing: "2024-13-01") }
+        #expect(throws: DateError.self) { try Timestamp(parsing: "yesterday") }
+        #expect(throws: DateError.self) { try Timestamp(parsing: "2024-05-01T10:00:00Zjunk") }
+    }
+}

@@ -86,7 +86,7 @@ public final class JSONReader {
         name = source.name
         capacity = IngestLimits.readChunkBytes
         buffer = .allocate(byteCount: capacity, alignment: 16)
-        _ = try refill()
+        while end - start < 3, try refill() {}
         if end - start >= 3 && byteAt(0) == 0xEF && byteAt(1) == 0xBB && byteAt(2) == 0xBF {
             start += 3
         }

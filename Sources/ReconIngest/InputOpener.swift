@@ -24,8 +24,12 @@ public enum InputOpener {
     static let sniffBytes = 64 << 10
 
     public static func open(_ path: String) throws(IngestError) -> OpenedInput {
-        let file = try FileByteSource(path: path)
-        let (firstBytes, raw) = try peek(file)
+        try open(source: FileByteSource(path: path))
+    }
+
+    /// Sniffs any source (tests, stdin wrappers) the same way.
+    public static func open(source: any ByteSource) throws(IngestError) -> OpenedInput {
+        let (firstBytes, raw) = try peek(source)
         let container: Container = firstBytes.starts(with: [0x1F, 0x8B]) ? .gzip : .plain
         var content: any ByteSource = raw
         if container == .gzip { content = try GzipByteSource(base: raw) }

@@ -72,10 +72,14 @@ public final class PrefixedByteSource: ByteSource {
     private var prefix: [UInt8]
     private var offset = 0
     private let base: any ByteSource
+    /// An error met while reading the prefix, raised when the reader gets to it, so that the
+    /// records before it are still read.
+    private var pendingError: IngestError?
 
-    public init(prefix: [UInt8], base: any ByteSource) {
+    public init(prefix: [UInt8], base: any ByteSource, pendingError: IngestError? = nil) {
         self.prefix = prefix
         self.base = base
+        self.pendingError = pendingError
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
@@ -85,9 +89,13 @@ public final class PrefixedByteSource: ByteSource {
                 buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
             }
             offset += n
-            if offset == prefix.count { prefix = [] ; offset = Int.max }
+            if offset == prefix.count {
+                prefix = []
+                offset = Int.max
+            }
             return n
         }
+        if let error = pendingError { throw error }
         return try base.read(into: buffer)
     }
 }

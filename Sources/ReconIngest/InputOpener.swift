@@ -43,13 +43,20 @@ public enum InputOpener {
         var head: [UInt8] = []
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: sniffBytes, alignment: 1)
         defer { chunk.deallocate() }
+        var pending: IngestError?
         while head.count < sniffBytes {
-            let n = try source.read(
-                into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(sniffBytes - head.count)]))
+            let n: Int
+            do {
+                n = try source.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(sniffBytes - head.count)]))
+            } catch where error.code != .io {
+                pending = error  // damaged data: raise it after the bytes before it are read
+                break
+            }
             if n == 0 { break }
             head.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         }
-        return (head, PrefixedByteSource(prefix: head, base: source))
+        return (head, PrefixedByteSource(prefix: head, base: source, pendingError: pending))
     }
 
     /// `{` or `[` first means JSON, `<` means XML, anything else is delimited text.

@@ -67,7 +67,9 @@ enum Inputs {
         return side
     }
 
-    static func summary(_ role: InputSummary.Role, _ path: String, _ input: OpenedInput, _ stats: SourceStats) -> InputSummary {
+    static func summary(
+        _ role: InputSummary.Role, _ path: String, _ input: OpenedInput, _ stats: SourceStats
+    ) -> InputSummary {
         InputSummary(
             role: role, path: path, container: input.container.rawValue, format: stats.format,
             provider: stats.providerList, records: stats.records, rejected: stats.rejected,

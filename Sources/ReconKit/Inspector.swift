@@ -82,7 +82,8 @@ public enum Inspector {
         return "{\"path\": \(JSONText.string(i.path)), \"container\": \(JSONText.string(i.container)), "
             + "\"format\": \(JSONText.string(i.format)), \"kind\": \(JSONText.string(i.kind)), "
             + "\"provider\": \(JSONText.string(i.provider)), \"encoding\": \(JSONText.string(i.encoding)), "
-            + "\"records\": \(i.records), \"rejected\": \(i.rejected), \"errors\": [\(errors.joined(separator: ", "))], "
+            + "\"records\": \(i.records), \"rejected\": \(i.rejected), "
+            + "\"errors\": [\(errors.joined(separator: ", "))], "
             + "\"totals\": {\(totals.joined(separator: ", "))}, \"control_totals\": []}"
     }
 
@@ -92,7 +93,8 @@ public enum Inspector {
         out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
         for t in i.totals {
             let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
-            out += "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), fees \(f(t.fees)), net \(f(t.net))\n"
+            out += "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), "
+                + "fees \(f(t.fees)), net \(f(t.net))\n"
         }
         for e in i.errors { out += "  error: \(e.message)\n" }
         return out

@@ -89,7 +89,8 @@ public enum ReconcileJob {
         for part in path.split(separator: "/") {
             prefix += part + "/"
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw ReconError(.io, "\(path): cannot create the output directory: \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                throw ReconError(.io, "\(path): cannot create the output directory: \(reason)")
             }
         }
     }

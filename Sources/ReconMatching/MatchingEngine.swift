@@ -126,7 +126,8 @@ public struct MatchingEngine: Sendable {
                         matchedByField[lineField[slot], default: 0] += 1
                     }
                 } else {
-                    findings.append(Classifier.duplicate(payment, line, field: lineField[slot], keptBy: lines[slots[winner]]))
+                    let kept = lines[slots[winner]]
+                    findings.append(Classifier.duplicate(payment, line, field: lineField[slot], keptBy: kept))
                     settlementSide.discrepant += 1
                 }
             }

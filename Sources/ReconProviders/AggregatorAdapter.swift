@@ -10,7 +10,9 @@ public import ReconIngest
 public struct AggregatorAdapter: PaymentAdapter {
     public init() {}
     public var system: PaymentSystem { .aggregator }
-    public var shapes: String { "request body {transactionId, amount, currency, ...}, alone or merged with the response {paymentId, status}" }
+    public var shapes: String {
+        "request body {transactionId, amount, currency, ...}, alone or merged with the response {paymentId, status}"
+    }
 
     public let statuses = StatusTable([
         "waiting": .pending, "processing": .pending, "succeeded": .succeeded, "failed": .failed,

@@ -12,7 +12,9 @@ public import ReconIngest
 public struct CommerceLayerAdapter: PaymentAdapter {
     public init() {}
     public var system: PaymentSystem { .commercelayer }
-    public var shapes: String { "JSON:API stripe_payments resource, single or list, amount from included orders or amount_cents" }
+    public var shapes: String {
+        "JSON:API stripe_payments resource, single or list; amount from the included order or amount_cents"
+    }
 
     public let statuses = StatusTable(
         StatusTable.stripePaymentIntent.merging([

@@ -33,9 +33,12 @@ public enum PaymentSourceReader {
             stats.records = 1
             stats.rejected = 1
             stats.format = input.format.rawValue
-            let message = "created payments must be JSON (JSON Lines, an array or a {\"data\":[...]} envelope); this file looks like \(input.format.rawValue)"
+            let message =
+                "created payments must be JSON (JSON Lines, an array or a {\"data\":[...]} envelope); "
+                + "this file looks like \(input.format.rawValue)"
             stats.fatalError = message
-            try onReject(Reject(source: Provenance(file: path, position: SourcePosition(byte: 0, line: 1, record: 1)), field: "", reason: message, raw: ""))
+            let start = Provenance(file: path, position: SourcePosition(byte: 0, line: 1, record: 1))
+            try onReject(Reject(source: start, field: "", reason: message, raw: ""))
             return stats
         }
         let forcedAdapter = forced.map(PaymentAdapters.adapter(for:))
@@ -66,7 +69,8 @@ public enum PaymentSourceReader {
                         stats.adapters[adapter.system.rawValue, default: 0] += 1
                     } catch let error as RecordError {
                         stats.rejected += 1
-                        try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: record.rawText))
+                        try onReject(
+                            Reject(source: provenance, field: error.field, reason: error.reason, raw: record.rawText))
                     }
                 }
             }

@@ -8,7 +8,9 @@ public import ReconIngest
 public struct WooshPayAdapter: PaymentAdapter {
     public init() {}
     public var system: PaymentSystem { .wooshpay }
-    public var shapes: String { "PaymentIntent response {id: pi_..., merchant_order_id, amount, currency, created (ms)}" }
+    public var shapes: String {
+        "PaymentIntent response {id: pi_..., merchant_order_id, amount, currency, created (ms)}"
+    }
 
     public let statuses = StatusTable(
         StatusTable.stripePaymentIntent.merging(["failed": .failed, "refunded": .refunded]) { a, _ in a })

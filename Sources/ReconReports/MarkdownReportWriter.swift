@@ -45,7 +45,8 @@ public struct MarkdownReportWriter: ReportWriter {
             out += discrepancies > findingsListedMax ? " (first \(findingsListedMax) of \(discrepancies))\n\n" : "\n\n"
             out += "| kind | key | provider | expected | actual | detail |\n|---|---|---|---:|---:|---|\n"
             for d in r.discrepancies.prefix(findingsListedMax) {
-                out += "| \(d.kind.code) | \(cell(d.matchKey)) | \(d.provider) | \(d.expected.map(\.description) ?? "") "
+                out += "| \(d.kind.code) | \(cell(d.matchKey)) | \(d.provider) "
+                out += "| \(d.expected.map(\.description) ?? "") "
                 out += "| \(d.actual.map(\.description) ?? "") | \(cell(d.detail)) |\n"
             }
         }

@@ -13,7 +13,9 @@ struct ReconcileCommand: ParsableCommand {
             read on two threads; 1M payments take about a second.
             """)
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Created-payment files (JSON, JSON Lines, .gz, or - for stdin).")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Created-payment files (JSON, JSON Lines, .gz, or - for stdin).")
     var payments: [String] = []
 
     @Option(name: .long, parsing: .upToNextOption, help: "Settlement files (CSV, .gz).")

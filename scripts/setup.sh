@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Makes sure the system packages recon builds against are present: pkg-config and zlib's
+# headers (libxml2 and libpq join in later issues). Installs them with apt-get when it can
+# (root or passwordless sudo); otherwise prints the exact command and fails.
+set -euo pipefail
+
+packages=(pkg-config zlib1g-dev)
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: the Swift toolchain (6.0 or later) is not on PATH; install it from swift.org first" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ! command -v dpkg >/dev/null 2>&1; then
+  # not Debian/Ubuntu: check by what the build needs instead
+  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists zlib && exit 0
+  echo "setup: install pkg-config and zlib's development headers with your package manager" >&2
+  exit 1
+fi
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -eq 0 ]]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+else
+  echo "setup: missing system packages: ${missing[*]}" >&2
+  echo "setup: run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

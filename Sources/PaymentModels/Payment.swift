@@ -3,7 +3,7 @@ public struct Payment: Sendable {
     /// The API it was created through.
     public var system: PaymentSystem
     /// Every identifier it carries, merchant keys and provider ids, in `KeyField` order.
-    public var keys: [PaymentKey]
+    public var keys: PaymentKeys
     public var amount: Money
     /// A fee the system already reports (Yedpay's `charge`).
     public var fee: Money?
@@ -15,13 +15,24 @@ public struct Payment: Sendable {
     public var createdAt: Timestamp?
     public var provenance: Provenance
 
+    /// Convenience for tests and small inputs: keys in any order.
     public init(
         system: PaymentSystem, keys: [PaymentKey], amount: Money, fee: Money? = nil,
         net: Money? = nil, status: PaymentStatus, rawStatus: String, createdAt: Timestamp?,
         provenance: Provenance
     ) {
+        self.init(
+            system: system, keys: PaymentKeys(keys), amount: amount, fee: fee, net: net, status: status,
+            rawStatus: rawStatus, createdAt: createdAt, provenance: provenance)
+    }
+
+    public init(
+        system: PaymentSystem, keys: PaymentKeys, amount: Money, fee: Money? = nil,
+        net: Money? = nil, status: PaymentStatus, rawStatus: String, createdAt: Timestamp?,
+        provenance: Provenance
+    ) {
         self.system = system
-        self.keys = keys.sorted { $0.field < $1.field }
+        self.keys = keys
         self.amount = amount
         self.fee = fee
         self.net = net

@@ -31,6 +31,7 @@ enum Inputs {
         var side = SideInput<Payment>()
         for path in paths {
             let input = try open(path)
+            side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
             var rejects: [Reject] = []
             let stats = try rethrowingIO {
                 try PaymentSourceReader.read(
@@ -51,6 +52,7 @@ enum Inputs {
         var side = SideInput<SettlementRecord>()
         for path in paths {
             let input = try open(path)
+            side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
             var rejects: [Reject] = []
             let stats = try rethrowingIO {
                 try SettlementSourceReader.read(

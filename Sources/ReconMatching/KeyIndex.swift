@@ -2,53 +2,57 @@ import PaymentModels
 
 /// A hash multi-map from key text to (payment, key) pairs, over the payments' own strings.
 ///
-/// Open addressing with linear probing on a power-of-two table of `Int32` entry numbers, at
-/// most half full: compact (about 4 bytes a slot plus 16 an entry) and one probe in the common
-/// case. The payments array is the key store, so no key is copied.
+/// Open addressing with linear probing on a power-of-two table, at most half full. Each slot
+/// is one `UInt64` packing a 24-bit hash tag, the payment number and the key's position and
+/// field, so a probe reads only the slot array and touches a payment only when the tag
+/// matches: lookups were cache-miss bound when slots pointed into a separate entry array.
 struct KeyIndex {
-    struct Entry {
-        var hash: UInt64
-        var payment: Int32
-        /// Position of the key in `payments[payment].keys`.
-        var key: UInt8
-        var field: KeyField
-    }
-
-    private var slots: [Int32]
-    private var entries: [Entry] = []
+    /// 0 is empty; otherwise `tag << 40 | (payment + 1) << 8 | key << 4 | field`.
+    private var slots: [UInt64]
     private let mask: Int
+    static let paymentsMax = Int(UInt32.max) - 1
 
     init(payments: [Payment]) {
+        precondition(payments.count <= KeyIndex.paymentsMax, "more payments than the index holds")
         let keyCount = payments.reduce(0) { $0 + $1.keys.count }
         var capacity = 16
         while capacity < keyCount * 2 { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        entries.reserveCapacity(keyCount)
-        for (p, payment) in payments.enumerated() {
-            for (k, key) in payment.keys.enumerated() {
-                insert(Entry(hash: KeyIndex.hash(key.value), payment: Int32(p), key: UInt8(k), field: key.field))
+        var slots = [UInt64](repeating: 0, count: capacity)
+        let mask = self.mask
+        for p in payments.indices {
+            let keys = payments[p].keys
+            for k in keys.indices {
+                let hash = KeyIndex.hash(keys.value(at: k))
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = KeyIndex.pack(tag: hash, payment: p, key: k, field: keys[k].field)
             }
         }
+        self.slots = slots
     }
 
-    private mutating func insert(_ entry: Entry) {
-        var slot = Int(truncatingIfNeeded: entry.hash) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(entries.count)
-        entries.append(entry)
+    @inline(__always)
+    static func pack(tag hash: UInt64, payment: Int, key: Int, field: KeyField) -> UInt64 {
+        precondition(key < 16, "a payment with more than 16 keys")
+        return (hash >> 40) << 40 | UInt64(payment + 1) << 8 | UInt64(key) << 4 | UInt64(field.rawValue)
     }
 
     /// Every (payment, field) whose key equals `key`, in no particular order.
+    @inline(__always)
     func candidates(_ key: String, in payments: [Payment], _ body: (Int, KeyField) -> Void) {
         let hash = KeyIndex.hash(key)
+        let tag = hash >> 40
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let e = slots[slot]
-            if e < 0 { return }
-            let entry = entries[Int(e)]
-            if entry.hash == hash && payments[Int(entry.payment)].keys[Int(entry.key)].value == key {
-                body(Int(entry.payment), entry.field)
+            let entry = slots[slot]
+            if entry == 0 { return }
+            if entry >> 40 == tag {
+                let payment = Int(truncatingIfNeeded: (entry >> 8) & 0xFFFF_FFFF) - 1
+                let k = Int(truncatingIfNeeded: (entry >> 4) & 0xF)
+                if payments[payment].keys.value(at: k) == key {
+                    body(payment, KeyField(rawValue: UInt8(truncatingIfNeeded: entry & 0xF))!)
+                }
             }
             slot = (slot + 1) & mask
         }

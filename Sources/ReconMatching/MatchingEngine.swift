@@ -21,7 +21,7 @@ public struct MatchingEngine: Sendable {
     var settlementAdded = 0
     var unknownSettlementStatuses: [String: Int] = [:]
     /// Settled money per currency, from every line whatever it matched.
-    var settledTotals: [Currency: CurrencyTotals] = [:]
+    var settledTotals = TotalsTable()
 
     public init(payments: [Payment]) {
         self.payments = payments
@@ -47,16 +47,16 @@ public struct MatchingEngine: Sendable {
     }
 
     private mutating func attach(_ slot: Int) {
-        let record = lines[slot]
         settlementAdded += 1
-        Self.addSettled(record, to: &settledTotals)
-        if record.status == .unknown {
+        settledTotals.add(settled: lines[slot])
+        if lines[slot].status == .unknown {
+            let record = lines[slot]
             unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
         }
         var best = -1
         var bestField = KeyField.id
         var bestFree = false
-        index.candidates(record.key, in: payments) { payment, field in
+        index.candidates(lines[slot].key, in: payments) { payment, field in
             let free = self.firstLine[payment] < 0
             let better =
                 best < 0 || field < bestField || (field == bestField && free && !bestFree)
@@ -69,7 +69,7 @@ public struct MatchingEngine: Sendable {
         }
         lineField.append(bestField)
         guard best >= 0 else {
-            unexpected.append(Classifier.unexpected(record))
+            unexpected.append(Classifier.unexpected(lines[slot]))
             return
         }
         if self.firstLine[best] < 0 {
@@ -84,33 +84,53 @@ public struct MatchingEngine: Sendable {
         var findings = unexpected
         var paymentsSide = SideCounts()
         var settlementSide = SideCounts()
-        var matchedByField: [KeyField: Int] = [:]
+        var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
         var totals = settledTotals
         var unknownPayments: [String: Int] = [:]
         paymentsSide.read = payments.count
         settlementSide.read = settlementAdded
         settlementSide.discrepant = unexpected.count
 
-        for (p, payment) in payments.enumerated() {
-            if payment.status == .unknown {
-                unknownPayments[payment.system.rawValue + "\u{0}" + payment.rawStatus, default: 0] += 1
+        // Fields are read in place (`payments[p].amount`) so that the million clean matches cost
+        // no copies of payments or lines and no reference counting; only findings copy.
+        for p in payments.indices {
+            let status = payments[p].status
+            if status == .unknown {
+                unknownPayments[payments[p].system.rawValue + "\u{0}" + payments[p].rawStatus, default: 0] += 1
             }
-            if payment.status.expectation == .expected {
-                totals[payment.amount.currency, default: CurrencyTotals(currency: payment.amount.currency)]
-                    .expected += payment.amount.minorUnits
+            if status.expectation == .expected {
+                totals.add(expected: payments[p].amount)
             }
             let first = firstLine[p]
             guard first >= 0 else {
-                if payment.status.expectation == .expected {
-                    findings.append(Classifier.missing(payment))
+                if status.expectation == .expected {
+                    findings.append(Classifier.missing(payments[p]))
                     paymentsSide.discrepant += 1
                 } else {
                     paymentsSide.notExpected += 1
                 }
                 continue
             }
-            var slots = [Int(first)]
-            if let extra = extraLines[Int32(p)] { slots += extra.map(Int.init) }
+            guard let extra = extraLines[Int32(p)] else {
+                // the common case: one line, no arrays built
+                let slot = Int(first)
+                if Classifier.isClean(payments[p].amount, status, lines[slot].gross, lines[slot].status) {
+                    paymentsSide.matched += 1
+                    settlementSide.matched += 1
+                    matchedCounts[Int(lineField[slot].rawValue)] += 1
+                } else if let finding = Classifier.classify(payments[p], lines[slot], field: lineField[slot]) {
+                    findings.append(finding)
+                    paymentsSide.discrepant += 1
+                    settlementSide.discrepant += 1
+                } else {
+                    paymentsSide.matched += 1
+                    settlementSide.matched += 1
+                    matchedCounts[Int(lineField[slot].rawValue)] += 1
+                }
+                continue
+            }
+            let payment = payments[p]
+            let slots = [Int(first)] + extra.map(Int.init)
             let outcomes = slots.map { Classifier.classify(payment, lines[$0], field: lineField[$0]) }
             let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
             for (k, slot) in slots.enumerated() {
@@ -123,7 +143,7 @@ public struct MatchingEngine: Sendable {
                     } else {
                         paymentsSide.matched += 1
                         settlementSide.matched += 1
-                        matchedByField[lineField[slot], default: 0] += 1
+                        matchedCounts[Int(lineField[slot].rawValue)] += 1
                     }
                 } else {
                     let kept = lines[slots[winner]]
@@ -132,26 +152,19 @@ public struct MatchingEngine: Sendable {
                 }
             }
         }
-        findings.sort(by: Classifier.reportOrder)
+        findings = Classifier.sortedForReport(findings)
         let result = ReconciliationResult(
             discrepancies: findings, payments: paymentsSide, settlement: settlementSide,
-            matchedByField: matchedByField,
-            totals: totals.values.sorted { $0.currency < $1.currency },
+            matchedByField: Dictionary(
+                uniqueKeysWithValues: KeyField.allCases.compactMap { field in
+                    matchedCounts[Int(field.rawValue)] > 0 ? (field, matchedCounts[Int(field.rawValue)]) : nil
+                }),
+            totals: totals.sorted,
             unknownStatuses: Self.unknowns("payments", unknownPayments)
                 + Self.unknowns("settlement", unknownSettlementStatuses))
         precondition(
             result.checkConservation().isEmpty, "matching lost records: \(result.checkConservation())")
         return result
-    }
-
-    static func addSettled(_ line: SettlementRecord, to totals: inout [Currency: CurrencyTotals]) {
-        guard line.status.moneyMoved == true else { return }
-        let currency = line.gross.currency
-        var entry = totals[currency] ?? CurrencyTotals(currency: currency)
-        entry.settled += line.gross.minorUnits
-        entry.fees += line.fee?.minorUnits ?? 0
-        entry.net += line.net?.minorUnits ?? (line.gross.minorUnits - (line.fee?.minorUnits ?? 0))
-        totals[currency] = entry
     }
 
     static func unknowns(_ side: String, _ counts: [String: Int]) -> [UnknownStatus] {

@@ -33,7 +33,7 @@ public struct AggregatorAdapter: PaymentAdapter {
         guard let amount = try v.majorAmount("amount", currency: currency) else {
             throw RecordError(field: "amount", "amount is missing")
         }
-        var keys: [PaymentKey] = []
+        var keys = PaymentKeys()
         keys.add(.transactionId, v.text("transactionId"))
         keys.add(.paymentId, v.text("paymentId"))
         return try makePayment(

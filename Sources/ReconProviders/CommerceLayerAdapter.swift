@@ -58,7 +58,7 @@ public struct CommerceLayerAdapter: PaymentAdapter {
                     + "total_amount_cents is included")
         }
         if rawStatus == nil { rawStatus = attributes.text("status") }
-        var keys: [PaymentKey] = []
+        var keys = PaymentKeys()
         keys.add(.reference, attributes.text("reference"))
         keys.add(.paymentIntentId, attributes.text("stripe_id"))
         keys.add(.chargeId, attributes.text("charge_id"))

@@ -41,7 +41,7 @@ public struct FormanceAdapter: PaymentAdapter {
         }
         let amount: Money
         do { amount = try asset.money(minorUnits: minor) } catch { throw RecordError(field: "amount", error) }
-        var keys: [PaymentKey] = []
+        var keys = PaymentKeys()
         keys.add(.reference, v.text("reference"))
         keys.add(.id, v.text("id"))
         return try makePayment(

@@ -37,7 +37,7 @@ extension PaymentAdapter {
     /// Builds the payment once the system-specific fields are read; checks the invariants
     /// every system shares (at least one key, a status).
     func makePayment(
-        keys: [PaymentKey], amount: Money, fee: Money? = nil, net: Money? = nil,
+        keys: PaymentKeys, amount: Money, fee: Money? = nil, net: Money? = nil,
         rawStatus: String?, createdAt: Timestamp?, provenance: Provenance,
         keyFields: String
     ) throws(RecordError) -> Payment {
@@ -52,8 +52,3 @@ extension PaymentAdapter {
     }
 }
 
-extension Array where Element == PaymentKey {
-    mutating func add(_ field: KeyField, _ value: String?) {
-        if let value, !value.isEmpty { append(PaymentKey(field, value)) }
-    }
-}

@@ -28,7 +28,7 @@ public struct WooshPayAdapter: PaymentAdapter {
         guard let minor = try v.minorAmount("amount") else {
             throw RecordError(field: "amount", "amount is missing")
         }
-        var keys: [PaymentKey] = []
+        var keys = PaymentKeys()
         keys.add(.merchantOrderId, v.text("merchant_order_id"))
         keys.add(.paymentIntentId, v.text("id"))
         return try makePayment(

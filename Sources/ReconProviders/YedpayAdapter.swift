@@ -45,7 +45,7 @@ public struct YedpayAdapter: PaymentAdapter {
         guard let amount = try v.majorAmount("amount", currency: currency) else {
             throw RecordError(field: "amount", "amount is missing")
         }
-        var keys: [PaymentKey] = []
+        var keys = PaymentKeys()
         keys.add(.customId, v.text("custom_id"))
         keys.add(.providerTransactionId, v.text("transaction_id"))
         keys.add(.walletReferenceId, v.text("reference_id"))

@@ -1,6 +1,9 @@
 import ArgumentParser
 import PaymentModels
 import ReconKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct ReconcileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,9 +43,10 @@ struct ReconcileCommand: ParsableCommand {
             var options = ReconcileOptions(payments: payments, settlement: settlement, outputDirectory: out)
             options.strict = strict
             options.forcedPaymentSystem = provider
-            let (report, status) = try ReconcileJob.run(options)
-            Output.err("recon: \(ReconcileJob.summaryLine(report)); reports in \(out)/\n")
-            return status
+            let outcome = try ReconcileJob.run(options)
+            Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/\n")
+            // exit here, holding the working set: the system takes the memory back at once
+            Glibc.exit(outcome.status)
         }
     }
 }

@@ -5,15 +5,30 @@ public struct Payment: Sendable {
     /// Every identifier it carries, merchant keys and provider ids, in `KeyField` order.
     public var keys: PaymentKeys
     public var amount: Money
-    /// A fee the system already reports (Yedpay's `charge`).
-    public var fee: Money?
-    /// A net amount the system already reports (Yedpay's `net`).
-    public var net: Money?
     public var status: PaymentStatus
     /// The status exactly as the system wrote it.
     public var rawStatus: String
-    public var createdAt: Timestamp?
     public var provenance: Provenance
+    private var feeMinor = Packed.none
+    private var netMinor = Packed.none
+    private var createdMilliseconds = Packed.none
+
+    /// A fee the system already reports (Yedpay's `charge`), in the payment's currency.
+    public var fee: Money? {
+        get { Packed.money(feeMinor, amount.currency) }
+        set { feeMinor = Packed.pack(newValue?.minorUnits) }
+    }
+
+    /// A net amount the system already reports (Yedpay's `net`).
+    public var net: Money? {
+        get { Packed.money(netMinor, amount.currency) }
+        set { netMinor = Packed.pack(newValue?.minorUnits) }
+    }
+
+    public var createdAt: Timestamp? {
+        get { Packed.timestamp(createdMilliseconds) }
+        set { createdMilliseconds = Packed.pack(newValue?.millisecondsSince1970) }
+    }
 
     /// Convenience for tests and small inputs: keys in any order.
     public init(
@@ -34,12 +49,14 @@ public struct Payment: Sendable {
         self.system = system
         self.keys = keys
         self.amount = amount
-        self.fee = fee
-        self.net = net
         self.status = status
         self.rawStatus = rawStatus
-        self.createdAt = createdAt
         self.provenance = provenance
+        precondition(fee == nil || fee!.currency == amount.currency, "fee in another currency")
+        precondition(net == nil || net!.currency == amount.currency, "net in another currency")
+        self.fee = fee
+        self.net = net
+        self.createdAt = createdAt
     }
 
     /// The value of `field`, if the payment carries it.

@@ -7,12 +7,31 @@ public struct SettlementRecord: Sendable {
     /// The provider named on the line, if any.
     public var provider: String?
     public var gross: Money
-    public var fee: Money?
-    public var net: Money?
     public var status: SettlementStatus
     public var rawStatus: String
-    public var settledAt: Timestamp?
     public var provenance: Provenance
+    // fee, net and time are stored as bare integers with a sentinel for "none" (see Packed):
+    // 24 bytes less per line, which at a million lines is memory and page faults saved
+    private var feeMinor = Packed.none
+    private var netMinor = Packed.none
+    private var settledMilliseconds = Packed.none
+
+    /// The fee the provider took, in the gross currency.
+    public var fee: Money? {
+        get { Packed.money(feeMinor, gross.currency) }
+        set { feeMinor = Packed.pack(newValue?.minorUnits) }
+    }
+
+    /// The amount paid out after the fee, in the gross currency.
+    public var net: Money? {
+        get { Packed.money(netMinor, gross.currency) }
+        set { netMinor = Packed.pack(newValue?.minorUnits) }
+    }
+
+    public var settledAt: Timestamp? {
+        get { Packed.timestamp(settledMilliseconds) }
+        set { settledMilliseconds = Packed.pack(newValue?.millisecondsSince1970) }
+    }
 
     public init(
         key: String, settlementId: String? = nil, provider: String? = nil, gross: Money,
@@ -23,11 +42,13 @@ public struct SettlementRecord: Sendable {
         self.settlementId = settlementId
         self.provider = provider
         self.gross = gross
-        self.fee = fee
-        self.net = net
+        precondition(fee == nil || fee!.currency == gross.currency, "fee in another currency")
+        precondition(net == nil || net!.currency == gross.currency, "net in another currency")
         self.status = status
         self.rawStatus = rawStatus
-        self.settledAt = settledAt
         self.provenance = provenance
+        self.fee = fee
+        self.net = net
+        self.settledAt = settledAt
     }
 }

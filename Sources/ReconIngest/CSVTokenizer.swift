@@ -116,6 +116,20 @@ public struct CSVTokenizer: Sendable {
                     outCount += 1
                     state = .unquoted
                 }
+            case .unquoted where b != delimiter && !isNewline:
+                // fast path: copy the rest of a plain field in one run
+                var j = i + 1
+                let room = min(n, i + (outCapacity - outCount))
+                while j < room {
+                    let c = input[j]
+                    if c == delimiter || c == 0x0A || c == 0x0D { break }
+                    j += 1
+                }
+                let run = j - i
+                (output.baseAddress! + outCount).copyMemory(from: input.baseAddress! + i, byteCount: run)
+                outCount += run
+                i = j
+                continue
             case .unquoted:
                 if b == delimiter {
                     ends[endCount] = outCount

@@ -58,6 +58,27 @@ struct KeyIndex {
         }
     }
 
+    /// The candidate a line's key names: the earliest key field, then the lowest payment.
+    /// `ambiguous` when two payments tie on that field, so the caller can prefer a free one.
+    struct Candidate: Sendable {
+        var payment = -1
+        var field = KeyField.id
+        var ambiguous = false
+    }
+
+    func bestCandidate(_ key: String, in payments: [Payment]) -> Candidate {
+        var best = Candidate()
+        candidates(key, in: payments) { payment, field in
+            if best.payment < 0 || field < best.field {
+                best = Candidate(payment: payment, field: field, ambiguous: false)
+            } else if field == best.field {
+                best.ambiguous = true
+                best.payment = min(best.payment, payment)
+            }
+        }
+        return best
+    }
+
     /// A fast 64-bit hash of the key's UTF-8 bytes (FxHash-style multiply-rotate, 8 bytes at a
     /// time, then a final avalanche). Keys are not adversarial input to a hash table here; if
     /// that changes, switch to `Hasher`.

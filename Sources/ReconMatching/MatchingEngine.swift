@@ -39,11 +39,44 @@ public struct MatchingEngine: Sendable {
     }
 
     /// Adds many lines at once; takes the array over without copying when nothing was added yet.
+    ///
+    /// The lookups (hash probes and key compares, bound by cache misses) run on every core,
+    /// since they only read the index; the attaching itself is a cheap sequential pass.
     public mutating func add(contentsOf records: [SettlementRecord]) {
         let first = lines.count
         if lines.isEmpty { lines = records } else { lines.append(contentsOf: records) }
         lineField.reserveCapacity(lines.count)
-        for slot in first..<lines.count { attach(slot) }
+        let found = Parallel.map(count: lines.count - first) { [index, payments, lines] i in
+            index.bestCandidate(lines[first + i].key, in: payments)
+        }
+        for i in found.indices {
+            let slot = first + i
+            let candidate = found[i]
+            if candidate.ambiguous {
+                attach(slot)  // several payments share the key: prefer a free one, in order
+            } else {
+                attach(slot, to: candidate.payment, field: candidate.field)
+            }
+        }
+    }
+
+    private mutating func attach(_ slot: Int, to payment: Int, field: KeyField) {
+        settlementAdded += 1
+        settledTotals.add(settled: lines[slot])
+        if lines[slot].status == .unknown {
+            let record = lines[slot]
+            unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
+        }
+        lineField.append(field)
+        guard payment >= 0 else {
+            unexpected.append(Classifier.unexpected(lines[slot]))
+            return
+        }
+        if firstLine[payment] < 0 {
+            firstLine[payment] = Int32(slot)
+        } else {
+            extraLines[Int32(payment), default: []].append(Int32(slot))
+        }
     }
 
     private mutating func attach(_ slot: Int) {
@@ -80,81 +113,34 @@ public struct MatchingEngine: Sendable {
     }
 
     /// Classifies every payment and attached line; the result is sorted and conserved.
+    ///
+    /// Payments are classified in chunks on all cores (each chunk only reads), then the
+    /// chunks' findings and counts are merged in order.
     public func finish() -> ReconciliationResult {
+        let parts = Parallel.chunkResults(count: payments.count) { [self] range in classify(range) }
         var findings = unexpected
         var paymentsSide = SideCounts()
         var settlementSide = SideCounts()
         var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
         var totals = settledTotals
         var unknownPayments: [String: Int] = [:]
+        for part in parts {
+            findings += part.findings
+            paymentsSide.matched += part.matched
+            paymentsSide.discrepant += part.paymentsDiscrepant
+            paymentsSide.notExpected += part.notExpected
+            settlementSide.matched += part.matched
+            settlementSide.discrepant += part.linesDiscrepant
+            for (i, n) in part.matchedCounts.enumerated() { matchedCounts[i] += n }
+            for amount in part.expected { totals.add(expected: amount) }
+            unknownPayments.merge(part.unknownStatuses, uniquingKeysWith: +)
+        }
         paymentsSide.read = payments.count
         settlementSide.read = settlementAdded
-        settlementSide.discrepant = unexpected.count
-
-        // Fields are read in place (`payments[p].amount`) so that the million clean matches cost
-        // no copies of payments or lines and no reference counting; only findings copy.
-        for p in payments.indices {
-            let status = payments[p].status
-            if status == .unknown {
-                unknownPayments[payments[p].system.rawValue + "\u{0}" + payments[p].rawStatus, default: 0] += 1
-            }
-            if status.expectation == .expected {
-                totals.add(expected: payments[p].amount)
-            }
-            let first = firstLine[p]
-            guard first >= 0 else {
-                if status.expectation == .expected {
-                    findings.append(Classifier.missing(payments[p]))
-                    paymentsSide.discrepant += 1
-                } else {
-                    paymentsSide.notExpected += 1
-                }
-                continue
-            }
-            guard let extra = extraLines[Int32(p)] else {
-                // the common case: one line, no arrays built
-                let slot = Int(first)
-                if Classifier.isClean(payments[p].amount, status, lines[slot].gross, lines[slot].status) {
-                    paymentsSide.matched += 1
-                    settlementSide.matched += 1
-                    matchedCounts[Int(lineField[slot].rawValue)] += 1
-                } else if let finding = Classifier.classify(payments[p], lines[slot], field: lineField[slot]) {
-                    findings.append(finding)
-                    paymentsSide.discrepant += 1
-                    settlementSide.discrepant += 1
-                } else {
-                    paymentsSide.matched += 1
-                    settlementSide.matched += 1
-                    matchedCounts[Int(lineField[slot].rawValue)] += 1
-                }
-                continue
-            }
-            let payment = payments[p]
-            let slots = [Int(first)] + extra.map(Int.init)
-            let outcomes = slots.map { Classifier.classify(payment, lines[$0], field: lineField[$0]) }
-            let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
-            for (k, slot) in slots.enumerated() {
-                let line = lines[slot]
-                if k == winner {
-                    if let finding = outcomes[k] {
-                        findings.append(finding)
-                        paymentsSide.discrepant += 1
-                        settlementSide.discrepant += 1
-                    } else {
-                        paymentsSide.matched += 1
-                        settlementSide.matched += 1
-                        matchedCounts[Int(lineField[slot].rawValue)] += 1
-                    }
-                } else {
-                    let kept = lines[slots[winner]]
-                    findings.append(Classifier.duplicate(payment, line, field: lineField[slot], keptBy: kept))
-                    settlementSide.discrepant += 1
-                }
-            }
-        }
-        findings = Classifier.sortedForReport(findings)
+        settlementSide.discrepant += unexpected.count
         let result = ReconciliationResult(
-            discrepancies: findings, payments: paymentsSide, settlement: settlementSide,
+            discrepancies: Classifier.sortedForReport(findings), payments: paymentsSide,
+            settlement: settlementSide,
             matchedByField: Dictionary(
                 uniqueKeysWithValues: KeyField.allCases.compactMap { field in
                     matchedCounts[Int(field.rawValue)] > 0 ? (field, matchedCounts[Int(field.rawValue)]) : nil
@@ -165,6 +151,81 @@ public struct MatchingEngine: Sendable {
         precondition(
             result.checkConservation().isEmpty, "matching lost records: \(result.checkConservation())")
         return result
+    }
+
+    /// What one chunk of payments came to.
+    struct Partial: Sendable {
+        var findings: [Discrepancy] = []
+        var matched = 0
+        var paymentsDiscrepant = 0
+        var linesDiscrepant = 0
+        var notExpected = 0
+        var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
+        /// Expected money per currency, as one `Money` per currency (summed).
+        var expected: [Money] = []
+        var unknownStatuses: [String: Int] = [:]
+
+        mutating func expect(_ amount: Money) {
+            for i in expected.indices where expected[i].currency == amount.currency {
+                expected[i].minorUnits += amount.minorUnits
+                return
+            }
+            expected.append(amount)
+        }
+
+        mutating func record(_ finding: Discrepancy?, field: KeyField) {
+            if let finding {
+                findings.append(finding)
+                paymentsDiscrepant += 1
+                linesDiscrepant += 1
+            } else {
+                matched += 1
+                matchedCounts[Int(field.rawValue)] += 1
+            }
+        }
+    }
+
+    /// Classifies `range` of payments. Fields are read in place (`payments[p].amount`) so that
+    /// clean matches cost no copies of payments or lines and no reference counting.
+    func classify(_ range: Range<Int>) -> Partial {
+        var part = Partial()
+        for p in range {
+            let status = payments[p].status
+            if status == .unknown {
+                part.unknownStatuses[payments[p].system.rawValue + "\u{0}" + payments[p].rawStatus, default: 0] += 1
+            }
+            if status.expectation == .expected { part.expect(payments[p].amount) }
+            let first = Int(firstLine[p])
+            guard first >= 0 else {
+                if status.expectation == .expected {
+                    part.findings.append(Classifier.missing(payments[p]))
+                    part.paymentsDiscrepant += 1
+                } else {
+                    part.notExpected += 1
+                }
+                continue
+            }
+            guard let extra = extraLines[Int32(p)] else {
+                // the common case: one line, no arrays built
+                if Classifier.isClean(payments[p].amount, status, lines[first].gross, lines[first].status) {
+                    part.record(nil, field: lineField[first])
+                } else {
+                    part.record(Classifier.classify(payments[p], lines[first], field: lineField[first]), field: lineField[first])
+                }
+                continue
+            }
+            let payment = payments[p]
+            let slots = [first] + extra.map(Int.init)
+            let outcomes = slots.map { Classifier.classify(payment, lines[$0], field: lineField[$0]) }
+            let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
+            for (k, slot) in slots.enumerated() where k != winner {
+                let kept = lines[slots[winner]]
+                part.findings.append(Classifier.duplicate(payment, lines[slot], field: lineField[slot], keptBy: kept))
+                part.linesDiscrepant += 1
+            }
+            part.record(outcomes[winner], field: lineField[slots[winner]])
+        }
+        return part
     }
 
     static func unknowns(_ side: String, _ counts: [String: Int]) -> [UnknownStatus] {

@@ -26,6 +26,8 @@ public struct GenericSettlementCSV: Sendable {
     }
 
     let columns: Columns
+    private var providers = TextCache<Void>()
+    private var statusTexts = TextCache<SettlementStatus>()
 
     /// Maps the header row; throws naming what is missing and what was found.
     public init(header: CSVRow) throws(RecordError) {
@@ -62,7 +64,7 @@ public struct GenericSettlementCSV: Sendable {
         (try? GenericSettlementCSV(header: header)) != nil
     }
 
-    public func record(from row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+    public mutating func record(from row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
         let c = columns
         let key = row[c.reference].trimmedText
         guard !key.isEmpty else { throw RecordError(field: "reference", "the row has no reference to match on") }
@@ -73,10 +75,17 @@ public struct GenericSettlementCSV: Sendable {
                 raw.isEmpty ? "currency is missing" : AmountError.unknownCurrency(raw).description)
         }
         let gross = try amount(row, c.gross, "gross", currency, required: true)!
-        let rawStatus = c.status >= 0 ? row[c.status].trimmedText : ""
-        let status: SettlementStatus =
-            c.status < 0 ? .settled
-            : (Self.statuses[rawStatus] ?? Self.statuses[rawStatus.lowercased()] ?? .unknown)
+        var rawStatus = "settled"
+        var status = SettlementStatus.settled
+        if c.status >= 0 {
+            (rawStatus, status) = statusTexts.lookup(row[c.status].trimmedSpaces) { text in
+                Self.statuses[text] ?? Self.statuses[text.lowercased()] ?? .unknown
+            }
+        }
+        var provider: String?
+        if c.provider >= 0 && !row[c.provider].trimmedSpaces.isEmpty {
+            provider = providers.lookup(row[c.provider].trimmedSpaces) { _ in }.0
+        }
         var settledAt: Timestamp?
         if c.settledAt >= 0 && !row[c.settledAt].trimmedSpaces.isEmpty {
             do { settledAt = try Timestamp(parsing: row[c.settledAt].trimmedSpaces) } catch {
@@ -85,10 +94,10 @@ public struct GenericSettlementCSV: Sendable {
         }
         return SettlementRecord(
             key: key, settlementId: optionalText(row, c.settlementId),
-            provider: optionalText(row, c.provider), gross: gross,
+            provider: provider, gross: gross,
             fee: try amount(row, c.fee, "fee", currency, required: false),
             net: try amount(row, c.net, "net", currency, required: false),
-            status: status, rawStatus: rawStatus.isEmpty && c.status < 0 ? "settled" : rawStatus,
+            status: status, rawStatus: rawStatus,
             settledAt: settledAt, provenance: provenance)
     }
 

@@ -18,7 +18,7 @@ public enum SettlementSourceReader {
         do {
             let reader = try CSVReader(source: input.source)
             guard let header = try reader.next() else { return stats }
-            let adapter: GenericSettlementCSV
+            var adapter: GenericSettlementCSV
             do { adapter = try GenericSettlementCSV(header: header) } catch let error as RecordError {
                 try rejectFile(
                     "not a settlement CSV recon knows: \(error.reason)", path: path, stats: &stats,

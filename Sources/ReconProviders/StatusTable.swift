@@ -7,7 +7,14 @@ public struct StatusTable: Sendable {
     public let entries: [String: PaymentStatus]
 
     public init(_ entries: [String: PaymentStatus]) {
-        self.entries = entries
+        // each value as given, lower- and upper-cased, so the usual spellings hit at once
+        var all: [String: PaymentStatus] = [:]
+        for (raw, status) in entries {
+            all[raw] = status
+            all[raw.lowercased()] = status
+            all[raw.uppercased()] = status
+        }
+        self.entries = all
     }
 
     public func status(for raw: String) -> PaymentStatus {

@@ -1,0 +1,48 @@
+import Dispatch
+
+/// Data-parallel helpers for the read-only phases of matching.
+enum Parallel {
+    /// Work below this many items runs on the calling thread: spinning up workers costs more.
+    static let itemsMin = 50_000
+    /// Chunks per run; more than the cores so that uneven chunks even out.
+    static let chunks = 16
+
+    /// `(0..<count).map(transform)`, computed in chunks on all cores, in order.
+    static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+        guard count >= itemsMin else { return (0..<count).map(transform) }
+        let parts = chunkResults(count: count) { range in range.map(transform) }
+        return Array(parts.joined())
+    }
+
+    /// Runs `body` over `chunks` contiguous ranges of `0..<count` concurrently; results in order.
+    static func chunkResults<T: Sendable>(count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+        let chunkCount = count >= itemsMin ? chunks : 1
+        let results = ResultSlots<T>(count: chunkCount)
+        let size = (count + chunkCount - 1) / max(chunkCount, 1)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+            let start = min(count, c * size)
+            results.set(c, body(start..<min(count, start + size)))
+        }
+        return results.values
+    }
+}
+
+/// One slot per chunk, each written by exactly one worker before `concurrentPerform` returns.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()  // returns the memory to its uninitialized state
+        slots.deallocate()
+    }
+
+    /// Distinct workers write distinct slots; no two touch the same memory.
+    func set(_ index: Int, _ value: T) { slots[index] = value }
+
+    var values: [T] { slots.map { $0! } }
+}

@@ -28,8 +28,39 @@ public enum PaymentAdapters {
     }
 
     /// The adapter whose shape the record has, if any.
+    ///
+    /// One pass over the record's member names decides the common shapes; anything else
+    /// (envelopes, unusual records) falls back to asking each adapter.
     public static func detect(_ record: JSONRecord) -> (any PaymentAdapter)? {
-        all.first { $0.recognizes(record) }
+        let mask = record.value.memberMask(Marker.names)
+        func has(_ marker: Marker) -> Bool { mask & (1 << UInt64(marker.rawValue)) != 0 }
+        if has(.type), record.value["type"]?.string == "stripe_payments" { return commerceLayer }
+        if has(.data), record.value.path("data", "type")?.string == "stripe_payments" { return commerceLayer }
+        if has(.success) || has(.data) || has(.cursor) {
+            return all.first { $0.recognizes(record) }
+        }
+        if has(.customId) || has(.gatewayCode) { return yedpay }
+        if has(.asset) || has(.connectorID) { return formance }
+        if has(.transactionId) || has(.paymentGatewayType) || has(.paymentUrl) { return aggregator }
+        if has(.merchantOrderId) { return wooshpay }
+        return all.first { $0.recognizes(record) }
+    }
+
+    static let yedpay: any PaymentAdapter = YedpayAdapter()
+    static let commerceLayer: any PaymentAdapter = CommerceLayerAdapter()
+    static let formance: any PaymentAdapter = FormanceAdapter()
+    static let aggregator: any PaymentAdapter = AggregatorAdapter()
+    static let wooshpay: any PaymentAdapter = WooshPayAdapter()
+
+    /// Member names that tell the systems apart.
+    enum Marker: Int, CaseIterable {
+        case success, data, type, cursor, customId, gatewayCode, asset, connectorID, transactionId
+        case paymentGatewayType, paymentUrl, merchantOrderId
+
+        static let names: [StaticString] = [
+            "success", "data", "type", "cursor", "custom_id", "gateway_code", "asset", "connectorID",
+            "transactionId", "paymentGatewayType", "paymentUrl", "merchant_order_id",
+        ]
     }
 }
 

@@ -14,18 +14,13 @@ public struct DiscrepanciesCSVWriter: ReportWriter {
     public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
         try file.write(CSVFormat.row(Self.columns))
         for d in report.result.discrepancies {
-            try file.write(CSVFormat.row(Self.fields(d)))
+            try file.writeCSVRow(
+                d.kind.code, d.matchKey, d.keyField?.code ?? "", d.provider, d.paymentId ?? "",
+                d.expected.decimal, d.expected?.currency.code ?? "", d.expectedStatus ?? "",
+                d.actual.decimal, d.actual?.currency.code ?? "", d.actualStatus ?? "",
+                d.difference.decimal, d.paymentSource?.description ?? "",
+                d.settlementSource?.description ?? "", d.detail)
         }
-    }
-
-    public static func fields(_ d: Discrepancy) -> [String] {
-        [
-            d.kind.code, d.matchKey, d.keyField?.code ?? "", d.provider, d.paymentId ?? "",
-            d.expected.decimal, d.expected?.currency.code ?? "", d.expectedStatus ?? "",
-            d.actual.decimal, d.actual?.currency.code ?? "", d.actualStatus ?? "",
-            d.difference.decimal, d.paymentSource?.description ?? "",
-            d.settlementSource?.description ?? "", d.detail,
-        ]
     }
 }
 

@@ -33,6 +33,27 @@ public final class OutputFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends one CSV row, quoting fields as `CSVFormat.field` does, straight into the buffer
+    /// (no intermediate strings: the discrepancy file can have a row per payment).
+    public func writeCSVRow(_ fields: String...) throws(OutputError) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { buffer.append(0x2C) }
+            let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            if needsQuotes {
+                buffer.append(0x22)
+                for byte in field.utf8 {
+                    if byte == 0x22 { buffer.append(0x22) }
+                    buffer.append(byte)
+                }
+                buffer.append(0x22)
+            } else {
+                buffer.append(contentsOf: field.utf8)
+            }
+        }
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     public func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }
         let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }

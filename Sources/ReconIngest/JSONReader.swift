@@ -317,9 +317,9 @@ public final class JSONReader {
         records += 1
         let bytes = UnsafeRawBufferPointer(start: buffer + start, count: length)
         let position = RecordPosition(byte: base + Int64(start), line: line, record: records)
-        let newlines = countNewlines(bytes)
         let consumedBytes = consumed ?? length
-        let consumedLines = consumedLines ?? newlines
+        // a line-framed record holds no newline, so only multi-line values are counted
+        let consumedLines = consumedLines ?? countNewlines(bytes)
         do {
             try JSONParser.parse(bytes, into: tape)
         } catch {
@@ -364,10 +364,14 @@ public final class JSONReader {
     /// `{"data":[...]}`, `{"cursor":{"data":[...]}}` (Formance) or a bare array.
     static func listMember(_ root: JSONValue) -> JSONValue? {
         if root.kind == .array { return root }
+        let mask = root.memberMask(envelopeNames)
+        guard mask != 0 else { return nil }  // one pass decides for ordinary records
         if let data = root["data"], data.kind == .array { return data }
         if let data = root.path("cursor", "data"), data.kind == .array { return data }
         return nil
     }
+
+    static let envelopeNames: [StaticString] = ["data", "cursor"]
 
     private func nextPending() -> JSONItem {
         let index = pending[pendingNext]

@@ -78,6 +78,34 @@ public struct JSONValue {
         return mask
     }
 
+    /// Values of several members found in one pass: `fields[i]` is the value of `names[i]`.
+    /// Adapters read five to eight members a record; one pass beats one scan per member.
+    public func members(_ names: [StaticString]) -> JSONFields {
+        var fields = JSONFields(bytes: bytes, nodes: nodes)
+        guard node.kind == .object else { return fields }
+        let end = Int(node.next)
+        var k = index + 1
+        while k < end {
+            let name = nodes[k]
+            let length = Int(name.end - name.start)
+            let start = bytes.baseAddress! + Int(name.start)
+            if !name.escaped {
+                for (i, candidate) in names.enumerated()
+                where candidate.utf8CodeUnitCount == length && memcmp(start, candidate.utf8Start, length) == 0 {
+                    fields.set(i, k + 1)
+                    break
+                }
+            } else if let decoded = JSONValue(bytes: bytes, nodes: nodes, index: k).string {
+                for (i, candidate) in names.enumerated() where decoded == "\(candidate)" {
+                    fields.set(i, k + 1)
+                    break
+                }
+            }
+            k = Int(nodes[k + 1].next)
+        }
+        return fields
+    }
+
     /// Follows a path of member names: `value.path("data", "attributes")`.
     public func path(_ keys: StaticString...) -> JSONValue? {
         var current: JSONValue? = self
@@ -209,5 +237,31 @@ enum JSONString {
             out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
             out.append(UInt8(0x80 | scalar & 0x3F))
         }
+    }
+}
+
+/// The members an adapter asked for, by position in its list (up to 16), stored inline.
+public struct JSONFields {
+    let bytes: UnsafeRawBufferPointer
+    let nodes: UnsafeBufferPointer<JSONNode>
+    /// Node index + 1 of each requested member's value; 0 when absent.
+    private var found: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32,
+                        Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    init(bytes: UnsafeRawBufferPointer, nodes: UnsafeBufferPointer<JSONNode>) {
+        self.bytes = bytes
+        self.nodes = nodes
+    }
+
+    mutating func set(_ i: Int, _ node: Int) {
+        precondition(i < 16, "at most 16 members per lookup")
+        withUnsafeMutableBytes(of: &found) { $0.storeBytes(of: Int32(node + 1), toByteOffset: i * 4, as: Int32.self) }
+    }
+
+    /// The value of the `i`th requested member, or nil.
+    public subscript(i: Int) -> JSONValue? {
+        let node = withUnsafeBytes(of: found) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
+        return node == 0 ? nil : JSONValue(bytes: bytes, nodes: nodes, index: Int(node) - 1)
     }
 }

@@ -27,17 +27,20 @@ public struct AggregatorAdapter: PaymentAdapter {
         return v["transactionId"] != nil || v["paymentGatewayType"] != nil || v["paymentUrl"] != nil
     }
 
+    static let fields: [StaticString] = ["transactionId", "paymentId", "amount", "currency", "status"]
+
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
         let v = record.value
-        let currency = try v.currency("currency")
-        guard let amount = try v.majorAmount("amount", currency: currency) else {
+        let f = v.members(Self.fields)
+        let currency = try f[3].currency("currency")
+        guard let amount = try f[2].majorAmount("amount", currency: currency) else {
             throw RecordError(field: "amount", "amount is missing")
         }
         var keys = PaymentKeys()
-        keys.add(.transactionId, v.text("transactionId"))
-        keys.add(.paymentId, v.text("paymentId"))
+        keys.add(.transactionId, f[0].text)
+        keys.add(.paymentId, f[1].text)
         return try makePayment(
-            keys: keys, amount: amount, rawStatus: v.text("status"),
+            keys: keys, amount: amount, rawStatus: f[4].text,
             createdAt: try Self.date(v), provenance: provenance,
             keyFields: "transactionId")
     }

@@ -24,6 +24,11 @@ public struct CommerceLayerAdapter: PaymentAdapter {
             "partially_voided": .canceled, "refunded": .refunded, "partially_refunded": .refunded,
         ]) { a, _ in a })
 
+    static let fields: [StaticString] = [
+        "payment_status", "amount_cents", "currency_code", "status", "reference", "stripe_id", "charge_id",
+        "created_at",
+    ]
+
     func resource(_ record: JSONRecord) -> JSONValue? {
         let v = record.value
         if let type = v["type"]?.string, type == "stripe_payments" { return v }
@@ -43,11 +48,12 @@ public struct CommerceLayerAdapter: PaymentAdapter {
             throw RecordError(field: "attributes", "the resource has no attributes")
         }
         let order = Self.includedOrder(of: resource, in: record.document ?? record.value)
+        let f = attributes.members(Self.fields)
         let amount: Money
-        var rawStatus = attributes.text("payment_status") ?? order?.text("payment_status")
-        if attributes["amount_cents"] != nil {
-            let currency = try attributes.currency("currency_code")
-            amount = Money(minorUnits: try attributes.minorAmount("amount_cents") ?? 0, currency: currency)
+        var rawStatus = f[0].text ?? order?.text("payment_status")
+        if f[1] != nil {
+            let currency = try f[2].currency("currency_code")
+            amount = Money(minorUnits: try f[1].minorAmount("amount_cents") ?? 0, currency: currency)
         } else if let order, order["total_amount_cents"] != nil {
             let currency = try order.currency("currency_code")
             amount = Money(minorUnits: try order.minorAmount("total_amount_cents") ?? 0, currency: currency)
@@ -57,15 +63,15 @@ public struct CommerceLayerAdapter: PaymentAdapter {
                 "no amount: the stripe_payments resource has none and no related order with "
                     + "total_amount_cents is included")
         }
-        if rawStatus == nil { rawStatus = attributes.text("status") }
+        if rawStatus == nil { rawStatus = f[3].text }
         var keys = PaymentKeys()
-        keys.add(.reference, attributes.text("reference"))
-        keys.add(.paymentIntentId, attributes.text("stripe_id"))
-        keys.add(.chargeId, attributes.text("charge_id"))
+        keys.add(.reference, f[4].text)
+        keys.add(.paymentIntentId, f[5].text)
+        keys.add(.chargeId, f[6].text)
         keys.add(.id, resource.text("id"))
         return try makePayment(
             keys: keys, amount: amount, rawStatus: rawStatus,
-            createdAt: try attributes.timestamp("created_at"), provenance: provenance,
+            createdAt: try f[7].timestamp("created_at"), provenance: provenance,
             keyFields: "reference/stripe_id/id")
     }
 

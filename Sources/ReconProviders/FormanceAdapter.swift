@@ -19,6 +19,8 @@ public struct FormanceAdapter: PaymentAdapter {
         // "OTHER" is deliberately absent: it says nothing, so it is reported as unknown
     ].reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value })
 
+    static let fields: [StaticString] = ["asset", "amount", "reference", "id", "status", "createdAt"]
+
     func body(_ record: JSONRecord) -> JSONValue {
         if let data = record.value["data"], data.kind == .object { return data }
         return record.value
@@ -31,22 +33,26 @@ public struct FormanceAdapter: PaymentAdapter {
 
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
         let v = body(record)
-        guard let assetValue = v["asset"], let assetText = assetValue.string else {
+        let f = v.members(Self.fields)
+        guard let assetValue = f[0], assetValue.kind == .string else {
             throw RecordError(field: "asset", "asset is missing")
         }
+        let parsedAsset = assetValue.withStringBytes { bytes -> Result<Asset, AmountError> in
+            do throws(AmountError) { return .success(try Asset(parsing: bytes)) } catch { return .failure(error) }
+        }!
         let asset: Asset
-        do { asset = try Asset(parsing: assetText) } catch { throw RecordError(field: "asset", error) }
-        guard let minor = try v.minorAmount("amount") else {
+        do { asset = try parsedAsset.get() } catch { throw RecordError(field: "asset", error) }
+        guard let minor = try f[1].minorAmount("amount") else {
             throw RecordError(field: "amount", "amount is missing")
         }
         let amount: Money
         do { amount = try asset.money(minorUnits: minor) } catch { throw RecordError(field: "amount", error) }
         var keys = PaymentKeys()
-        keys.add(.reference, v.text("reference"))
-        keys.add(.id, v.text("id"))
+        keys.add(.reference, f[2].text)
+        keys.add(.id, f[3].text)
         return try makePayment(
-            keys: keys, amount: amount, rawStatus: v.text("status"),
-            createdAt: try v.timestamp("createdAt"), provenance: provenance,
+            keys: keys, amount: amount, rawStatus: f[4].text,
+            createdAt: try f[5].timestamp("createdAt"), provenance: provenance,
             keyFields: "reference/id")
     }
 }

@@ -1,19 +1,23 @@
 import PaymentModels
 import ReconIngest
 
-extension JSONValue {
+/// Typed reads of one member's value; `name` is only used in error messages.
+///
+/// Written over `JSONValue?` so adapters can look several members up in one pass
+/// (`JSONValue.members`) and convert each found value here.
+extension Optional where Wrapped == JSONValue {
     /// A non-empty text value (string, or number/boolean as written); nil when absent, null
     /// or empty, because the seed systems write `""` for "none".
-    func text(_ key: StaticString) -> String? {
-        guard let value = self[key], let text = value.scalarText, !text.isEmpty else { return nil }
+    var text: String? {
+        guard let value = self, let text = value.scalarText, !text.isEmpty else { return nil }
         return text
     }
 
     /// Major-unit decimal (`"12.34"` or `12.34`) in `currency`.
-    func majorAmount(_ key: StaticString, currency: Currency) throws(RecordError) -> Money? {
-        guard let value = self[key], !value.isNull else { return nil }
+    func majorAmount(_ name: StaticString, currency: Currency) throws(RecordError) -> Money? {
+        guard let value = self, !value.isNull else { return nil }
         guard value.kind == .string || value.kind == .number else {
-            throw RecordError(field: "\(key)", "expected a decimal amount")
+            throw RecordError(field: "\(name)", "expected a decimal amount")
         }
         let parsed = value.withStringBytes { bytes -> Result<Int64, AmountError> in
             do throws(AmountError) {
@@ -23,15 +27,15 @@ extension JSONValue {
         switch parsed {
         case .success(let minor): return Money(minorUnits: minor, currency: currency)
         case .failure(.empty): return nil
-        case .failure(let error): throw RecordError(field: "\(key)", error)
+        case .failure(let error): throw RecordError(field: "\(name)", error)
         }
     }
 
     /// Integer minor units (`1234`), as a number or a string.
-    func minorAmount(_ key: StaticString) throws(RecordError) -> Int64? {
-        guard let value = self[key], !value.isNull else { return nil }
+    func minorAmount(_ name: StaticString) throws(RecordError) -> Int64? {
+        guard let value = self, !value.isNull else { return nil }
         guard value.kind == .string || value.kind == .number else {
-            throw RecordError(field: "\(key)", "expected an integer amount in minor units")
+            throw RecordError(field: "\(name)", "expected an integer amount in minor units")
         }
         let parsed = value.withStringBytes { bytes -> Result<Int64, AmountError> in
             do throws(AmountError) {
@@ -41,26 +45,26 @@ extension JSONValue {
         switch parsed {
         case .success(let minor): return minor
         case .failure(.empty): return nil
-        case .failure(let error): throw RecordError(field: "\(key)", error)
+        case .failure(let error): throw RecordError(field: "\(name)", error)
         }
     }
 
     /// A required ISO 4217 code, any case.
-    func currency(_ key: StaticString) throws(RecordError) -> Currency {
-        guard let value = self[key], !value.isNull else {
-            throw RecordError(field: "\(key)", "currency is missing")
+    func currency(_ name: StaticString) throws(RecordError) -> Currency {
+        guard let value = self, !value.isNull else {
+            throw RecordError(field: "\(name)", "currency is missing")
         }
         let found = value.withStringBytes { Currency(asciiCode: $0) } ?? nil
         guard let found else {
             throw RecordError(
-                field: "\(key)", AmountError.unknownCurrency(value.scalarText ?? "").description)
+                field: "\(name)", AmountError.unknownCurrency(value.scalarText ?? "").description)
         }
         return found
     }
 
     /// An RFC 3339 or `YYYY-mm-dd HH:MM:SS` date-time; nil when absent or empty.
-    func timestamp(_ key: StaticString, zoneOffsetSeconds: Int64 = 0) throws(RecordError) -> Timestamp? {
-        guard let value = self[key], value.kind == .string else { return nil }
+    func timestamp(_ name: StaticString, zoneOffsetSeconds: Int64 = 0) throws(RecordError) -> Timestamp? {
+        guard let value = self, value.kind == .string else { return nil }
         let parsed = value.withStringBytes { bytes -> Result<Timestamp?, DateError> in
             if bytes.isEmpty { return .success(nil) }
             do throws(DateError) {
@@ -69,14 +73,34 @@ extension JSONValue {
         }!
         switch parsed {
         case .success(let stamp): return stamp
-        case .failure(let error): throw RecordError(field: "\(key)", error.description)
+        case .failure(let error): throw RecordError(field: "\(name)", error.description)
         }
     }
 
     /// Epoch time as an integer: milliseconds when `milliseconds`, else seconds.
-    func epoch(_ key: StaticString, milliseconds: Bool) throws(RecordError) -> Timestamp? {
-        guard let value = self[key], !value.isNull else { return nil }
-        guard let raw = try minorAmount(key) else { return nil }
+    func epoch(_ name: StaticString, milliseconds: Bool) throws(RecordError) -> Timestamp? {
+        guard let raw = try minorAmount(name) else { return nil }
         return Timestamp(millisecondsSince1970: milliseconds ? raw : raw * 1000)
+    }
+}
+
+extension JSONValue {
+    /// Member-by-name forms of the reads above, for records read only a little.
+    func text(_ key: StaticString) -> String? { self[key].text }
+
+    func majorAmount(_ key: StaticString, currency: Currency) throws(RecordError) -> Money? {
+        try self[key].majorAmount(key, currency: currency)
+    }
+
+    func minorAmount(_ key: StaticString) throws(RecordError) -> Int64? { try self[key].minorAmount(key) }
+
+    func currency(_ key: StaticString) throws(RecordError) -> Currency { try self[key].currency(key) }
+
+    func timestamp(_ key: StaticString, zoneOffsetSeconds: Int64 = 0) throws(RecordError) -> Timestamp? {
+        try self[key].timestamp(key, zoneOffsetSeconds: zoneOffsetSeconds)
+    }
+
+    func epoch(_ key: StaticString, milliseconds: Bool) throws(RecordError) -> Timestamp? {
+        try self[key].epoch(key, milliseconds: milliseconds)
     }
 }

@@ -15,6 +15,8 @@ public struct WooshPayAdapter: PaymentAdapter {
     public let statuses = StatusTable(
         StatusTable.stripePaymentIntent.merging(["failed": .failed, "refunded": .refunded]) { a, _ in a })
 
+    static let fields: [StaticString] = ["currency", "amount", "merchant_order_id", "id", "status", "created"]
+
     public func recognizes(_ record: JSONRecord) -> Bool {
         let v = record.value
         if v["merchant_order_id"] != nil { return true }
@@ -23,17 +25,17 @@ public struct WooshPayAdapter: PaymentAdapter {
     }
 
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
-        let v = record.value
-        let currency = try v.currency("currency")
-        guard let minor = try v.minorAmount("amount") else {
+        let f = record.value.members(Self.fields)
+        let currency = try f[0].currency("currency")
+        guard let minor = try f[1].minorAmount("amount") else {
             throw RecordError(field: "amount", "amount is missing")
         }
         var keys = PaymentKeys()
-        keys.add(.merchantOrderId, v.text("merchant_order_id"))
-        keys.add(.paymentIntentId, v.text("id"))
+        keys.add(.merchantOrderId, f[2].text)
+        keys.add(.paymentIntentId, f[3].text)
         return try makePayment(
             keys: keys, amount: Money(minorUnits: minor, currency: currency),
-            rawStatus: v.text("status"), createdAt: try v.epoch("created", milliseconds: true),
+            rawStatus: f[4].text, createdAt: try f[5].epoch("created", milliseconds: true),
             provenance: provenance, keyFields: "merchant_order_id/id")
     }
 }

@@ -12,6 +12,10 @@ public struct YedpayAdapter: PaymentAdapter {
     public var system: PaymentSystem { .yedpay }
     public var shapes: String { "{success, data:{...}} response or the bare data object" }
     static let hongKongOffsetSeconds: Int64 = 8 * 3600
+    static let fields: [StaticString] = [
+        "currency", "amount", "custom_id", "transaction_id", "reference_id", "id", "charge", "net", "status",
+        "created_at",
+    ]
 
     public let statuses = StatusTable([
         "precreated": .pending, "pending": .pending, "authorized": .pending, "paid": .succeeded,
@@ -41,19 +45,20 @@ public struct YedpayAdapter: PaymentAdapter {
             }
             v = data
         }
-        let currency = try v.currency("currency")
-        guard let amount = try v.majorAmount("amount", currency: currency) else {
+        let f = v.members(Self.fields)
+        let currency = try f[0].currency("currency")
+        guard let amount = try f[1].majorAmount("amount", currency: currency) else {
             throw RecordError(field: "amount", "amount is missing")
         }
         var keys = PaymentKeys()
-        keys.add(.customId, v.text("custom_id"))
-        keys.add(.providerTransactionId, v.text("transaction_id"))
-        keys.add(.walletReferenceId, v.text("reference_id"))
-        keys.add(.id, v.text("id"))
+        keys.add(.customId, f[2].text)
+        keys.add(.providerTransactionId, f[3].text)
+        keys.add(.walletReferenceId, f[4].text)
+        keys.add(.id, f[5].text)
         return try makePayment(
-            keys: keys, amount: amount, fee: try v.majorAmount("charge", currency: currency),
-            net: try v.majorAmount("net", currency: currency), rawStatus: v.text("status"),
-            createdAt: try v.timestamp("created_at", zoneOffsetSeconds: Self.hongKongOffsetSeconds),
+            keys: keys, amount: amount, fee: try f[6].majorAmount("charge", currency: currency),
+            net: try f[7].majorAmount("net", currency: currency), rawStatus: f[8].text,
+            createdAt: try f[9].timestamp("created_at", zoneOffsetSeconds: Self.hongKongOffsetSeconds),
             provenance: provenance, keyFields: "custom_id/transaction_id/id")
     }
 }

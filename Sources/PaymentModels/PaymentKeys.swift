@@ -37,6 +37,18 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         }
     }
 
+    /// Whether the value at `position` equals `key`, compared in place (no copy, no retain).
+    @inline(__always)
+    public func value(at position: Int, equals key: String) -> Bool {
+        switch position {
+        case 0: v0 == key
+        case 1: v1 == key
+        case 2: v2 == key
+        case 3: v3 == key
+        default: more![position - 4].value == key
+        }
+    }
+
     private func field(at position: Int) -> KeyField {
         KeyField(rawValue: UInt8(truncatingIfNeeded: fields >> (4 * position)) & 0xF)!
     }

@@ -50,7 +50,7 @@ struct KeyIndex {
             if entry >> 40 == tag {
                 let payment = Int(truncatingIfNeeded: (entry >> 8) & 0xFFFF_FFFF) - 1
                 let k = Int(truncatingIfNeeded: (entry >> 4) & 0xF)
-                if payments[payment].keys.value(at: k) == key {
+                if payments[payment].keys.value(at: k, equals: key) {
                     body(payment, KeyField(rawValue: UInt8(truncatingIfNeeded: entry & 0xF))!)
                 }
             }

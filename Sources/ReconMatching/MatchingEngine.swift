@@ -62,7 +62,8 @@ public struct MatchingEngine: Sendable {
 
     private mutating func attach(_ slot: Int, to payment: Int, field: KeyField) {
         settlementAdded += 1
-        settledTotals.add(settled: lines[slot])
+        settledTotals.add(
+            settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
         if lines[slot].status == .unknown {
             let record = lines[slot]
             unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
@@ -81,7 +82,8 @@ public struct MatchingEngine: Sendable {
 
     private mutating func attach(_ slot: Int) {
         settlementAdded += 1
-        settledTotals.add(settled: lines[slot])
+        settledTotals.add(
+            settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
         if lines[slot].status == .unknown {
             let record = lines[slot]
             unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1

@@ -17,13 +17,13 @@ struct TotalsTable: Sendable {
 
     /// Lines whose money moved count as settled, with their fee and net (gross - fee when the
     /// line states no net).
-    mutating func add(settled line: SettlementRecord) {
-        guard line.status.moneyMoved == true else { return }
-        let i = index(of: line.gross.currency)
-        let fee = line.fee?.minorUnits ?? 0
-        entries[i].settled += line.gross.minorUnits
-        entries[i].fees += fee
-        entries[i].net += line.net?.minorUnits ?? (line.gross.minorUnits - fee)
+    mutating func add(settled gross: Money, fee: Money?, net: Money?, status: SettlementStatus) {
+        guard status.moneyMoved == true else { return }
+        let i = index(of: gross.currency)
+        let feeMinor = fee?.minorUnits ?? 0
+        entries[i].settled += gross.minorUnits
+        entries[i].fees += feeMinor
+        entries[i].net += net?.minorUnits ?? (gross.minorUnits - feeMinor)
     }
 
     var sorted: [CurrencyTotals] { entries.sorted { $0.currency < $1.currency } }

@@ -58,8 +58,9 @@ public struct RunReport: Sendable {
 
     /// Discrepancy count per kind, in precedence order, zeros included.
     public var countsByKind: [(Discrepancy.Kind, Int)] {
-        var counts: [Discrepancy.Kind: Int] = [:]
-        for finding in result.discrepancies { counts[finding.kind, default: 0] += 1 }
-        return Discrepancy.Kind.allCases.map { ($0, counts[$0] ?? 0) }
+        var counts = [Int](repeating: 0, count: Discrepancy.Kind.allCases.count)
+        let findings = result.discrepancies
+        for i in findings.indices { counts[findings[i].kind.precedence] += 1 }  // no copies
+        return Discrepancy.Kind.allCases.map { ($0, counts[$0.precedence]) }
     }
 }

@@ -59,17 +59,30 @@ public enum InputOpener {
         return (head, PrefixedByteSource(prefix: head, base: source, pendingError: pending))
     }
 
-    /// `{` or `[` first means JSON, `<` means XML, anything else is delimited text.
+    /// `{"` or `[` and a value first means JSON, `<` means XML, anything else is text.
+    ///
+    /// The byte after the bracket is checked too: SWIFT MT940 files open with `{1:` blocks,
+    /// which are not JSON.
     public static func sniffFormat(_ head: [UInt8]) -> ContentFormat {
         var i = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 {
-            i += 1
+        func skipBlanks() {
+            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 {
+                i += 1
+            }
         }
+        skipBlanks()
         guard i < head.count else { return .csv }
-        switch head[i] {
-        case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
-        case UInt8(ascii: "<"): return .xml
-        default: return .csv
+        let first = head[i]
+        if first == UInt8(ascii: "<") { return .xml }
+        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return .csv }
+        i += 1
+        skipBlanks()
+        guard i < head.count else { return .json }
+        let next = head[i]
+        if first == UInt8(ascii: "{") {
+            return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}") ? .json : .csv
         }
+        let valueStarts = Array("{[\"-0123456789tfn]".utf8)
+        return valueStarts.contains(next) ? .json : .csv
     }
 }

@@ -34,8 +34,9 @@ public struct GenericSettlementCSV: Sendable {
         var c = Columns()
         var found: [String] = []
         for i in 0..<header.count {
-            let name = header.string(i).trimmingSpaces.lowercased()
-            found.append(name)
+            let original = header.string(i).trimmingSpaces
+            let name = original.lowercased()
+            found.append(original)
             switch name {
             case "reference": c.reference = i
             case "gross": c.gross = i

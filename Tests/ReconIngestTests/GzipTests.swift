@@ -37,6 +37,15 @@ import Testing
         #expect(throws: IngestError.self) { _ = try Self.inflate(GzipFixture.member(bytes("a")) + bytes("junk")) }
     }
 
+    @Test(arguments: [
+        ("{\"a\":1}", ContentFormat.json), ("  [ {", .json), ("[]", .json), ("{}", .json),
+        ("\u{FEFF}{\"x\"", .json), ("<?xml", .xml), ("{1:F01ABNA}{2:}", .csv), ("[Section]", .csv),
+        ("a,b\n", .csv), ("", .csv),
+    ])
+    func sniffsTheContentFormat(head: String, format: ContentFormat) {
+        #expect(InputOpener.sniffFormat(Array(head.utf8)) == format)
+    }
+
     @Test func realFixturesInflateToTheirPlainCopies() throws {
         let dir = "../shared/fixtures/wechatpay/"
         for name in ["gunsluo_tradebill_ALL_2021-01-28.csv", "gunsluo_fundflowbill_BASIC_2021-02-01.csv"] {

@@ -28,43 +28,38 @@ enum Inputs {
     }
 
     static func readPayments(_ paths: [String], forced: PaymentSystem?, strict: Bool) throws -> SideInput<Payment> {
-        var side = SideInput<Payment>()
-        for path in paths {
-            let input = try open(path)
-            side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
-            var rejects: [Reject] = []
-            let stats = try rethrowingIO {
-                try PaymentSourceReader.read(
-                    input, path: path, forced: forced,
-                    onPayment: { side.records.append($0) },
-                    onReject: { reject in
-                        if strict { throw StrictStop(reject: reject) }
-                        rejects.append(reject)
-                    })
-            }
-            side.rejects += rejects
-            side.summaries.append(summary(.payments, path, input, stats))
+        try readSide(paths, .payments, strict: strict) { input, path, onRecord, onReject in
+            try PaymentSourceReader.read(input, path: path, forced: forced, onPayment: onRecord, onReject: onReject)
         }
-        return side
     }
 
     static func readSettlement(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
-        var side = SideInput<SettlementRecord>()
+        try readSide(paths, .settlement, strict: strict) { input, path, onRecord, onReject in
+            try SettlementSourceReader.read(input, path: path, onRecord: onRecord, onReject: onReject)
+        }
+    }
+
+    /// Reads one side's files in order with `reader`, collecting records, rejects (or stopping
+    /// at the first in strict mode) and a summary per file.
+    static func readSide<Record>(
+        _ paths: [String], _ role: InputSummary.Role, strict: Bool,
+        reader: (OpenedInput, String, (Record) throws -> Void, (Reject) throws -> Void) throws -> SourceStats
+    ) throws -> SideInput<Record> {
+        var side = SideInput<Record>()
         for path in paths {
             let input = try open(path)
             side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
             var rejects: [Reject] = []
             let stats = try rethrowingIO {
-                try SettlementSourceReader.read(
-                    input, path: path,
-                    onRecord: { side.records.append($0) },
-                    onReject: { reject in
+                try reader(
+                    input, path, { side.records.append($0) },
+                    { reject in
                         if strict { throw StrictStop(reject: reject) }
                         rejects.append(reject)
                     })
             }
             side.rejects += rejects
-            side.summaries.append(summary(.settlement, path, input, stats))
+            side.summaries.append(summary(role, path, input, stats))
         }
         return side
     }

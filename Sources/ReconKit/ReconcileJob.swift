@@ -80,7 +80,8 @@ public enum ReconcileJob {
         }
         trace.mark("wrote reports")
         let clean = result.discrepancies.isEmpty && report.rejects.isEmpty
-        return Outcome(report: report, status: clean ? ExitStatus.clean : ExitStatus.discrepancies, workingSet: workingSet)
+        let status = clean ? ExitStatus.clean : ExitStatus.discrepancies
+        return Outcome(report: report, status: status, workingSet: workingSet)
     }
 
     /// The one line cron mails: `980 matched, 20 discrepancies, 3 not expected, 1 rejected`.

@@ -27,7 +27,9 @@ enum Classifier {
 
     /// The fast test for the common case, on plain values: same money, consistent statuses.
     @inline(__always)
-    static func isClean(_ amount: Money, _ status: PaymentStatus, _ gross: Money, _ lineStatus: SettlementStatus) -> Bool {
+    static func isClean(
+        _ amount: Money, _ status: PaymentStatus, _ gross: Money, _ lineStatus: SettlementStatus
+    ) -> Bool {
         guard amount == gross else { return false }
         guard let moved = lineStatus.moneyMoved, status != .unknown else { return true }
         switch status.expectation {

@@ -80,14 +80,9 @@ public struct MatchingEngine: Sendable {
         }
     }
 
+    /// The slow path for a key several payments share: the earliest field, then a payment
+    /// that has no line yet, then the lowest payment number.
     private mutating func attach(_ slot: Int) {
-        settlementAdded += 1
-        settledTotals.add(
-            settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
-        if lines[slot].status == .unknown {
-            let record = lines[slot]
-            unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
-        }
         var best = -1
         var bestField = KeyField.id
         var bestFree = false
@@ -102,16 +97,7 @@ public struct MatchingEngine: Sendable {
                 bestFree = free
             }
         }
-        lineField.append(bestField)
-        guard best >= 0 else {
-            unexpected.append(Classifier.unexpected(lines[slot]))
-            return
-        }
-        if self.firstLine[best] < 0 {
-            self.firstLine[best] = Int32(slot)
-        } else {
-            extraLines[Int32(best), default: []].append(Int32(slot))
-        }
+        attach(slot, to: best, field: bestField)
     }
 
     /// Classifies every payment and attached line; the result is sorted and conserved.
@@ -212,7 +198,8 @@ public struct MatchingEngine: Sendable {
                 if Classifier.isClean(payments[p].amount, status, lines[first].gross, lines[first].status) {
                     part.record(nil, field: lineField[first])
                 } else {
-                    part.record(Classifier.classify(payments[p], lines[first], field: lineField[first]), field: lineField[first])
+                    let field = lineField[first]
+                    part.record(Classifier.classify(payments[p], lines[first], field: field), field: field)
                 }
                 continue
             }

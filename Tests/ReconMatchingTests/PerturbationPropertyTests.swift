@@ -67,9 +67,11 @@ import Testing
         return engine.finish()
     }
 
-    @Test(arguments: [1, 2, 3, 42, 1234] as [UInt64])
-    func everyInjectedFaultIsFoundAndNothingElse(seed: UInt64) {
-        let s = Self.scenario(seed: seed, count: 2000)
+    /// Small runs, and one above `Parallel.itemsMin` so the multi-core lookup and
+    /// classification paths are checked against the same invariants.
+    @Test(arguments: [(1, 2000), (2, 2000), (3, 2000), (42, 2000), (1234, 2000), (7, 60_000)] as [(UInt64, Int)])
+    func everyInjectedFaultIsFoundAndNothingElse(seed: UInt64, count: Int) {
+        let s = Self.scenario(seed: seed, count: count)
         let result = Self.run(s.payments, s.lines)
         var found: [String: String] = [:]
         for d in result.discrepancies {

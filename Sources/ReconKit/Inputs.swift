@@ -1,5 +1,6 @@
 import PaymentModels
 import ReconIngest
+import ReconMatching
 import ReconProviders
 import ReconReports
 
@@ -27,32 +28,40 @@ enum Inputs {
         }
     }
 
-    static func readPayments(_ paths: [String], forced: PaymentSystem?, strict: Bool) throws -> SideInput<Payment> {
-        try readSide(paths, .payments, strict: strict) { input, path, onRecord, onReject in
-            try PaymentSourceReader.read(input, path: path, forced: forced, onPayment: onRecord, onReject: onReject)
+    /// Reads created payments into `builder`, which indexes them on its own thread as they come.
+    static func readPayments(
+        _ paths: [String], forced: PaymentSystem?, strict: Bool, into builder: KeyIndexBuilder
+    ) throws -> SideInput<Payment> {
+        try readSide(paths, .payments, strict: strict, store: builder.append) { input, path, onRecord, onReject in
+            builder.expect(payments: SizeEstimate.records(path, input))
+            return try PaymentSourceReader.read(
+                input, path: path, forced: forced, onPayment: onRecord, onReject: onReject)
         }
     }
 
     static func readSettlement(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
-        try readSide(paths, .settlement, strict: strict) { input, path, onRecord, onReject in
+        try readSide(paths, .settlement, strict: strict, store: nil) { input, path, onRecord, onReject in
             try SettlementSourceReader.read(input, path: path, onRecord: onRecord, onReject: onReject)
         }
     }
 
-    /// Reads one side's files in order with `reader`, collecting records, rejects (or stopping
-    /// at the first in strict mode) and a summary per file.
+    /// Reads one side's files in order with `reader`, collecting records (into `store`, or
+    /// `records` when it is nil), rejects (or stopping at the first in strict mode) and a
+    /// summary per file.
     static func readSide<Record>(
-        _ paths: [String], _ role: InputSummary.Role, strict: Bool,
+        _ paths: [String], _ role: InputSummary.Role, strict: Bool, store: ((Record) -> Void)?,
         reader: (OpenedInput, String, (Record) throws -> Void, (Reject) throws -> Void) throws -> SourceStats
     ) throws -> SideInput<Record> {
         var side = SideInput<Record>()
         for path in paths {
             let input = try open(path)
-            side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
+            if store == nil {
+                side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
+            }
             var rejects: [Reject] = []
             let stats = try rethrowingIO {
                 try reader(
-                    input, path, { side.records.append($0) },
+                    input, path, { record in if let store { store(record) } else { side.records.append(record) } },
                     { reject in
                         if strict { throw StrictStop(reject: reject) }
                         rejects.append(reject)

@@ -43,7 +43,6 @@ public enum ReconcileJob {
 
     /// Holds a run's inputs and matching state until the caller lets go of it.
     public final class WorkingSet: @unchecked Sendable {
-        var payments: [Payment] = []
         var settlement: [SettlementRecord] = []
         var engine: MatchingEngine?
     }
@@ -51,13 +50,14 @@ public enum ReconcileJob {
     /// Runs a reconciliation and writes its reports.
     public static func run(_ options: ReconcileOptions) throws -> Outcome {
         let trace = PhaseTrace()
-        let (payments, settlement) = try readBothSides(options)
-        trace.mark("read \(payments.records.count) payments, \(settlement.records.count) settlement lines")
+        let builder = KeyIndexBuilder()
+        let (payments, settlement) = try readBothSides(options, into: builder)
+        trace.mark("read payments, \(settlement.records.count) settlement lines")
+        let built = builder.finish()
+        trace.mark("indexed \(built.payments.count) payments (overlapped with reading)")
         let workingSet = WorkingSet()
-        workingSet.payments = payments.records
         workingSet.settlement = settlement.records
-        var engine = MatchingEngine(payments: payments.records)
-        trace.mark("indexed")
+        var engine = MatchingEngine(built: built)
         engine.add(contentsOf: settlement.records)
         trace.mark("attached")
         var result = engine.finish()
@@ -93,11 +93,12 @@ public enum ReconcileJob {
 
     /// Payments and settlement are read on two threads (both are mostly parsing); strict mode
     /// reads them in turn so that "the first error" is well defined.
-    static func readBothSides(_ options: ReconcileOptions) throws
+    static func readBothSides(_ options: ReconcileOptions, into builder: KeyIndexBuilder) throws
         -> (SideInput<Payment>, SideInput<SettlementRecord>)
     {
         if options.strict {
-            let payments = try Inputs.readPayments(options.payments, forced: options.forcedPaymentSystem, strict: true)
+            let payments = try Inputs.readPayments(
+                options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
             return (payments, try Inputs.readSettlement(options.settlement, strict: true))
         }
         let settlementBox = ResultBox<SideInput<SettlementRecord>>()
@@ -107,7 +108,8 @@ public enum ReconcileJob {
             settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false) })
         }
         let payments = Result {
-            try Inputs.readPayments(options.payments, forced: options.forcedPaymentSystem, strict: false)
+            try Inputs.readPayments(
+                options.payments, forced: options.forcedPaymentSystem, strict: false, into: builder)
         }
         group.wait()
         return (try payments.get(), try settlementBox.take().get())

@@ -6,30 +6,66 @@ import PaymentModels
 /// is one `UInt64` packing a 24-bit hash tag, the payment number and the key's position and
 /// field, so a probe reads only the slot array and touches a payment only when the tag
 /// matches: lookups were cache-miss bound when slots pointed into a separate entry array.
-struct KeyIndex {
+struct KeyIndex: Sendable {
     /// 0 is empty; otherwise `tag << 40 | (payment + 1) << 8 | key << 4 | field`.
     private var slots: [UInt64]
-    private let mask: Int
+    private var mask: Int
+    private(set) var keyCount = 0
     static let paymentsMax = Int(UInt32.max) - 1
+    /// Above this share of used slots, in tenths, the table doubles (linear probing slows
+    /// past ~70%).
+    static let loadTenthsMax = 7
 
-    init(payments: [Payment]) {
-        precondition(payments.count <= KeyIndex.paymentsMax, "more payments than the index holds")
-        let keyCount = payments.reduce(0) { $0 + $1.keys.count }
+    /// An empty index sized for about `expectedKeys` keys.
+    init(expectedKeys: Int) {
         var capacity = 16
-        while capacity < keyCount * 2 { capacity <<= 1 }
+        while capacity * KeyIndex.loadTenthsMax / 10 < expectedKeys { capacity <<= 1 }
+        slots = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
-        var slots = [UInt64](repeating: 0, count: capacity)
+    }
+
+    init(payments: ChunkedArray<Payment>) {
+        self.init(expectedKeys: payments.reduce(0) { $0 + $1.keys.count })
+        insert(payments, range: payments.indices)
+    }
+
+    /// Adds the keys of `payments[range]`; doubles the table (re-inserting everything up to
+    /// `range.upperBound`) when it gets too full.
+    mutating func insert(_ payments: ChunkedArray<Payment>, range: Range<Int>) {
+        precondition(range.upperBound <= KeyIndex.paymentsMax, "more payments than the index holds")
+        var added = 0
+        for p in range { added += payments[p].keys.count }
+        if keyCount + added > slots.count * KeyIndex.loadTenthsMax / 10 {
+            self = KeyIndex(expectedKeys: (keyCount + added) * 3 / 2)
+            insertUnchecked(payments, range: 0..<range.upperBound)
+            return
+        }
+        insertUnchecked(payments, range: range)
+    }
+
+    /// Makes room for `keys` keys in all, rebuilding from `payments` if the table is smaller.
+    mutating func reserve(keys: Int, _ payments: ChunkedArray<Payment>) {
+        guard keys > slots.count * KeyIndex.loadTenthsMax / 10 else { return }
+        self = KeyIndex(expectedKeys: keys)
+        insertUnchecked(payments, range: payments.indices)
+    }
+
+    private mutating func insertUnchecked(_ payments: ChunkedArray<Payment>, range: Range<Int>) {
         let mask = self.mask
-        for p in payments.indices {
-            let keys = payments[p].keys
-            for k in keys.indices {
-                let hash = KeyIndex.hash(keys.value(at: k))
-                var slot = Int(truncatingIfNeeded: hash) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = KeyIndex.pack(tag: hash, payment: p, key: k, field: keys[k].field)
+        var count = keyCount
+        slots.withUnsafeMutableBufferPointer { slots in
+            for p in range {
+                let keys = payments[p].keys
+                for k in keys.indices {
+                    let hash = KeyIndex.hash(keys.value(at: k))
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = KeyIndex.pack(tag: hash, payment: p, key: k, field: keys[k].field)
+                    count += 1
+                }
             }
         }
-        self.slots = slots
+        keyCount = count
     }
 
     @inline(__always)
@@ -40,7 +76,7 @@ struct KeyIndex {
 
     /// Every (payment, field) whose key equals `key`, in no particular order.
     @inline(__always)
-    func candidates(_ key: String, in payments: [Payment], _ body: (Int, KeyField) -> Void) {
+    func candidates(_ key: String, in payments: ChunkedArray<Payment>, _ body: (Int, KeyField) -> Void) {
         let hash = KeyIndex.hash(key)
         let tag = hash >> 40
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -66,7 +102,7 @@ struct KeyIndex {
         var ambiguous = false
     }
 
-    func bestCandidate(_ key: String, in payments: [Payment]) -> Candidate {
+    func bestCandidate(_ key: String, in payments: ChunkedArray<Payment>) -> Candidate {
         var best = Candidate()
         candidates(key, in: payments) { payment, field in
             if best.payment < 0 || field < best.field {

@@ -8,7 +8,7 @@ public import PaymentModels
 /// lines claim one payment, the better match (then the smaller settlement id) keeps it and the
 /// other is `duplicate_settlement`.
 public struct MatchingEngine: Sendable {
-    let payments: [Payment]
+    let payments: ChunkedArray<Payment>
     let index: KeyIndex
     /// Per payment: the first attached line's slot in `lines`, or -1.
     var firstLine: [Int32]
@@ -24,8 +24,21 @@ public struct MatchingEngine: Sendable {
     var settledTotals = TotalsTable()
 
     public init(payments: [Payment]) {
+        self.init(payments: ChunkedArray(payments))
+    }
+
+    public init(payments: ChunkedArray<Payment>) {
+        self.init(payments: payments, index: KeyIndex(payments: payments))
+    }
+
+    /// Takes an index built while the payments were read (`KeyIndexBuilder`).
+    public init(built: KeyIndexBuilder.Built) {
+        self.init(payments: built.payments, index: built.index)
+    }
+
+    init(payments: ChunkedArray<Payment>, index: KeyIndex) {
         self.payments = payments
-        index = KeyIndex(payments: payments)
+        self.index = index
         firstLine = [Int32](repeating: -1, count: payments.count)
     }
 

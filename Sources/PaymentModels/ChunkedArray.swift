@@ -3,56 +3,92 @@
 /// A million payments in one contiguous array means guessing its size up front or copying
 /// it as it doubles (measured: a fifth of a run, mostly page faults on the new copies). In
 /// chunks, appending never moves an element, a full chunk can be handed to another thread
-/// while reading goes on, and element `i` is still one shift and mask away.
-@frozen
+/// while reading goes on, and element `i` is one shift and mask away.
+///
+/// Elements are read through an addressor, in place: hot loops such as `table[i].amount`
+/// neither copy the element nor touch its reference counts.
 public struct ChunkedArray<Element>: RandomAccessCollection {
-    // @inlinable throughout: this is read in the hottest loops of other modules, where an
-    // unspecialized generic call per element access doubled the matching time.
     @inlinable public static var chunkShift: Int { 16 }
     @inlinable public static var chunkSize: Int { 1 << chunkShift }
 
-    @usableFromInline var storage: [[Element]] = []
-    @usableFromInline var elementCount = 0
+    @usableFromInline var storage: ChunkStorage<Element>
 
-    /// The chunks, each full but the last.
-    @inlinable public var chunks: [[Element]] { storage }
-    @inlinable public var count: Int { elementCount }
-
-    @inlinable public init() {}
+    @inlinable public init() { storage = ChunkStorage() }
 
     @inlinable public init(_ elements: some Sequence<Element>) {
+        self.init()
         for element in elements { append(element) }
     }
 
     @inlinable public var startIndex: Int { 0 }
-    @inlinable public var endIndex: Int { count }
+    @inlinable public var endIndex: Int { storage.count }
 
     @inlinable public subscript(position: Int) -> Element {
-        _read { yield storage[position >> Self.chunkShift][position & (Self.chunkSize - 1)] }
+        unsafeAddress {
+            precondition(position >= 0 && position < storage.count, "index out of range")
+            return UnsafePointer(
+                storage.chunks[position >> Self.chunkShift] + (position & (Self.chunkSize - 1)))
+        }
     }
 
     @inlinable public mutating func append(_ element: Element) {
-        if elementCount & (Self.chunkSize - 1) == 0 {
-            var chunk: [Element] = []
-            chunk.reserveCapacity(Self.chunkSize)
-            storage.append(chunk)
-        }
-        storage[storage.count - 1].append(element)
-        elementCount += 1
+        makeUnique()
+        storage.append(element)
     }
 
     /// Appends a whole chunk; every chunk but the last must be full.
     @inlinable public mutating func append(chunk: [Element]) {
-        precondition(elementCount & (Self.chunkSize - 1) == 0, "appending a chunk after a partial one")
+        precondition(storage.count & (Self.chunkSize - 1) == 0, "appending a chunk after a partial one")
         precondition(chunk.count <= Self.chunkSize, "a chunk larger than the chunk size")
-        guard !chunk.isEmpty else { return }
-        storage.append(chunk)
-        elementCount += chunk.count
+        makeUnique()
+        for element in chunk { storage.append(element) }
     }
 
     /// Changes element `position` in place.
     @inlinable public mutating func modify(_ position: Int, _ body: (inout Element) -> Void) {
-        body(&storage[position >> Self.chunkShift][position & (Self.chunkSize - 1)])
+        precondition(position >= 0 && position < storage.count, "index out of range")
+        makeUnique()
+        body(&storage.chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)])
+    }
+
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+}
+
+/// The chunks behind a `ChunkedArray`: manually allocated, never moved once written.
+///
+/// Shared between copies of the array and only mutated through a uniquely referenced array
+/// (`makeUnique`), which is what makes the `@unchecked Sendable` sound.
+@usableFromInline
+final class ChunkStorage<Element>: @unchecked Sendable {
+    @usableFromInline var chunks: [UnsafeMutablePointer<Element>] = []
+    @usableFromInline var count = 0
+
+    @usableFromInline init() {}
+
+    @inlinable func append(_ element: Element) {
+        let offset = count & (ChunkedArray<Element>.chunkSize - 1)
+        if offset == 0 { chunks.append(.allocate(capacity: ChunkedArray<Element>.chunkSize)) }
+        (chunks[chunks.count - 1] + offset).initialize(to: element)
+        count += 1
+    }
+
+    @usableFromInline func copy() -> ChunkStorage<Element> {
+        let other = ChunkStorage<Element>()
+        for i in 0..<count {
+            other.append(chunks[i >> ChunkedArray<Element>.chunkShift][i & (ChunkedArray<Element>.chunkSize - 1)])
+        }
+        return other
+    }
+
+    deinit {
+        var left = count
+        for chunk in chunks {
+            chunk.deinitialize(count: min(left, ChunkedArray<Element>.chunkSize))
+            left -= ChunkedArray<Element>.chunkSize
+            chunk.deallocate()
+        }
     }
 }
 

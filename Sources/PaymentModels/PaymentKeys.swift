@@ -4,11 +4,13 @@
 /// (rather than in an array) saves a heap block per payment, which over a million payments
 /// was a measurable share of reading time and memory; a fifth key and beyond go to `more`.
 public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
-    private var v0 = "", v1 = "", v2 = "", v3 = ""
+    // internal, not private, so the hot accessors below can be inlined into other modules:
+    // called across the module boundary they copied all four strings per lookup
+    @usableFromInline var v0 = "", v1 = "", v2 = "", v3 = ""
     /// 4 bits per inline key's field.
-    private var fields: UInt16 = 0
-    private var inlineCount: UInt8 = 0
-    private var more: [PaymentKey]?
+    @usableFromInline var fields: UInt16 = 0
+    @usableFromInline var inlineCount: UInt8 = 0
+    @usableFromInline var more: [PaymentKey]?
 
     public init() {}
 
@@ -16,8 +18,8 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         for key in keys { add(key.field, key.value) }
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { Int(inlineCount) + (more?.count ?? 0) }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { Int(inlineCount) + (more?.count ?? 0) }
 
     public subscript(position: Int) -> PaymentKey {
         precondition(position >= 0 && position < endIndex, "key index out of range")
@@ -38,7 +40,7 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
     }
 
     /// Whether the value at `position` equals `key`, compared in place (no copy, no retain).
-    @inline(__always)
+    @inlinable
     public func value(at position: Int, equals key: String) -> Bool {
         switch position {
         case 0: v0 == key
@@ -49,7 +51,28 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         }
     }
 
-    private func field(at position: Int) -> KeyField {
+    /// Calls `body` with the UTF-8 bytes of the value at `position`, in place.
+    @inlinable
+    public func withValueBytes<R>(at position: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        func run(_ text: String) -> R {
+            if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+                return result
+            }
+            var copy = text
+            return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+        switch position {
+        case 0: return run(v0)
+        case 1: return run(v1)
+        case 2: return run(v2)
+        case 3: return run(v3)
+        default: return run(more![position - 4].value)
+        }
+    }
+
+    /// The field of the key at `position`.
+    @inlinable
+    public func field(at position: Int) -> KeyField {
         KeyField(rawValue: UInt8(truncatingIfNeeded: fields >> (4 * position)) & 0xF)!
     }
 

@@ -55,12 +55,12 @@ struct KeyIndex: Sendable {
         var count = keyCount
         slots.withUnsafeMutableBufferPointer { slots in
             for p in range {
-                let keys = payments[p].keys
-                for k in keys.indices {
-                    let hash = KeyIndex.hash(keys.value(at: k))
+                // read in place: copying a payment's keys would retain four strings each time
+                for k in 0..<payments[p].keys.count {
+                    let hash = payments[p].keys.withValueBytes(at: k, KeyIndex.hashBytes)
                     var slot = Int(truncatingIfNeeded: hash) & mask
                     while slots[slot] != 0 { slot = (slot + 1) & mask }
-                    slots[slot] = KeyIndex.pack(tag: hash, payment: p, key: k, field: keys[k].field)
+                    slots[slot] = KeyIndex.pack(tag: hash, payment: p, key: k, field: payments[p].keys.field(at: k))
                     count += 1
                 }
             }

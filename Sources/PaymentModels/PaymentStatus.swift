@@ -61,4 +61,15 @@ public enum PaymentSystem: String, CaseIterable, Sendable {
     case wooshpay
     /// 004: Commerce Layer `stripe_payments`.
     case commercelayer
+
+    /// Position in `allCases`, for per-system counters kept in arrays.
+    public var index: Int {
+        switch self {
+        case .aggregator: 0
+        case .yedpay: 1
+        case .formance: 2
+        case .wooshpay: 3
+        case .commercelayer: 4
+        }
+    }
 }

@@ -42,6 +42,8 @@ public enum PaymentSourceReader {
             return stats
         }
         let forcedAdapter = forced.map(PaymentAdapters.adapter(for:))
+        // counted per system in an array: a dictionary update per record showed in profiles
+        var perSystem = [Int](repeating: 0, count: PaymentSystem.allCases.count)
         do {
             let reader = try JSONReader(source: input.source)
             while let item = try reader.next() {
@@ -66,7 +68,7 @@ public enum PaymentSourceReader {
                     }
                     do {
                         try onPayment(try adapter.payment(from: record, provenance: provenance))
-                        stats.adapters[adapter.system.rawValue, default: 0] += 1
+                        perSystem[adapter.system.index] += 1
                     } catch let error as RecordError {
                         stats.rejected += 1
                         try onReject(
@@ -77,6 +79,9 @@ public enum PaymentSourceReader {
             stats.format = formatName(reader.framing)
         } catch let error as IngestError {
             try SourceReject.fatal(error, path: path, stats: &stats, onReject: onReject)
+        }
+        for (i, system) in PaymentSystem.allCases.enumerated() where perSystem[i] > 0 {
+            stats.adapters[system.rawValue, default: 0] += perSystem[i]
         }
         return stats
     }

@@ -44,6 +44,16 @@ public struct ChunkedArray<Element>: RandomAccessCollection {
         for element in chunk { storage.append(element) }
     }
 
+    /// Takes over a chunk of memory holding `count` initialized elements, allocated with
+    /// capacity `chunkSize`; every chunk but the last must be full. No element is copied.
+    @inlinable public mutating func append(adopting chunk: UnsafeMutablePointer<Element>, count: Int) {
+        precondition(storage.count & (Self.chunkSize - 1) == 0, "appending a chunk after a partial one")
+        precondition(count > 0 && count <= Self.chunkSize, "a chunk of \(count) elements")
+        makeUnique()
+        storage.chunks.append(chunk)
+        storage.count += count
+    }
+
     /// Changes element `position` in place.
     @inlinable public mutating func modify(_ position: Int, _ body: (inout Element) -> Void) {
         precondition(position >= 0 && position < storage.count, "index out of range")

@@ -49,8 +49,8 @@ enum Inputs {
     /// `records` when it is nil), rejects (or stopping at the first in strict mode) and a
     /// summary per file.
     static func readSide<Record>(
-        _ paths: [String], _ role: InputSummary.Role, strict: Bool, store: ((Record) -> Void)?,
-        reader: (OpenedInput, String, (Record) throws -> Void, (Reject) throws -> Void) throws -> SourceStats
+        _ paths: [String], _ role: InputSummary.Role, strict: Bool, store: ((consuming Record) -> Void)?,
+        reader: (OpenedInput, String, (consuming Record) throws -> Void, (Reject) throws -> Void) throws -> SourceStats
     ) throws -> SideInput<Record> {
         var side = SideInput<Record>()
         for path in paths {

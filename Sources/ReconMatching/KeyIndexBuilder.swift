@@ -18,14 +18,20 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     private var payments = ChunkedArray<Payment>()
     private var index: KeyIndex
     private let queue = DispatchQueue(label: "recon.key-index")
-    private var pending: [Payment] = []
+    /// The chunk being filled on the reading thread, handed over whole when full.
+    private var pending = UnsafeMutablePointer<Payment>.allocate(capacity: ChunkedArray<Payment>.chunkSize)
+    private var pendingCount = 0
 
     /// Keys a payment carries on average, for sizing the table from a payment count.
     static let keysPerPayment = 2
 
     public init() {
         index = KeyIndex(expectedKeys: ChunkedArray<Payment>.chunkSize * Self.keysPerPayment)
-        pending.reserveCapacity(ChunkedArray<Payment>.chunkSize)
+    }
+
+    deinit {
+        pending.deinitialize(count: pendingCount)
+        pending.deallocate()
     }
 
     /// Sizes the index for `payments` more payments (a guess from file sizes), so it is built
@@ -37,25 +43,32 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     }
 
     /// Adds one payment (on the reading thread); full chunks go to the indexing thread.
-    public func append(_ payment: Payment) {
-        pending.append(payment)
-        if pending.count == ChunkedArray<Payment>.chunkSize { handOver() }
+    public func append(_ payment: consuming Payment) {
+        (pending + pendingCount).initialize(to: payment)
+        pendingCount += 1
+        if pendingCount == ChunkedArray<Payment>.chunkSize { handOver() }
     }
 
     private func handOver() {
-        let chunk = pending
-        pending = []
-        pending.reserveCapacity(ChunkedArray<Payment>.chunkSize)
+        let chunk = ChunkHandle(pointer: pending, count: pendingCount)
+        pending = .allocate(capacity: ChunkedArray<Payment>.chunkSize)
+        pendingCount = 0
         queue.async { [self] in
             let start = payments.count
-            payments.append(chunk: chunk)
+            payments.append(adopting: chunk.pointer, count: chunk.count)
             index.insert(payments, range: start..<payments.count)
         }
     }
 
     /// Waits for the indexing thread and returns the table and its index.
     public func finish() -> Built {
-        if !pending.isEmpty { handOver() }
+        if pendingCount > 0 { handOver() }
         return queue.sync { Built(payments: payments, index: index) }
     }
+}
+
+/// A filled chunk on its way to the indexing thread; the reading thread no longer touches it.
+private struct ChunkHandle: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Payment>
+    let count: Int
 }

@@ -26,7 +26,7 @@ public struct SourceStats: Sendable {
 public enum PaymentSourceReader {
     public static func read(
         _ input: OpenedInput, path: String, forced: PaymentSystem? = nil,
-        onPayment: (Payment) throws -> Void, onReject: (Reject) throws -> Void
+        onPayment: (consuming Payment) throws -> Void, onReject: (Reject) throws -> Void
     ) throws -> SourceStats {
         var stats = SourceStats()
         guard input.format == .json else {

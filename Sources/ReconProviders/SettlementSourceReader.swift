@@ -5,7 +5,7 @@ public import ReconIngest
 public enum SettlementSourceReader {
     public static func read(
         _ input: OpenedInput, path: String,
-        onRecord: (SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws -> SourceStats {
         var stats = SourceStats()
         stats.format = input.format.rawValue

@@ -120,6 +120,16 @@ public struct CSVTokenizer: Sendable {
                 // fast path: copy the rest of a plain field in one run
                 var j = i + 1
                 let room = min(n, i + (outCapacity - outCount))
+                let delimiterWord = 0x0101_0101_0101_0101 &* UInt64(delimiter)
+                while j + 8 <= room {  // eight bytes at a time while none ends the field
+                    let word = input.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                    if CSVTokenizer.hasByte(word, delimiterWord) || CSVTokenizer.hasByte(word, 0x0A0A_0A0A_0A0A_0A0A)
+                        || CSVTokenizer.hasByte(word, 0x0D0D_0D0D_0D0D_0D0D)
+                    {
+                        break
+                    }
+                    j += 8
+                }
                 while j < room {
                     let c = input[j]
                     if c == delimiter || c == 0x0A || c == 0x0D { break }
@@ -179,6 +189,14 @@ public struct CSVTokenizer: Sendable {
             i += 1
         }
         return (i, outcome)
+    }
+
+    /// Whether `word` holds the byte repeated in `pattern` (SWAR; a flagged word is rescanned
+    /// byte by byte, so a rare false positive only costs time).
+    @inline(__always)
+    static func hasByte(_ word: UInt64, _ pattern: UInt64) -> Bool {
+        let v = word ^ pattern
+        return (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 != 0
     }
 
     /// Ends the input: completes a last record that has no line terminator.

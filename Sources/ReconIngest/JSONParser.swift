@@ -132,7 +132,13 @@ struct JSONParser {
         let start = i
         var escaped = false
         while true {
-            // fast scan over plain ASCII
+            // fast scan over plain ASCII, eight bytes at a time: a word with no quote, no
+            // backslash, no control byte and no high bit needs no look at its bytes
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if JSONParser.needsAttention(word) { break }
+                i += 8
+            }
             while i < n {
                 let b = p[i]
                 if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { break }
@@ -156,6 +162,19 @@ struct JSONParser {
             kind: .string, escaped: escaped, start: Int32(start), end: Int32(i), next: Int32(tape.count + 1))
         _ = tape.append(node)
         i += 1  // closing quote
+    }
+
+    /// True when any byte of `word` is `"`, `\\`, below 0x20 or above 0x7F (SWAR test; may
+    /// also flag a plain byte right after a flagged one, which only sends it to the slow path).
+    @inline(__always)
+    static func needsAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let quote = hasZeroByte(word ^ (ones &* 0x22))
+        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return (quote | backslash | control | (word & highs)) != 0
     }
 
     mutating func parseEscape() throws(JSONSyntaxError) {

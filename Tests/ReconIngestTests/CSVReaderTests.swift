@@ -50,6 +50,21 @@ import Testing
         #expect(reader.delimiter == delimiter)
     }
 
+    /// The word-at-a-time field scan must stop at a delimiter or line end in any byte position.
+    @Test(arguments: [UInt8(ascii: ","), 0x0A, 0x0D])
+    func fieldEndsAreFoundAtEveryWordPosition(end: UInt8) throws {
+        for position in 1..<20 {
+            var row = Array(repeating: UInt8(ascii: "x"), count: 24)
+            row[position] = end
+            let input = Array("h\n".utf8) + row + [0x0A]
+            let rows = try Self.read(input, .whole, delimiter: UInt8(ascii: ","))
+            let expected = end == UInt8(ascii: ",")
+                ? [[String(repeating: "x", count: position), String(repeating: "x", count: 23 - position)]]
+                : [[String(repeating: "x", count: position)], [String(repeating: "x", count: 23 - position)]]
+            #expect(Array(rows.dropFirst().map(\.fields)) == expected, "end \(end) at \(position)")
+        }
+    }
+
     @Test func unterminatedQuoteIsFlagged() throws {
         let reader = try CSVReader(source: MemoryByteSource(bytes("a,\"open\n")))
         let row = try #require(try reader.next())

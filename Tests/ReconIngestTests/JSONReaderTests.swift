@@ -88,6 +88,28 @@ import Testing
         guard case .malformed = item else { Issue.record("accepted \(line)"); return }
     }
 
+    /// The word-at-a-time string scan must flag exactly what the byte loop flags, at every
+    /// position of a word.
+    @Test func everyByteAtEveryWordPositionIsJudgedLikeTheByteLoop() throws {
+        for position in 0..<8 {
+            for byte in 0...255 {
+                var content = Array(repeating: UInt8(ascii: "a"), count: 16)
+                content[position + 4] = UInt8(byte)
+                let line = Array(#"{"s":""#.utf8) + content + Array(#""}"#.utf8) + [0x0A]
+                // a first line fixes the framing to JSON Lines, so each test line is one record
+                let reader = try JSONReader(source: MemoryByteSource(Array("{\"a\":1}\n".utf8) + line))
+                _ = try reader.next()
+                let accepted: Bool
+                switch try reader.next() {
+                case .record: accepted = true
+                default: accepted = false
+                }
+                let plain = byte >= 0x20 && byte < 0x80 && byte != 0x22 && byte != 0x5C
+                #expect(accepted == plain, "byte 0x\(String(byte, radix: 16)) at \(position)")
+            }
+        }
+    }
+
     @Test func unclosedArrayIsAnErrorWithItsPosition() throws {
         let reader = try JSONReader(source: MemoryByteSource(bytes("[{\"id\":1},\n{\"id\":2")))
         _ = try reader.next()

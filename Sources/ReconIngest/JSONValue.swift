@@ -48,7 +48,7 @@ public struct JSONValue {
                     if JSONString.decode(nameBytes).elementsEqual(key) {
                         return JSONValue(bytes: bytes, nodes: nodes, index: valueIndex)
                     }
-                } else if keyCount == 0 || memcmp(nameBytes.baseAddress!, key.baseAddress!, keyCount) == 0 {
+                } else if sameBytes(nameBytes.baseAddress!, key.baseAddress!, keyCount) {
                     return JSONValue(bytes: bytes, nodes: nodes, index: valueIndex)
                 }
             }
@@ -69,7 +69,7 @@ public struct JSONValue {
             let length = Int(name.end - name.start)
             let start = bytes.baseAddress! + Int(name.start)
             for (bit, candidate) in names.enumerated()
-            where candidate.utf8CodeUnitCount == length && memcmp(start, candidate.utf8Start, length) == 0 {
+            where candidate.utf8CodeUnitCount == length && sameBytes(start, candidate.utf8Start, length) {
                 mask |= 1 << UInt64(bit)
                 break
             }
@@ -91,7 +91,7 @@ public struct JSONValue {
             let start = bytes.baseAddress! + Int(name.start)
             if !name.escaped {
                 for (i, candidate) in names.enumerated()
-                where candidate.utf8CodeUnitCount == length && memcmp(start, candidate.utf8Start, length) == 0 {
+                where candidate.utf8CodeUnitCount == length && sameBytes(start, candidate.utf8Start, length) {
                     fields.set(i, k + 1)
                     break
                 }
@@ -264,4 +264,22 @@ public struct JSONFields {
         let node = withUnsafeBytes(of: found) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
         return node == 0 ? nil : JSONValue(bytes: bytes, nodes: nodes, index: Int(node) - 1)
     }
+}
+
+/// Byte equality for member names (a few to twenty bytes), inline: a `memcmp` call per
+/// candidate name cost more than the comparison itself.
+@inline(__always)
+func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    var i = 0
+    while i + 8 <= count {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
+    while i < count {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
 }

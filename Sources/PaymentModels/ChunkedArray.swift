@@ -36,14 +36,6 @@ public struct ChunkedArray<Element>: RandomAccessCollection {
         storage.append(element)
     }
 
-    /// Appends a whole chunk; every chunk but the last must be full.
-    @inlinable public mutating func append(chunk: [Element]) {
-        precondition(storage.count & (Self.chunkSize - 1) == 0, "appending a chunk after a partial one")
-        precondition(chunk.count <= Self.chunkSize, "a chunk larger than the chunk size")
-        makeUnique()
-        for element in chunk { storage.append(element) }
-    }
-
     /// Takes over a chunk of memory holding `count` initialized elements, allocated with
     /// capacity `chunkSize`; every chunk but the last must be full. No element is copied.
     @inlinable public mutating func append(adopting chunk: UnsafeMutablePointer<Element>, count: Int) {
@@ -52,13 +44,6 @@ public struct ChunkedArray<Element>: RandomAccessCollection {
         makeUnique()
         storage.chunks.append(chunk)
         storage.count += count
-    }
-
-    /// Changes element `position` in place.
-    @inlinable public mutating func modify(_ position: Int, _ body: (inout Element) -> Void) {
-        precondition(position >= 0 && position < storage.count, "index out of range")
-        makeUnique()
-        body(&storage.chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)])
     }
 
     @inlinable mutating func makeUnique() {

@@ -59,11 +59,6 @@ public struct Payment: Sendable {
         self.createdAt = createdAt
     }
 
-    /// The value of `field`, if the payment carries it.
-    public func key(_ field: KeyField) -> String? {
-        keys.first { $0.field == field }?.value
-    }
-
     /// The key a person searches for: the merchant's own reference where there is one.
     public var primaryKey: PaymentKey {
         precondition(!keys.isEmpty, "a payment without keys is rejected by its adapter")

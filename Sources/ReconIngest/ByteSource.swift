@@ -105,17 +105,14 @@ public final class MemoryByteSource: ByteSource {
     public let name: String
     private let bytes: [UInt8]
     private var offset = 0
-    /// Largest amount returned by one `read`, to exercise chunk boundaries in tests.
-    private let chunkLimit: Int
 
-    public init(_ bytes: [UInt8], name: String = "<memory>", chunkLimit: Int = .max) {
+    public init(_ bytes: [UInt8], name: String = "<memory>") {
         self.bytes = bytes
         self.name = name
-        self.chunkLimit = chunkLimit
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
-        let n = min(buffer.count, bytes.count - offset, chunkLimit)
+        let n = min(buffer.count, bytes.count - offset)
         guard n > 0 else { return 0 }
         bytes.withUnsafeBytes { src in
             buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)

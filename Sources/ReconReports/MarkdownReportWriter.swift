@@ -37,7 +37,8 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "Their payments are expected to settle and never a status mismatch.\n\n"
             out += "| side | system | status | count |\n|---|---|---|---:|\n"
             for u in r.unknownStatuses {
-                out += "| \(u.side) | \(cell(u.system)) | \(cell(u.raw)) | \(u.count) |\n"
+                let raw = u.raw.isEmpty ? "(no status)" : cell(u.raw)
+                out += "| \(u.side) | \(cell(u.system)) | \(raw) | \(u.count) |\n"
             }
         }
         if discrepancies > 0 {

@@ -9,12 +9,13 @@ public import ReconIngest
 /// response says otherwise.
 public struct AggregatorAdapter: PaymentAdapter {
     public init() {}
+    public var statuses: StatusTable { Self.table }
     public var system: PaymentSystem { .aggregator }
     public var shapes: String {
         "request body {transactionId, amount, currency, ...}, alone or merged with the response {paymentId, status}"
     }
 
-    public let statuses = StatusTable([
+    public static let table = StatusTable([
         "waiting": .pending, "processing": .pending, "succeeded": .succeeded, "failed": .failed,
         "closed": .canceled,
         // not in the seed's enum, but common in gateway exports

@@ -11,12 +11,13 @@ public import ReconIngest
 /// the Stripe PaymentIntent `status`.
 public struct CommerceLayerAdapter: PaymentAdapter {
     public init() {}
+    public var statuses: StatusTable { Self.table }
     public var system: PaymentSystem { .commercelayer }
     public var shapes: String {
         "JSON:API stripe_payments resource, single or list; amount from the included order or amount_cents"
     }
 
-    public let statuses = StatusTable(
+    public static let table = StatusTable(
         StatusTable.stripePaymentIntent.merging([
             // order payment_status values
             "unpaid": .pending, "authorized": .pending, "partially_authorized": .pending,

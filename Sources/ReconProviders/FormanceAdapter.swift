@@ -8,10 +8,11 @@ public import ReconIngest
 /// (`USD/2`; a plain `USD` means the currency's own exponent), rescaled exactly.
 public struct FormanceAdapter: PaymentAdapter {
     public init() {}
+    public var statuses: StatusTable { Self.table }
     public var system: PaymentSystem { .formance }
     public var shapes: String { "payment object, {data: payment}, or cursor.data list elements" }
 
-    public let statuses = StatusTable([
+    public static let table = StatusTable([
         "PENDING": .pending, "SUCCEEDED": .succeeded, "CANCELLED": .canceled, "FAILED": .failed,
         "EXPIRED": .expired, "REFUNDED": .refunded, "REFUNDED_FAILURE": .succeeded,
         "DISPUTE": .disputed, "DISPUTE_WON": .succeeded, "DISPUTE_LOST": .disputed,

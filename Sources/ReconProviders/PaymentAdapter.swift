@@ -11,6 +11,8 @@ public protocol PaymentAdapter: Sendable {
     /// The shapes this adapter reads, for `recon providers`.
     var shapes: String { get }
     var statuses: StatusTable { get }
+    /// The same table, static, so the per-record lookup copies nothing.
+    static var table: StatusTable { get }
     /// True when the record has this system's shape.
     func recognizes(_ record: JSONRecord) -> Bool
     func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment
@@ -78,7 +80,7 @@ extension PaymentAdapter {
         let raw = rawStatus ?? ""
         return Payment(
             system: system, keys: keys, amount: amount, fee: fee, net: net,
-            status: raw.isEmpty ? .unknown : statuses.status(for: raw), rawStatus: raw,
+            status: raw.isEmpty ? .unknown : Self.table.status(for: raw), rawStatus: raw,
             createdAt: createdAt, provenance: provenance)
     }
 }

@@ -5,9 +5,11 @@ public import PaymentModels
 /// Values not in the table map to `.unknown`: kept and reported, never guessed.
 public struct StatusTable: Sendable {
     public let entries: [String: PaymentStatus]
+    /// The same values as a list (each as given, lower- and upper-cased) scanned by length:
+    /// for a few dozen short values that beats hashing every record's status.
+    private let spellings: [(text: String, length: Int, status: PaymentStatus)]
 
     public init(_ entries: [String: PaymentStatus]) {
-        // each value as given, lower- and upper-cased, so the usual spellings hit at once
         var all: [String: PaymentStatus] = [:]
         for (raw, status) in entries {
             all[raw] = status
@@ -15,10 +17,15 @@ public struct StatusTable: Sendable {
             all[raw.uppercased()] = status
         }
         self.entries = all
+        spellings = all.map { ($0.key, $0.key.utf8.count, $0.value) }.sorted { $0.text < $1.text }
     }
 
     public func status(for raw: String) -> PaymentStatus {
-        entries[raw] ?? entries[raw.lowercased()] ?? .unknown
+        let length = raw.utf8.count
+        for i in spellings.indices where spellings[i].length == length && spellings[i].text == raw {
+            return spellings[i].status  // by index: iterating copies would retain each string
+        }
+        return entries[raw.lowercased()] ?? .unknown
     }
 
     /// Stripe's PaymentIntent lifecycle, which WooshPay copies and Commerce Layer's

@@ -7,12 +7,13 @@ public import ReconIngest
 /// **milliseconds** (unlike Stripe's seconds). Keys: `merchant_order_id`, `id` (`pi_...`).
 public struct WooshPayAdapter: PaymentAdapter {
     public init() {}
+    public var statuses: StatusTable { Self.table }
     public var system: PaymentSystem { .wooshpay }
     public var shapes: String {
         "PaymentIntent response {id: pi_..., merchant_order_id, amount, currency, created (ms)}"
     }
 
-    public let statuses = StatusTable(
+    public static let table = StatusTable(
         StatusTable.stripePaymentIntent.merging(["failed": .failed, "refunded": .refunded]) { a, _ in a })
 
     static let fields: [StaticString] = ["currency", "amount", "merchant_order_id", "id", "status", "created"]

@@ -9,6 +9,7 @@ public import ReconIngest
 /// Yedpay runs. An error envelope (`success:false`) is a rejected record with its message.
 public struct YedpayAdapter: PaymentAdapter {
     public init() {}
+    public var statuses: StatusTable { Self.table }
     public var system: PaymentSystem { .yedpay }
     public var shapes: String { "{success, data:{...}} response or the bare data object" }
     static let hongKongOffsetSeconds: Int64 = 8 * 3600
@@ -17,7 +18,7 @@ public struct YedpayAdapter: PaymentAdapter {
         "created_at",
     ]
 
-    public let statuses = StatusTable([
+    public static let table = StatusTable([
         "precreated": .pending, "pending": .pending, "authorized": .pending, "paid": .succeeded,
         "settled": .succeeded, "success": .succeeded, "succeeded": .succeeded,
         "refunded": .refunded, "partial_refunded": .refunded, "cancelled": .canceled,

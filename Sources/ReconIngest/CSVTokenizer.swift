@@ -123,9 +123,11 @@ public struct CSVTokenizer: Sendable {
                 let delimiterWord = 0x0101_0101_0101_0101 &* UInt64(delimiter)
                 while j + 8 <= room {  // eight bytes at a time while none ends the field
                     let word = input.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                    if CSVTokenizer.hasByte(word, delimiterWord) || CSVTokenizer.hasByte(word, 0x0A0A_0A0A_0A0A_0A0A)
-                        || CSVTokenizer.hasByte(word, 0x0D0D_0D0D_0D0D_0D0D)
-                    {
+                    let ends = CSVTokenizer.byteMask(word, delimiterWord)
+                        | CSVTokenizer.byteMask(word, 0x0A0A_0A0A_0A0A_0A0A)
+                        | CSVTokenizer.byteMask(word, 0x0D0D_0D0D_0D0D_0D0D)
+                    if ends != 0 {
+                        j += ends.trailingZeroBitCount >> 3  // the lowest flag is exact
                         break
                     }
                     j += 8
@@ -191,12 +193,12 @@ public struct CSVTokenizer: Sendable {
         return (i, outcome)
     }
 
-    /// Whether `word` holds the byte repeated in `pattern` (SWAR; a flagged word is rescanned
-    /// byte by byte, so a rare false positive only costs time).
+    /// High bits marking the bytes of `word` equal to the byte repeated in `pattern` (SWAR;
+    /// bytes after a match may be marked too, but the lowest mark is exact).
     @inline(__always)
-    static func hasByte(_ word: UInt64, _ pattern: UInt64) -> Bool {
+    static func byteMask(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
         let v = word ^ pattern
-        return (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 != 0
+        return (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
     /// Ends the input: completes a last record that has no line terminator.

@@ -14,6 +14,8 @@ public struct MatchingEngine: Sendable {
     var firstLine: [Int32]
     /// Further lines attached to the same payment (duplicates; rare).
     var extraLines: [Int32: [Int32]] = [:]
+    /// Set in `firstLine` when the payment also has `extraLines`; line slots stay below it.
+    static let hasExtraLines: Int32 = 1 << 30
     /// Every settlement line added, in order; a payment refers to its lines by index here.
     var lines: [SettlementRecord] = []
     var lineField: [KeyField] = []
@@ -58,6 +60,7 @@ public struct MatchingEngine: Sendable {
     public mutating func add(contentsOf records: [SettlementRecord]) {
         let first = lines.count
         if lines.isEmpty { lines = records } else { lines.append(contentsOf: records) }
+        precondition(lines.count < Int(Self.hasExtraLines), "more settlement lines than the engine numbers")
         lineField.reserveCapacity(lines.count)
         let found = Parallel.map(count: lines.count - first) { [index, payments, lines] i in
             index.bestCandidate(lines[first + i].key, in: payments)
@@ -90,6 +93,7 @@ public struct MatchingEngine: Sendable {
             firstLine[payment] = Int32(slot)
         } else {
             extraLines[Int32(payment), default: []].append(Int32(slot))
+            firstLine[payment] |= Self.hasExtraLines
         }
     }
 
@@ -196,7 +200,7 @@ public struct MatchingEngine: Sendable {
                 part.unknownStatuses[payments[p].system.rawValue + "\u{0}" + payments[p].rawStatus, default: 0] += 1
             }
             if status.expectation == .expected { part.expect(payments[p].amount) }
-            let first = Int(firstLine[p])
+            let first = Int(firstLine[p] < 0 ? -1 : firstLine[p] & ~Self.hasExtraLines)
             guard first >= 0 else {
                 if status.expectation == .expected {
                     part.findings.append(Classifier.missing(payments[p]))
@@ -206,7 +210,8 @@ public struct MatchingEngine: Sendable {
                 }
                 continue
             }
-            guard let extra = extraLines[Int32(p)] else {
+            // most payments have one line: only flagged ones look in the dictionary
+            guard firstLine[p] & Self.hasExtraLines != 0, let extra = extraLines[Int32(p)] else {
                 // the common case: one line, no arrays built
                 if Classifier.isClean(payments[p].amount, status, lines[first].gross, lines[first].status) {
                     part.record(nil, field: lineField[first])

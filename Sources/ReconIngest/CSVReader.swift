@@ -89,6 +89,28 @@ public final class CSVReader {
     /// The next record, or nil at the end of the input. The row is valid until the next call.
     public func next() throws(IngestError) -> CSVRow? {
         guard !finished else { return nil }
+        // the common case, a record wholly inside the current block, runs on local copies:
+        // every access to a class's stored property is an exclusivity check at run time
+        if inputStart < inputEnd {
+            var tokenizer = self.tokenizer
+            var outputCount = 0
+            var endsCount = 0
+            let (consumed, outcome) = tokenizer.tokenize(
+                UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]),
+                output: output, outputCount: &outputCount, ends: ends, endsCount: &endsCount)
+            if outcome == .record {
+                self.tokenizer = tokenizer
+                inputStart += consumed
+                return CSVRow(
+                    bytes: UnsafeRawPointer(output.baseAddress!), ends: UnsafePointer(ends.baseAddress!),
+                    count: endsCount, position: tokenizer.recordStart, unterminatedQuote: false)
+            }
+        }
+        return try nextSlow()
+    }
+
+    /// A record that crosses a block, needs bigger buffers, or ends the input.
+    private func nextSlow() throws(IngestError) -> CSVRow? {
         outputCount = 0
         endsCount = 0
         while true {

@@ -14,11 +14,12 @@ struct TextCache<Value: Sendable>: Sendable {
 
     /// The cached text and value for `bytes`, making them with `make` on first sight.
     mutating func lookup(_ bytes: UnsafeRawBufferPointer, make: (String) -> Value) -> (String, Value) {
-        for entry in entries where entry.bytes.count == bytes.count {
-            let same = entry.bytes.withUnsafeBytes { stored in
+        // by index, comparing in place: iterating the entries would copy (and retain) each one
+        for i in entries.indices where entries[i].bytes.count == bytes.count {
+            let same = entries[i].bytes.withUnsafeBytes { stored in
                 bytes.count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
             }
-            if same { return (entry.text, entry.value) }
+            if same { return (entries[i].text, entries[i].value) }
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let value = make(text)

@@ -371,7 +371,7 @@ public final class JSONReader {
         return nil
     }
 
-    static let envelopeNames: [StaticString] = ["data", "cursor"]
+    static let envelopeNames: JSONNames = ["data", "cursor"]
 
     private func nextPending() -> JSONItem {
         let index = pending[pendingNext]

@@ -59,7 +59,7 @@ public struct JSONValue {
 
     /// Which of `names` this object has, as a bit mask (bit i for `names[i]`), in one pass
     /// over its members: shape detection without one scan per candidate key.
-    public func memberMask(_ names: [StaticString]) -> UInt64 {
+    public func memberMask(_ names: JSONNames) -> UInt64 {
         guard node.kind == .object else { return 0 }
         var mask: UInt64 = 0
         let end = Int(node.next)
@@ -67,11 +67,13 @@ public struct JSONValue {
         while k < end {
             let name = nodes[k]
             let length = Int(name.end - name.start)
-            let start = bytes.baseAddress! + Int(name.start)
-            for (bit, candidate) in names.enumerated()
-            where candidate.utf8CodeUnitCount == length && sameBytes(start, candidate.utf8Start, length) {
-                mask |= 1 << UInt64(bit)
-                break
+            if names.mayContain(length: length) {
+                let start = bytes.baseAddress! + Int(name.start)
+                for (bit, candidate) in names.names.enumerated()
+                where candidate.utf8CodeUnitCount == length && sameBytes(start, candidate.utf8Start, length) {
+                    mask |= 1 << UInt64(bit)
+                    break
+                }
             }
             k = Int(nodes[k + 1].next)
         }
@@ -80,7 +82,7 @@ public struct JSONValue {
 
     /// Values of several members found in one pass: `fields[i]` is the value of `names[i]`.
     /// Adapters read five to eight members a record; one pass beats one scan per member.
-    public func members(_ names: [StaticString]) -> JSONFields {
+    public func members(_ names: JSONNames) -> JSONFields {
         var fields = JSONFields(bytes: bytes, nodes: nodes)
         guard node.kind == .object else { return fields }
         let end = Int(node.next)
@@ -90,13 +92,17 @@ public struct JSONValue {
             let length = Int(name.end - name.start)
             let start = bytes.baseAddress! + Int(name.start)
             if !name.escaped {
-                for (i, candidate) in names.enumerated()
+                guard names.mayContain(length: length) else {
+                    k = Int(nodes[k + 1].next)
+                    continue
+                }
+                for (i, candidate) in names.names.enumerated()
                 where candidate.utf8CodeUnitCount == length && sameBytes(start, candidate.utf8Start, length) {
                     fields.set(i, k + 1)
                     break
                 }
             } else if let decoded = JSONValue(bytes: bytes, nodes: nodes, index: k).string {
-                for (i, candidate) in names.enumerated() where decoded == "\(candidate)" {
+                for (i, candidate) in names.names.enumerated() where decoded == "\(candidate)" {
                     fields.set(i, k + 1)
                     break
                 }
@@ -282,4 +288,20 @@ func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bo
         i += 1
     }
     return true
+}
+
+/// Member names an adapter looks for, with the set of their lengths, so that a member whose
+/// name has none of those lengths is passed over with one bit test.
+public struct JSONNames: ExpressibleByArrayLiteral, Sendable {
+    public let names: [StaticString]
+    /// Bit n set when some name is n bytes long (bit 63: 63 bytes or more).
+    let lengths: UInt64
+
+    public init(arrayLiteral names: StaticString...) {
+        self.names = names
+        lengths = names.reduce(0) { $0 | 1 << UInt64(min($1.utf8CodeUnitCount, 63)) }
+    }
+
+    @inline(__always)
+    func mayContain(length: Int) -> Bool { lengths & (1 << UInt64(min(length, 63))) != 0 }
 }

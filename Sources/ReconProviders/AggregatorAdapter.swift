@@ -28,7 +28,7 @@ public struct AggregatorAdapter: PaymentAdapter {
         return v["transactionId"] != nil || v["paymentGatewayType"] != nil || v["paymentUrl"] != nil
     }
 
-    static let fields: [StaticString] = ["transactionId", "paymentId", "amount", "currency", "status"]
+    static let fields: JSONNames = ["transactionId", "paymentId", "amount", "currency", "status"]
 
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
         let v = record.value

@@ -25,7 +25,7 @@ public struct CommerceLayerAdapter: PaymentAdapter {
             "partially_voided": .canceled, "refunded": .refunded, "partially_refunded": .refunded,
         ]) { a, _ in a })
 
-    static let fields: [StaticString] = [
+    static let fields: JSONNames = [
         "payment_status", "amount_cents", "currency_code", "status", "reference", "stripe_id", "charge_id",
         "created_at",
     ]

@@ -20,7 +20,7 @@ public struct FormanceAdapter: PaymentAdapter {
         // "OTHER" is deliberately absent: it says nothing, so it is reported as unknown
     ].reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value })
 
-    static let fields: [StaticString] = ["asset", "amount", "reference", "id", "status", "createdAt"]
+    static let fields: JSONNames = ["asset", "amount", "reference", "id", "status", "createdAt"]
 
     func body(_ record: JSONRecord) -> JSONValue {
         if let data = record.value["data"], data.kind == .object { return data }

@@ -59,7 +59,7 @@ public enum PaymentAdapters {
         case success, data, type, cursor, customId, gatewayCode, asset, connectorID, transactionId
         case paymentGatewayType, paymentUrl, merchantOrderId
 
-        static let names: [StaticString] = [
+        static let names: JSONNames = [
             "success", "data", "type", "cursor", "custom_id", "gateway_code", "asset", "connectorID",
             "transactionId", "paymentGatewayType", "paymentUrl", "merchant_order_id",
         ]

@@ -16,7 +16,7 @@ public struct WooshPayAdapter: PaymentAdapter {
     public static let table = StatusTable(
         StatusTable.stripePaymentIntent.merging(["failed": .failed, "refunded": .refunded]) { a, _ in a })
 
-    static let fields: [StaticString] = ["currency", "amount", "merchant_order_id", "id", "status", "created"]
+    static let fields: JSONNames = ["currency", "amount", "merchant_order_id", "id", "status", "created"]
 
     public func recognizes(_ record: JSONRecord) -> Bool {
         let v = record.value

@@ -13,7 +13,7 @@ public struct YedpayAdapter: PaymentAdapter {
     public var system: PaymentSystem { .yedpay }
     public var shapes: String { "{success, data:{...}} response or the bare data object" }
     static let hongKongOffsetSeconds: Int64 = 8 * 3600
-    static let fields: [StaticString] = [
+    static let fields: JSONNames = [
         "currency", "amount", "custom_id", "transaction_id", "reference_id", "id", "charge", "net", "status",
         "created_at",
     ]

@@ -60,7 +60,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "ReconKitTests",
-            dependencies: ["ReconKit", "PaymentModels", "ReconTestSupport"],
+            dependencies: ["ReconKit", "ReconReports", "PaymentModels", "ReconTestSupport"],
             swiftSettings: strictness),
     ]
 )

@@ -13,13 +13,26 @@ public struct DiscrepanciesCSVWriter: ReportWriter {
 
     public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
         try file.write(CSVFormat.row(Self.columns))
-        for d in report.result.discrepancies {
-            try file.writeCSVRow(
-                d.kind.code, d.matchKey, d.keyField?.code ?? "", d.provider, d.paymentId ?? "",
-                d.expected.decimal, d.expected?.currency.code ?? "", d.expectedStatus ?? "",
-                d.actual.decimal, d.actual?.currency.code ?? "", d.actualStatus ?? "",
-                d.difference.decimal, d.paymentSource?.description ?? "",
-                d.settlementSource?.description ?? "", d.detail)
+        let findings = report.result.discrepancies
+        for i in findings.indices {  // by index: a copy per finding would retain a dozen strings
+            let expected = findings[i].expected, actual = findings[i].actual
+            file.csvField(findings[i].kind.code)
+            file.csvField(findings[i].matchKey)
+            file.csvField(findings[i].keyField?.code ?? "")
+            file.csvField(findings[i].provider)
+            file.csvField(findings[i].paymentId ?? "")
+            file.csvField(minorUnits: expected?.minorUnits, exponent: expected?.currency.exponent ?? 0)
+            file.csvField(expected?.currency.code ?? "")
+            file.csvField(findings[i].expectedStatus ?? "")
+            file.csvField(minorUnits: actual?.minorUnits, exponent: actual?.currency.exponent ?? 0)
+            file.csvField(actual?.currency.code ?? "")
+            file.csvField(findings[i].actualStatus ?? "")
+            let difference = findings[i].difference
+            file.csvField(minorUnits: difference?.minorUnits, exponent: difference?.currency.exponent ?? 0)
+            file.csvField(findings[i].paymentSource)
+            file.csvField(findings[i].settlementSource)
+            file.csvField(findings[i].detail)
+            try file.endCSVRow()
         }
     }
 }

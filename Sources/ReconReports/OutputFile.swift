@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import PaymentModels
 
 /// Why an output could not be written (exit 74).
 public struct OutputError: Error, Sendable, CustomStringConvertible {
@@ -33,24 +34,61 @@ public final class OutputFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    /// Appends one CSV row, quoting fields as `CSVFormat.field` does, straight into the buffer
-    /// (no intermediate strings: the discrepancy file can have a row per payment).
-    public func writeCSVRow(_ fields: String...) throws(OutputError) {
-        for (i, field) in fields.enumerated() {
-            if i > 0 { buffer.append(0x2C) }
-            let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            if needsQuotes {
-                buffer.append(0x22)
-                for byte in field.utf8 {
-                    if byte == 0x22 { buffer.append(0x22) }
-                    buffer.append(byte)
-                }
-                buffer.append(0x22)
-            } else {
-                buffer.append(contentsOf: field.utf8)
+    // CSV rows written field by field straight into the buffer, quoting as `CSVFormat.field`
+    // does: no string per amount or position, no array per row (a row per payment is possible)
+
+    private var fieldsInRow = 0
+
+    private func separate() {
+        if fieldsInRow > 0 { buffer.append(0x2C) }
+        fieldsInRow += 1
+    }
+
+    /// One text field, quoted when it holds a delimiter, quote or line break.
+    public func csvField(_ text: String) {
+        separate()
+        if text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            buffer.append(0x22)
+            for byte in text.utf8 {
+                if byte == 0x22 { buffer.append(0x22) }
+                buffer.append(byte)
             }
+            buffer.append(0x22)
+        } else {
+            buffer.append(contentsOf: text.utf8)
         }
+    }
+
+    /// An amount in major units at `exponent` decimals (`-1.25`), or an empty field.
+    public func csvField(minorUnits: Int64?, exponent: Int) {
+        separate()
+        guard let minorUnits else { return }
+        if minorUnits < 0 { buffer.append(0x2D) }
+        var digits: (UInt64, Int) = (minorUnits.magnitude, 0)
+        var reversed: [UInt8] = []
+        reversed.reserveCapacity(24)
+        repeat {
+            reversed.append(UInt8(truncatingIfNeeded: digits.0 % 10) + 0x30)
+            digits.0 /= 10
+            digits.1 += 1
+            if digits.1 == exponent { reversed.append(0x2E) }
+        } while digits.0 > 0 || digits.1 <= exponent
+        buffer.append(contentsOf: reversed.reversed())
+    }
+
+    /// `file:line` or `file:record N`, or an empty field.
+    public func csvField(_ source: Provenance?) {
+        guard let source else {
+            separate()
+            return
+        }
+        csvField(source.description)
+    }
+
+    /// Ends the row.
+    public func endCSVRow() throws(OutputError) {
         buffer.append(0x0A)
+        fieldsInRow = 0
         if buffer.count >= 1 << 20 { try flush() }
     }
 

@@ -7,11 +7,18 @@ enum Parallel {
     /// Chunks per run; more than the cores so that uneven chunks even out.
     static let chunks = 16
 
-    /// `(0..<count).map(transform)`, computed in chunks on all cores, in order.
+    /// `(0..<count).map(transform)`, computed in chunks on all cores, written in place into
+    /// one array (no per-chunk arrays to join).
     static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
         guard count >= itemsMin else { return (0..<count).map(transform) }
-        let parts = chunkResults(count: count) { range in range.map(transform) }
-        return Array(parts.joined())
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let output = SendableBuffer(buffer: buffer)
+            _ = chunkResults(count: count) { range in
+                for i in range { (output.buffer.baseAddress! + i).initialize(to: transform(i)) }
+                return true
+            }
+            initialized = count
+        }
     }
 
     /// Runs `body` over `chunks` contiguous ranges of `0..<count` concurrently; results in order.
@@ -25,6 +32,11 @@ enum Parallel {
         }
         return results.values
     }
+}
+
+/// An output buffer whose disjoint ranges are written by different workers.
+private struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
 }
 
 /// One slot per chunk, each written by exactly one worker before `concurrentPerform` returns.

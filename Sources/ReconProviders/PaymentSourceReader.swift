@@ -101,7 +101,11 @@ enum SourceReject {
         Reject(
             source: Provenance(
                 file: path, position: error.position.source, locator: error.isLineFramed ? .line : .record),
-            field: "", reason: "not valid JSON at byte \(error.errorByte): \(error.message)",
+            field: "",
+            // where in the record, not in the file: the record's own position says where it is
+            reason: error.isLineFramed
+                ? "not valid JSON at column \(error.errorByte - error.position.byte + 1): \(error.message)"
+                : "not valid JSON at byte \(error.errorByte - error.position.byte) of the record: \(error.message)",
             raw: error.rawText)
     }
 

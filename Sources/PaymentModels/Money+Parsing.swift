@@ -125,8 +125,9 @@ extension AmountParser {
     public static func rescale(
         _ minor: Int64, from precision: Int, to currency: Currency
     ) throws(AmountError) -> Int64 {
-        let original = "\(minor) at \(precision) decimals"
         if precision == currency.exponent { return minor }
+        // built only on the error paths: an interpolation per call showed in profiles
+        var original: String { "\(minor) at \(precision) decimals" }
         var value = minor
         if precision > currency.exponent {
             for _ in currency.exponent..<precision {

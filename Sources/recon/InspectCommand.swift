@@ -1,5 +1,4 @@
 import ArgumentParser
-import PaymentModels
 import ReconKit
 
 struct InspectCommand: ParsableCommand {
@@ -7,19 +6,15 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show what recon makes of files: format, provider, records, rejects, totals.")
 
-    @Argument(help: "Files to inspect (any format recon reads; .gz and - work too).")
-    var paths: [String]
+    @OptionGroup var input: InputOptions
 
     @Flag(name: .long, help: "One JSON object per file.")
     var json = false
 
-    @Option(name: .long, help: "Read created payments as this system instead of detecting it.")
-    var provider: PaymentSystem?
-
     func run() throws {
         try Output.guarded {
-            for path in paths {
-                let inspection = try Inspector.inspect(path, forced: provider)
+            for path in input.paths {
+                let inspection = try Inspector.inspect(path, forced: input.provider)
                 Output.out(json ? Inspector.json(inspection) + "\n" : Inspector.text(inspection))
             }
             return 0

@@ -8,14 +8,10 @@ struct NormalizeCommand: ParsableCommand {
         abstract: "Print every record in the shared model, one per line (CSV, or JSON Lines).",
         discussion: "Rejected records are reported on stderr as <file>:<line>: <field>: <reason>.")
 
-    @Argument(help: "Files to normalize.")
-    var paths: [String]
+    @OptionGroup var input: InputOptions
 
     @Flag(name: .long, help: "JSON Lines instead of CSV.")
     var jsonLines = false
-
-    @Option(name: .long, help: "Read created payments as this system instead of detecting it.")
-    var provider: PaymentSystem?
 
     @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
     var strict = false
@@ -25,7 +21,8 @@ struct NormalizeCommand: ParsableCommand {
         defer { output.flush() }
         try Output.guarded {
             try Normalizer.run(
-                paths, jsonLines: jsonLines, forced: provider, strict: strict, emit: { output.write($0) },
+                input.paths, jsonLines: jsonLines, forced: input.provider, strict: strict,
+                emit: { output.write($0) },
                 onReject: { Output.err("recon: \($0.message)\n") })
             return 0
         }

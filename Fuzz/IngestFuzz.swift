@@ -1,0 +1,25 @@
+/// libFuzzer entry point for the readers: JSON, CSV and gzip over the same bytes. Any input
+/// must end in records, rejects or a thrown error: never a crash, a hang or a sanitizer report.
+/// Built and run by scripts/fuzz.sh (not part of the package build).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let reader = try? JSONReader(source: MemoryByteSource(bytes)) else { return 0 }
+    var n = 0
+    while n < 100_000 {
+        guard let item = try? reader.next() else { break }
+        if case .record(let r) = item {
+            _ = r.value["id"]?.string
+            _ = r.value.members(["a", "b", "data"])
+            _ = r.rawText
+        }
+        n += 1
+    }
+    // CSV over the same bytes
+    if let csv = try? CSVReader(source: MemoryByteSource(bytes)) {
+        while let row = try? csv.next() { _ = row.rawText }
+    }
+    // gzip over the same bytes (mostly corrupt): must throw, never crash or hang
+    if let gz = try? GzipByteSource(base: MemoryByteSource(bytes)) { _ = try? readAll(gz) }
+    return 0
+}

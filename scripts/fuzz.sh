@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 work=$(mktemp -d)
 mkdir -p "$work/corpus" fuzz-out
-cp samples/payments/* samples/settlement/*.csv samples/clean/* "$work/corpus/"
+for f in samples/payments/* samples/settlement/*.csv samples/clean/*; do
+  cp "$f" "$work/corpus/$(echo "$f" | tr / _)"
+done
 swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name ReconIngest -I Sources/CZlib \
   Sources/ReconIngest/*.swift Fuzz/IngestFuzz.swift -lz -o "$work/fuzz-ingest"
 "$work/fuzz-ingest" "$work/corpus" -max_total_time="${SECONDS_MAX:-60}" -max_len=4096 -timeout=5 \

@@ -4,17 +4,18 @@ public enum CSVFormat {
     /// A leading `=`, `+`, `-` or `@` is kept as is: recon writes amounts like `-1.25`, which
     /// must stay numbers for the reader; spreadsheet users open the file as data.
     public static func field(_ value: String) -> String {
-        var needsQuotes = false
-        for byte in value.utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
-        }
-        guard needsQuotes else { return value }
+        guard needsQuotes(value) else { return value }
         var quoted = "\""
         for character in value.unicodeScalars {
             if character == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(character) }
         }
         return quoted + "\""
+    }
+
+    /// True when the field holds a delimiter, quote or line break (the one quoting rule).
+    @inline(__always)
+    public static func needsQuotes(_ value: String) -> Bool {
+        value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 
     public static func row(_ fields: [String]) -> String {

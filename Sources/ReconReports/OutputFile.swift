@@ -47,7 +47,7 @@ public final class OutputFile {
     /// One text field, quoted when it holds a delimiter, quote or line break.
     public func csvField(_ text: String) {
         separate()
-        if text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+        if CSVFormat.needsQuotes(text) {
             buffer.append(0x22)
             for byte in text.utf8 {
                 if byte == 0x22 { buffer.append(0x22) }

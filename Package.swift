@@ -22,12 +22,13 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .target(name: "PaymentModels", swiftSettings: strictness),
         .target(name: "ReconIngest", dependencies: ["CZlib"], swiftSettings: strictness),
         .target(
             name: "ReconProviders", dependencies: ["PaymentModels", "ReconIngest"],
             swiftSettings: strictness),
-        .target(name: "ReconMatching", dependencies: ["PaymentModels"], swiftSettings: strictness),
+        .target(name: "ReconMatching", dependencies: ["PaymentModels", "CPrefetch"], swiftSettings: strictness),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),
         .target(
             name: "ReconKit",

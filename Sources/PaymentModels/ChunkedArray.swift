@@ -31,6 +31,12 @@ public struct ChunkedArray<Element>: RandomAccessCollection {
         }
     }
 
+    /// Where element `position` lives; valid while the array does (for prefetching).
+    @inlinable public func address(of position: Int) -> UnsafeRawPointer {
+        precondition(position >= 0 && position < storage.count, "index out of range")
+        return UnsafeRawPointer(storage.chunks[position >> Self.chunkShift] + (position & (Self.chunkSize - 1)))
+    }
+
     @inlinable public mutating func append(_ element: Element) {
         makeUnique()
         storage.append(element)

@@ -16,6 +16,10 @@ public struct MatchingEngine: Sendable {
     var extraLines: [Int32: [Int32]] = [:]
     /// Set in `firstLine` when the payment also has `extraLines`; line slots stay below it.
     static let hasExtraLines: Int32 = 1 << 30
+    /// Per payment, about its first line: the key field (low 4 bits) and `cleanMatch` when
+    /// the lookup found the pair clean, so classifying a clean payment never reads the line.
+    var firstLineInfo: [UInt8]
+    static let cleanMatch: UInt8 = 0x80
     /// Every settlement line added, in order; a payment refers to its lines by index here.
     var lines: [SettlementRecord] = []
     var lineField: [KeyField] = []
@@ -42,6 +46,7 @@ public struct MatchingEngine: Sendable {
         self.payments = payments
         self.index = index
         firstLine = [Int32](repeating: -1, count: payments.count)
+        firstLineInfo = [UInt8](repeating: 0, count: payments.count)
     }
 
     /// Attaches one settlement line to the payment its key names, or records it as unexpected.
@@ -62,8 +67,16 @@ public struct MatchingEngine: Sendable {
         if lines.isEmpty { lines = records } else { lines.append(contentsOf: records) }
         precondition(lines.count < Int(Self.hasExtraLines), "more settlement lines than the engine numbers")
         lineField.reserveCapacity(lines.count)
-        let found = Parallel.map(count: lines.count - first) { [index, payments, lines] i in
-            index.bestCandidate(lines[first + i].key, in: payments)
+        let found = Parallel.map(count: lines.count - first) { [index, payments, lines] range, write in
+            index.bestCandidates(range, key: { lines[first + $0].key }, in: payments) { i, candidate in
+                var candidate = candidate
+                if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
+                    let (p, line) = (candidate.payment, first + i)
+                    candidate.clean = Classifier.isClean(
+                        payments[p].amount, payments[p].status, lines[line].gross, lines[line].status)
+                }
+                write(i, candidate)
+            }
         }
         for i in found.indices {
             let slot = first + i
@@ -71,12 +84,12 @@ public struct MatchingEngine: Sendable {
             if candidate.ambiguous {
                 attach(slot)  // several payments share the key: prefer a free one, in order
             } else {
-                attach(slot, to: candidate.payment, field: candidate.field)
+                attach(slot, to: candidate.payment, field: candidate.field, clean: candidate.clean)
             }
         }
     }
 
-    private mutating func attach(_ slot: Int, to payment: Int, field: KeyField) {
+    private mutating func attach(_ slot: Int, to payment: Int, field: KeyField, clean: Bool = false) {
         settlementAdded += 1
         settledTotals.add(
             settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
@@ -91,6 +104,7 @@ public struct MatchingEngine: Sendable {
         }
         if firstLine[payment] < 0 {
             firstLine[payment] = Int32(slot)
+            firstLineInfo[payment] = field.rawValue | (clean ? Self.cleanMatch : 0)
         } else {
             extraLines[Int32(payment), default: []].append(Int32(slot))
             firstLine[payment] |= Self.hasExtraLines
@@ -213,7 +227,9 @@ public struct MatchingEngine: Sendable {
             // most payments have one line: only flagged ones look in the dictionary
             guard firstLine[p] & Self.hasExtraLines != 0, let extra = extraLines[Int32(p)] else {
                 // the common case: one line, no arrays built
-                if Classifier.isClean(payments[p].amount, status, lines[first].gross, lines[first].status) {
+                if firstLineInfo[p] & Self.cleanMatch != 0 {
+                    part.record(nil, field: KeyField(rawValue: firstLineInfo[p] & 0xF)!)
+                } else if Classifier.isClean(payments[p].amount, status, lines[first].gross, lines[first].status) {
                     part.record(nil, field: lineField[first])
                 } else {
                     let field = lineField[first]

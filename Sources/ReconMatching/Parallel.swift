@@ -10,11 +10,20 @@ enum Parallel {
     /// `(0..<count).map(transform)`, computed in chunks on all cores, written in place into
     /// one array (no per-chunk arrays to join).
     static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-        guard count >= itemsMin else { return (0..<count).map(transform) }
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        map(count: count) { range, write in
+            for i in range { write(i, transform(i)) }
+        }
+    }
+
+    /// `map` for transforms that work a range at a time: `fill` writes each index of its range
+    /// exactly once through `write`.
+    static func map<T: Sendable>(
+        count: Int, _ fill: @Sendable (Range<Int>, _ write: (Int, T) -> Void) -> Void
+    ) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let output = SendableBuffer(buffer: buffer)
             _ = chunkResults(count: count) { range in
-                for i in range { (output.buffer.baseAddress! + i).initialize(to: transform(i)) }
+                fill(range) { i, value in (output.buffer.baseAddress! + i).initialize(to: value) }
                 return true
             }
             initialized = count

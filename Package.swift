@@ -22,13 +22,13 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
         .target(name: "PaymentModels", swiftSettings: strictness),
         .target(name: "ReconIngest", dependencies: ["CZlib"], swiftSettings: strictness),
         .target(
             name: "ReconProviders", dependencies: ["PaymentModels", "ReconIngest"],
             swiftSettings: strictness),
-        .target(name: "ReconMatching", dependencies: ["PaymentModels", "CPrefetch"], swiftSettings: strictness),
+        .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: strictness),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),
         .target(
             name: "ReconKit",
@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "recon",
             dependencies: [
-                "ReconKit", "PaymentModels",
+                "ReconKit", "PaymentModels", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness),

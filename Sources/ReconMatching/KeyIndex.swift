@@ -1,4 +1,4 @@
-import CPrefetch
+import CSupport
 import PaymentModels
 
 /// A hash multi-map from key text to (payment, key) pairs, over the payments' own strings.

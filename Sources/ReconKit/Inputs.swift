@@ -61,7 +61,11 @@ enum Inputs {
             var rejects: [Reject] = []
             let stats = try rethrowingIO {
                 try reader(
-                    input, path, { record in if let store { store(record) } else { side.records.append(record) } },
+                    input, path,
+                    { record in
+                        // moved, not copied: a copy retained and released every string of a record
+                        if let store { store(consume record) } else { side.records.append(consume record) }
+                    },
                     { reject in
                         if strict { throw StrictStop(reject: reject) }
                         rejects.append(reject)

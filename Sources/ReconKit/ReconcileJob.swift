@@ -51,7 +51,7 @@ public enum ReconcileJob {
     public static func run(_ options: ReconcileOptions) throws -> Outcome {
         let trace = PhaseTrace()
         let builder = KeyIndexBuilder()
-        let (payments, settlement) = try readBothSides(options, into: builder)
+        let (payments, settlement) = try readBothSides(options, into: builder, trace: trace)
         trace.mark("read payments, \(settlement.records.count) settlement lines")
         let built = builder.finish()
         trace.mark("indexed \(built.payments.count) payments (overlapped with reading)")
@@ -93,7 +93,7 @@ public enum ReconcileJob {
 
     /// Payments and settlement are read on two threads (both are mostly parsing); strict mode
     /// reads them in turn so that "the first error" is well defined.
-    static func readBothSides(_ options: ReconcileOptions, into builder: KeyIndexBuilder) throws
+    static func readBothSides(_ options: ReconcileOptions, into builder: KeyIndexBuilder, trace: PhaseTrace) throws
         -> (SideInput<Payment>, SideInput<SettlementRecord>)
     {
         if options.strict {
@@ -104,14 +104,18 @@ public enum ReconcileJob {
         let settlementBox = ResultBox<SideInput<SettlementRecord>>()
         let group = DispatchGroup()
         let paths = options.settlement
+        let start = PhaseTrace.now()
         DispatchQueue.global().async(group: group) {
             settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false) })
+            settlementBox.seconds = PhaseTrace.now() - start
         }
         let payments = Result {
             try Inputs.readPayments(
                 options.payments, forced: options.forcedPaymentSystem, strict: false, into: builder)
         }
+        let paymentSeconds = PhaseTrace.now() - start
         group.wait()
+        trace.note("payments read in \(Int(paymentSeconds * 1000)) ms, settlement in \(Int(settlementBox.seconds * 1000)) ms")
         return (try payments.get(), try settlementBox.take().get())
     }
 
@@ -138,6 +142,13 @@ final class PhaseTrace {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
+    /// A detail line that does not end a phase.
+    func note(_ text: String) {
+        guard enabled else { return }
+        let line = "trace:   \(text)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+
     func mark(_ phase: String) {
         guard enabled else { return }
         let t = PhaseTrace.now()
@@ -152,6 +163,7 @@ final class PhaseTrace {
 /// group's wait orders the write before the read, so no lock is needed.
 final class ResultBox<T>: @unchecked Sendable {
     private var value: Result<T, any Error>?
+    var seconds = 0.0
     func set(_ value: Result<T, any Error>) { self.value = value }
     func take() -> Result<T, any Error> { value! }
 }

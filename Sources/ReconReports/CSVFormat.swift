@@ -15,7 +15,13 @@ public enum CSVFormat {
     /// True when the field holds a delimiter, quote or line break (the one quoting rule).
     @inline(__always)
     public static func needsQuotes(_ value: String) -> Bool {
-        value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        var value = value
+        return value.withUTF8(needsQuotes)
+    }
+
+    public static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { return true }
+        return false
     }
 
     public static func row(_ fields: [String]) -> String {

@@ -2,6 +2,7 @@
 #define RECON_CSUPPORT_H
 // Small C helpers Swift can't express: compiler builtins and headers the Glibc module lacks.
 
+#include <stdlib.h>  // first: it defines __GLIBC__ for the test below
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif

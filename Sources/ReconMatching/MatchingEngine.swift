@@ -1,3 +1,4 @@
+import CSupport
 public import PaymentModels
 
 /// One-to-one matching of settlement lines against created payments, by key.
@@ -78,7 +79,18 @@ public struct MatchingEngine: Sendable {
                 write(i, candidate)
             }
         }
+        // `firstLine[payment]` is a cache miss per line in this sequential pass (74% of its
+        // time): prefetch the entry a few lines ahead. A prefetch is only a hint, so the
+        // addresses need not stay valid; they do, as nothing resizes these arrays here.
+        let firstLineBase = firstLine.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let infoBase = firstLineInfo.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let ahead = 16
         for i in found.indices {
+            if i + ahead < found.count, found[i + ahead].payment >= 0 {
+                let p = UInt(found[i + ahead].payment)
+                recon_prefetch(UnsafeRawPointer(bitPattern: firstLineBase &+ 4 &* p))
+                recon_prefetch(UnsafeRawPointer(bitPattern: infoBase &+ p))
+            }
             let slot = first + i
             let candidate = found[i]
             if candidate.ambiguous {

@@ -16,6 +16,13 @@ public struct OpenedInput {
     public let format: ContentFormat
     /// The first bytes of the content (after decompression), for further sniffing.
     public let head: [UInt8]
+
+    public init(source: any ByteSource, container: Container, format: ContentFormat, head: [UInt8]) {
+        self.source = source
+        self.container = container
+        self.format = format
+        self.head = head
+    }
 }
 
 /// Opens paths the way every command does: `-` is stdin, gzip is detected by its magic bytes

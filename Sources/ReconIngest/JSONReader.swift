@@ -92,7 +92,27 @@ public final class JSONReader {
         }
     }
 
+    /// Reads one part of a JSON Lines file (a `JSONLinesSplit` range) as lines, numbering
+    /// from `segment`: the part's first byte offset, the line number it starts on as far as
+    /// the caller knows it, and the records before it.
+    public init(source: any ByteSource, segment: JSONSegment) {
+        self.source = source
+        name = source.name
+        capacity = IngestLimits.readChunkBytes
+        buffer = .allocate(byteCount: capacity, alignment: 16)
+        base = segment.byte
+        line = segment.line
+        records = segment.record
+        mode = .lines
+        framing = .lines
+    }
+
     deinit { buffer.deallocate() }
+
+    /// The line number after everything read so far (1 + newlines, from the start line).
+    public var nextLineNumber: Int64 { line }
+    /// Records (and malformed records) handed out so far, counting from the start record.
+    public var recordCount: Int64 { records }
 
     @inline(__always) private func byteAt(_ offset: Int) -> UInt8 {
         buffer.load(fromByteOffset: start + offset, as: UInt8.self)
@@ -174,11 +194,30 @@ public final class JSONReader {
                 }
                 return emitLine(length: available, terminator: 0)
             }
-            guard available < IngestLimits.recordBytesMax else {
-                throw limitError("a JSON line is longer than \(IngestLimits.recordBytesMax >> 20) MiB")
-            }
+            guard available < IngestLimits.recordBytesMax else { return try skipOversizeLine() }
             _ = try refill()
         }
+    }
+
+    /// A line longer than `recordBytesMax` is reported as a malformed record and skipped to
+    /// its end, so one runaway line does not stop the rest of the file.
+    private func skipOversizeLine() throws(IngestError) -> JSONItem {
+        records += 1
+        let position = RecordPosition(byte: base + Int64(start), line: line, record: records)
+        let raw = JSONReader.snippet(UnsafeRawBufferPointer(start: buffer + start, count: end - start))
+        while true {
+            if let hit = memchr(buffer + start, 0x0A, end - start) {
+                start = buffer.distance(to: hit) + 1
+                line += 1
+                break
+            }
+            start = end
+            if !(try refill()) { break }
+        }
+        return .malformed(
+            JSONRecordError(
+                message: "the line is longer than \(IngestLimits.recordBytesMax >> 20) MiB and was skipped",
+                position: position, errorByte: position.byte, isLineFramed: true, rawText: raw))
     }
 
     private func emitLine(length: Int, terminator: Int) -> JSONItem? {

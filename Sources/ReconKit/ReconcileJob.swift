@@ -17,6 +17,9 @@ public struct ReconcileOptions: Sendable {
     public var outputDirectory: String
     public var strict = false
     public var forcedPaymentSystem: PaymentSystem?
+    /// JSON Lines payment files of at least two parts this size are read by both threads
+    /// (`PaymentParts`); tests set it small to exercise the cuts.
+    public var paymentPartBytes = 8 << 20
 
     public init(payments: [String], settlement: [String], outputDirectory: String) {
         self.payments = payments
@@ -101,6 +104,8 @@ public enum ReconcileJob {
                 options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
             return (payments, try Inputs.readSettlement(options.settlement, strict: true))
         }
+        let parts = try PaymentParts(
+            paths: options.payments, forced: options.forcedPaymentSystem, partBytes: options.paymentPartBytes)
         let settlementBox = ResultBox<SideInput<SettlementRecord>>()
         let group = DispatchGroup()
         let paths = options.settlement
@@ -108,15 +113,20 @@ public enum ReconcileJob {
         DispatchQueue.global().async(group: group) {
             settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false) })
             settlementBox.seconds = PhaseTrace.now() - start
+            parts.helpFromBack()
         }
-        let payments = Result {
-            try Inputs.readPayments(
-                options.payments, forced: options.forcedPaymentSystem, strict: false, into: builder)
-        }
+        let frontRejects = Result { try parts.readFront(into: builder) }
         let paymentSeconds = PhaseTrace.now() - start
         group.wait()
-        trace.note("payments read in \(Int(paymentSeconds * 1000)) ms, settlement in \(Int(settlementBox.seconds * 1000)) ms")
-        return (try payments.get(), try settlementBox.take().get())
+        let front = try frontRejects.get()
+        let settlement = try settlementBox.take().get()
+        let (helperRejects, summaries) = try parts.finish(into: builder)
+        trace.note(
+            "payments read in \(Int(paymentSeconds * 1000)) ms (\(parts.parts.count) parts, \(parts.helperParts) by the other thread), "
+                + "settlement in \(Int(settlementBox.seconds * 1000)) ms")
+        let payments = SideInput<Payment>(
+            records: [], rejects: front + helperRejects, summaries: summaries)
+        return (payments, settlement)
     }
 
     static func makeDirectory(_ path: String) throws {

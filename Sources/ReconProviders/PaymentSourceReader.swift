@@ -12,8 +12,21 @@ public struct SourceStats: Sendable {
     public var adapters: [String: Int] = [:]
     /// The error that stopped reading part-way, if any.
     public var fatalError: String?
+    /// The line number after the last byte read (JSON inputs), to number the next part of a
+    /// split file.
+    public var nextLine: Int64 = 1
 
     public init() {}
+
+    /// Adds the counts of another part of the same input (read after this one).
+    public mutating func add(_ part: SourceStats) {
+        records += part.records
+        rejected += part.rejected
+        if format.isEmpty { format = part.format }
+        adapters.merge(part.adapters, uniquingKeysWith: +)
+        fatalError = fatalError ?? part.fatalError
+        nextLine = part.nextLine
+    }
 
     /// Adapter names, most records first: `aggregator,yedpay`.
     public var providerList: String {
@@ -24,8 +37,10 @@ public struct SourceStats: Sendable {
 /// Reads created payments from a JSON input (JSON Lines, array, or envelope), detecting each
 /// record's system unless one is forced.
 public enum PaymentSourceReader {
+    /// `segment` reads one part of a JSON Lines file split by `JSONLinesSplit` (every part
+    /// but the first), numbering its lines and records from there.
     public static func read(
-        _ input: OpenedInput, path: String, forced: PaymentSystem? = nil,
+        _ input: OpenedInput, path: String, forced: PaymentSystem? = nil, segment: JSONSegment? = nil,
         onPayment: (consuming Payment) throws -> Void, onReject: (Reject) throws -> Void
     ) throws -> SourceStats {
         var stats = SourceStats()
@@ -45,7 +60,9 @@ public enum PaymentSourceReader {
         // counted per system in an array: a dictionary update per record showed in profiles
         var perSystem = [Int](repeating: 0, count: PaymentSystem.allCases.count)
         do {
-            let reader = try JSONReader(source: input.source)
+            let reader = try segment.map { JSONReader(source: input.source, segment: $0) }
+                ?? JSONReader(source: input.source)
+            defer { stats.nextLine = reader.nextLineNumber }
             while let item = try reader.next() {
                 stats.records += 1
                 switch item {

@@ -19,7 +19,7 @@ public enum SettlementSourceReader {
             let reader = try CSVReader(source: input.source)
             guard let header = try reader.next() else { return stats }
             var adapter: GenericSettlementCSV
-            do { adapter = try GenericSettlementCSV(header: header) } catch let error as RecordError {
+            do { adapter = try GenericSettlementCSV(header: header) } catch {
                 try rejectFile(
                     "not a settlement CSV recon knows: \(error.reason)", path: path, stats: &stats,
                     onReject: onReject, line: header.position.line)

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a part of a JSON Lines file starts: byte offset, line number and records before it.
+public struct JSONSegment: Sendable, Equatable {
+    public var byte: Int64
+    public var line: Int64
+    public var record: Int64
+
+    public init(byte: Int64, line: Int64, record: Int64) {
+        self.byte = byte
+        self.line = line
+        self.record = record
+    }
+}
+
+/// Cuts a large JSON Lines file into parts at line boundaries, so several threads can read
+/// it at once. Each part is read with `JSONReader(source:segment:)` over a
+/// `FileRangeByteSource`; concatenated in order, the parts give exactly the records of one
+/// reader over the whole file.
+public enum JSONLinesSplit {
+    /// Byte ranges of about `partBytes` each, every one but the first starting just after a
+    /// newline; nil when the file is not a plain regular file read as JSON Lines or is
+    /// smaller than two parts.
+    public static func ranges(path: String, partBytes: Int) throws(IngestError) -> [Range<Int64>]? {
+        guard path != "-", partBytes > 0 else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int64(info.st_size)
+        guard size >= 2 * Int64(partBytes) else { return nil }
+        // only what one reader would frame as JSON Lines (gzip and JSON documents are not cut)
+        let whole = try InputOpener.open(path)
+        guard whole.container == .plain, whole.format == .json else { return nil }
+        let probe = try JSONReader(source: whole.source)
+        _ = try probe.next()
+        guard probe.framing == .lines else { return nil }
+
+        let file = try FileRangeByteSource(path: path, range: 0..<size)
+        var starts: [Int64] = [0]
+        var nominal = Int64(partBytes)
+        while nominal < size {
+            guard let next = try file.offsetAfterNewline(from: nominal) else { break }
+            if next >= size { break }
+            if next > starts[starts.count - 1] { starts.append(next) }
+            nominal = max(next, nominal) + Int64(partBytes)
+        }
+        guard starts.count > 1 else { return nil }
+        return starts.indices.map { k in starts[k]..<(k + 1 < starts.count ? starts[k + 1] : size) }
+    }
+}
+
+/// A byte range of a regular file, read with `pread` (several can read one file at once).
+public final class FileRangeByteSource: ByteSource {
+    public let name: String
+    private let fd: Int32
+    private var offset: Int64
+    private let end: Int64
+
+    public init(path: String, range: Range<Int64>) throws(IngestError) {
+        name = path
+        let opened = open(path, O_RDONLY)
+        guard opened >= 0 else {
+            throw IngestError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
+        }
+        fd = opened
+        offset = range.lowerBound
+        end = range.upperBound
+    }
+
+    deinit { close(fd) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
+        let wanted = Int(min(Int64(buffer.count), end - offset))
+        guard wanted > 0 else { return 0 }
+        while true {
+            let n = pread(fd, buffer.baseAddress, wanted, off_t(offset))
+            if n >= 0 {
+                offset += Int64(n)
+                return n
+            }
+            if errno == EINTR { continue }
+            throw IngestError(.io, "read failed: \(String(cString: strerror(errno)))", file: name)
+        }
+    }
+
+    /// The offset just after the first newline at or after `from`; nil when there is none.
+    func offsetAfterNewline(from: Int64) throws(IngestError) -> Int64? {
+        var at = from
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while at < end {
+            let wanted = Int(min(Int64(chunk.count), end - at))
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(at)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IngestError(.io, "read failed: \(String(cString: strerror(errno)))", file: name)
+            }
+            if n == 0 { return nil }
+            if let k = chunk[0..<n].firstIndex(of: 0x0A) { return at + Int64(k) + 1 }
+            at += Int64(n)
+        }
+        return nil
+    }
+}

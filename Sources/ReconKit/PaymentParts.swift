@@ -1,0 +1,186 @@
+import Dispatch
+import PaymentModels
+import ReconIngest
+import ReconMatching
+import ReconProviders
+import ReconReports
+
+/// The created-payments inputs as a list of parts that two threads can share: each file is
+/// one part, except a large plain JSON Lines file, which is cut at line boundaries
+/// (`JSONLinesSplit`).
+///
+/// The main thread reads parts from the front, in order, straight into the key index. The
+/// settlement thread, once its own files are read, takes parts from the back into arrays of
+/// its own. Each side's share is contiguous, so after both stop the helper's parts are
+/// renumbered (lines and records continue from the main thread's last part) and appended in
+/// order: the payments, their numbering and every position come out as one reader over the
+/// files would give them. Reading 1M payments finished ~0.3 s after the settlement side;
+/// sharing the tail evens the two threads out.
+final class PaymentParts: @unchecked Sendable {
+    struct Part {
+        let file: Int
+        let path: String
+        /// nil: the whole file, opened and sniffed as usual.
+        let range: Range<Int64>?
+        /// 0 for a file's first part; later parts start mid-file and can go to the helper.
+        let index: Int
+    }
+
+    /// A part read by the helper, numbered as if it started the file at line 1, record 0.
+    struct HelperResult {
+        var payments: [Payment] = []
+        var rejects: [Reject] = []
+        var stats = SourceStats()
+    }
+
+    /// Where the next part of a file starts counting.
+    struct Cursor {
+        var line: Int64 = 1
+        var record: Int64 = 0
+    }
+
+    let parts: [Part]
+    private let paths: [String]
+    private let forced: PaymentSystem?
+    private var front = 0
+    private var back: Int
+    private var helped: [Int: Result<HelperResult, any Error>] = [:]
+    private let lock = DispatchQueue(label: "recon.payment-parts")
+    // touched only by the main thread
+    private var stats: [SourceStats]
+    private var containers: [Container]
+    private var cursors: [Cursor]
+
+    /// Cuts files of at least two `partBytes` into parts of about that size.
+    init(paths: [String], forced: PaymentSystem?, partBytes: Int) throws {
+        var parts: [Part] = []
+        for (file, path) in paths.enumerated() {
+            let ranges = try Inputs.rethrowingIO { try JSONLinesSplit.ranges(path: path, partBytes: partBytes) }
+            guard let ranges else {
+                parts.append(Part(file: file, path: path, range: nil, index: 0))
+                continue
+            }
+            for (k, range) in ranges.enumerated() { parts.append(Part(file: file, path: path, range: range, index: k)) }
+        }
+        self.parts = parts
+        self.paths = paths
+        self.forced = forced
+        back = parts.count
+        stats = Array(repeating: SourceStats(), count: paths.count)
+        containers = Array(repeating: .plain, count: paths.count)
+        cursors = Array(repeating: Cursor(), count: paths.count)
+    }
+
+    /// How many parts the helper read (after `finish`).
+    var helperParts: Int { parts.count - front }
+
+    private func takeFront() -> Int? {
+        lock.sync {
+            guard front < back else { return nil }
+            front += 1
+            return front - 1
+        }
+    }
+
+    private func takeBack() -> Int? {
+        lock.sync {
+            guard front < back, parts[back - 1].index > 0 else { return nil }
+            back -= 1
+            return back
+        }
+    }
+
+    /// The main thread's share: parts from the front, into `builder` as they are read.
+    func readFront(into builder: KeyIndexBuilder) throws -> [Reject] {
+        var rejects: [Reject] = []
+        while let k = takeFront() {
+            let part = parts[k]
+            let input: OpenedInput
+            var segment: JSONSegment?
+            if let range = part.range {
+                if part.index == 0 {
+                    builder.expect(payments: SizeEstimate.records(part.path, try Inputs.open(part.path)))
+                } else {
+                    let cursor = cursors[part.file]
+                    segment = JSONSegment(byte: range.lowerBound, line: cursor.line, record: cursor.record)
+                }
+                input = try Self.openPart(part.path, range)
+            } else {
+                input = try Inputs.open(part.path)
+                containers[part.file] = input.container
+                builder.expect(payments: SizeEstimate.records(part.path, input))
+            }
+            let read = try Inputs.rethrowingIO {
+                try PaymentSourceReader.read(
+                    input, path: part.path, forced: forced, segment: segment, onPayment: builder.append,
+                    onReject: { rejects.append($0) })
+            }
+            advance(part.file, by: read)
+        }
+        return rejects
+    }
+
+    /// The helper's share, after its own work: parts from the back, into arrays.
+    func helpFromBack() {
+        while let k = takeBack() {
+            let part = parts[k]
+            let result = Result { () throws -> HelperResult in
+                var result = HelperResult()
+                let input = try Self.openPart(part.path, part.range!)
+                result.stats = try Inputs.rethrowingIO {
+                    try PaymentSourceReader.read(
+                        input, path: part.path, forced: forced,
+                        segment: JSONSegment(byte: part.range!.lowerBound, line: 1, record: 0),
+                        onPayment: { result.payments.append($0) }, onReject: { result.rejects.append($0) })
+                }
+                return result
+            }
+            lock.sync { helped[k] = result }
+        }
+    }
+
+    /// After both threads stop: renumbers the helper's parts, appends them in order, and
+    /// returns their rejects and one summary per file.
+    func finish(into builder: KeyIndexBuilder) throws -> (rejects: [Reject], summaries: [InputSummary]) {
+        var rejects: [Reject] = []
+        for k in front..<parts.count {
+            guard var result = try helped.removeValue(forKey: k)?.get() else {
+                preconditionFailure("payment part \(k) was read by neither thread")
+            }
+            let file = parts[k].file
+            let cursor = cursors[file]
+            for i in result.payments.indices { result.payments[i].provenance.position.shift(from: cursor) }
+            for i in result.rejects.indices { result.rejects[i].source.position.shift(from: cursor) }
+            for payment in result.payments { builder.append(payment) }
+            result.payments = []
+            rejects += result.rejects
+            advance(file, by: result.stats, numberedFromOne: true)
+        }
+        let summaries = paths.indices.map { file in
+            InputSummary(
+                role: .payments, path: paths[file], container: containers[file].rawValue,
+                format: stats[file].format, provider: stats[file].providerList, records: stats[file].records,
+                rejected: stats[file].rejected, fatalError: stats[file].fatalError)
+        }
+        return (rejects, summaries)
+    }
+
+    /// Counts a part of `file` just read, its lines numbered from the cursor or from 1.
+    private func advance(_ file: Int, by read: SourceStats, numberedFromOne: Bool = false) {
+        stats[file].add(read)
+        cursors[file].record += Int64(read.records)
+        cursors[file].line = numberedFromOne ? cursors[file].line + read.nextLine - 1 : read.nextLine
+    }
+
+    static func openPart(_ path: String, _ range: Range<Int64>) throws -> OpenedInput {
+        let source = try Inputs.rethrowingIO { try FileRangeByteSource(path: path, range: range) }
+        return OpenedInput(source: source, container: .plain, format: .json, head: [])
+    }
+}
+
+extension SourcePosition {
+    /// Renumbers a position read as if its part began the file (line 1, record 0).
+    fileprivate mutating func shift(from cursor: PaymentParts.Cursor) {
+        self = SourcePosition(byte: byte, line: line + cursor.line - 1, record: record + cursor.record)
+    }
+}

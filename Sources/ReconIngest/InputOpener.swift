@@ -39,7 +39,8 @@ public enum InputOpener {
         let (firstBytes, raw) = try peek(source)
         let container: Container = firstBytes.starts(with: [0x1F, 0x8B]) ? .gzip : .plain
         var content: any ByteSource = raw
-        if container == .gzip { content = try GzipByteSource(base: raw) }
+        // inflating runs a few blocks ahead on its own thread, overlapping with parsing
+        if container == .gzip { content = ReadAheadByteSource(base: try GzipByteSource(base: raw)) }
         let (head, source) = container == .gzip ? try peek(content) : (firstBytes, raw)
         return OpenedInput(
             source: source, container: container, format: sniffFormat(head), head: head)

@@ -122,7 +122,8 @@ public enum ReconcileJob {
         let settlement = try settlementBox.take().get()
         let (helperRejects, summaries) = try parts.finish(into: builder)
         trace.note(
-            "payments read in \(Int(paymentSeconds * 1000)) ms (\(parts.parts.count) parts, \(parts.helperParts) by the other thread), "
+            "payments read in \(Int(paymentSeconds * 1000)) ms (\(parts.parts.count) parts, "
+                + "\(parts.helperParts) by the other thread), "
                 + "settlement in \(Int(settlementBox.seconds * 1000)) ms")
         let payments = SideInput<Payment>(
             records: [], rejects: front + helperRejects, summaries: summaries)

@@ -171,7 +171,9 @@ enum Classifier {
             guard let y = b.settlementSource else { return false }
             return x < y
         }
-        guard let x = a.paymentSource, let y = b.paymentSource else { return a.paymentSource == nil && b.paymentSource != nil }
+        guard let x = a.paymentSource, let y = b.paymentSource else {
+            return a.paymentSource == nil && b.paymentSource != nil
+        }
         return x < y
     }
 

@@ -22,9 +22,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
         .target(name: "PaymentModels", swiftSettings: strictness),
-        .target(name: "ReconIngest", dependencies: ["CZlib"], swiftSettings: strictness),
+        .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: strictness),
         .target(
             name: "ReconProviders", dependencies: ["PaymentModels", "ReconIngest"],
             swiftSettings: strictness),

@@ -19,6 +19,10 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         public static let limitExceeded = Code(rawValue: "limit_exceeded")
         /// Bytes that are not text in the expected encoding.
         public static let encoding = Code(rawValue: "encoding")
+        /// Not well-formed XML.
+        public static let malformedXML = Code(rawValue: "malformed_xml")
+        /// XML with a DTD or entity references, refused.
+        public static let unsafeXML = Code(rawValue: "unsafe_xml")
     }
 
     public var code: Code
@@ -27,6 +31,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     /// Byte offset in the (decompressed) stream, or in the compressed file for gzip errors.
     public var byte: Int64?
     public var line: Int64?
+    /// Column on `line` (1-based), where the reader knows it (XML).
+    public var column: Int64?
 
     public init(_ code: Code, _ message: String, file: String, byte: Int64? = nil, line: Int64? = nil) {
         self.code = code
@@ -39,6 +45,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
         if let byte { location += " (byte \(byte))" }
         return "\(location): \(message)"
     }

@@ -2,6 +2,9 @@
 public struct SettlementRecord: Sendable {
     /// The identifier the line carries; it may be the merchant's key or the provider's id.
     public var key: String
+    /// Further identifiers the line carries (a bank entry's end-to-end id, transaction id and
+    /// remittance text), tried in order when `key` matches no payment; nil for most lines.
+    public var alternateKeys: [String]?
     /// The provider's own id for this line (`settlement_id`).
     public var settlementId: String?
     /// The provider named on the line, if any.

@@ -162,6 +162,11 @@ public final class XMLReader {
 
     private var startWasEmpty = false
 
+    /// The namespace URI of the element `nextStart` returned (`urn:iso:std:iso:20022:...`).
+    public var namespaceURI: String? {
+        xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+    }
+
     /// Reads the element `nextStart` just returned, with everything inside it, and moves past
     /// its end.
     public func readElement() throws(IngestError) -> XMLElement {

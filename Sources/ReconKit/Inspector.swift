@@ -1,6 +1,6 @@
 public import PaymentModels
 import ReconIngest
-import ReconProviders
+public import ReconProviders
 import ReconReports
 
 /// What `recon inspect` reports for one file.
@@ -24,6 +24,8 @@ public struct Inspection: Sendable {
     /// The first rejects, with their positions.
     public var errors: [Reject]
     public var totals: [Totals]
+    /// The file's own totals (statement summaries, balances, footers) and whether they tie.
+    public var controlTotals: [ControlTotal]
 
     public static let errorsListedMax = 10
 }
@@ -63,7 +65,7 @@ public enum Inspector {
             provider: stats.providerList.isEmpty ? "unknown" : stats.providerList,
             encoding: input.head.starts(with: [0xEF, 0xBB, 0xBF]) ? "utf-8-bom" : "utf-8",
             records: stats.records, rejected: stats.rejected, errors: errors,
-            totals: totals.values.sorted { $0.currency < $1.currency })
+            totals: totals.values.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
     }
 
     /// One JSON object per file: `path, format, provider, encoding, records, rejected, errors,
@@ -84,7 +86,13 @@ public enum Inspector {
             + "\"provider\": \(JSONText.string(i.provider)), \"encoding\": \(JSONText.string(i.encoding)), "
             + "\"records\": \(i.records), \"rejected\": \(i.rejected), "
             + "\"errors\": [\(errors.joined(separator: ", "))], "
-            + "\"totals\": {\(totals.joined(separator: ", "))}, \"control_totals\": []}"
+            + "\"totals\": {\(totals.joined(separator: ", "))}, "
+            + "\"control_totals\": [\(i.controlTotals.map(controlTotalJSON).joined(separator: ", "))]}"
+    }
+
+    static func controlTotalJSON(_ c: ControlTotal) -> String {
+        "{\"name\": \(JSONText.string(c.name)), \"stated\": \(JSONText.string(c.stated)), "
+            + "\"computed\": \(JSONText.string(c.computed)), \"ties\": \(c.ties)}"
     }
 
     /// A few lines for a person.
@@ -95,6 +103,11 @@ public enum Inspector {
             let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
             out += "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), "
                 + "fees \(f(t.fees)), net \(f(t.net))\n"
+        }
+        for c in i.controlTotals {
+            out += c.ties
+                ? "  ties: \(c.name) = \(c.stated)\n"
+                : "  DOES NOT TIE: \(c.name): stated \(c.stated), computed \(c.computed)\n"
         }
         for e in i.errors { out += "  error: \(e.message)\n" }
         return out

@@ -71,6 +71,12 @@ public struct MatchingEngine: Sendable {
         let found = Parallel.map(count: lines.count - first) { [index, payments, lines] range, write in
             index.bestCandidates(range, key: { lines[first + $0].key }, in: payments) { i, candidate in
                 var candidate = candidate
+                if candidate.payment < 0, let alternates = lines[first + i].alternateKeys {
+                    // a bank entry's further references, in their order, when its first names nothing
+                    for key in alternates where candidate.payment < 0 {
+                        candidate = index.bestCandidate(key, in: payments)
+                    }
+                }
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
                     let (p, line) = (candidate.payment, first + i)
                     candidate.clean = Classifier.isClean(
@@ -129,15 +135,17 @@ public struct MatchingEngine: Sendable {
         var best = -1
         var bestField = KeyField.id
         var bestFree = false
-        index.candidates(lines[slot].key, in: payments) { payment, field in
-            let free = self.firstLine[payment] < 0
-            let better =
-                best < 0 || field < bestField || (field == bestField && free && !bestFree)
-                || (field == bestField && free == bestFree && payment < best)
-            if better {
-                best = payment
-                bestField = field
-                bestFree = free
+        for key in [lines[slot].key] + (lines[slot].alternateKeys ?? []) where best < 0 {
+            index.candidates(key, in: payments) { payment, field in
+                let free = self.firstLine[payment] < 0
+                let better =
+                    best < 0 || field < bestField || (field == bestField && free && !bestFree)
+                    || (field == bestField && free == bestFree && payment < best)
+                if better {
+                    best = payment
+                    bestField = field
+                    bestFree = free
+                }
             }
         }
         attach(slot, to: best, field: bestField)

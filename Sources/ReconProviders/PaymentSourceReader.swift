@@ -15,6 +15,8 @@ public struct SourceStats: Sendable {
     /// The line number after the last byte read (JSON inputs), to number the next part of a
     /// split file.
     public var nextLine: Int64 = 1
+    /// The file's own totals and whether the records read tie to them.
+    public var controlTotals: [ControlTotal] = []
 
     public init() {}
 
@@ -26,6 +28,7 @@ public struct SourceStats: Sendable {
         adapters.merge(part.adapters, uniquingKeysWith: +)
         fatalError = fatalError ?? part.fatalError
         nextLine = part.nextLine
+        controlTotals += part.controlTotals
     }
 
     /// Adapter names, most records first: `aggregator,yedpay`.

@@ -111,3 +111,20 @@ func findings(_ result: ReconciliationResult) -> [String] {
         #expect(totals["JPY"]?.settled == 0 && totals["JPY"]?.difference == -500)
     }
 }
+
+@Suite struct AlternateKeyTests {
+    /// A bank entry whose first reference is the bank's own matches by a later one (the
+    /// end-to-end id), in the order given, both one line at a time and in bulk.
+    @Test func laterReferencesMatchWhenTheFirstNamesNothing() {
+        let payments = [payment([PaymentKey(.reference, "E2E-1")], 4000, eur)]
+        var bank = line("BANK-REF-1", 4000, eur)
+        bank.alternateKeys = ["nothing", "E2E-1"]
+        let single = run(payments, [bank])
+        #expect(single.matched == 1 && single.discrepancies.isEmpty)
+        var engine = MatchingEngine(payments: payments)
+        engine.add(contentsOf: [bank, line("other", 1, eur)])
+        let bulk = engine.finish()
+        #expect(bulk.matched == 1)
+        #expect(findings(bulk) == ["unexpected_in_settlement:other"])
+    }
+}

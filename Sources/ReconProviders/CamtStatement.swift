@@ -1,0 +1,318 @@
+public import PaymentModels
+public import ReconIngest
+
+/// ISO 20022 bank-to-customer messages: camt.052 (account report, intraday), camt.053
+/// (statement) and camt.054 (debit/credit notification), versions 001.02 to 001.13 and the
+/// banks' variants, streamed through `XMLReader` one entry at a time.
+///
+/// Each entry (`Ntry`) becomes one record, or one per transaction detail (`TxDtls`) when a
+/// batch booking lists them with their amounts. Amounts are signed by `CdtDbtInd` (a detail
+/// without its own inherits the entry's); `RvslInd` marks a reversal; `PDNG` and `INFO`
+/// entries are kept as pending. The statement's own totals (`TxsSummry`) and its balances
+/// (opening + booked credits - booked debits = closing) are checked as control totals.
+public enum CamtStatement {
+    public static let name = "camt"
+    public static let description =
+        "ISO 20022 camt.052 / camt.053 / camt.054 XML (001.02 to 001.13): one record per entry or "
+        + "per transaction detail; TxsSummry and balances checked"
+
+    /// Message element under `Document` -> (its statement block, the message type).
+    static let messages: [String: (block: String, type: String)] = [
+        "BkToCstmrAcctRpt": ("Rpt", "camt.052"),
+        "BkToCstmrStmt": ("Stmt", "camt.053"),
+        "BkToCstmrDbtCdtNtfctn": ("Ntfctn", "camt.054"),
+    ]
+
+    /// True when `namespace` or the root element says this is a camt message.
+    public static func recognizes(root: String, namespace: String?) -> Bool {
+        root == "Document" && (namespace ?? "").contains("camt.05")
+    }
+
+    /// Reads a camt document whose `Document` start the reader has just returned.
+    static func read(
+        _ reader: XMLReader, path: String, namespace: String?, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        // urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 -> camt.053.001.02
+        stats.format = namespace.flatMap { $0.split(separator: ":").last.map(String.init) } ?? "camt"
+        var block: Block?
+        var blockName = ""
+        var blocks = 0
+        func finish() {
+            guard let done = block else { return }
+            stats.controlTotals += done.controlTotals()
+            block = nil
+        }
+        while let name = try reader.nextStart() {
+            let parent = reader.stack.count >= 2 ? reader.stack[reader.stack.count - 2] : ""
+            if let message = messages[name] {
+                blockName = message.block
+                if !stats.format.hasPrefix("camt") { stats.format = message.type }
+                continue
+            }
+            if name == blockName {
+                finish()
+                blocks += 1
+                block = Block(label: "\(blockName) \(blocks)")
+                continue
+            }
+            guard block != nil, parent == blockName else { continue }
+            switch name {
+            case "Id": block!.label = "\(blockName) \(try reader.readElement().trimmedText)"
+            case "Acct": block!.account(try reader.readElement())
+            case "Bal": block!.balances.append(try reader.readElement())
+            case "TxsSummry": block!.summary = try reader.readElement()
+            case "Ntry":
+                let entry = try reader.readElement()
+                do {
+                    for record in try block!.records(entry, path: path) {
+                        stats.records += 1
+                        try onRecord(record)
+                    }
+                } catch let error as RecordError {
+                    stats.records += 1
+                    stats.rejected += 1
+                    let source = Provenance(file: path, position: SourcePosition(byte: 0, line: entry.line, record: 0))
+                    try onReject(Reject(source: source, field: error.field, reason: error.reason, raw: "<Ntry>"))
+                }
+            default: break
+            }
+        }
+        finish()
+        stats.adapters[name, default: 0] += stats.records - stats.rejected
+    }
+
+    /// One statement, report or notification: its account, balances, summary and tallies.
+    struct Block {
+        var label: String
+        var iban: String?
+        var currency: Currency?
+        var balances: [XMLElement] = []
+        var summary: XMLElement?
+        /// Per currency: entries and their sums, all and booked only.
+        var tallies: [Currency: Tally] = [:]
+
+        struct Tally {
+            var credits = 0, debits = 0
+            var creditSum: Int64 = 0, debitSum: Int64 = 0
+            var bookedNet: Int64 = 0
+        }
+
+        mutating func account(_ acct: XMLElement) {
+            iban = acct.text("Id", "IBAN") ?? acct.text("Id", "Othr", "Id")
+            currency = acct.text("Ccy").flatMap(Currency.init(code:))
+        }
+
+        /// The entry's records, tallied for the control totals.
+        mutating func records(_ entry: XMLElement, path: String) throws(RecordError) -> [SettlementRecord] {
+            let amount = try Self.money(entry.child("Amt"), field: "Ntry/Amt")
+            let credit = try Self.isCredit(entry.text("CdtDbtInd"), field: "Ntry/CdtDbtInd")
+            let rawStatus = entry.text("Sts", "Cd") ?? entry.text("Sts") ?? ""
+            let reversal = entry.text("RvslInd")?.lowercased() == "true"
+            var tally = tallies[amount.currency] ?? Tally()
+            if credit {
+                tally.credits += 1
+                tally.creditSum += amount.minorUnits
+            } else {
+                tally.debits += 1
+                tally.debitSum += amount.minorUnits
+            }
+            if rawStatus == "BOOK" { tally.bookedNet += credit ? amount.minorUnits : -amount.minorUnits }
+            tallies[amount.currency] = tally
+
+            var status: SettlementStatus =
+                switch rawStatus {
+                case "BOOK": .settled
+                case "PDNG", "INFO", "FUTR": .pending
+                default: .unknown
+                }
+            if reversal { status = .reversed }
+            let booked = try Self.date(entry.child("BookgDt"), field: "Ntry/BookgDt")
+            let fee = try Self.charges(entry, currency: amount.currency)
+            let entryId = entry.text("AcctSvcrRef") ?? entry.text("NtryRef")
+            let details = entry.children("NtryDtls").flatMap { $0.children("TxDtls") }
+            func make(_ gross: Money, _ key: [String], _ id: String?, _ line: Int64, fee: Money?) -> SettlementRecord {
+                var record = SettlementRecord(
+                    key: key.first ?? "", settlementId: id, provider: iban, gross: gross, fee: fee,
+                    status: status, rawStatus: reversal ? "\(rawStatus) reversal" : rawStatus, settledAt: booked,
+                    provenance: Provenance(file: path, position: SourcePosition(byte: 0, line: line, record: 0)))
+                if key.count > 1 { record.alternateKeys = Array(key.dropFirst()) }
+                return record
+            }
+            let signed = { (m: Money) in credit ? m : -m }
+            // one record per detail when each detail says its amount (or there is just one)
+            let amounts = try details.map { detail throws(RecordError) in
+                try Self.detailAmount(detail)
+            }
+            if !details.isEmpty && (details.count == 1 || amounts.allSatisfy { $0 != nil }) {
+                return try details.indices.map { k throws(RecordError) in
+                    let detail = details[k]
+                    // an entry's only detail takes the entry's booked amount and direction
+                    // (PostFinance books a DBIT entry over a detail marked CRDT); the details of a
+                    // batch each carry their own, or inherit the entry's
+                    let detailCredit =
+                        details.count == 1
+                        ? credit
+                        : try detail.text("CdtDbtInd").map { c throws(RecordError) in
+                            try Self.isCredit(c, field: "TxDtls/CdtDbtInd")
+                        } ?? credit
+                    let gross = details.count == 1 ? amount : amounts[k] ?? amount
+                    let keys = Self.keys(detail: detail, entry: entry)
+                    let id = detail.text("Refs", "AcctSvcrRef") ?? entryId.map { details.count > 1 ? "\($0)/\(k + 1)" : $0 }
+                    return make(
+                        detailCredit ? gross : -gross, keys, id, detail.line,
+                        fee: details.count == 1 ? fee : try Self.charges(detail, currency: gross.currency))
+                }
+            }
+            return [make(signed(amount), Self.keys(entry: entry, details: details), entryId, entry.line, fee: fee)]
+        }
+
+        /// Matching keys of a detail, most specific first (after OCA's precedence): the
+        /// structured creditor reference, end-to-end id, transaction and instruction ids, the
+        /// bank's references, then the unstructured remittance text.
+        static func keys(detail: XMLElement, entry: XMLElement) -> [String] {
+            var keys: [String] = []
+            func add(_ value: String?) {
+                guard let value, !value.isEmpty, value != "NOTPROVIDED", !keys.contains(value) else { return }
+                keys.append(value)
+            }
+            for strd in detail.child("RmtInf")?.children("Strd") ?? [] { add(strd.text("CdtrRefInf", "Ref")) }
+            add(detail.text("Refs", "EndToEndId"))
+            add(detail.text("Refs", "TxId"))
+            add(detail.text("Refs", "InstrId"))
+            add(detail.text("Refs", "PmtInfId"))
+            add(detail.text("Refs", "MsgId"))
+            add(detail.text("Refs", "AcctSvcrRef"))
+            add(entry.text("AcctSvcrRef"))
+            add(entry.text("NtryRef"))
+            for text in detail.child("RmtInf")?.children("Ustrd") ?? [] { add(text.trimmedText) }
+            return keys
+        }
+
+        /// Keys of an entry read as one record: a structured reference of its only detail,
+        /// the batch's payment information id, then the bank's references.
+        static func keys(entry: XMLElement, details: [XMLElement]) -> [String] {
+            var keys: [String] = []
+            func add(_ value: String?) {
+                guard let value, !value.isEmpty, value != "NOTPROVIDED", !keys.contains(value) else { return }
+                keys.append(value)
+            }
+            for btch in entry.children("NtryDtls").compactMap({ $0.child("Btch") }) { add(btch.text("PmtInfId")) }
+            add(entry.text("AcctSvcrRef"))
+            add(entry.text("NtryRef"))
+            add(entry.text("AddtlNtryInf"))
+            for detail in details { for key in Self.keys(detail: detail, entry: entry) { add(key) } }
+            return keys
+        }
+
+        static func detailAmount(_ detail: XMLElement) throws(RecordError) -> Money? {
+            if let amt = detail.child("Amt") { return try money(amt, field: "TxDtls/Amt") }
+            if let amt = detail.path("AmtDtls", "TxAmt", "Amt") { return try money(amt, field: "TxDtls/AmtDtls/TxAmt/Amt") }
+            return nil
+        }
+
+        /// Charges in the entry's currency: `TtlChrgsAndTaxAmt`, else the sum of the records
+        /// (`Rcrd/Amt`, or `Amt` directly in 001.02).
+        static func charges(_ element: XMLElement, currency: Currency) throws(RecordError) -> Money? {
+            var total: Int64?
+            for chrgs in element.children("Chrgs") {
+                if let amt = chrgs.child("TtlChrgsAndTaxAmt") {
+                    let m = try money(amt, field: "Chrgs/TtlChrgsAndTaxAmt")
+                    if m.currency == currency { total = (total ?? 0) + m.minorUnits }
+                    continue
+                }
+                for amt in chrgs.children("Rcrd").compactMap({ $0.child("Amt") }) + chrgs.children("Amt") {
+                    let m = try money(amt, field: "Chrgs/Amt")
+                    if m.currency == currency { total = (total ?? 0) + m.minorUnits }
+                }
+            }
+            return total.map { Money(minorUnits: $0, currency: currency) }
+        }
+
+        static func money(_ amt: XMLElement?, field: String) throws(RecordError) -> Money {
+            guard let amt else { throw RecordError(field: field, "the amount is missing") }
+            guard let code = amt.attribute("Ccy"), let currency = Currency(code: code) else {
+                throw RecordError(field: field, "the amount has no known currency (Ccy='\(amt.attribute("Ccy") ?? "")')")
+            }
+            do {
+                return Money(minorUnits: try AmountParser.parseMajor(amt.trimmedText, currency: currency), currency: currency)
+            } catch {
+                throw RecordError(field: field, error)
+            }
+        }
+
+        static func isCredit(_ indicator: String?, field: String) throws(RecordError) -> Bool {
+            switch indicator {
+            case "CRDT": return true
+            case "DBIT": return false
+            default: throw RecordError(field: field, "expected CRDT or DBIT, found '\(indicator ?? "")'")
+            }
+        }
+
+        static func date(_ element: XMLElement?, field: String) throws(RecordError) -> Timestamp? {
+            guard let text = element?.text("Dt") ?? element?.text("DtTm") else { return nil }
+            do { return try Timestamp(parsing: text) } catch { throw RecordError(field: field, error.description) }
+        }
+
+        /// TxsSummry against the entries, and the balances against the booked entries.
+        func controlTotals() -> [ControlTotal] {
+            var totals: [ControlTotal] = []
+            let currency = currency ?? balances.compactMap({ $0.child("Amt")?.attribute("Ccy") }).first
+                .flatMap(Currency.init(code:)) ?? (tallies.count == 1 ? tallies.keys.first : nil)
+            let tally = currency.flatMap { tallies[$0] } ?? Tally()
+            func sum(_ text: String?) -> Money? {
+                guard let text, let currency, let minor = try? AmountParser.parseMajor(text, currency: currency) else {
+                    return nil
+                }
+                return Money(minorUnits: minor, currency: currency)
+            }
+            func money(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency ?? Currency(code: "XXX")!) }
+            let entries = tallies.values.reduce(0) { $0 + $1.credits + $1.debits }
+            if let s = summary {
+                let prefix = "\(label) TxsSummry/"
+                if let n = s.text("TtlNtries", "NbOfNtries").flatMap(Int.init) {
+                    totals.append(.count(prefix + "TtlNtries/NbOfNtries", stated: n, computed: entries))
+                }
+                if let stated = sum(s.text("TtlNtries", "Sum")) {
+                    totals.append(.amount(prefix + "TtlNtries/Sum", stated: stated, computed: money(tally.creditSum + tally.debitSum)))
+                }
+                let net = s.path("TtlNtries", "TtlNetNtry")
+                if let stated = sum(net?.text("Amt") ?? s.text("TtlNtries", "TtlNetNtryAmt")) {
+                    let indicator = net?.text("CdtDbtInd") ?? s.text("TtlNtries", "CdtDbtInd")
+                    totals.append(
+                        .amount(
+                            prefix + "TtlNtries/TtlNetNtry", stated: indicator == "DBIT" ? -stated : stated,
+                            computed: money(tally.creditSum - tally.debitSum)))
+                }
+                for (element, count, total) in [
+                    ("TtlCdtNtries", tally.credits, tally.creditSum), ("TtlDbtNtries", tally.debits, tally.debitSum),
+                ] {
+                    if let n = s.text(element, "NbOfNtries").flatMap(Int.init) {
+                        totals.append(.count(prefix + element + "/NbOfNtries", stated: n, computed: count))
+                    }
+                    if let stated = sum(s.text(element, "Sum")) {
+                        totals.append(.amount(prefix + element + "/Sum", stated: stated, computed: money(total)))
+                    }
+                }
+            }
+            // opening + booked movements = closing, when the statement gives both
+            func balance(_ codes: [String], last: Bool = false) -> (String, Money)? {
+                let matching = balances.filter { codes.contains($0.text("Tp", "CdOrPrtry", "Cd") ?? "") }
+                guard let b = last ? matching.last : matching.first, let amt = b.child("Amt"),
+                    let m = try? Self.money(amt, field: "Bal/Amt"), m.currency == currency
+                else { return nil }
+                return (b.text("Tp", "CdOrPrtry", "Cd")!, b.text("CdtDbtInd") == "DBIT" ? -m : m)
+            }
+            if let (openCode, opening) = balance(["OPBD", "PRCD"]) ?? balance(["ITBD"]),
+                let (closeCode, closing) = balance(["CLBD"]) ?? balance(["ITBD"], last: true), openCode != closeCode || openCode == "ITBD",
+                balances.count > 1
+            {
+                totals.append(
+                    .amount(
+                        "\(label) balance \(openCode) + booked entries = \(closeCode)", stated: closing,
+                        computed: money(opening.minorUnits + tally.bookedNet)))
+            }
+            return totals
+        }
+    }
+}

@@ -1,0 +1,31 @@
+public import PaymentModels
+
+/// A total a file states about itself (a statement's entry count and sums, its balances, a
+/// bill's summary row, a report footer) next to the same figure computed from the records.
+public struct ControlTotal: Sendable, Equatable {
+    /// What it is, for a person: `Stmt 1 TxsSummry/TtlCdtNtries/Sum`.
+    public var name: String
+    /// As stated and as computed, formatted the same way (an amount with its currency's
+    /// exponent, or a count).
+    public var stated: String
+    public var computed: String
+    public var ties: Bool
+
+    public init(name: String, stated: String, computed: String) {
+        self.name = name
+        self.stated = stated
+        self.computed = computed
+        ties = stated == computed
+    }
+
+    /// An amount total: ties when the minor units are equal.
+    public static func amount(_ name: String, stated: Money, computed: Money) -> ControlTotal {
+        var total = ControlTotal(name: name, stated: stated.description, computed: computed.description)
+        total.ties = stated == computed
+        return total
+    }
+
+    public static func count(_ name: String, stated: Int, computed: Int) -> ControlTotal {
+        ControlTotal(name: name, stated: String(stated), computed: String(computed))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import ReconKit
+import ReconTestSupport
+import Testing
+
+/// `recon inspect` over the real public files in ../shared/fixtures (SOURCES.md there), when
+/// that folder is present: what each file reads to, its totals and its own control totals,
+/// against reviewed goldens in Goldens/ (RECORD_SNAPSHOTS=1 rewrites them; review the diff).
+@Suite struct FixtureGoldenTests {
+    static let fixtures = CLI.root + "/../shared/fixtures"
+    static let present: Bool = {
+        let found = FileManager.default.fileExists(atPath: fixtures)
+        if !found {
+            FileHandle.standardError.write(
+                Data("FixtureGoldenTests: \(fixtures) not found; the golden tests over real files are SKIPPED\n".utf8))
+        }
+        return found
+    }()
+
+    static func files(_ folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures + "/" + folder)) ?? []
+        return names.sorted().map { folder + "/" + $0 }
+    }
+
+    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["camt052", "camt053", "camt054"])
+    func inspectMatchesTheGolden(folder: String) throws {
+        var text = ""
+        for file in Self.files(folder) {
+            let inspection = try Inspector.inspect(Self.fixtures + "/" + file)
+            #expect(inspection.rejected == 0, "\(file): \(inspection.errors.map(\.message))")
+            #expect(inspection.records > 0, "\(file) read no records")
+            text += Inspector.text(inspection).replacingOccurrences(of: Self.fixtures + "/", with: "fixtures/")
+        }
+        let golden = CLI.root + "/Tests/ReconKitTests/Goldens/\(folder).txt"
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" { writeFile(golden, text) }
+        #expect(text == readFile(golden), "inspect output for \(folder) differs from \(golden)")
+    }
+}

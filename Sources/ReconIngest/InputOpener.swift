@@ -14,14 +14,20 @@ public struct OpenedInput {
     public let container: Container
     /// The format guessed from the first bytes of the content.
     public let format: ContentFormat
-    /// The first bytes of the content (after decompression), for further sniffing.
+    /// The first bytes of the content (after decompression and conversion to UTF-8).
     public let head: [UInt8]
+    /// The encoding the file was written in; `source` always yields UTF-8.
+    public let encoding: TextEncoding
 
-    public init(source: any ByteSource, container: Container, format: ContentFormat, head: [UInt8]) {
+    public init(
+        source: any ByteSource, container: Container, format: ContentFormat, head: [UInt8],
+        encoding: TextEncoding = .utf8
+    ) {
         self.source = source
         self.container = container
         self.format = format
         self.head = head
+        self.encoding = encoding
     }
 }
 
@@ -41,9 +47,13 @@ public enum InputOpener {
         var content: any ByteSource = raw
         // inflating runs a few blocks ahead on its own thread, overlapping with parsing
         if container == .gzip { content = ReadAheadByteSource(base: try GzipByteSource(base: raw)) }
-        let (head, source) = container == .gzip ? try peek(content) : (firstBytes, raw)
+        var (head, source) = container == .gzip ? try peek(content) : (firstBytes, raw)
+        let encoding = TextEncoding.detect(head)
+        if encoding != .utf8 && encoding != .utf8BOM {
+            (head, source) = try peek(try TranscodingByteSource(base: source, encoding: encoding))
+        }
         return OpenedInput(
-            source: source, container: container, format: sniffFormat(head), head: head)
+            source: source, container: container, format: sniffFormat(head), head: head, encoding: encoding)
     }
 
     /// Reads up to `sniffBytes` and gives back a source that replays them.

@@ -63,7 +63,7 @@ public enum Inspector {
         return Inspection(
             path: path, container: input.container.rawValue, format: stats.format, kind: kind,
             provider: stats.providerList.isEmpty ? "unknown" : stats.providerList,
-            encoding: input.head.starts(with: [0xEF, 0xBB, 0xBF]) ? "utf-8-bom" : "utf-8",
+            encoding: input.encoding.rawValue,
             records: stats.records, rejected: stats.rejected, errors: errors,
             totals: totals.values.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
     }

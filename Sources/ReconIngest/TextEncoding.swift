@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The text encodings recon reads. Everything is turned into UTF-8 before a reader sees it.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case utf8BOM = "utf-8-bom"
+    case utf16LE = "utf-16le"
+    case utf16BE = "utf-16be"
+    /// GB18030, the superset of GBK and GB2312: Chinese Windows "ANSI" (Alipay's bills).
+    case gb18030 = "gb18030"
+    /// Windows-1252, a superset of ISO-8859-1 for text (older European bank files).
+    case windows1252 = "windows-1252"
+
+    /// The name iconv knows it by.
+    var iconvName: String {
+        switch self {
+        case .utf8, .utf8BOM: "UTF-8"
+        case .utf16LE: "UTF-16LE"
+        case .utf16BE: "UTF-16BE"
+        case .gb18030: "GB18030"
+        case .windows1252: "WINDOWS-1252"
+        }
+    }
+
+    /// Byte order marks first; then valid UTF-8; then GB18030 if the bytes decode as that
+    /// (GBK text is almost never valid UTF-8, and Latin text with accents rarely decodes as
+    /// GB18030 pairs throughout); otherwise Windows-1252.
+    public static func detect(_ head: [UInt8]) -> TextEncoding {
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
+        if head.starts(with: [0xFF, 0xFE]) { return .utf16LE }
+        if head.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        if isValidUTF8(head, allowCutEnd: true) { return .utf8 }
+        if decodes(head, as: .gb18030) { return .gb18030 }
+        return .windows1252
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8], allowCutEnd: Bool) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            guard length > 0, b != 0xC0, b != 0xC1, b < 0xF5 else { return false }
+            if i + length > bytes.count { return allowCutEnd }
+            for k in 1..<length where bytes[i + k] >> 6 != 0b10 { return false }
+            i += length
+        }
+        return true
+    }
+
+    /// Whether `bytes` convert without an invalid sequence (a cut sequence at the end is fine).
+    static func decodes(_ bytes: [UInt8], as encoding: TextEncoding) -> Bool {
+        let cd = iconv_open("UTF-8", encoding.iconvName)
+        guard cd != iconv_t(bitPattern: -1) else { return false }
+        defer { iconv_close(cd) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        return input.withUnsafeMutableBytes { inBuffer in
+            output.withUnsafeMutableBytes { outBuffer in
+                var inPointer = inBuffer.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outPointer = outBuffer.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuffer.count
+                let result = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
+                return result != -1 || errno == EINVAL
+            }
+        }
+    }
+}
+
+/// Converts a source's text to UTF-8 as it is read, through iconv. An invalid byte sequence
+/// is an error naming its offset in the original bytes, never replaced silently.
+public final class TranscodingByteSource: ByteSource {
+    public var name: String { base.name }
+    private let base: any ByteSource
+    private let encoding: TextEncoding
+    private let cd: iconv_t
+    private let input: UnsafeMutableRawBufferPointer
+    private var inputStart = 0
+    private var inputEnd = 0
+    private var baseDone = false
+    /// Bytes of the original consumed before `input[inputStart]`.
+    private var consumed: Int64 = 0
+    private var skipBOM: Bool
+
+    public init(base: any ByteSource, encoding: TextEncoding) throws(IngestError) {
+        self.base = base
+        self.encoding = encoding
+        cd = iconv_open("UTF-8", encoding.iconvName)
+        guard cd != iconv_t(bitPattern: -1) else {
+            throw IngestError(.encoding, "this system's iconv cannot read \(encoding.rawValue)", file: base.name)
+        }
+        input = .allocate(byteCount: 64 << 10, alignment: 1)
+        skipBOM = encoding == .utf16LE || encoding == .utf16BE
+    }
+
+    deinit {
+        iconv_close(cd)
+        input.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
+        while true {
+            if inputStart == inputEnd || (inputEnd - inputStart < 8 && !baseDone) { try refill() }
+            if inputStart == inputEnd { return 0 }
+            let (used, written, status) = convert(into: buffer)
+            inputStart += used
+            consumed += Int64(used)
+            if status == EILSEQ || (status == EINVAL && baseDone && used == 0 && written == 0) {
+                throw IngestError(
+                    .encoding, "bytes that are not valid \(encoding.rawValue) text", file: name, byte: consumed)
+            }
+            var produced = written
+            if skipBOM && produced >= 3 {
+                skipBOM = false
+                let bytes = buffer.bindMemory(to: UInt8.self)
+                if bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+                    memmove(buffer.baseAddress!, buffer.baseAddress! + 3, produced - 3)
+                    produced -= 3
+                }
+            }
+            if produced > 0 { return produced }
+            if status == EINVAL && !baseDone { try refill() }
+        }
+    }
+
+    private func convert(into buffer: UnsafeMutableRawBufferPointer) -> (Int, Int, Int32) {
+        var inPointer: UnsafeMutablePointer<CChar>? = (input.baseAddress! + inputStart).assumingMemoryBound(
+            to: CChar.self)
+        var inLeft = inputEnd - inputStart
+        var outPointer = buffer.baseAddress?.assumingMemoryBound(to: CChar.self)
+        var outLeft = buffer.count
+        let before = (inLeft, outLeft)
+        let result = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
+        return (before.0 - inLeft, before.1 - outLeft, result == -1 ? errno : 0)
+    }
+
+    private func refill() throws(IngestError) {
+        if inputStart > 0 {
+            let live = inputEnd - inputStart
+            if live > 0 { memmove(input.baseAddress!, input.baseAddress! + inputStart, live) }
+            inputEnd = live
+            inputStart = 0
+        }
+        guard !baseDone, inputEnd < input.count else { return }
+        let n = try base.read(into: UnsafeMutableRawBufferPointer(rebasing: input[inputEnd...]))
+        if n == 0 { baseDone = true } else { inputEnd += n }
+    }
+}

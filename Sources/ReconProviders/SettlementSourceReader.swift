@@ -43,19 +43,66 @@ public enum SettlementSourceReader {
             path: path, stats: &stats, onReject: onReject, line: reader.line)
     }
 
+    /// Rows looked at for a known header before giving up (preambles run to a few dozen).
+    static let headerSearchRows = 200
+
     static func readCSV(
         _ input: OpenedInput, path: String, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let reader = try CSVReader(source: input.source)
         guard let header = try reader.next() else { return }
-        var adapter: GenericSettlementCSV
-        do { adapter = try GenericSettlementCSV(header: header) } catch {
+        var generic: GenericSettlementCSV?
+        var genericError = RecordError(field: "", "")
+        do { generic = try GenericSettlementCSV(header: header) } catch { genericError = error }
+        if var adapter = generic {
+            return try readGeneric(reader, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+        }
+        // a provider's layout, its header found below any preamble
+        var preamble: [[String]] = []
+        var cells = (0..<header.count).map { cleanCell(header[$0]) }
+        var found: TableAdapter?
+        while found == nil {
+            found = SettlementLayouts.tables.lazy.compactMap { TableAdapter(profile: $0, header: cells) }.first
+            if found != nil || preamble.count >= headerSearchRows { break }
+            preamble.append(cells)
+            guard let next = try reader.next() else { break }
+            cells = (0..<next.count).map { cleanCell(next[$0]) }
+        }
+        guard var adapter = found else {
+            let first = (preamble.first ?? cells).filter { !$0.isEmpty }.prefix(8).joined(separator: ", ")
             try rejectFile(
-                "not a settlement CSV recon knows: \(error.reason)", path: path, stats: &stats,
-                onReject: onReject, line: header.position.line)
+                "not a settlement CSV recon knows: \(genericError.reason); no header of a known layout "
+                    + "(\(SettlementLayouts.tables.map(\.name).joined(separator: ", "))) in the first "
+                    + "\(headerSearchRows) rows, which begin: \(first); describe it with --profile",
+                path: path, stats: &stats, onReject: onReject, line: header.position.line)
             return
         }
+        for row in preamble { adapter.preamble(row) }
+        while let row = try reader.next() {
+            let provenance = Provenance(file: path, position: row.position.source)
+            do {
+                if row.unterminatedQuote {
+                    throw RecordError(field: "", "a quoted field is not closed before the end of the file")
+                }
+                guard let record = try adapter.record(row, provenance: provenance) else { continue }
+                stats.records += 1
+                try onRecord(record)
+            } catch let error as RecordError {
+                stats.records += 1
+                stats.rejected += 1
+                try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: row.rawText))
+            }
+        }
+        stats.controlTotals += adapter.controlTotals()
+        stats.adapters[adapter.profile.name] = stats.records - stats.rejected
+    }
+
+    /// The generic CSV's byte-level loop (the 1M-line benchmark's path).
+    static func readGeneric(
+        _ reader: CSVReader, _ adapter: inout GenericSettlementCSV, path: String, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
         while let row = try reader.next() {
             stats.records += 1
             let provenance = Provenance(file: path, position: row.position.source)

@@ -1,0 +1,118 @@
+public import PaymentModels
+public import ReconIngest
+
+/// How to read one tabular settlement layout: which header identifies it, which columns hold
+/// the key, the amount and its sign, the status and the time, and where the file states its
+/// own totals. The built-in layouts (WeChat Pay, Alipay, Vipps, ...) are values of this type,
+/// so each reads as a short table of facts rather than code.
+public struct TableProfile: Sendable {
+    public var name: String
+    public var description: String
+    /// Columns the header must have (after trimming spaces, tabs and a leading backtick).
+    public var signature: [String]
+    /// Key columns, most specific first: the first non-empty one is the record's key, the
+    /// others are tried after it.
+    public var keyColumns: [String]
+    public var settlementIdColumns: [String] = []
+    public var amount: AmountRule
+    public var currency: CurrencyRule
+    /// Columns whose values add up to the fee (unsigned).
+    public var feeColumns: [String] = []
+    public var netColumn: String?
+    public var status: StatusRule?
+    public var timeColumn: String?
+    /// Offset of the times written without one (China time is +08:00).
+    public var timeZoneOffsetSeconds: Int64 = 0
+    /// `DD.MM.YYYY` dates (Vipps) instead of ISO.
+    public var dayFirstDates = false
+    /// A row whose first cell starts with one of these ends the records (summary blocks,
+    /// `#` trailers, dashed separators).
+    public var endMarkers: [String] = []
+    /// Rows with this value in `recordTypeColumn` are records; others are skipped (typed files).
+    public var recordType: (column: String, value: String)?
+    /// Summary sections this layout states, checked against the records.
+    public var summary: SummaryRule?
+    /// Cell values that mean "none" in key and id columns.
+    public var emptyValues: [String] = ["/", "-"]
+
+    public init(
+        name: String, description: String, signature: [String], keyColumns: [String],
+        amount: AmountRule, currency: CurrencyRule
+    ) {
+        self.name = name
+        self.description = description
+        self.signature = signature
+        self.keyColumns = keyColumns
+        self.amount = amount
+        self.currency = currency
+    }
+
+    public enum AmountRule: Sendable {
+        /// One signed column, major units.
+        case signed(String)
+        /// An unsigned column and a direction column: values in `credit` are +, in `debit` -,
+        /// anything else (a transfer "/" or 不计收支) keeps the amount unsigned and is named in
+        /// the record's raw status.
+        case directed(amount: String, direction: String, credit: [String], debit: [String])
+        /// A positive amount column and a refund column subtracted from it (WeChat's trade bill).
+        case lessRefund(amount: String, refund: String)
+        /// Signed columns added up (Vipps: Gross + Refund, the refund being negative).
+        case sum([String])
+    }
+
+    public enum CurrencyRule: Sendable {
+        case fixed(String)
+        case column(String, fallback: String?)
+    }
+
+    public struct StatusRule: Sendable {
+        public var column: String
+        public var values: [String: SettlementStatus]
+        public init(column: String, values: [String: SettlementStatus]) {
+            self.column = column
+            self.values = values
+        }
+    }
+
+    /// Where a layout states totals about its records.
+    public enum SummaryRule: Sendable {
+        /// A header row starting with `firstName` after the records, then one row of values;
+        /// each named column is compared with a computed figure.
+        case rows(firstName: String, figures: [String: Figure])
+        /// Free-text lines (before or after the table) such as `收入：1笔 28.50元` or
+        /// `#交易合计：3笔，商家实收共0.03元`: label -> the records its count and sum are of
+        /// (those whose `column` holds one of `values`; all records when `column` is nil), and
+        /// the column summed.
+        case lines([String: LineFigure])
+    }
+
+    public struct LineFigure: Sendable {
+        public var column: String?
+        public var values: [String]
+        public var sumColumn: String
+        public init(column: String? = nil, values: [String] = [], sumColumn: String) {
+            self.column = column
+            self.values = values
+            self.sumColumn = sumColumn
+        }
+    }
+
+    /// A computed figure a summary is compared with.
+    public enum Figure: Sendable {
+        case count
+        case countWhere(column: String, values: [String])
+        case sum(column: String)
+        case sumWhere(column: String, whereColumn: String, values: [String])
+    }
+}
+
+/// Cleans one cell the way these exports need: spaces and tabs trimmed (Alipay pads cells
+/// and ends ids with a tab), a leading backtick removed (WeChat's guard against spreadsheets).
+func cleanCell(_ bytes: UnsafeRawBufferPointer) -> String {
+    var start = 0
+    var end = bytes.count
+    while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+    while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
+    if start < end, bytes[start] == 0x60 { start += 1 }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+}

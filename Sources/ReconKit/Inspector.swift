@@ -33,7 +33,7 @@ public struct Inspection: Sendable {
 /// Detects, reads and totals a file without reconciling it.
 public enum Inspector {
     public static func inspect(_ path: String, forced: PaymentSystem? = nil) throws -> Inspection {
-        let input = try Inputs.open(path)
+        var input = try Inputs.open(path)
         var errors: [Reject] = []
         var totals: [Currency: Inspection.Totals] = [:]
         func add(_ amount: Money, fee: Money?, net: Money?) {
@@ -46,14 +46,27 @@ public enum Inspector {
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
         let stats: SourceStats
         let kind: String
+        var asPayments: SourceStats?
         if input.format == .json {
-            kind = "payments"
-            stats = try Inputs.rethrowingIO {
+            asPayments = try Inputs.rethrowingIO {
                 try PaymentSourceReader.read(
                     input, path: path, forced: forced, onPayment: { add($0.amount, fee: $0.fee, net: $0.net) },
                     onReject: onReject)
             }
+        }
+        if let payments = asPayments, payments.rejected < payments.records || forced != nil {
+            kind = "payments"
+            stats = payments
+        } else if input.format == .json && path == "-" {
+            kind = "payments"  // stdin cannot be read a second time
+            stats = asPayments!
         } else {
+            // not created payments (or not JSON): read it again as a settlement file
+            if asPayments != nil {
+                errors = []
+                totals = [:]
+                input = try Inputs.open(path)
+            }
             kind = "settlement"
             stats = try Inputs.rethrowingIO {
                 try SettlementSourceReader.read(

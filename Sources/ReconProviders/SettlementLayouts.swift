@@ -7,7 +7,11 @@ public enum SettlementLayouts {
 
     /// Name and description of every settlement format, for `recon providers`.
     public static var all: [(name: String, description: String)] {
-        [(GenericSettlementCSV.name, GenericSettlementCSV.description), (CamtStatement.name, CamtStatement.description)]
+        [
+            (GenericSettlementCSV.name, GenericSettlementCSV.description),
+            (GenericSettlementJSON.name, GenericSettlementJSON.description),
+            (StripeObject.name, StripeObject.description), (CamtStatement.name, CamtStatement.description),
+        ]
             + tables.map { ($0.name, $0.description) }
     }
 }

@@ -13,15 +13,50 @@ public enum SettlementSourceReader {
             switch input.format {
             case .csv: try readCSV(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .xml: try readXML(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
-            case .json:
-                try rejectFile(
-                    "no settlement adapter reads JSON yet; expected a settlement CSV or a camt XML statement",
-                    path: path, stats: &stats, onReject: onReject)
+            case .json: try readJSON(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             }
         } catch let error as IngestError {
             try SourceReject.fatal(error, path: path, stats: &stats, onReject: onReject)
         }
         return stats
+    }
+
+    static func readJSON(
+        _ input: OpenedInput, path: String, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        let reader = try JSONReader(source: input.source)
+        defer { stats.format = PaymentSourceReader.formatName(reader.framing) }
+        while let item = try reader.next() {
+            stats.records += 1
+            switch item {
+            case .malformed(let error):
+                stats.rejected += 1
+                try onReject(SourceReject.json(error, path: path))
+            case .record(let record):
+                let provenance = Provenance(
+                    file: path, position: record.position.source, locator: record.isLineFramed ? .line : .record)
+                do {
+                    let value = record.value
+                    if StripeObject.recognizes(value) {
+                        try onRecord(try StripeObject.record(value, provenance: provenance))
+                        stats.adapters[StripeObject.name, default: 0] += 1
+                    } else if GenericSettlementJSON.recognizes(value) {
+                        try onRecord(try GenericSettlementJSON.record(value, provenance: provenance))
+                        stats.adapters[GenericSettlementJSON.name, default: 0] += 1
+                    } else {
+                        throw RecordError(
+                            field: "",
+                            "not a settlement record recon knows (a Stripe API object, or an object with "
+                                + "reference, amount and currency); describe it with --profile")
+                    }
+                } catch let error as RecordError {
+                    stats.rejected += 1
+                    try onReject(
+                        Reject(source: provenance, field: error.field, reason: error.reason, raw: record.rawText))
+                }
+            }
+        }
     }
 
     static func readXML(

@@ -11,6 +11,7 @@ public enum SettlementLayouts {
             (GenericSettlementCSV.name, GenericSettlementCSV.description),
             (GenericSettlementJSON.name, GenericSettlementJSON.description),
             (StripeObject.name, StripeObject.description), (CamtStatement.name, CamtStatement.description),
+            (VippsSettlementXML.name, VippsSettlementXML.description),
         ]
             + tables.map { ($0.name, $0.description) }
     }

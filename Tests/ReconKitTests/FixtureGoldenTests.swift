@@ -17,12 +17,19 @@ import Testing
         return found
     }()
 
+    /// Files recon does not read yet, with the reason (the issue excludes the OCR file).
+    static let notRead: Set<String> = ["vipps_settlement/vipps_OCRV20170114.sample.txt"]
+
     static func files(_ folder: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures + "/" + folder)) ?? []
-        return names.sorted().map { folder + "/" + $0 }
+        return names.sorted().map { folder + "/" + $0 }.filter { !notRead.contains($0) }
     }
 
-    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["camt052", "camt053", "camt054"])
+    @Test(
+        .enabled(if: present, "../shared/fixtures is not present"),
+        arguments: [
+            "camt052", "camt053", "camt054", "wechatpay", "alipay", "stripe", "vipps_settlement", "blnk_recon",
+        ])
     func inspectMatchesTheGolden(folder: String) throws {
         var text = ""
         for file in Self.files(folder) {

@@ -8,9 +8,12 @@ public enum ProviderListing {
         for adapter in PaymentAdapters.all {
             out += "  \(adapter.system.rawValue.padding(14))\(adapter.shapes)\n"
         }
-        out += "\nSettlement exports:\n"
-        out += "  \(GenericSettlementCSV.name.padding(14))\(GenericSettlementCSV.description)\n"
-        out += "\nAny input may be gzip-compressed (detected by its magic bytes) or '-' for stdin.\n"
+        out += "\nSettlement exports and bank statements (recognized by their content):\n"
+        for format in SettlementLayouts.all {
+            out += "  \(format.name.padding(22))\(format.description)\n"
+        }
+        out += "\nAny input may be gzip-compressed (detected by its magic bytes) or '-' for stdin; text in\n"
+        out += "UTF-8 (with or without BOM), UTF-16 (with BOM), GB18030/GBK or Windows-1252 is converted.\n"
         return out
     }
 }

@@ -89,7 +89,8 @@ public final class XMLReader {
     public init(source: any ByteSource) throws(IngestError) {
         name = source.name
         context = Unmanaged.passRetained(IOContext(source: source))
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
                 | XML_PARSE_BIG_LINES.rawValue)
         guard
             let reader = xmlReaderForIO(
@@ -219,7 +220,8 @@ public final class XMLReader {
                     + "in settlement files, as they can read other files or expand without bound",
                 file: name, line: line)
         case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
-            throw IngestError(.unsafeXML, "the document uses an entity reference, which recon refuses", file: name, line: line)
+            throw IngestError(
+                .unsafeXML, "the document uses an entity reference, which recon refuses", file: name, line: line)
         default:
             return true
         }

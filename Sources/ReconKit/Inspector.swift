@@ -32,8 +32,21 @@ public struct Inspection: Sendable {
 
 /// Detects, reads and totals a file without reconciling it.
 public enum Inspector {
+    /// A JSON file is read as created payments first; if any of its records is not a created
+    /// payment, it is read again as a settlement file, and the reading with fewer rejects wins
+    /// (payments on a tie). `forced` always means payments; stdin is read once.
     public static func inspect(_ path: String, forced: PaymentSystem? = nil) throws -> Inspection {
-        var input = try Inputs.open(path)
+        let input = try Inputs.open(path)
+        if input.format == .json {
+            let payments = try read(input, path: path, kind: "payments", forced: forced)
+            guard payments.rejected > 0, forced == nil, path != "-" else { return payments }
+            let settlement = try read(try Inputs.open(path), path: path, kind: "settlement", forced: nil)
+            return settlement.rejected < payments.rejected ? settlement : payments
+        }
+        return try read(input, path: path, kind: "settlement", forced: nil)
+    }
+
+    static func read(_ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?) throws -> Inspection {
         var errors: [Reject] = []
         var totals: [Currency: Inspection.Totals] = [:]
         func add(_ amount: Money, fee: Money?, net: Money?) {
@@ -44,34 +57,13 @@ public enum Inspector {
             totals[amount.currency] = t
         }
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
-        let stats: SourceStats
-        let kind: String
-        var asPayments: SourceStats?
-        if input.format == .json {
-            asPayments = try Inputs.rethrowingIO {
-                try PaymentSourceReader.read(
+        let stats = try Inputs.rethrowingIO {
+            kind == "payments"
+                ? try PaymentSourceReader.read(
                     input, path: path, forced: forced, onPayment: { add($0.amount, fee: $0.fee, net: $0.net) },
                     onReject: onReject)
-            }
-        }
-        if let payments = asPayments, payments.rejected < payments.records || forced != nil {
-            kind = "payments"
-            stats = payments
-        } else if input.format == .json && path == "-" {
-            kind = "payments"  // stdin cannot be read a second time
-            stats = asPayments!
-        } else {
-            // not created payments (or not JSON): read it again as a settlement file
-            if asPayments != nil {
-                errors = []
-                totals = [:]
-                input = try Inputs.open(path)
-            }
-            kind = "settlement"
-            stats = try Inputs.rethrowingIO {
-                try SettlementSourceReader.read(
+                : try SettlementSourceReader.read(
                     input, path: path, onRecord: { add($0.gross, fee: $0.fee, net: $0.net) }, onReject: onReject)
-            }
         }
         return Inspection(
             path: path, container: input.container.rawValue, format: stats.format, kind: kind,

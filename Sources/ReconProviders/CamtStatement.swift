@@ -158,7 +158,8 @@ public enum CamtStatement {
                         } ?? credit
                     let gross = details.count == 1 ? amount : amounts[k] ?? amount
                     let keys = Self.keys(detail: detail, entry: entry)
-                    let id = detail.text("Refs", "AcctSvcrRef") ?? entryId.map { details.count > 1 ? "\($0)/\(k + 1)" : $0 }
+                    let id =
+                        detail.text("Refs", "AcctSvcrRef") ?? entryId.map { details.count > 1 ? "\($0)/\(k + 1)" : $0 }
                     return make(
                         detailCredit ? gross : -gross, keys, id, detail.line,
                         fee: details.count == 1 ? fee : try Self.charges(detail, currency: gross.currency))
@@ -207,7 +208,9 @@ public enum CamtStatement {
 
         static func detailAmount(_ detail: XMLElement) throws(RecordError) -> Money? {
             if let amt = detail.child("Amt") { return try money(amt, field: "TxDtls/Amt") }
-            if let amt = detail.path("AmtDtls", "TxAmt", "Amt") { return try money(amt, field: "TxDtls/AmtDtls/TxAmt/Amt") }
+            if let amt = detail.path("AmtDtls", "TxAmt", "Amt") {
+                return try money(amt, field: "TxDtls/AmtDtls/TxAmt/Amt")
+            }
             return nil
         }
 
@@ -232,10 +235,12 @@ public enum CamtStatement {
         static func money(_ amt: XMLElement?, field: String) throws(RecordError) -> Money {
             guard let amt else { throw RecordError(field: field, "the amount is missing") }
             guard let code = amt.attribute("Ccy"), let currency = Currency(code: code) else {
-                throw RecordError(field: field, "the amount has no known currency (Ccy='\(amt.attribute("Ccy") ?? "")')")
+                throw RecordError(
+                    field: field, "the amount has no known currency (Ccy='\(amt.attribute("Ccy") ?? "")')")
             }
             do {
-                return Money(minorUnits: try AmountParser.parseMajor(amt.trimmedText, currency: currency), currency: currency)
+                return Money(
+                    minorUnits: try AmountParser.parseMajor(amt.trimmedText, currency: currency), currency: currency)
             } catch {
                 throw RecordError(field: field, error)
             }
@@ -257,7 +262,8 @@ public enum CamtStatement {
         /// TxsSummry against the entries, and the balances against the booked entries.
         func controlTotals() -> [ControlTotal] {
             var totals: [ControlTotal] = []
-            let currency = currency ?? balances.compactMap({ $0.child("Amt")?.attribute("Ccy") }).first
+            let currency =
+                currency ?? balances.compactMap({ $0.child("Amt")?.attribute("Ccy") }).first
                 .flatMap(Currency.init(code:)) ?? (tallies.count == 1 ? tallies.keys.first : nil)
             let tally = currency.flatMap { tallies[$0] } ?? Tally()
             func sum(_ text: String?) -> Money? {
@@ -266,7 +272,9 @@ public enum CamtStatement {
                 }
                 return Money(minorUnits: minor, currency: currency)
             }
-            func money(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency ?? Currency(code: "XXX")!) }
+            func money(_ minor: Int64) -> Money {
+                Money(minorUnits: minor, currency: currency ?? Currency(code: "XXX")!)
+            }
             let entries = tallies.values.reduce(0) { $0 + $1.credits + $1.debits }
             if let s = summary {
                 let prefix = "\(label) TxsSummry/"
@@ -274,7 +282,10 @@ public enum CamtStatement {
                     totals.append(.count(prefix + "TtlNtries/NbOfNtries", stated: n, computed: entries))
                 }
                 if let stated = sum(s.text("TtlNtries", "Sum")) {
-                    totals.append(.amount(prefix + "TtlNtries/Sum", stated: stated, computed: money(tally.creditSum + tally.debitSum)))
+                    totals.append(
+                        .amount(
+                            prefix + "TtlNtries/Sum", stated: stated, computed: money(tally.creditSum + tally.debitSum))
+                    )
                 }
                 let net = s.path("TtlNtries", "TtlNetNtry")
                 if let stated = sum(net?.text("Amt") ?? s.text("TtlNtries", "TtlNetNtryAmt")) {
@@ -304,7 +315,8 @@ public enum CamtStatement {
                 return (b.text("Tp", "CdOrPrtry", "Cd")!, b.text("CdtDbtInd") == "DBIT" ? -m : m)
             }
             if let (openCode, opening) = balance(["OPBD", "PRCD"]) ?? balance(["ITBD"]),
-                let (closeCode, closing) = balance(["CLBD"]) ?? balance(["ITBD"], last: true), openCode != closeCode || openCode == "ITBD",
+                let (closeCode, closing) = balance(["CLBD"]) ?? balance(["ITBD"], last: true),
+                openCode != closeCode || openCode == "ITBD",
                 balances.count > 1
             {
                 totals.append(

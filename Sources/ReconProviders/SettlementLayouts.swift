@@ -2,7 +2,8 @@
 public enum SettlementLayouts {
     static let tables: [TableProfile] = [
         WeChatPayBill.tradeBill, WeChatPayBill.fundFlowBill, WeChatPayBill.personalBill, AlipayBill.merchantBill,
-        AlipayBill.appBill, AlipayBill.webTradeList, VippsSettlementCSV.profile,
+        AlipayBill.appBill, AlipayBill.webTradeList, VippsSettlementCSV.profile, StripeReportCSV.profile,
+        AdyenSettlementDetails.profile, PayPalSettlementReport.profile,
     ]
 
     /// Name and description of every settlement format, for `recon providers`.

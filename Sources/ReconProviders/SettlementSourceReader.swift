@@ -73,11 +73,13 @@ public enum SettlementSourceReader {
                 reader, path: path, namespace: namespace, stats: &stats, onRecord: onRecord, onReject: onReject)
         }
         if VippsSettlementXML.recognizes(root: root, namespace: namespace) {
-            return try VippsSettlementXML.read(reader, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+            return try VippsSettlementXML.read(
+                reader, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
         }
         try rejectFile(
             "an XML document with root <\(root)>\(namespace.map { " in namespace \($0)" } ?? "") is not a "
-                + "settlement format recon knows (it reads ISO 20022 camt.052/053/054 and Vipps settlement reports); describe it with --profile",
+                + "settlement format recon knows (it reads ISO 20022 camt.052/053/054 and Vipps settlement "
+                + "reports); describe it with --profile",
             path: path, stats: &stats, onReject: onReject, line: reader.line)
     }
 
@@ -170,4 +172,3 @@ public enum SettlementSourceReader {
                 field: "", reason: message, raw: ""))
     }
 }
-

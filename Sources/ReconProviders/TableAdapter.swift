@@ -48,11 +48,31 @@ struct TableAdapter {
             return nil
         }
         if cells == header { return nil }
-        if let type = profile.recordType, cell(row, type.column) != type.value { return nil }
+        if let type = profile.recordType, cell(row, type.column) != type.value {
+            if first == profile.sectionType {
+                sections += 1
+                sectionCount = 0
+            }
+            for footer in profile.countFooters where first == footer.type && footer.column < cells.count {
+                guard let n = Int(cells[footer.column]) else { continue }
+                let name =
+                    footer.perSection
+                    ? "section \(sections) \(footer.type) record count" : "\(footer.type) record count"
+                footerCounts.append(.count(name, stated: n, computed: footer.perSection ? sectionCount : recordCount))
+            }
+            return nil
+        }
+        recordCount += 1
+        sectionCount += 1
         let record = try makeRecord(row, provenance: provenance)
         tally(row, record)
         return record
     }
+
+    private var footerCounts: [ControlTotal] = []
+    private var recordCount = 0
+    private var sectionCount = 0
+    private var sections = 0
 
     private mutating func noteSummaryRow(_ cells: [String]) {
         if case .rows(let firstName, _) = profile.summary {
@@ -90,10 +110,27 @@ struct TableAdapter {
             gross = amount - (try money(row, refund, currency, required: false) ?? .zero(currency))
         case .sum(let columns):
             gross = .zero(currency)
-            for column in columns { gross = gross + (try money(row, column, currency, required: false) ?? .zero(currency)) }
+            for column in columns {
+                gross = gross + (try money(row, column, currency, required: false) ?? .zero(currency))
+            }
+        case .debitCredit(let debit, let credit):
+            let d = try money(row, debit, currency, required: false)
+            let c = try money(row, credit, currency, required: false)
+            guard d != nil || c != nil else {
+                throw RecordError(field: credit, "neither \(debit) nor \(credit) has an amount")
+            }
+            gross = (c ?? .zero(currency)) - (d ?? .zero(currency))
         }
         var fee: Int64?
-        for column in profile.feeColumns {
+        let feeCurrency = try profile.feeCurrencyColumn.flatMap { column throws(RecordError) in
+            try cell(row, column).map { code throws(RecordError) -> Currency in
+                guard let c = Currency(code: code.uppercased()) else {
+                    throw RecordError(field: column, "'\(code)' is not an ISO 4217 currency code")
+                }
+                return c
+            }
+        }
+        for column in profile.feeColumns where feeCurrency == nil || feeCurrency == currency {
             if let m = try money(row, column, currency, required: false) {
                 fee = (fee ?? 0) + abs(m.minorUnits)
             }
@@ -102,7 +139,7 @@ struct TableAdapter {
         var unique: [String] = []
         for key in keys where !unique.contains(key) { unique.append(key) }
         let status: SettlementStatus =
-            profile.status.map { rule in rule.values[cell(row, rule.column) ?? ""] ?? .unknown } ?? .settled
+            profile.status.map { rule in rule.values[cell(row, rule.column) ?? ""] ?? rule.otherwise } ?? .settled
         var record = SettlementRecord(
             key: unique.first ?? "",
             settlementId: profile.settlementIdColumns.lazy.compactMap { cell(row, $0) }
@@ -131,6 +168,11 @@ struct TableAdapter {
             if required { throw RecordError(field: column ?? "", "the amount is missing") }
             return nil
         }
+        if profile.minorUnits {
+            do { return Money(minorUnits: try AmountParser.parseMinor(text), currency: currency) } catch {
+                throw RecordError(field: column, error)
+            }
+        }
         return Money(minorUnits: try Self.minorUnits(text, currency, field: column), currency: currency)
     }
 
@@ -154,7 +196,14 @@ struct TableAdapter {
                 text = "\(date[2])-\(date[1])-\(date[0])" + (parts.count > 1 ? " \(parts[1])" : "")
             }
         }
-        let offset = profile.timeZoneOffsetSeconds
+        text = Self.isoDate(text)
+        var offset = profile.timeZoneOffsetSeconds
+        if let zoneColumn = profile.timeZoneColumn, let zone = cell(row, zoneColumn) {
+            guard let seconds = Self.zoneOffsets[zone.uppercased()] else {
+                throw RecordError(field: zoneColumn, "'\(zone)' is not a time zone abbreviation recon knows")
+            }
+            offset = seconds
+        }
         do {
             return try withBytes(text) { (bytes) throws(DateError) in
                 try Timestamp(parsing: bytes, zoneOffsetSeconds: offset)
@@ -162,6 +211,29 @@ struct TableAdapter {
         } catch {
             throw RecordError(field: column, error.description)
         }
+    }
+
+    /// Time zone abbreviations seen in provider exports, as UTC offsets in seconds.
+    static let zoneOffsets: [String: Int64] = [
+        "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 3600, "BST": 3600, "IST": 19800, "CET": 3600, "CEST": 7200,
+        "MET": 3600, "MEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800, "EST": -18000, "EDT": -14400,
+        "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600, "PST": -28800, "PDT": -25200, "AKST": -32400,
+        "AKDT": -28800, "HST": -36000, "BRT": -10800, "ART": -10800, "HKT": 28800, "SGT": 28800, "CST8": 28800,
+        "JST": 32400, "KST": 32400, "AEST": 36000, "AEDT": 39600, "AWST": 28800, "NZST": 43200, "NZDT": 46800,
+    ]
+
+    /// `2016/03/23 10:46:33 -0700` (PayPal) as `2016-03-23 10:46:33-0700`; other text as is.
+    static func isoDate(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "/"), bytes[7] == UInt8(ascii: "/") else { return text }
+        bytes[4] = UInt8(ascii: "-")
+        bytes[7] = UInt8(ascii: "-")
+        if bytes.count >= 6, bytes[bytes.count - 6] == 0x20,
+            bytes[bytes.count - 5] == 0x2B || bytes[bytes.count - 5] == 0x2D
+        {
+            bytes.remove(at: bytes.count - 6)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: control totals
@@ -195,7 +267,8 @@ struct TableAdapter {
     }
 
     func controlTotals() -> [ControlTotal] {
-        guard let summary = profile.summary, let currency = sumCurrency ?? firstFixedCurrency else { return [] }
+        let footers = footerCounts
+        guard let summary = profile.summary, let currency = sumCurrency ?? firstFixedCurrency else { return footers }
         var totals: [ControlTotal] = []
         func amount(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }
         switch summary {
@@ -227,7 +300,7 @@ struct TableAdapter {
                 }
             }
         }
-        return totals
+        return footers + totals
     }
 
     private var firstFixedCurrency: Currency? {
@@ -250,7 +323,9 @@ struct TableAdapter {
         let rest = text[text.index(after: mark)...]
         guard let yuan = rest.firstIndex(of: "元") else { return (count, nil) }
         var start = yuan
-        while start > rest.startIndex, let c = rest[rest.index(before: start)].asciiValue, (c >= 0x30 && c <= 0x39) || c == 0x2E {
+        while start > rest.startIndex, let c = rest[rest.index(before: start)].asciiValue,
+            (c >= 0x30 && c <= 0x39) || c == 0x2E
+        {
             start = rest.index(before: start)
         }
         let minor = try? minorUnits(String(rest[start..<yuan]), currency, field: label)

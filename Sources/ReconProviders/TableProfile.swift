@@ -25,6 +25,18 @@ public struct TableProfile: Sendable {
     public var timeZoneOffsetSeconds: Int64 = 0
     /// `DD.MM.YYYY` dates (Vipps) instead of ISO.
     public var dayFirstDates = false
+    /// A column naming each row's time zone by abbreviation (Adyen's `TimeZone`: CET, CEST,
+    /// BST, ...), used instead of `timeZoneOffsetSeconds`.
+    public var timeZoneColumn: String?
+    /// Amounts are integers in minor units, decimals implied by the currency (PayPal STL).
+    public var minorUnits = false
+    /// The currency of the fee columns when it may differ from the gross currency (Adyen's
+    /// net currency); fees in another currency are left out rather than mislabelled.
+    public var feeCurrencyColumn: String?
+    /// Footer rows of a typed file stating record counts (PayPal's SC per section, RC per
+    /// report), checked against the records; a section starts at a `sectionType` row.
+    public var countFooters: [(type: String, column: Int, perSection: Bool)] = []
+    public var sectionType: String?
     /// A row whose first cell starts with one of these ends the records (summary blocks,
     /// `#` trailers, dashed separators).
     public var endMarkers: [String] = []
@@ -58,6 +70,8 @@ public struct TableProfile: Sendable {
         case lessRefund(amount: String, refund: String)
         /// Signed columns added up (Vipps: Gross + Refund, the refund being negative).
         case sum([String])
+        /// Unsigned debit and credit columns, one of them filled: credit - debit (Adyen).
+        case debitCredit(debit: String, credit: String)
     }
 
     public enum CurrencyRule: Sendable {
@@ -68,9 +82,12 @@ public struct TableProfile: Sendable {
     public struct StatusRule: Sendable {
         public var column: String
         public var values: [String: SettlementStatus]
-        public init(column: String, values: [String: SettlementStatus]) {
+        /// For a value not in `values`; `.unknown` unless the layout knows better.
+        public var otherwise: SettlementStatus
+        public init(column: String, values: [String: SettlementStatus], otherwise: SettlementStatus = .unknown) {
             self.column = column
             self.values = values
+            self.otherwise = otherwise
         }
     }
 

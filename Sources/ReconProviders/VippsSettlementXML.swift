@@ -44,7 +44,8 @@ enum VippsSettlementXML {
             case ("PaymentsInfo", "SettlementCurrencyCode"):
                 reportCurrency = Currency(code: try reader.readElement().trimmedText)
             case ("PaymentsInfo", "NumOfSettlements"): statedSettlementCount = Int(try reader.readElement().trimmedText)
-            case ("SettlementInfo", "SettlementID"): settlements[settlements.count - 1].id = try reader.readElement().trimmedText
+            case ("SettlementInfo", "SettlementID"):
+                settlements[settlements.count - 1].id = try reader.readElement().trimmedText
             case ("SettlementInfo", "SettlementType"):
                 settlements[settlements.count - 1].type = try reader.readElement().trimmedText
             case ("SettlementInfo", "SettlementCurrencyCode"):
@@ -60,7 +61,8 @@ enum VippsSettlementXML {
                     try onRecord(record)
                 } catch let error as RecordError {
                     stats.rejected += 1
-                    try onReject(Reject(source: source, field: error.field, reason: error.reason, raw: "<TransactionInfo>"))
+                    try onReject(
+                        Reject(source: source, field: error.field, reason: error.reason, raw: "<TransactionInfo>"))
                 }
             case ("SettlementInfo", _) where name.hasSuffix("Amount") || name == "NumOfTransactions":
                 settlements[settlements.count - 1].stated[name] = try reader.readElement().trimmedText
@@ -118,7 +120,8 @@ enum VippsSettlementXML {
         var pairs = Self.totals.map { ($0.stated, $0.summed) }
         pairs.append(("SettledAmount", s.type == "Gross" ? "TransactionGrossAmount" : "TransactionNetAmount"))
         for (stated, summed) in pairs {
-            guard let text = s.stated[stated], let minor = try? TableAdapter.minorUnits(text, currency, field: stated) else {
+            guard let text = s.stated[stated], let minor = try? TableAdapter.minorUnits(text, currency, field: stated)
+            else {
                 continue
             }
             totals.append(

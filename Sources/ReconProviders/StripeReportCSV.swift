@@ -1,0 +1,89 @@
+import PaymentModels
+
+/// Stripe's itemized reports as CSV (`balance_change_from_activity.itemized.3`,
+/// `payouts.itemized.3`, `payout_reconciliation.itemized.5`; FORMATS.md): amounts in major
+/// units, signed gross/fee/net, lower-case currencies, `*_utc` times. The merchant's order id
+/// is looked for in the usual `payment_metadata[...]` columns before Stripe's own ids.
+enum StripeReportCSV {
+    static var profile: TableProfile {
+        var p = TableProfile(
+            name: "stripe-report",
+            description: "Stripe itemized balance / payout reconciliation report CSV: gross, fee, net in major "
+                + "units; keys payment_metadata[order_id|reference|merchant_order_id], payment_intent_id, "
+                + "charge_id, source_id",
+            signature: ["balance_transaction_id", "currency", "gross", "fee", "net", "reporting_category"],
+            keyColumns: [
+                "payment_metadata[order_id]", "payment_metadata[reference]", "payment_metadata[merchant_order_id]",
+                "payment_intent_id", "charge_id", "source_id", "balance_transaction_id",
+            ],
+            amount: .signed("gross"), currency: .column("currency", fallback: nil))
+        p.settlementIdColumns = ["balance_transaction_id"]
+        p.feeColumns = ["fee"]
+        p.netColumn = "net"
+        p.timeColumn = "created_utc"
+        return p
+    }
+}
+
+/// Adyen's Settlement details report (FORMATS.md): columns by header name, unsigned Gross
+/// Debit/Credit in the gross currency, fees (Commission, Markup, Scheme Fees, Interchange) in
+/// the net currency, local times with a time-zone abbreviation column; the journal `Type`
+/// (Settled, Refunded, Chargeback, Fee, MerchantPayout, ...) is kept as the raw status.
+enum AdyenSettlementDetails {
+    static var profile: TableProfile {
+        var p = TableProfile(
+            name: "adyen-settlement",
+            description: "Adyen Settlement details report CSV: Gross Credit - Gross Debit (GC), fees in NC, "
+                + "Type as journal type, Creation Date with TimeZone; keys Merchant Reference, Psp Reference",
+            signature: ["Psp Reference", "Merchant Reference", "Type", "Gross Currency", "Gross Debit (GC)",
+                "Gross Credit (GC)"],
+            keyColumns: ["Merchant Reference", "Psp Reference", "Modification Reference"],
+            amount: .debitCredit(debit: "Gross Debit (GC)", credit: "Gross Credit (GC)"),
+            currency: .column("Gross Currency", fallback: nil))
+        p.settlementIdColumns = ["Modification Reference", "Psp Reference"]
+        p.feeColumns = ["Commission (NC)", "Markup (NC)", "Scheme Fees (NC)", "Interchange (NC)"]
+        p.feeCurrencyColumn = "Net Currency"
+        p.status = .init(
+            column: "Type",
+            values: [
+                "Settled": .settled, "SettledBulk": .settled, "Refunded": .refunded, "RefundedReversed": .settled,
+                "Chargeback": .reversed, "ChargebackReversed": .settled, "SecondChargeback": .reversed,
+            ],
+            otherwise: .settled)
+        p.timeColumn = "Creation Date"
+        p.timeZoneColumn = "TimeZone"
+        return p
+    }
+}
+
+/// PayPal's Settlement report (STL; FORMATS.md): typed lines (RH, FH, SH, CH, SB, SF, SC, RF,
+/// RC, FF), the `CH` line naming the columns of the `SB` lines; unsigned integer amounts with
+/// the currency's decimals implied and a separate `DR`/`CR` column; section and report record
+/// counts (SC, RC) checked.
+enum PayPalSettlementReport {
+    static var profile: TableProfile {
+        var p = TableProfile(
+            name: "paypal-stl",
+            description: "PayPal Settlement report STL (RH/FH/SH/CH/SB/SF/SC/RF/RC/FF lines): unsigned minor-unit "
+                + "amounts with DR/CR, fees; SC and RC record counts checked",
+            signature: ["CH", "Transaction ID", "Transaction Event Code", "Gross Transaction Amount",
+                "Gross Transaction Currency"],
+            keyColumns: ["Invoice ID", "Custom Field", "Transaction ID", "PayPal Reference ID"],
+            amount: .directed(
+                amount: "Gross Transaction Amount", direction: "Transaction  Debit or Credit", credit: ["CR"],
+                debit: ["DR"]),
+            currency: .column("Gross Transaction Currency", fallback: nil))
+        p.settlementIdColumns = ["Transaction ID"]
+        p.feeColumns = ["Fee Amount"]
+        p.minorUnits = true
+        p.recordType = ("CH", "SB")
+        p.sectionType = "SH"
+        p.countFooters = [("SC", 1, true), ("RC", 1, false)]
+        p.status = .init(
+            column: "Transaction Event Code",
+            values: ["T1107": .refunded, "T1106": .reversed, "T1201": .reversed, "T1202": .settled],
+            otherwise: .settled)
+        p.timeColumn = "Transaction Completion Date"
+        return p
+    }
+}

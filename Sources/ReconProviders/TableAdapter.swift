@@ -27,6 +27,10 @@ struct TableAdapter {
 
     /// Rows before the header, kept for layouts that state their totals there.
     mutating func preamble(_ cells: [String]) {
+        if let section = profile.sectionType, cells.first == section {
+            sections += 1  // a typed file's first section header comes before the column header
+            sectionCount = 0
+        }
         textLines.append(cells.filter { !$0.isEmpty }.joined(separator: ","))
     }
 

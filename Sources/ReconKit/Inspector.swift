@@ -48,13 +48,17 @@ public enum Inspector {
 
     static func read(_ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?) throws -> Inspection {
         var errors: [Reject] = []
-        var totals: [Currency: Inspection.Totals] = [:]
+        // a short list, not a dictionary: a file has a handful of currencies and a million rows
+        var totals: [Inspection.Totals] = []
         func add(_ amount: Money, fee: Money?, net: Money?) {
-            var t = totals[amount.currency] ?? Inspection.Totals(currency: amount.currency)
-            if amount.minorUnits >= 0 { t.credits += amount.minorUnits } else { t.debits += amount.minorUnits }
-            t.fees += fee?.minorUnits ?? 0
-            t.net += net?.minorUnits ?? (amount.minorUnits - (fee?.minorUnits ?? 0))
-            totals[amount.currency] = t
+            var k = totals.firstIndex { $0.currency == amount.currency } ?? -1
+            if k < 0 {
+                totals.append(Inspection.Totals(currency: amount.currency))
+                k = totals.count - 1
+            }
+            if amount.minorUnits >= 0 { totals[k].credits += amount.minorUnits } else { totals[k].debits += amount.minorUnits }
+            totals[k].fees += fee?.minorUnits ?? 0
+            totals[k].net += net?.minorUnits ?? (amount.minorUnits - (fee?.minorUnits ?? 0))
         }
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
         let stats = try Inputs.rethrowingIO {
@@ -70,7 +74,7 @@ public enum Inspector {
             provider: stats.providerList.isEmpty ? "unknown" : stats.providerList,
             encoding: input.encoding.rawValue,
             records: stats.records, rejected: stats.rejected, errors: errors,
-            totals: totals.values.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
+            totals: totals.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
     }
 
     /// One JSON object per file: `path, format, provider, encoding, records, rejected, errors,

@@ -119,7 +119,9 @@ public enum SettlementSourceReader {
             return
         }
         for row in preamble { adapter.preamble(row) }
-        while let row = try reader.next() {
+        // tokenizing moves to its own thread; this one builds the records
+        let rows = ReadAheadCSVReader(reader)
+        while let row = try rows.next() {
             let provenance = Provenance(file: path, position: row.position.source)
             do {
                 if row.unterminatedQuote {
@@ -127,7 +129,7 @@ public enum SettlementSourceReader {
                 }
                 guard let record = try adapter.record(row, provenance: provenance) else { continue }
                 stats.records += 1
-                try onRecord(record)
+                try onRecord(consume record)
             } catch let error as RecordError {
                 stats.records += 1
                 stats.rejected += 1

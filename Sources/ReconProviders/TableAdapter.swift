@@ -1,11 +1,21 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import PaymentModels
 public import ReconIngest
 
 /// Reads the rows of a file laid out as a `TableProfile` says, once its header row is found.
+///
+/// Every column the profile names is resolved to its index once, at the header; a row is read
+/// as byte slices, and only the values kept become `String`s (keys, ids; statuses through a
+/// cache). Building a `String` per cell and hashing column names per row ran at ~34 MB/s.
 struct TableAdapter {
     let profile: TableProfile
     let header: [String]
     let columns: [String: Int]
+    private let at: Resolved
     private var ended = false
     private var summaryHeader: [String]?
     private var statedRows: [(header: [String], values: [String])] = []
@@ -14,6 +24,26 @@ struct TableAdapter {
     private var counts: [String: Int] = [:]
     private var sums: [String: Int64] = [:]
     private var sumCurrency: Currency?
+    private var statusTexts = TextCache<SettlementStatus>()
+    private var lastCurrency: (bytes: [UInt8], currency: Currency)?
+
+    /// Column indexes of everything the profile reads (-1: the file has no such column).
+    struct Resolved {
+        var keys: [Int] = []
+        var ids: [Int] = []
+        var fees: [Int] = []
+        var net = -1, status = -1, time = -1, zone = -1, currency = -1, feeCurrency = -1, recordType = -1
+        var amount: [Int] = []
+        var direction = -1
+        var headerFirst: [UInt8] = []
+        var endMarkers: [[UInt8]] = []
+        var recordTypeValue: [UInt8] = []
+        var emptyValues: [[UInt8]] = []
+        /// First bytes of the end markers, and the longest "none" value: cheap tests that
+        /// spare most rows and cells the comparisons.
+        var endMarkerFirst = [Bool](repeating: false, count: 256)
+        var emptyValueLengthMax = 0
+    }
 
     /// An adapter when `cells` is the profile's header row.
     init?(profile: TableProfile, header cells: [String]) {
@@ -23,6 +53,36 @@ struct TableAdapter {
         self.profile = profile
         header = cells
         self.columns = columns
+        func index(_ name: String?) -> Int { name.flatMap { columns[$0] } ?? -1 }
+        var r = Resolved()
+        r.keys = profile.keyColumns.map(index)
+        r.ids = profile.settlementIdColumns.map(index)
+        r.fees = profile.feeColumns.map(index)
+        r.net = index(profile.netColumn)
+        r.status = index(profile.status?.column)
+        r.time = index(profile.timeColumn)
+        r.zone = index(profile.timeZoneColumn)
+        r.feeCurrency = index(profile.feeCurrencyColumn)
+        if case .column(let name, _) = profile.currency { r.currency = index(name) }
+        switch profile.amount {
+        case .signed(let c): r.amount = [index(c)]
+        case .directed(let c, let d, _, _):
+            r.amount = [index(c)]
+            r.direction = index(d)
+        case .lessRefund(let c, let refund): r.amount = [index(c), index(refund)]
+        case .sum(let cs): r.amount = cs.map(index)
+        case .debitCredit(let d, let c): r.amount = [index(d), index(c)]
+        }
+        if let type = profile.recordType {
+            r.recordType = index(type.column)
+            r.recordTypeValue = Array(type.value.utf8)
+        }
+        r.headerFirst = Array((cells.first ?? "").utf8)
+        r.endMarkers = profile.endMarkers.map { Array($0.utf8) }
+        r.emptyValues = profile.emptyValues.map { Array($0.utf8) }
+        for marker in r.endMarkers where !marker.isEmpty { r.endMarkerFirst[Int(marker[0])] = true }
+        r.emptyValueLengthMax = r.emptyValues.map(\.count).max() ?? 0
+        at = r
     }
 
     /// Rows before the header, kept for layouts that state their totals there.
@@ -34,34 +94,61 @@ struct TableAdapter {
         textLines.append(cells.filter { !$0.isEmpty }.joined(separator: ","))
     }
 
+    /// Cell `i`'s bytes, trimmed of spaces, tabs and a trailing CR, without a leading backtick.
+    @inline(__always)
+    static func bytes(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer {
+        guard i >= 0, i < row.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let b = row[i]
+        var start = 0
+        var end = b.count
+        while start < end, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
+        while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 || b[end - 1] == 0x0D { end -= 1 }
+        if start < end, b[start] == 0x60 { start += 1 }
+        return UnsafeRawBufferPointer(rebasing: b[start..<end])
+    }
+
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        a.count == b.count && b.withUnsafeBytes { a.count == 0 || memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 }
+    }
+
+    static func hasPrefix(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        a.count >= b.count && b.withUnsafeBytes { b.isEmpty || memcmp(a.baseAddress!, $0.baseAddress!, b.count) == 0 }
+    }
+
     func cell(_ row: CSVRow, _ name: String?) -> String? {
-        guard let name, let i = columns[name], i < row.count else { return nil }
-        let text = cleanCell(row[i])
-        return text.isEmpty ? nil : text
+        guard let name, let i = columns[name] else { return nil }
+        return text(row, i)
+    }
+
+    func text(_ row: CSVRow, _ i: Int) -> String? {
+        let b = Self.bytes(row, i)
+        return b.isEmpty ? nil : String(decoding: b, as: UTF8.self)
     }
 
     /// The record of one row; nil for a row that is structure (blank, a repeated header, a
     /// summary, a row of another record type).
     mutating func record(_ row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord? {
-        let cells = (0..<row.count).map { cleanCell(row[$0]) }
-        if cells.allSatisfy(\.isEmpty) { return nil }
-        let first = cells.first ?? ""
-        if ended || profile.endMarkers.contains(where: { first.hasPrefix($0) }) {
+        let first = Self.bytes(row, 0)
+        if first.isEmpty, (0..<row.count).allSatisfy({ Self.bytes(row, $0).isEmpty }) { return nil }
+        if ended || (!first.isEmpty && at.endMarkerFirst[Int(first[0])] && at.endMarkers.contains { Self.hasPrefix(first, $0) }) {
             ended = true
-            noteSummaryRow(cells)
+            noteSummaryRow((0..<row.count).map { cleanCell(row[$0]) })
             return nil
         }
-        if cells == header { return nil }
-        if let type = profile.recordType, cell(row, type.column) != type.value {
-            if first == profile.sectionType {
+        if Self.equal(first, at.headerFirst), (0..<row.count).map({ cleanCell(row[$0]) }) == header { return nil }
+        if at.recordType >= 0, !Self.equal(Self.bytes(row, at.recordType), at.recordTypeValue) {
+            let cells = (0..<row.count).map { cleanCell(row[$0]) }
+            if let section = profile.sectionType, cells.first == section {
                 sections += 1
                 sectionCount = 0
             }
-            for footer in profile.countFooters where first == footer.type && footer.column < cells.count {
+            for footer in profile.countFooters where cells.first == footer.type && footer.column < cells.count {
                 guard let n = Int(cells[footer.column]) else { continue }
-                let name =
-                    footer.perSection
-                    ? "section \(sections) \(footer.type) record count" : "\(footer.type) record count"
+                let name = footer.perSection ? "section \(sections) \(footer.type) record count" : "\(footer.type) record count"
                 footerCounts.append(.count(name, stated: n, computed: footer.perSection ? sectionCount : recordCount))
             }
             return nil
@@ -69,7 +156,7 @@ struct TableAdapter {
         recordCount += 1
         sectionCount += 1
         let record = try makeRecord(row, provenance: provenance)
-        tally(row, record)
+        if profile.summary != nil { tally(row, record) }
         return record
     }
 
@@ -93,16 +180,21 @@ struct TableAdapter {
         textLines.append(cells.filter { !$0.isEmpty }.joined(separator: ","))
     }
 
-    private func makeRecord(_ row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+    private mutating func makeRecord(_ row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
         let currency = try currency(row)
-        var raw = cell(row, profile.status?.column) ?? ""
+        var raw = ""
+        var status = SettlementStatus.settled
+        if let rule = profile.status {
+            let b = Self.bytes(row, at.status)
+            (raw, status) = statusTexts.lookup(b) { rule.values[$0] ?? rule.otherwise }
+        }
         var gross: Money
         switch profile.amount {
         case .signed(let column):
-            gross = try money(row, column, currency, required: true)!
-        case .directed(let column, let direction, let credit, let debit):
-            let amount = try money(row, column, currency, required: true)!
-            let way = cell(row, direction) ?? ""
+            gross = try money(row, at.amount[0], column, currency)!
+        case .directed(let column, _, let credit, let debit):
+            let amount = try money(row, at.amount[0], column, currency)!
+            let way = text(row, at.direction) ?? ""
             if debit.contains(way) {
                 gross = -amount
             } else {
@@ -110,105 +202,162 @@ struct TableAdapter {
                 if !credit.contains(way) { raw = raw.isEmpty ? way : "\(raw) (\(way))" }
             }
         case .lessRefund(let column, let refund):
-            let amount = try money(row, column, currency, required: true)!
-            gross = amount - (try money(row, refund, currency, required: false) ?? .zero(currency))
-        case .sum(let columns):
+            let amount = try money(row, at.amount[0], column, currency)!
+            gross = amount - (try money(row, at.amount[1], refund, currency, required: false) ?? .zero(currency))
+        case .sum(let names):
             gross = .zero(currency)
-            for column in columns {
-                gross = gross + (try money(row, column, currency, required: false) ?? .zero(currency))
+            for (k, column) in names.enumerated() {
+                gross = gross + (try money(row, at.amount[k], column, currency, required: false) ?? .zero(currency))
             }
         case .debitCredit(let debit, let credit):
-            let d = try money(row, debit, currency, required: false)
-            let c = try money(row, credit, currency, required: false)
+            let d = try money(row, at.amount[0], debit, currency, required: false)
+            let c = try money(row, at.amount[1], credit, currency, required: false)
             guard d != nil || c != nil else {
                 throw RecordError(field: credit, "neither \(debit) nor \(credit) has an amount")
             }
             gross = (c ?? .zero(currency)) - (d ?? .zero(currency))
         }
         var fee: Int64?
-        let feeCurrency = try profile.feeCurrencyColumn.flatMap { column throws(RecordError) in
-            try cell(row, column).map { code throws(RecordError) -> Currency in
-                guard let c = Currency(code: code.uppercased()) else {
-                    throw RecordError(field: column, "'\(code)' is not an ISO 4217 currency code")
+        var feeInGrossCurrency = true
+        if at.feeCurrency >= 0 {
+            let b = Self.bytes(row, at.feeCurrency)
+            if !b.isEmpty {
+                guard let c = Currency(asciiCode: b) else {
+                    throw RecordError(
+                        field: profile.feeCurrencyColumn!,
+                        "'\(String(decoding: b, as: UTF8.self))' is not an ISO 4217 currency code")
                 }
-                return c
+                feeInGrossCurrency = c == currency
             }
         }
-        for column in profile.feeColumns where feeCurrency == nil || feeCurrency == currency {
-            if let m = try money(row, column, currency, required: false) {
-                fee = (fee ?? 0) + abs(m.minorUnits)
+        if feeInGrossCurrency {
+            for (k, column) in profile.feeColumns.enumerated() {
+                if let m = try money(row, at.fees[k], column, currency, required: false) {
+                    fee = (fee ?? 0) + abs(m.minorUnits)
+                }
             }
         }
-        let keys = profile.keyColumns.compactMap { cell(row, $0) }.filter { !profile.emptyValues.contains($0) }
-        var unique: [String] = []
-        for key in keys where !unique.contains(key) { unique.append(key) }
-        let status: SettlementStatus =
-            profile.status.map { rule in rule.values[cell(row, rule.column) ?? ""] ?? rule.otherwise } ?? .settled
+        // keys compared as bytes before any String is made; an id that is also a key shares it
+        var key = ""
+        var alternates: [String]?
+        var id: String?
+        withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: max(1, at.keys.count)) { seen in
+            var n = 0
+            for i in at.keys {
+                let b = Self.bytes(row, i)
+                guard !b.isEmpty, !isEmptyValue(b), !seen[0..<n].contains(where: { Self.equal($0, b) }) else { continue }
+                seen[n] = b
+                n += 1
+                let text = String(decoding: b, as: UTF8.self)
+                if n == 1 {
+                    key = text
+                } else {
+                    if alternates == nil { alternates = [] }
+                    alternates!.append(text)
+                }
+            }
+            for i in at.ids {
+                let b = Self.bytes(row, i)
+                guard !b.isEmpty, !isEmptyValue(b) else { continue }
+                if let k = seen[0..<n].firstIndex(where: { Self.equal($0, b) }) {
+                    id = k == 0 ? key : alternates![k - 1]
+                } else {
+                    id = String(decoding: b, as: UTF8.self)
+                }
+                break
+            }
+        }
         var record = SettlementRecord(
-            key: unique.first ?? "",
-            settlementId: profile.settlementIdColumns.lazy.compactMap { cell(row, $0) }
-                .first { !profile.emptyValues.contains($0) },
-            provider: profile.name, gross: gross, fee: fee.map { Money(minorUnits: $0, currency: currency) },
-            net: try money(row, profile.netColumn, currency, required: false), status: status, rawStatus: raw,
-            settledAt: try time(row), provenance: provenance)
-        if unique.count > 1 { record.alternateKeys = Array(unique.dropFirst()) }
+            key: key, settlementId: id, provider: profile.name, gross: gross,
+            fee: fee.map { Money(minorUnits: $0, currency: currency) },
+            net: try money(row, at.net, profile.netColumn ?? "", currency, required: false), status: status,
+            rawStatus: raw, settledAt: try time(row), provenance: provenance)
+        record.alternateKeys = alternates
         return record
     }
 
-    private func currency(_ row: CSVRow) throws(RecordError) -> Currency {
+    private func isEmptyValue(_ b: UnsafeRawBufferPointer) -> Bool {
+        b.count <= at.emptyValueLengthMax && at.emptyValues.contains { Self.equal(b, $0) }
+    }
+
+    private mutating func currency(_ row: CSVRow) throws(RecordError) -> Currency {
         switch profile.currency {
         case .fixed(let code): return Currency(code: code)!
         case .column(let column, let fallback):
-            let code = cell(row, column) ?? fallback ?? ""
-            guard let currency = Currency(code: code.uppercased()) else {
-                throw RecordError(field: column, "'\(code)' is not an ISO 4217 currency code")
+            let b = Self.bytes(row, at.currency)
+            if let last = lastCurrency, Self.equal(b, last.bytes) { return last.currency }
+            let found = b.isEmpty ? fallback.flatMap(Currency.init(code:)) : Currency(asciiCode: b)
+            guard let currency = found else {
+                throw RecordError(field: column, "'\(String(decoding: b, as: UTF8.self))' is not an ISO 4217 currency code")
             }
+            lastCurrency = (Array(b), currency)
             return currency
         }
     }
 
-    func money(_ row: CSVRow, _ column: String?, _ currency: Currency, required: Bool) throws(RecordError) -> Money? {
-        guard let column, let text = cell(row, column) else {
-            if required { throw RecordError(field: column ?? "", "the amount is missing") }
+    /// The amount in column `index`; nil when empty and not `required`.
+    func money(
+        _ row: CSVRow, _ index: Int, _ column: String, _ currency: Currency, required: Bool = true
+    ) throws(RecordError) -> Money? {
+        let b = Self.bytes(row, index)
+        guard !b.isEmpty else {
+            if required { throw RecordError(field: column, "the amount is missing") }
             return nil
         }
         if profile.minorUnits {
-            do { return Money(minorUnits: try AmountParser.parseMinor(text), currency: currency) } catch {
+            do { return Money(minorUnits: try AmountParser.parseMinor(b), currency: currency) } catch {
                 throw RecordError(field: column, error)
             }
         }
-        return Money(minorUnits: try Self.minorUnits(text, currency, field: column), currency: currency)
+        return Money(minorUnits: try Self.minorUnits(b, currency, field: column), currency: currency)
     }
 
     /// A major-unit amount as these exports write it: `¥50.0`, `-1490.00`, `27`.
     static func minorUnits(_ text: String, _ currency: Currency, field: String) throws(RecordError) -> Int64 {
-        var cleaned = Substring(text)
-        for symbol in ["¥", "￥", "$", "€", "£"] where cleaned.hasPrefix(symbol) { cleaned = cleaned.dropFirst() }
+        try withBytes(text) { (bytes) throws(RecordError) in try minorUnits(bytes, currency, field: field) }
+    }
+
+    static func minorUnits(_ bytes: UnsafeRawBufferPointer, _ currency: Currency, field: String) throws(RecordError)
+        -> Int64
+    {
+        var b = bytes
+        if let lead = b.first, lead == UInt8(ascii: "$") || lead >= 0x80 {  // ¥ ￥ $ € £
+            for symbol in currencySymbols where hasPrefix(b, symbol) {
+                b = UnsafeRawBufferPointer(rebasing: b[symbol.count...])
+                break
+            }
+        }
         do {
-            return try AmountParser.parseMajor(String(cleaned), currency: currency)
+            return try AmountParser.parseMajor(b, currency: currency)
         } catch {
             throw RecordError(field: field, error)
         }
     }
 
+    static let currencySymbols: [[UInt8]] = ["¥", "￥", "$", "€", "£"].map { Array($0.utf8) }
+
     private func time(_ row: CSVRow) throws(RecordError) -> Timestamp? {
-        guard let column = profile.timeColumn, var text = cell(row, column) else { return nil }
-        if profile.dayFirstDates {
-            let parts = text.split(separator: " ", maxSplits: 1)
-            let date = parts[0].split(separator: ".")
-            if date.count == 3 {
-                text = "\(date[2])-\(date[1])-\(date[0])" + (parts.count > 1 ? " \(parts[1])" : "")
-            }
-        }
-        text = Self.isoDate(text)
+        guard let column = profile.timeColumn else { return nil }
+        let b = Self.bytes(row, at.time)
+        guard !b.isEmpty else { return nil }
         var offset = profile.timeZoneOffsetSeconds
-        if let zoneColumn = profile.timeZoneColumn, let zone = cell(row, zoneColumn) {
+        if at.zone >= 0, let zone = text(row, at.zone) {
             guard let seconds = Self.zoneOffsets[zone.uppercased()] else {
-                throw RecordError(field: zoneColumn, "'\(zone)' is not a time zone abbreviation recon knows")
+                throw RecordError(field: profile.timeZoneColumn!, "'\(zone)' is not a time zone abbreviation recon knows")
             }
             offset = seconds
         }
-        do {
+        // ISO dates are parsed in place; `DD.MM.YYYY` and `YYYY/MM/DD` are rewritten first
+        let iso = !profile.dayFirstDates && !(b.count >= 5 && b[4] == UInt8(ascii: "/"))
+        do throws(DateError) {
+            if iso { return try Timestamp(parsing: b, zoneOffsetSeconds: offset) }
+            var text = String(decoding: b, as: UTF8.self)
+            if profile.dayFirstDates {
+                let parts = text.split(separator: " ", maxSplits: 1)
+                let date = parts[0].split(separator: ".")
+                if date.count == 3 { text = "\(date[2])-\(date[1])-\(date[0])" + (parts.count > 1 ? " \(parts[1])" : "") }
+            }
+            text = Self.isoDate(text)
             return try withBytes(text) { (bytes) throws(DateError) in
                 try Timestamp(parsing: bytes, zoneOffsetSeconds: offset)
             }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Reading speed of the provider readers on generated files of about SIZE_MB (default 1024) of
+# uncompressed text: a Stripe-style itemized report CSV.gz and a camt.053 statement. Prints
+# MB/s of uncompressed input and peak memory for `recon inspect` on each (the whole read:
+# inflate, parse, normalize, control totals). Run a smaller SIZE_MB to see that memory stays flat.
+#   SIZE_MB=1024 bash scripts/read-speed.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${SIZE_MB:-1024}
+dir="${HOME}/.cache/recon-bench/read-${size}"
+swift build -c release --product recon 2>&1 | tail -n 1
+python3 scripts/gen_read_bench.py "$dir" "$size" >/dev/null
+for file in "$dir/stripe_itemized.csv.gz" "$dir/statement.camt053.xml"; do
+  if [[ $file == *.gz ]]; then bytes=$(gzip -dc "$file" | wc -c); else bytes=$(stat -c %s "$file"); fi
+  /usr/bin/time -f "%e %M" -o /tmp/recon-read-speed.time .build/release/recon inspect "$file" > /tmp/recon-read-speed.out
+  read -r seconds kb < /tmp/recon-read-speed.time
+  python3 - "$file" "$bytes" "$seconds" "$kb" <<'PY'
+import sys
+path, size, seconds, kb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+print(f"{path.split('/')[-1]}: {size / 1e6:.0f} MB uncompressed in {seconds:.2f} s = {size / 1e6 / seconds:.0f} MB/s, "
+      f"peak memory {kb / 1024:.0f} MB")
+PY
+  grep -E 'records|DOES NOT TIE' /tmp/recon-read-speed.out | head -3
+done

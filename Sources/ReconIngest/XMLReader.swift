@@ -22,39 +22,53 @@ public struct XMLElement: Sendable {
         self.line = line
     }
 
-    public func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
+    public func attribute(_ name: String) -> String? {
+        for i in attributes.indices where attributes[i].name == name { return attributes[i].value }
+        return nil
+    }
+
+    /// The index of the first child with this name (lookups by index read in place: returning
+    /// copies of elements retained their arrays and strings at every step of a path).
+    public func childIndex(_ name: String) -> Int? {
+        for i in children.indices where children[i].name == name { return i }
+        return nil
+    }
 
     /// The first child with this name.
-    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    public func child(_ name: String) -> XMLElement? { childIndex(name).map { children[$0] } }
 
     /// Every child with this name.
     public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
 
     /// The element down this path of first children (`entry.path("BkTxCd", "Domn", "Cd")`).
-    public func path(_ names: String...) -> XMLElement? { path(names) }
+    public func path(_ names: String...) -> XMLElement? { path(names[...]) }
 
-    public func path(_ names: [String]) -> XMLElement? {
-        var current = self
-        for name in names {
-            guard let next = current.child(name) else { return nil }
-            current = next
-        }
-        return current
+    public func path(_ names: ArraySlice<String>) -> XMLElement? {
+        guard let name = names.first else { return self }
+        guard let i = childIndex(name) else { return nil }
+        return names.count == 1 ? children[i] : children[i].path(names.dropFirst())
     }
 
     /// The trimmed text at a path, nil when absent or blank.
-    public func text(_ names: String...) -> String? {
-        guard let element = path(names) else { return nil }
-        let trimmed = element.trimmedText
-        return trimmed.isEmpty ? nil : trimmed
+    public func text(_ names: String...) -> String? { text(names[...]) }
+
+    public func text(_ names: ArraySlice<String>) -> String? {
+        guard let name = names.first else {
+            let trimmed = trimmedText
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        guard let i = childIndex(name) else { return nil }
+        return children[i].text(names.dropFirst())
     }
 
+    /// The text without surrounding XML whitespace (space, tab, CR, LF).
     public var trimmedText: String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        let utf8 = text.utf8
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = utf8.first, let last = utf8.last, blank(first) || blank(last) else { return text }
+        guard let start = utf8.firstIndex(where: { !blank($0) }), let end = utf8.lastIndex(where: { !blank($0) })
         else { return "" }
-        return String(scalars[first...last])
+        return String(text[start...end])
     }
 }
 
@@ -73,7 +87,9 @@ public final class XMLReader {
     private let context: Unmanaged<IOContext>
     /// Local names of the open elements, outermost first.
     public private(set) var stack: [String] = []
-    private var names: [UnsafeRawPointer: String] = [:]
+    /// Names by libxml2's interned pointer: a small direct-mapped table, then a dictionary.
+    @exclusivity(unchecked) private var nameSlots = [(UnsafeRawPointer?, String)](repeating: (nil, ""), count: 1024)
+    @exclusivity(unchecked) private var names: [UnsafeRawPointer: String] = [:]
     /// Set when the reader is on a start tag `nextStart` returned and `readElement` may read.
     private var atStart = false
 
@@ -193,7 +209,9 @@ public final class XMLReader {
                 element.children.append(try readCurrentElement())
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                if let value = xmlTextReaderConstValue(reader) { element.text += String(cString: value) }
+                if let value = xmlTextReaderConstValue(reader), !(element.text.isEmpty && Self.isBlank(value)) {
+                    element.text += String(cString: value)
+                }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 return element
             default:
@@ -227,13 +245,26 @@ public final class XMLReader {
         }
     }
 
+    /// Only XML whitespace (indentation between elements, which no adapter reads).
+    static func isBlank(_ text: UnsafePointer<xmlChar>) -> Bool {
+        var p = text
+        while p.pointee != 0 {
+            let c = p.pointee
+            if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return false }
+            p += 1
+        }
+        return true
+    }
+
     private func localName() -> String {
         guard let pointer = xmlTextReaderConstLocalName(reader) else { return "" }
         // libxml2 interns names in the reader's dictionary: one String per distinct name
         let key = UnsafeRawPointer(pointer)
-        if let known = names[key] { return known }
-        let name = String(cString: pointer)
+        let slot = Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: key)) &* 0x9E37_79B9_7F4A_7C15) >> 54)
+        if nameSlots[slot].0 == key { return nameSlots[slot].1 }
+        let name = names[key] ?? String(cString: pointer)
         names[key] = name
+        nameSlots[slot] = (key, name)
         return name
     }
 

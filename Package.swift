@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +30,8 @@ let package = Package(
         .target(name: "PaymentModels", swiftSettings: strictness),
         .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: strictness),
         .target(
-            name: "ReconProviders", dependencies: ["PaymentModels", "ReconIngest"],
+            name: "ReconProviders",
+            dependencies: ["PaymentModels", "ReconIngest", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictness),
         .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: strictness),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),

@@ -36,19 +36,22 @@ public struct OpenedInput {
 public enum InputOpener {
     static let sniffBytes = 64 << 10
 
-    public static func open(_ path: String) throws(IngestError) -> OpenedInput {
-        try open(source: FileByteSource(path: path))
+    public static func open(_ path: String, encoding: TextEncoding? = nil) throws(IngestError) -> OpenedInput {
+        try open(source: FileByteSource(path: path), encoding: encoding)
     }
 
     /// Sniffs any source (tests, stdin wrappers) the same way.
-    public static func open(source: any ByteSource) throws(IngestError) -> OpenedInput {
+    /// `encoding` overrides detection (a profile's `encoding`).
+    public static func open(source: any ByteSource, encoding forced: TextEncoding? = nil) throws(IngestError)
+        -> OpenedInput
+    {
         let (firstBytes, raw) = try peek(source)
         let container: Container = firstBytes.starts(with: [0x1F, 0x8B]) ? .gzip : .plain
         var content: any ByteSource = raw
         // inflating runs a few blocks ahead on its own thread, overlapping with parsing
         if container == .gzip { content = ReadAheadByteSource(base: try GzipByteSource(base: raw)) }
         var (head, source) = container == .gzip ? try peek(content) : (firstBytes, raw)
-        let encoding = TextEncoding.detect(head)
+        let encoding = forced ?? TextEncoding.detect(head)
         if encoding != .utf8 && encoding != .utf8BOM {
             (head, source) = try peek(try TranscodingByteSource(base: source, encoding: encoding))
         }

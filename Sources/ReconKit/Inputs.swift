@@ -1,7 +1,7 @@
 import PaymentModels
 import ReconIngest
 import ReconMatching
-import ReconProviders
+public import ReconProviders
 import ReconReports
 
 /// Everything read from one side's inputs.
@@ -17,10 +17,10 @@ struct StrictStop: Error {
 }
 
 /// Reads inputs with the right reader, turning open failures into exit-74 errors.
-enum Inputs {
-    static func open(_ path: String) throws -> OpenedInput {
+public enum Inputs {
+    static func open(_ path: String, encoding: TextEncoding? = nil) throws -> OpenedInput {
         do {
-            return try InputOpener.open(path)
+            return try InputOpener.open(path, encoding: encoding)
         } catch {
             throw error.code == .io
                 ? ReconError(.io, "\(error.file): \(error.message)")
@@ -39,9 +39,21 @@ enum Inputs {
         }
     }
 
-    static func readSettlement(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
-        try readSide(paths, .settlement, strict: strict, store: nil) { input, path, onRecord, onReject in
-            try SettlementSourceReader.read(input, path: path, onRecord: onRecord, onReject: onReject)
+    static func readSettlement(
+        _ paths: [String], strict: Bool, profile: MappingProfile? = nil
+    ) throws -> SideInput<SettlementRecord> {
+        try readSide(paths, .settlement, strict: strict, store: nil, encoding: profile?.encoding) {
+            input, path, onRecord, onReject in
+            try SettlementSourceReader.read(input, path: path, profile: profile, onRecord: onRecord, onReject: onReject)
+        }
+    }
+
+    /// A mapping profile for the command line: a bad one is a usage error naming the key.
+    public static func loadProfile(_ path: String) throws -> MappingProfile {
+        do {
+            return try MappingProfile.load(path: path)
+        } catch {
+            throw ReconError(.usage, error.description)
         }
     }
 
@@ -50,11 +62,12 @@ enum Inputs {
     /// summary per file.
     static func readSide<Record>(
         _ paths: [String], _ role: InputSummary.Role, strict: Bool, store: ((consuming Record) -> Void)?,
+        encoding: TextEncoding? = nil,
         reader: (OpenedInput, String, (consuming Record) throws -> Void, (Reject) throws -> Void) throws -> SourceStats
     ) throws -> SideInput<Record> {
         var side = SideInput<Record>()
         for path in paths {
-            let input = try open(path)
+            let input = try open(path, encoding: encoding)
             if store == nil {
                 side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
             }

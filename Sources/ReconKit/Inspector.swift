@@ -35,7 +35,14 @@ public enum Inspector {
     /// A JSON file is read as created payments first; if any of its records is not a created
     /// payment, it is read again as a settlement file, and the reading with fewer rejects wins
     /// (payments on a tie). `forced` always means payments; stdin is read once.
-    public static func inspect(_ path: String, forced: PaymentSystem? = nil) throws -> Inspection {
+    public static func inspect(
+        _ path: String, forced: PaymentSystem? = nil, profile: MappingProfile? = nil
+    ) throws -> Inspection {
+        if let profile {
+            return try read(
+                try Inputs.open(path, encoding: profile.encoding), path: path, kind: "settlement", forced: nil,
+                profile: profile)
+        }
         let input = try Inputs.open(path)
         if input.format == .json {
             let payments = try read(input, path: path, kind: "payments", forced: forced)
@@ -46,7 +53,9 @@ public enum Inspector {
         return try read(input, path: path, kind: "settlement", forced: nil)
     }
 
-    static func read(_ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?) throws -> Inspection {
+    static func read(
+        _ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?, profile: MappingProfile? = nil
+    ) throws -> Inspection {
         var errors: [Reject] = []
         // a short list, not a dictionary: a file has a handful of currencies and a million rows
         var totals: [Inspection.Totals] = []
@@ -67,7 +76,8 @@ public enum Inspector {
                     input, path: path, forced: forced, onPayment: { add($0.amount, fee: $0.fee, net: $0.net) },
                     onReject: onReject)
                 : try SettlementSourceReader.read(
-                    input, path: path, onRecord: { add($0.gross, fee: $0.fee, net: $0.net) }, onReject: onReject)
+                    input, path: path, profile: profile, onRecord: { add($0.gross, fee: $0.fee, net: $0.net) },
+                    onReject: onReject)
         }
         return Inspection(
             path: path, container: input.container.rawValue, format: stats.format, kind: kind,

@@ -1,6 +1,6 @@
 public import PaymentModels
 import ReconIngest
-import ReconProviders
+public import ReconProviders
 import ReconReports
 
 /// `recon normalize`: every record as the shared model sees it, one per line, for piping.
@@ -12,24 +12,24 @@ public enum Normalizer {
 
     /// Streams normalized records to `emit`; rejects go to `onReject`.
     public static func run(
-        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, strict: Bool,
+        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, profile: MappingProfile? = nil, strict: Bool,
         emit: (String) throws -> Void, onReject: @escaping (Reject) -> Void
     ) throws {
         if !jsonLines { try emit(CSVFormat.row(csvColumns)) }
         for path in paths {
-            let input = try Inputs.open(path)
+            let input = try Inputs.open(path, encoding: profile?.encoding)
             let handleReject: (Reject) throws -> Void = { reject in
                 if strict { throw StrictStop(reject: reject) }
                 onReject(reject)
             }
             _ = try Inputs.rethrowingIO {
-                if input.format == .json {
+                if input.format == .json && profile == nil {
                     return try PaymentSourceReader.read(
                         input, path: path, forced: forced,
                         onPayment: { try emit(line(payment: $0, jsonLines: jsonLines)) }, onReject: handleReject)
                 }
                 return try SettlementSourceReader.read(
-                    input, path: path, onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
+                    input, path: path, profile: profile, onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
                     onReject: handleReject)
             }
         }

@@ -7,7 +7,7 @@ import Dispatch
 public import PaymentModels
 import ReconIngest
 import ReconMatching
-import ReconProviders
+public import ReconProviders
 public import ReconReports
 
 /// What `recon reconcile` was asked to do.
@@ -20,6 +20,8 @@ public struct ReconcileOptions: Sendable {
     /// JSON Lines payment files of at least two parts this size are read by both threads
     /// (`PaymentParts`); tests set it small to exercise the cuts.
     public var paymentPartBytes = 8 << 20
+    /// Read the settlement files as this mapping profile says instead of by detection.
+    public var settlementProfile: MappingProfile?
 
     public init(payments: [String], settlement: [String], outputDirectory: String) {
         self.payments = payments
@@ -102,16 +104,19 @@ public enum ReconcileJob {
         if options.strict {
             let payments = try Inputs.readPayments(
                 options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
-            return (payments, try Inputs.readSettlement(options.settlement, strict: true))
+            return (
+                payments, try Inputs.readSettlement(options.settlement, strict: true, profile: options.settlementProfile)
+            )
         }
         let parts = try PaymentParts(
             paths: options.payments, forced: options.forcedPaymentSystem, partBytes: options.paymentPartBytes)
         let settlementBox = ResultBox<SideInput<SettlementRecord>>()
         let group = DispatchGroup()
         let paths = options.settlement
+        let profile = options.settlementProfile
         let start = PhaseTrace.now()
         DispatchQueue.global().async(group: group) {
-            settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false) })
+            settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false, profile: profile) })
             settlementBox.seconds = PhaseTrace.now() - start
             parts.helpFromBack()
         }

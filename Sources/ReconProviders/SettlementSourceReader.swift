@@ -3,13 +3,19 @@ public import ReconIngest
 
 /// Reads settlement records from a settlement export, choosing the adapter from the content.
 public enum SettlementSourceReader {
+    /// With `profile`, the file is read as the profile says instead of by detection.
     public static func read(
-        _ input: OpenedInput, path: String,
+        _ input: OpenedInput, path: String, profile: MappingProfile? = nil,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws -> SourceStats {
         var stats = SourceStats()
         stats.format = input.format.rawValue
         do {
+            if let profile {
+                try ProfileReader.read(
+                    input, path: path, profile: profile, stats: &stats, onRecord: onRecord, onReject: onReject)
+                return stats
+            }
             switch input.format {
             case .csv: try readCSV(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .xml: try readXML(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
@@ -119,25 +125,40 @@ public enum SettlementSourceReader {
             return
         }
         for row in preamble { adapter.preamble(row) }
+        try readTableRows(reader, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+    }
+
+    /// The rows after a layout's header, each a record, structure or a reject.
+    static func readTableRows(
+        _ reader: CSVReader, _ adapter: inout TableAdapter, path: String, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
         // tokenizing moves to its own thread; this one builds the records
         let rows = ReadAheadCSVReader(reader)
         while let row = try rows.next() {
-            let provenance = Provenance(file: path, position: row.position.source)
-            do {
-                if row.unterminatedQuote {
-                    throw RecordError(field: "", "a quoted field is not closed before the end of the file")
-                }
-                guard let record = try adapter.record(row, provenance: provenance) else { continue }
-                stats.records += 1
-                try onRecord(consume record)
-            } catch let error as RecordError {
-                stats.records += 1
-                stats.rejected += 1
-                try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: row.rawText))
-            }
+            try readTableRow(row, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
         }
         stats.controlTotals += adapter.controlTotals()
         stats.adapters[adapter.profile.name] = stats.records - stats.rejected
+    }
+
+    static func readTableRow(
+        _ row: CSVRow, _ adapter: inout TableAdapter, path: String, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        let provenance = Provenance(file: path, position: row.position.source)
+        do {
+            if row.unterminatedQuote {
+                throw RecordError(field: "", "a quoted field is not closed before the end of the file")
+            }
+            guard let record = try adapter.record(row, provenance: provenance) else { return }
+            stats.records += 1
+            try onRecord(consume record)
+        } catch let error as RecordError {
+            stats.records += 1
+            stats.rejected += 1
+            try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: row.rawText))
+        }
     }
 
     /// The generic CSV's byte-level loop (the 1M-line benchmark's path).

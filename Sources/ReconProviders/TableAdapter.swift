@@ -309,6 +309,14 @@ struct TableAdapter {
                 throw RecordError(field: column, error)
             }
         }
+        if profile.decimalComma {
+            // 1.234,56 -> 1234.56, in a copy
+            var plain: [UInt8] = []
+            plain.reserveCapacity(b.count)
+            for byte in b where byte != UInt8(ascii: ".") { plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte) }
+            let text = String(decoding: plain, as: UTF8.self)
+            return Money(minorUnits: try Self.minorUnits(text, currency, field: column), currency: currency)
+        }
         return Money(minorUnits: try Self.minorUnits(b, currency, field: column), currency: currency)
     }
 
@@ -348,14 +356,18 @@ struct TableAdapter {
             offset = seconds
         }
         // ISO dates are parsed in place; `DD.MM.YYYY` and `YYYY/MM/DD` are rewritten first
-        let iso = !profile.dayFirstDates && !(b.count >= 5 && b[4] == UInt8(ascii: "/"))
+        let iso = !profile.dayFirstDates && !profile.monthFirstDates && !(b.count >= 5 && b[4] == UInt8(ascii: "/"))
         do throws(DateError) {
             if iso { return try Timestamp(parsing: b, zoneOffsetSeconds: offset) }
             var text = String(decoding: b, as: UTF8.self)
-            if profile.dayFirstDates {
+            if profile.dayFirstDates || profile.monthFirstDates {
                 let parts = text.split(separator: " ", maxSplits: 1)
-                let date = parts[0].split(separator: ".")
-                if date.count == 3 { text = "\(date[2])-\(date[1])-\(date[0])" + (parts.count > 1 ? " \(parts[1])" : "") }
+                let date = parts[0].split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" })
+                if date.count == 3 {
+                    let (day, month) = profile.dayFirstDates ? (date[0], date[1]) : (date[1], date[0])
+                    func two(_ s: Substring) -> String { s.count == 1 ? "0" + s : String(s) }
+                    text = "\(date[2])-\(two(month))-\(two(day))" + (parts.count > 1 ? " \(parts[1])" : "")
+                }
             }
             text = Self.isoDate(text)
             return try withBytes(text) { (bytes) throws(DateError) in

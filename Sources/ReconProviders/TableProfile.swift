@@ -23,8 +23,17 @@ public struct TableProfile: Sendable {
     public var timeColumn: String?
     /// Offset of the times written without one (China time is +08:00).
     public var timeZoneOffsetSeconds: Int64 = 0
-    /// `DD.MM.YYYY` dates (Vipps) instead of ISO.
+    /// `DD.MM.YYYY` or `DD/MM/YYYY` dates (Vipps) instead of ISO.
     public var dayFirstDates = false
+    /// `MM/DD/YYYY` dates (US exports).
+    public var monthFirstDates = false
+    /// Amounts written with a decimal comma (`1.234,56`): dots are thousands separators.
+    public var decimalComma = false
+    /// Lines before the header row (a profile's `skip_lines`); built-in layouts find their
+    /// header instead.
+    public var skipLines = 0
+    /// No header row: columns are named by position, `1`, `2`, ...
+    public var positional = false
     /// A column naming each row's time zone by abbreviation (Adyen's `TimeZone`: CET, CEST,
     /// BST, ...), used instead of `timeZoneOffsetSeconds`.
     public var timeZoneColumn: String?

@@ -8,4 +8,7 @@ struct InputOptions: ParsableArguments {
 
     @Option(name: .long, help: "Read created payments as this system instead of detecting it.")
     var provider: PaymentSystem?
+
+    @Option(name: .long, help: "Read the files as this mapping profile (YAML) says; see samples/profiles/.")
+    var profile: String?
 }

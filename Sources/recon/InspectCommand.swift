@@ -13,8 +13,9 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try Output.guarded {
+            let profile = try input.profile.map(Inputs.loadProfile)
             for path in input.paths {
-                let inspection = try Inspector.inspect(path, forced: input.provider)
+                let inspection = try Inspector.inspect(path, forced: input.provider, profile: profile)
                 Output.out(json ? Inspector.json(inspection) + "\n" : Inspector.text(inspection))
             }
             return 0

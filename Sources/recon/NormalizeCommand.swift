@@ -21,7 +21,8 @@ struct NormalizeCommand: ParsableCommand {
         defer { output.flush() }
         try Output.guarded {
             try Normalizer.run(
-                input.paths, jsonLines: jsonLines, forced: input.provider, strict: strict,
+                input.paths, jsonLines: jsonLines, forced: input.provider,
+                profile: try input.profile.map(Inputs.loadProfile), strict: strict,
                 emit: { output.write($0) },
                 onReject: { Output.err("recon: \($0.message)\n") })
             return 0

@@ -21,7 +21,9 @@ struct ReconcileCommand: ParsableCommand {
         help: "Created-payment files (JSON, JSON Lines, .gz, or - for stdin).")
     var payments: [String] = []
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Settlement files (CSV, .gz).")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Settlement files and bank statements (CSV, JSON, XML, .gz; see 'recon providers').")
     var settlement: [String] = []
 
     @Option(name: .long, help: "Output directory (created if missing).")
@@ -29,6 +31,9 @@ struct ReconcileCommand: ParsableCommand {
 
     @Option(name: .long, help: "Read every created payment as this system instead of detecting it.")
     var provider: PaymentSystem?
+
+    @Option(name: .long, help: "Read the --settlement files as this mapping profile (YAML) says.")
+    var profile: String?
 
     @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
     var strict = false
@@ -43,6 +48,7 @@ struct ReconcileCommand: ParsableCommand {
             var options = ReconcileOptions(payments: payments, settlement: settlement, outputDirectory: out)
             options.strict = strict
             options.forcedPaymentSystem = provider
+            options.settlementProfile = try profile.map(Inputs.loadProfile)
             let outcome = try ReconcileJob.run(options)
             Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/\n")
             // exit here, holding the working set: the system takes the memory back at once

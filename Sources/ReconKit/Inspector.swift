@@ -65,7 +65,11 @@ public enum Inspector {
                 totals.append(Inspection.Totals(currency: amount.currency))
                 k = totals.count - 1
             }
-            if amount.minorUnits >= 0 { totals[k].credits += amount.minorUnits } else { totals[k].debits += amount.minorUnits }
+            if amount.minorUnits >= 0 {
+                totals[k].credits += amount.minorUnits
+            } else {
+                totals[k].debits += amount.minorUnits
+            }
             totals[k].fees += fee?.minorUnits ?? 0
             totals[k].net += net?.minorUnits ?? (amount.minorUnits - (fee?.minorUnits ?? 0))
         }
@@ -120,11 +124,13 @@ public enum Inspector {
         out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
         for t in i.totals {
             let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
-            out += "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), "
+            out +=
+                "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), "
                 + "fees \(f(t.fees)), net \(f(t.net))\n"
         }
         for c in i.controlTotals {
-            out += c.ties
+            out +=
+                c.ties
                 ? "  ties: \(c.name) = \(c.stated)\n"
                 : "  DOES NOT TIE: \(c.name): stated \(c.stated), computed \(c.computed)\n"
         }

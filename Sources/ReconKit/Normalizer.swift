@@ -29,7 +29,8 @@ public enum Normalizer {
                         onPayment: { try emit(line(payment: $0, jsonLines: jsonLines)) }, onReject: handleReject)
                 }
                 return try SettlementSourceReader.read(
-                    input, path: path, profile: profile, onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
+                    input, path: path, profile: profile,
+                    onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
                     onReject: handleReject)
             }
         }

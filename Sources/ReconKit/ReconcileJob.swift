@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
 public import PaymentModels
 import ReconIngest
 import ReconMatching
 public import ReconProviders
 public import ReconReports
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What `recon reconcile` was asked to do.
 public struct ReconcileOptions: Sendable {
@@ -105,7 +106,8 @@ public enum ReconcileJob {
             let payments = try Inputs.readPayments(
                 options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
             return (
-                payments, try Inputs.readSettlement(options.settlement, strict: true, profile: options.settlementProfile)
+                payments,
+                try Inputs.readSettlement(options.settlement, strict: true, profile: options.settlementProfile)
             )
         }
         let parts = try PaymentParts(

@@ -44,7 +44,9 @@ public struct MappingProfile: Sendable {
     }
 
     public static func parse(_ text: String, file: String) throws(ProfileError) -> MappingProfile {
-        func fail(_ key: String, _ problem: String) -> ProfileError { ProfileError(file: file, key: key, problem: problem) }
+        func fail(_ key: String, _ problem: String) -> ProfileError {
+            ProfileError(file: file, key: key, problem: problem)
+        }
         let root: [String: Any]
         do {
             guard let loaded = try Yams.load(yaml: text) as? [String: Any] else {
@@ -94,16 +96,21 @@ public struct MappingProfile: Sendable {
         // the amount and its sign
         let amount: TableProfile.AmountRule
         let amountColumn = try string("amount")
-        let debit = try string("debit"), credit = try string("credit")
+        let debit = try string("debit")
+        let credit = try string("credit")
         if let direction = root["direction"] {
-            guard let d = direction as? [String: Any], let column = d["column"] as? String,
-                let creditValues = (d["credit"] as? [Any])?.compactMap({ $0 as? String }) ?? (d["credit"] as? String).map({ [$0] }),
-                let debitValues = (d["debit"] as? [Any])?.compactMap({ $0 as? String }) ?? (d["debit"] as? String).map({ [$0] })
+            guard let d = direction as? [String: Any], let column = Self.name(d["column"]),
+                let creditValues = (d["credit"] as? [Any])?.compactMap({ $0 as? String })
+                    ?? (d["credit"] as? String).map({ [$0] }),
+                let debitValues = (d["debit"] as? [Any])?.compactMap({ $0 as? String })
+                    ?? (d["debit"] as? String).map({ [$0] })
             else { throw fail("direction", "expected {column: NAME, credit: [VALUES], debit: [VALUES]}") }
             guard let amountColumn else { throw fail("amount", "a direction needs the amount column it signs") }
             amount = .directed(amount: amountColumn, direction: column, credit: creditValues, debit: debitValues)
         } else if debit != nil || credit != nil {
-            guard let debit, let credit else { throw fail(debit == nil ? "debit" : "credit", "debit and credit go together") }
+            guard let debit, let credit else {
+                throw fail(debit == nil ? "debit" : "credit", "debit and credit go together")
+            }
             guard amountColumn == nil else { throw fail("amount", "give either amount or debit and credit, not both") }
             amount = .debitCredit(debit: debit, credit: credit)
         } else {
@@ -152,7 +159,7 @@ public struct MappingProfile: Sendable {
         p.positional = !(try bool("header") ?? true)
         if let marker = try string("end_marker") { p.endMarkers = [marker] }
         if let type = root["record_type"] {
-            guard let t = type as? [String: Any], let column = t["column"] as? String, let value = t["value"] as? String
+            guard let t = type as? [String: Any], let column = Self.name(t["column"]), let value = Self.name(t["value"])
             else { throw fail("record_type", "expected {column: NAME, value: VALUE}") }
             p.recordType = (column, value)
         }
@@ -184,7 +191,9 @@ public struct MappingProfile: Sendable {
         var profile = MappingProfile(format: format, table: p)
         if let enc = try string("encoding") {
             guard let e = TextEncoding(rawValue: enc.lowercased()) else {
-                throw fail("encoding", "'\(enc)' is not one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw fail(
+                    "encoding",
+                    "'\(enc)' is not one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             profile.encoding = e
         }
@@ -197,6 +206,13 @@ public struct MappingProfile: Sendable {
             throw fail("records", "an XML profile names the record element (records: Ntry)")
         }
         return profile
+    }
+
+    /// A column name, or a position given as a number.
+    static func name(_ value: Any?) -> String? {
+        if let s = value as? String { return s }
+        if let i = value as? Int { return String(i) }
+        return nil
     }
 
     /// `+01:00`, `-0530`, `UTC`, `CET`.

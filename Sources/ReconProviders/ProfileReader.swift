@@ -24,7 +24,8 @@ enum ProfileReader {
         let reader = try CSVReader(source: input.source, delimiter: profile.delimiter)
         for _ in 0..<profile.table.skipLines where try reader.next() == nil { return }
         guard let first = try reader.next() else { return }
-        let names = profile.table.positional
+        let names =
+            profile.table.positional
             ? (1...max(1, first.count)).map(String.init) : (0..<first.count).map { cleanCell(first[$0]) }
         guard var adapter = TableAdapter(profile: profile.table, header: names) else {
             let missing = profile.table.signature.filter { !names.contains($0) }
@@ -119,7 +120,8 @@ enum ProfileReader {
                 try onRecord(record)
             } catch let error as RecordError {
                 stats.rejected += 1
-                try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: "<\(recordName)>"))
+                try onReject(
+                    Reject(source: provenance, field: error.field, reason: error.reason, raw: "<\(recordName)>"))
             }
         }
     }
@@ -164,8 +166,11 @@ enum ProfileReader {
                 raw = raw.isEmpty ? way : "\(raw) (\(way))"
             }
         case .debitCredit(let debit, let credit):
-            let d = try money(debit), c = try money(credit)
-            guard d != nil || c != nil else { throw RecordError(field: credit, "neither \(debit) nor \(credit) has an amount") }
+            let d = try money(debit)
+            let c = try money(credit)
+            guard d != nil || c != nil else {
+                throw RecordError(field: credit, "neither \(debit) nor \(credit) has an amount")
+            }
             gross = (c ?? .zero(currency)) - (d ?? .zero(currency))
         case .lessRefund(let field, let refund):
             gross = try money(field, required: true)! - (try money(refund) ?? .zero(currency))
@@ -183,7 +188,9 @@ enum ProfileReader {
         if let field = p.timeColumn, let text = value(field), !text.isEmpty {
             let offset = p.timeZoneOffsetSeconds  // for times written without their own offset
             do {
-                time = try withBytes(text) { (b) throws(DateError) in try Timestamp(parsing: b, zoneOffsetSeconds: offset) }
+                time = try withBytes(text) { (b) throws(DateError) in
+                    try Timestamp(parsing: b, zoneOffsetSeconds: offset)
+                }
             } catch { throw RecordError(field: field, error.description) }
         }
         var record = SettlementRecord(

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import PaymentModels
 public import ReconIngest
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads the rows of a file laid out as a `TableProfile` says, once its header row is found.
 ///
@@ -112,7 +113,8 @@ struct TableAdapter {
     }
 
     static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
-        a.count == b.count && b.withUnsafeBytes { a.count == 0 || memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 }
+        a.count == b.count
+            && b.withUnsafeBytes { a.count == 0 || memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 }
     }
 
     static func hasPrefix(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
@@ -134,7 +136,10 @@ struct TableAdapter {
     mutating func record(_ row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord? {
         let first = Self.bytes(row, 0)
         if first.isEmpty, (0..<row.count).allSatisfy({ Self.bytes(row, $0).isEmpty }) { return nil }
-        if ended || (!first.isEmpty && at.endMarkerFirst[Int(first[0])] && at.endMarkers.contains { Self.hasPrefix(first, $0) }) {
+        if ended
+            || (!first.isEmpty && at.endMarkerFirst[Int(first[0])]
+                && at.endMarkers.contains { Self.hasPrefix(first, $0) })
+        {
             ended = true
             noteSummaryRow((0..<row.count).map { cleanCell(row[$0]) })
             return nil
@@ -148,7 +153,9 @@ struct TableAdapter {
             }
             for footer in profile.countFooters where cells.first == footer.type && footer.column < cells.count {
                 guard let n = Int(cells[footer.column]) else { continue }
-                let name = footer.perSection ? "section \(sections) \(footer.type) record count" : "\(footer.type) record count"
+                let name =
+                    footer.perSection
+                    ? "section \(sections) \(footer.type) record count" : "\(footer.type) record count"
                 footerCounts.append(.count(name, stated: n, computed: footer.perSection ? sectionCount : recordCount))
             }
             return nil
@@ -245,7 +252,9 @@ struct TableAdapter {
             var n = 0
             for i in at.keys {
                 let b = Self.bytes(row, i)
-                guard !b.isEmpty, !isEmptyValue(b), !seen[0..<n].contains(where: { Self.equal($0, b) }) else { continue }
+                guard !b.isEmpty, !isEmptyValue(b), !seen[0..<n].contains(where: { Self.equal($0, b) }) else {
+                    continue
+                }
                 seen[n] = b
                 n += 1
                 let text = String(decoding: b, as: UTF8.self)
@@ -288,7 +297,8 @@ struct TableAdapter {
             if let last = lastCurrency, Self.equal(b, last.bytes) { return last.currency }
             let found = b.isEmpty ? fallback.flatMap(Currency.init(code:)) : Currency(asciiCode: b)
             guard let currency = found else {
-                throw RecordError(field: column, "'\(String(decoding: b, as: UTF8.self))' is not an ISO 4217 currency code")
+                throw RecordError(
+                    field: column, "'\(String(decoding: b, as: UTF8.self))' is not an ISO 4217 currency code")
             }
             lastCurrency = (Array(b), currency)
             return currency
@@ -313,7 +323,9 @@ struct TableAdapter {
             // 1.234,56 -> 1234.56, in a copy
             var plain: [UInt8] = []
             plain.reserveCapacity(b.count)
-            for byte in b where byte != UInt8(ascii: ".") { plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte) }
+            for byte in b where byte != UInt8(ascii: ".") {
+                plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
+            }
             let text = String(decoding: plain, as: UTF8.self)
             return Money(minorUnits: try Self.minorUnits(text, currency, field: column), currency: currency)
         }
@@ -351,7 +363,8 @@ struct TableAdapter {
         var offset = profile.timeZoneOffsetSeconds
         if at.zone >= 0, let zone = text(row, at.zone) {
             guard let seconds = Self.zoneOffsets[zone.uppercased()] else {
-                throw RecordError(field: profile.timeZoneColumn!, "'\(zone)' is not a time zone abbreviation recon knows")
+                throw RecordError(
+                    field: profile.timeZoneColumn!, "'\(zone)' is not a time zone abbreviation recon knows")
             }
             offset = seconds
         }

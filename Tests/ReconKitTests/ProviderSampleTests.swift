@@ -45,3 +45,38 @@ import Testing
         }
     }
 }
+
+/// The example mapping profiles in samples/profiles, from the command line.
+@Suite(.serialized) struct ProfileSampleTests {
+    @Test(arguments: [
+        ("bank-export.yaml", "samples/profiles/bank-export.csv", "example-bank-csv", 4),
+        ("ledger-export.yaml", "samples/profiles/ledger-export.json", "example-ledger-json", 2),
+        ("camt-entries.yaml", "samples/providers/camt/statement_2024-05-02.camt053.xml", "example-xml-entries", 2),
+    ])
+    func inspectReadsTheSampleThroughItsProfile(profile: String, file: String, name: String, records: Int) throws {
+        let result = try CLI.run(["inspect", "--json", "--profile", "samples/profiles/" + profile, file])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["provider"] as? String == name)
+        #expect(object["records"] as? Int == records && object["rejected"] as? Int == 0)
+    }
+
+    @Test func theBankExportReconcilesThroughItsProfile() throws {
+        let result = try CLI.run([
+            "reconcile", "--profile", "samples/profiles/bank-export.yaml", "--payments",
+            "samples/profiles/bank-export.payments.jsonl", "--settlement", "samples/profiles/bank-export.csv",
+            "--out", makeTemporaryDirectory(),
+        ])
+        // the two orders match; the bank fee and a booking still pending name no created payment
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("2 matched, 2 discrepancies, 0 not expected, 0 rejected"), "\(result.stderr)")
+    }
+
+    @Test func aBadProfileIsAUsageErrorNamingTheKey() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(dir + "/bad.yaml", "name: x\nkey: a\namount: b\ncurrency: c\ndelimeter: \";\"\n")
+        let result = try CLI.run(["inspect", "--profile", dir + "/bad.yaml", "samples/profiles/bank-export.csv"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("profile key 'delimeter': unknown key"), "\(result.stderr)")
+    }
+}

@@ -1,0 +1,86 @@
+import PaymentModels
+import ReconIngest
+import ReconProviders
+import Testing
+
+@Suite struct MappingProfileTests {
+    static func read(_ profileText: String, _ bytes: [UInt8]) throws -> ([SettlementRecord], [Reject]) {
+        let profile = try MappingProfile.parse(profileText, file: "p.yaml")
+        let input = try InputOpener.open(source: MemoryByteSource(bytes, name: "f"), encoding: profile.encoding)
+        var records: [SettlementRecord] = []
+        var rejects: [Reject] = []
+        _ = try SettlementSourceReader.read(
+            input, path: "f", profile: profile, onRecord: { records.append($0) }, onReject: { rejects.append($0) })
+        return (records, rejects)
+    }
+
+    @Test func positionalColumnsDirectionAndMonthFirstDates() throws {
+        let profile = """
+            name: positional
+            header: false
+            key: 2
+            amount: 3
+            direction: {column: 4, credit: [C], debit: [D]}
+            currency_code: usd
+            time: 1
+            date_format: MM/DD/YYYY
+            time_zone: "-05:00"
+            """
+        let (records, rejects) = try Self.read(profile, Array("05/02/2024,R-1,12.50,C\n5/3/2024,R-2,1.00,D\n".utf8))
+        #expect(rejects.isEmpty)
+        #expect(records.map(\.gross.description) == ["12.50 USD", "-1.00 USD"])
+        #expect(records.map(\.key) == ["R-1", "R-2"])
+        #expect(records[0].settledAt?.description == "2024-05-02T05:00:00.000Z")
+        #expect(records[1].settledAt?.description == "2024-05-03T05:00:00.000Z")
+    }
+
+    @Test func minorUnitsAndStatusMapWithUnmappedValuesKeptUnknown() throws {
+        let profile = """
+            name: minor
+            key: ref
+            amount: cents
+            units: minor
+            currency: cur
+            status: st
+            statuses: {ok: settled, gone: reversed}
+            """
+        let (records, _) = try Self.read(profile, Array("ref,cents,cur,st\nA,1250,JPY,ok\nB,1250,KWD,gone\nC,5,EUR,odd\n".utf8))
+        #expect(records.map(\.gross.description) == ["1250 JPY", "1.250 KWD", "0.05 EUR"])
+        #expect(records.map(\.status) == [.settled, .reversed, .unknown])
+    }
+
+    @Test(arguments: [
+        ("name: x\nkey: a\namount: b\ncurrency: c\ncolour: red\n", "colour", "unknown key"),
+        ("key: a\namount: b\ncurrency: c\n", "name", "needs a name"),
+        ("name: x\namount: b\ncurrency: c\n", "key", "reference"),
+        ("name: x\nkey: a\ncurrency: c\n", "amount", "amount column"),
+        ("name: x\nkey: a\namount: b\n", "currency", "currency_code"),
+        ("name: x\nkey: a\namount: b\ncurrency_code: XYZ\n", "currency_code", "ISO 4217"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nskip_lines: -2\n", "skip_lines", "0 or more"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\ndate_format: YY.MM\n", "date_format", "'YY.MM'"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nstatus: s\nstatuses: {ok: done}\n", "statuses", "'done'"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\ntime_zone: Mars\n", "time_zone", "'Mars'"),
+        ("name: x\nkey: a\ndebit: d\ncurrency: c\n", "credit", "go together"),
+        ("name: x\nformat: xml\nkey: a\namount: b\ncurrency: c\n", "records", "record element"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nencoding: ebcdic\n", "encoding", "'ebcdic'"),
+        ("- just\n- a list\n", "", "YAML mapping"),
+    ])
+    func badProfilesNameTheKeyAndTheProblem(text: String, key: String, problem: String) {
+        do {
+            _ = try MappingProfile.parse(text, file: "p.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.key == key)
+            #expect(error.description.contains(problem), "\(error.description)")
+            #expect(error.description.hasPrefix("p.yaml: profile key '\(key)'"))
+        }
+    }
+
+    @Test func aProfileWhoseColumnsAreMissingSaysWhichAndWhatWasFound() throws {
+        let (records, rejects) = try Self.read(
+            "name: x\nkey: Reference\namount: Amount\ncurrency: Currency\n", Array("ref,amount,currency\nA,1,EUR\n".utf8))
+        #expect(records.isEmpty)
+        let reason = try #require(rejects.first?.reason)
+        #expect(reason.contains("Amount, Currency, Reference") && reason.contains("found: ref, amount, currency"))
+    }
+}

@@ -3,7 +3,7 @@ public enum SettlementLayouts {
     static let tables: [TableProfile] = [
         WeChatPayBill.tradeBill, WeChatPayBill.fundFlowBill, WeChatPayBill.personalBill, AlipayBill.merchantBill,
         AlipayBill.appBill, AlipayBill.webTradeList, VippsSettlementCSV.profile, StripeReportCSV.profile,
-        AdyenSettlementDetails.profile, PayPalSettlementReport.profile,
+        AdyenSettlementDetails.profile, PayPalSettlementReport.profile, SeedSystemSettlement.yedpayCSV,
     ]
 
     /// Name and description of every settlement format, for `recon providers`.
@@ -13,6 +13,7 @@ public enum SettlementLayouts {
             (GenericSettlementJSON.name, GenericSettlementJSON.description),
             (StripeObject.name, StripeObject.description), (CamtStatement.name, CamtStatement.description),
             (VippsSettlementXML.name, VippsSettlementXML.description),
+            (SeedSystemSettlement.name, SeedSystemSettlement.description),
         ]
             + tables.map { ($0.name, $0.description) }
     }

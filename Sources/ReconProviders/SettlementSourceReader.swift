@@ -50,11 +50,16 @@ public enum SettlementSourceReader {
                     } else if GenericSettlementJSON.recognizes(value) {
                         try onRecord(try GenericSettlementJSON.record(value, provenance: provenance))
                         stats.adapters[GenericSettlementJSON.name, default: 0] += 1
+                    } else if let adapter = PaymentAdapters.detect(record) {
+                        let payment = try adapter.payment(from: record, provenance: provenance)
+                        try onRecord(SeedSystemSettlement.record(payment))
+                        stats.adapters[adapter.system.rawValue, default: 0] += 1
                     } else {
                         throw RecordError(
                             field: "",
-                            "not a settlement record recon knows (a Stripe API object, or an object with "
-                                + "reference, amount and currency); describe it with --profile")
+                            "not a settlement record recon knows (a Stripe API object, a seed system's "
+                                + "record, or an object with reference, amount and currency); describe it with --profile"
+                        )
                     }
                 } catch let error as RecordError {
                     stats.rejected += 1

@@ -175,3 +175,34 @@ import Testing
         TestEncoding.encode(text, to: "GB18030")
     }
 }
+
+@Suite struct SeedSystemSettlementTests {
+    @Test func formanceListAndWooshPayIntentsReadAsSettlement() throws {
+        let json = """
+            {"cursor": {"pageSize": 2, "hasMore": false, "data": [
+              {"id": "fm_1", "reference": "R-1", "amount": 1250, "asset": "EUR/2", "status": "SUCCEEDED", "type": "PAY-IN"},
+              {"id": "fm_2", "reference": "R-2", "amount": 500, "asset": "JPY/0", "status": "PENDING", "type": "PAY-IN"}
+            ]}}
+            """
+        let (records, rejects, stats) = try TableLayoutTests.read(json)
+        #expect(rejects.isEmpty && stats.providerList == "formance")
+        #expect(records.map(\.key) == ["R-1", "R-2"] && records.map(\.alternateKeys) == [["fm_1"], ["fm_2"]])
+        #expect(records.map(\.gross.description) == ["12.50 EUR", "500 JPY"])
+        #expect(records.map(\.status) == [.settled, .pending])
+    }
+
+    @Test func yedpayTransactionsExportAsCSV() throws {
+        let csv = """
+            id,custom_id,transaction_id,reference_id,amount,currency,charge,net,status,paid_at,settled_at
+            7,YP-1,T-001,W-9,100.00,HKD,2.50,97.50,paid,2024-05-01 10:00:00,2024-05-02 10:00:00
+            8,YP-2,T-002,,50.00,HKD,0,50.00,refunded,2024-05-01 11:00:00,
+            """
+        let (records, rejects, stats) = try TableLayoutTests.read(csv)
+        #expect(rejects.isEmpty && stats.providerList == "yedpay-csv")
+        #expect(records.map(\.key) == ["YP-1", "YP-2"])
+        #expect(records[0].alternateKeys == ["T-001", "W-9", "7"] && records[0].settlementId == "T-001")
+        #expect(records[0].fee?.description == "2.50 HKD" && records[0].net?.description == "97.50 HKD")
+        #expect(records.map(\.status) == [.settled, .refunded])
+        #expect(records[0].settledAt?.description == "2024-05-02T02:00:00.000Z")
+    }
+}

@@ -57,8 +57,8 @@ public enum SettlementSourceReader {
                     } else {
                         throw RecordError(
                             field: "",
-                            "not a settlement record recon knows (a Stripe API object, a seed system's "
-                                + "record, or an object with reference, amount and currency); describe it with --profile"
+                            "not a settlement record recon knows (a Stripe API object, a seed system's record, "
+                                + "or an object with reference, amount and currency); describe it with --profile"
                         )
                     }
                 } catch let error as RecordError {

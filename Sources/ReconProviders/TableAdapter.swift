@@ -44,7 +44,14 @@ struct TableAdapter {
         /// spare most rows and cells the comparisons.
         var endMarkerFirst = [Bool](repeating: false, count: 256)
         var emptyValueLengthMax = 0
+        /// The amount rule without its column names (binding them retained strings per row).
+        var amountKind = AmountKind.signed
+        var creditValues: [[UInt8]] = []
+        var debitValues: [[UInt8]] = []
+        var hasStatus = false
     }
+
+    enum AmountKind { case signed, directed, lessRefund, sum, debitCredit }
 
     /// An adapter when `cells` is the profile's header row.
     init?(profile: TableProfile, header cells: [String]) {
@@ -67,13 +74,23 @@ struct TableAdapter {
         if case .column(let name, _) = profile.currency { r.currency = index(name) }
         switch profile.amount {
         case .signed(let c): r.amount = [index(c)]
-        case .directed(let c, let d, _, _):
+        case .directed(let c, let d, let credit, let debit):
             r.amount = [index(c)]
             r.direction = index(d)
-        case .lessRefund(let c, let refund): r.amount = [index(c), index(refund)]
-        case .sum(let cs): r.amount = cs.map(index)
-        case .debitCredit(let d, let c): r.amount = [index(d), index(c)]
+            r.amountKind = .directed
+            r.creditValues = credit.map { Array($0.utf8) }
+            r.debitValues = debit.map { Array($0.utf8) }
+        case .lessRefund(let c, let refund):
+            r.amount = [index(c), index(refund)]
+            r.amountKind = .lessRefund
+        case .sum(let cs):
+            r.amount = cs.map(index)
+            r.amountKind = .sum
+        case .debitCredit(let d, let c):
+            r.amount = [index(d), index(c)]
+            r.amountKind = .debitCredit
         }
+        r.hasStatus = profile.status != nil
         if let type = profile.recordType {
             r.recordType = index(type.column)
             r.recordTypeValue = Array(type.value.utf8)
@@ -191,36 +208,38 @@ struct TableAdapter {
         let currency = try currency(row)
         var raw = ""
         var status = SettlementStatus.settled
-        if let rule = profile.status {
+        if at.hasStatus {
             let b = Self.bytes(row, at.status)
-            (raw, status) = statusTexts.lookup(b) { rule.values[$0] ?? rule.otherwise }
+            (raw, status) = statusTexts.lookup(b) { profile.status!.values[$0] ?? profile.status!.otherwise }
         }
         var gross: Money
-        switch profile.amount {
-        case .signed(let column):
-            gross = try money(row, at.amount[0], column, currency)!
-        case .directed(let column, _, let credit, let debit):
-            let amount = try money(row, at.amount[0], column, currency)!
-            let way = text(row, at.direction) ?? ""
-            if debit.contains(way) {
-                gross = -amount
-            } else {
-                gross = amount
-                if !credit.contains(way) { raw = raw.isEmpty ? way : "\(raw) (\(way))" }
+        switch at.amountKind {
+        case .signed:
+            gross = try money(row, at.amount[0], currency)!
+        case .directed:
+            gross = try money(row, at.amount[0], currency)!
+            let way = Self.bytes(row, at.direction)
+            if at.debitValues.contains(where: { Self.equal(way, $0) }) {
+                gross = -gross
+            } else if !at.creditValues.contains(where: { Self.equal(way, $0) }) {
+                let text = String(decoding: way, as: UTF8.self)
+                raw = raw.isEmpty ? text : "\(raw) (\(text))"
             }
-        case .lessRefund(let column, let refund):
-            let amount = try money(row, at.amount[0], column, currency)!
-            gross = amount - (try money(row, at.amount[1], refund, currency, required: false) ?? .zero(currency))
-        case .sum(let names):
+        case .lessRefund:
+            gross = try money(row, at.amount[0], currency)!
+            if let refund = try money(row, at.amount[1], currency, required: false) { gross = gross - refund }
+        case .sum:
             gross = .zero(currency)
-            for (k, column) in names.enumerated() {
-                gross = gross + (try money(row, at.amount[k], column, currency, required: false) ?? .zero(currency))
+            for index in at.amount {
+                if let part = try money(row, index, currency, required: false) { gross = gross + part }
             }
-        case .debitCredit(let debit, let credit):
-            let d = try money(row, at.amount[0], debit, currency, required: false)
-            let c = try money(row, at.amount[1], credit, currency, required: false)
+        case .debitCredit:
+            let d = try money(row, at.amount[0], currency, required: false)
+            let c = try money(row, at.amount[1], currency, required: false)
             guard d != nil || c != nil else {
-                throw RecordError(field: credit, "neither \(debit) nor \(credit) has an amount")
+                throw RecordError(
+                    field: columnName(at.amount[1]),
+                    "neither \(columnName(at.amount[0])) nor \(columnName(at.amount[1])) has an amount")
             }
             gross = (c ?? .zero(currency)) - (d ?? .zero(currency))
         }
@@ -238,10 +257,8 @@ struct TableAdapter {
             }
         }
         if feeInGrossCurrency {
-            for (k, column) in profile.feeColumns.enumerated() {
-                if let m = try money(row, at.fees[k], column, currency, required: false) {
-                    fee = (fee ?? 0) + abs(m.minorUnits)
-                }
+            for index in at.fees {
+                if let m = try money(row, index, currency, required: false) { fee = (fee ?? 0) + abs(m.minorUnits) }
             }
         }
         // keys compared as bytes before any String is made; an id that is also a key shares it
@@ -279,7 +296,7 @@ struct TableAdapter {
         var record = SettlementRecord(
             key: key, settlementId: id, provider: profile.name, gross: gross,
             fee: fee.map { Money(minorUnits: $0, currency: currency) },
-            net: try money(row, at.net, profile.netColumn ?? "", currency, required: false), status: status,
+            net: try money(row, at.net, currency, required: false), status: status,
             rawStatus: raw, settledAt: try time(row), provenance: provenance)
         record.alternateKeys = alternates
         return record
@@ -305,31 +322,51 @@ struct TableAdapter {
         }
     }
 
+    /// The header's name for column `index`, for messages.
+    func columnName(_ index: Int) -> String { index >= 0 && index < header.count ? header[index] : "" }
+
     /// The amount in column `index`; nil when empty and not `required`.
-    func money(
-        _ row: CSVRow, _ index: Int, _ column: String, _ currency: Currency, required: Bool = true
-    ) throws(RecordError) -> Money? {
+    func money(_ row: CSVRow, _ index: Int, _ currency: Currency, required: Bool = true) throws(RecordError) -> Money? {
         let b = Self.bytes(row, index)
         guard !b.isEmpty else {
-            if required { throw RecordError(field: column, "the amount is missing") }
+            if required { throw RecordError(field: columnName(index), "the amount is missing") }
             return nil
         }
-        if profile.minorUnits {
-            do { return Money(minorUnits: try AmountParser.parseMinor(b), currency: currency) } catch {
-                throw RecordError(field: column, error)
+        // the column's name is looked up only for a message: copying it per row was measurable
+        do throws(AmountError) {
+            if profile.minorUnits { return Money(minorUnits: try AmountParser.parseMinor(b), currency: currency) }
+            if profile.decimalComma {
+                // 1.234,56 -> 1234.56, in a copy
+                var plain: [UInt8] = []
+                plain.reserveCapacity(b.count)
+                for byte in b where byte != UInt8(ascii: ".") {
+                    plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
+                }
+                return Money(minorUnits: try Self.parseMajor(plain, currency), currency: currency)
+            }
+            return Money(minorUnits: try Self.parseMajor(b, currency), currency: currency)
+        } catch {
+            throw RecordError(field: columnName(index), error)
+        }
+    }
+
+    /// Major units after an optional currency symbol (`¥50.0`).
+    static func parseMajor(_ bytes: UnsafeRawBufferPointer, _ currency: Currency) throws(AmountError) -> Int64 {
+        var b = bytes
+        if let lead = b.first, lead == UInt8(ascii: "$") || lead >= 0x80 {  // ¥ ￥ $ € £
+            for symbol in currencySymbols where hasPrefix(b, symbol) {
+                b = UnsafeRawBufferPointer(rebasing: b[symbol.count...])
+                break
             }
         }
-        if profile.decimalComma {
-            // 1.234,56 -> 1234.56, in a copy
-            var plain: [UInt8] = []
-            plain.reserveCapacity(b.count)
-            for byte in b where byte != UInt8(ascii: ".") {
-                plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
-            }
-            let text = String(decoding: plain, as: UTF8.self)
-            return Money(minorUnits: try Self.minorUnits(text, currency, field: column), currency: currency)
+        return try AmountParser.parseMajor(b, currency: currency)
+    }
+
+    static func parseMajor(_ bytes: [UInt8], _ currency: Currency) throws(AmountError) -> Int64 {
+        let result = bytes.withUnsafeBytes { b -> Result<Int64, AmountError> in
+            do throws(AmountError) { return .success(try parseMajor(b, currency)) } catch { return .failure(error) }
         }
-        return Money(minorUnits: try Self.minorUnits(b, currency, field: column), currency: currency)
+        return try result.get()
     }
 
     /// A major-unit amount as these exports write it: `¥50.0`, `-1490.00`, `27`.

@@ -1,77 +1,5 @@
 import CLibXML2
 
-/// One element and everything inside it, read whole: small enough for a bank entry (`Ntry`)
-/// or a header, never a whole statement.
-public struct XMLElement: Sendable {
-    public struct Attribute: Sendable {
-        public var name: String
-        public var value: String
-    }
-
-    /// The local name, without its namespace prefix.
-    public var name: String
-    public var attributes: [Attribute] = []
-    /// The element's own text (its text children joined), untrimmed.
-    public var text = ""
-    public var children: [XMLElement] = []
-    /// The line the element starts on.
-    public var line: Int64 = 0
-
-    public init(name: String, line: Int64 = 0) {
-        self.name = name
-        self.line = line
-    }
-
-    public func attribute(_ name: String) -> String? {
-        for i in attributes.indices where attributes[i].name == name { return attributes[i].value }
-        return nil
-    }
-
-    /// The index of the first child with this name (lookups by index read in place: returning
-    /// copies of elements retained their arrays and strings at every step of a path).
-    public func childIndex(_ name: String) -> Int? {
-        for i in children.indices where children[i].name == name { return i }
-        return nil
-    }
-
-    /// The first child with this name.
-    public func child(_ name: String) -> XMLElement? { childIndex(name).map { children[$0] } }
-
-    /// Every child with this name.
-    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
-
-    /// The element down this path of first children (`entry.path("BkTxCd", "Domn", "Cd")`).
-    public func path(_ names: String...) -> XMLElement? { path(names[...]) }
-
-    public func path(_ names: ArraySlice<String>) -> XMLElement? {
-        guard let name = names.first else { return self }
-        guard let i = childIndex(name) else { return nil }
-        return names.count == 1 ? children[i] : children[i].path(names.dropFirst())
-    }
-
-    /// The trimmed text at a path, nil when absent or blank.
-    public func text(_ names: String...) -> String? { text(names[...]) }
-
-    public func text(_ names: ArraySlice<String>) -> String? {
-        guard let name = names.first else {
-            let trimmed = trimmedText
-            return trimmed.isEmpty ? nil : trimmed
-        }
-        guard let i = childIndex(name) else { return nil }
-        return children[i].text(names.dropFirst())
-    }
-
-    /// The text without surrounding XML whitespace (space, tab, CR, LF).
-    public var trimmedText: String {
-        let utf8 = text.utf8
-        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        guard let first = utf8.first, let last = utf8.last, blank(first) || blank(last) else { return text }
-        guard let start = utf8.firstIndex(where: { !blank($0) }), let end = utf8.lastIndex(where: { !blank($0) })
-        else { return "" }
-        return String(text[start...end])
-    }
-}
-
 /// Streams an XML document from any byte source through libxml2's `xmlTextReader` (no tree
 /// of the whole document): step from element start to element start, and read the small
 /// elements worth keeping whole (`readElement`).
@@ -90,9 +18,9 @@ public final class XMLReader {
     private let io: IOContext
     /// Local names of the open elements, outermost first.
     public private(set) var stack: [String] = []
-    /// Names by libxml2's interned pointer: a small direct-mapped table, then a dictionary.
-    @exclusivity(unchecked) private var nameSlots = [(UnsafeRawPointer?, String)](repeating: (nil, ""), count: 1024)
-    @exclusivity(unchecked) private var names: [UnsafeRawPointer: String] = [:]
+    /// Every element and attribute name of the document, interned.
+    let names = XMLNameTable()
+    private var lastTreeNodes = 32
     /// Set when the reader is on a start tag `nextStart` returned and `readElement` may read.
     private var atStart = false
 
@@ -197,32 +125,40 @@ public final class XMLReader {
         return try readCurrentElement()
     }
 
+    /// Reads the current element's subtree into a flat tree: names as interned numbers, text as
+    /// byte ranges, no `String` until an adapter asks for a value.
     private func readCurrentElement() throws(IngestError) -> XMLElement {
-        var element = XMLElement(name: localName(), line: line)
-        if xmlTextReaderHasAttributes(reader) == 1 {
-            while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
-                element.attributes.append(XMLElement.Attribute(name: localName(), value: value))
-            }
-            xmlTextReaderMoveToElement(reader)
-        }
-        if xmlTextReaderIsEmptyElement(reader) == 1 { return element }
+        let tree = XMLTree(names: names, nodes: lastTreeNodes)
+        defer { lastTreeNodes = max(16, tree.name.count) }
+        var open: [Int32] = [tree.addNode(name: localNameID(), line: Int32(clamping: line), parent: -1)]
+        readAttributes(into: tree, node: 0)
+        if xmlTextReaderIsEmptyElement(reader) == 1 { return XMLElement(tree: tree, node: 0) }
         while try step() {
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                element.children.append(try readCurrentElement())
+                let node = tree.addNode(name: localNameID(), line: Int32(clamping: line), parent: open[open.count - 1])
+                readAttributes(into: tree, node: node)
+                if xmlTextReaderIsEmptyElement(reader) == 0 { open.append(node) }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                if let value = xmlTextReaderConstValue(reader), !(element.text.isEmpty && Self.isBlank(value)) {
-                    element.text += String(cString: value)
-                }
+                if let value = xmlTextReaderConstValue(reader) { tree.addText(value, to: open[open.count - 1]) }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                return element
+                open.removeLast()
+                if open.isEmpty { return XMLElement(tree: tree, node: 0) }
             default:
                 break
             }
         }
-        throw failure("the document ends inside <\(element.name)>")
+        throw failure("the document ends inside <\(tree.element(0).name)>")
+    }
+
+    private func readAttributes(into tree: XMLTree, node: Int32) {
+        guard xmlTextReaderHasAttributes(reader) == 1 else { return }
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            let name = localNameID()
+            if let value = xmlTextReaderConstValue(reader) { tree.addAttribute(name: name, value: value, to: node) }
+        }
+        xmlTextReaderMoveToElement(reader)
     }
 
     /// One node forward; false at the end. Refuses DTDs and entity references.
@@ -248,27 +184,14 @@ public final class XMLReader {
         }
     }
 
-    /// Only XML whitespace (indentation between elements, which no adapter reads).
-    static func isBlank(_ text: UnsafePointer<xmlChar>) -> Bool {
-        var p = text
-        while p.pointee != 0 {
-            let c = p.pointee
-            if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return false }
-            p += 1
-        }
-        return true
+    private func localName() -> String {
+        let id = localNameID()  // first: it may add the name
+        return names.strings[Int(id)]
     }
 
-    private func localName() -> String {
-        guard let pointer = xmlTextReaderConstLocalName(reader) else { return "" }
-        // libxml2 interns names in the reader's dictionary: one String per distinct name
-        let key = UnsafeRawPointer(pointer)
-        let slot = Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: key)) &* 0x9E37_79B9_7F4A_7C15) >> 54)
-        if nameSlots[slot].0 == key { return nameSlots[slot].1 }
-        let name = names[key] ?? String(cString: pointer)
-        names[key] = name
-        nameSlots[slot] = (key, name)
-        return name
+    private func localNameID() -> Int32 {
+        guard let pointer = xmlTextReaderConstLocalName(reader) else { return names.id("") }
+        return names.id(libxml: UnsafeRawPointer(pointer))
     }
 
     private func failure(_ message: String) -> IngestError {

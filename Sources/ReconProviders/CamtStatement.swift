@@ -296,13 +296,14 @@ public enum CamtStatement {
                             computed: money(tally.creditSum - tally.debitSum)))
                 }
                 for (element, count, total) in [
-                    ("TtlCdtNtries", tally.credits, tally.creditSum), ("TtlDbtNtries", tally.debits, tally.debitSum),
+                    ("TtlCdtNtries" as StaticString, tally.credits, tally.creditSum),
+                    ("TtlDbtNtries", tally.debits, tally.debitSum),
                 ] {
                     if let n = s.text(element, "NbOfNtries").flatMap(Int.init) {
-                        totals.append(.count(prefix + element + "/NbOfNtries", stated: n, computed: count))
+                        totals.append(.count(prefix + "\(element)/NbOfNtries", stated: n, computed: count))
                     }
                     if let stated = sum(s.text(element, "Sum")) {
-                        totals.append(.amount(prefix + element + "/Sum", stated: stated, computed: money(total)))
+                        totals.append(.amount(prefix + "\(element)/Sum", stated: stated, computed: money(total)))
                     }
                 }
             }

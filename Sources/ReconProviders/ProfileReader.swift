@@ -114,8 +114,8 @@ enum ProfileReader {
                     // `Refs/EndToEndId`, or `Amt@Ccy` for an attribute
                     let parts = field.split(separator: "@", maxSplits: 1).map(String.init)
                     let steps = parts[0].split(separator: "/").map(String.init)
-                    guard let target = steps.isEmpty ? element : element.path(steps[...]) else { return nil }
-                    return parts.count == 2 ? target.attribute(parts[1]) : target.text()
+                    guard let target = steps.isEmpty ? element : element.path(components: steps[...]) else { return nil }
+                    return parts.count == 2 ? target.attribute(named: parts[1]) : target.nonEmptyText
                 }
                 try onRecord(record)
             } catch let error as RecordError {

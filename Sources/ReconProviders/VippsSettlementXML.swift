@@ -84,10 +84,10 @@ enum VippsSettlementXML {
             throw RecordError(field: "SettlementCurrencyCode", "no known currency ('\(code ?? "")')")
         }
         settlement.currency = settlement.currency ?? currency
-        func amount(_ field: String) throws(RecordError) -> Money? {
+        func amount(_ field: StaticString) throws(RecordError) -> Money? {
             guard let text = t.text(field) else { return nil }
-            let minor = try TableAdapter.minorUnits(text, currency, field: field)
-            settlement.sums[field, default: 0] += minor
+            let minor = try TableAdapter.minorUnits(text, currency, field: "\(field)")
+            settlement.sums["\(field)", default: 0] += minor
             return Money(minorUnits: minor, currency: currency)
         }
         _ = try amount("TransactionCaptureAmount")

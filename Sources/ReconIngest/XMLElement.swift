@@ -1,0 +1,234 @@
+import CLibXML2
+
+/// The names of one document's elements and attributes, each stored once and known by a
+/// number. libxml2 interns names itself, so its pointer finds the number without hashing text;
+/// an adapter's name literals (`StaticString`) are found by their address the same way.
+final class XMLNameTable: @unchecked Sendable {
+    @exclusivity(unchecked) private(set) var strings: [String] = []
+    @exclusivity(unchecked) private var ids: [String: Int32] = [:]
+    @exclusivity(unchecked) private var byLibxml = [(UnsafeRawPointer?, Int32)](repeating: (nil, 0), count: 1024)
+    @exclusivity(unchecked) private var libxmlIDs: [UnsafeRawPointer: Int32] = [:]
+    @exclusivity(unchecked) private var byLiteral = [(UnsafeRawPointer?, Int32)](repeating: (nil, 0), count: 512)
+
+    func id(_ name: String) -> Int32 {
+        if let id = ids[name] { return id }
+        let id = Int32(strings.count)
+        strings.append(name)
+        ids[name] = id
+        return id
+    }
+
+    @inline(__always) static func slot(_ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: pointer)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & (count - 1)
+    }
+
+    func id(libxml pointer: UnsafeRawPointer) -> Int32 {
+        let slot = Self.slot(pointer, byLibxml.count)
+        if byLibxml[slot].0 == pointer { return byLibxml[slot].1 }
+        let id = libxmlIDs[pointer] ?? self.id(String(cString: pointer.assumingMemoryBound(to: CChar.self)))
+        libxmlIDs[pointer] = id
+        byLibxml[slot] = (pointer, id)
+        return id
+    }
+
+    func id(literal: StaticString) -> Int32 {
+        guard literal.hasPointerRepresentation else { return id(literal.description) }
+        let pointer = UnsafeRawPointer(literal.utf8Start)
+        let slot = Self.slot(pointer, byLiteral.count)
+        if byLiteral[slot].0 == pointer { return byLiteral[slot].1 }
+        let id = id(literal.description)
+        byLiteral[slot] = (pointer, id)
+        return id
+    }
+}
+
+/// One element read whole and everything inside it, as a flat tree (nodes in document order,
+/// first-child / next-sibling links, text as byte ranges). Built once per element by
+/// `XMLReader.readElement`; immutable afterwards.
+final class XMLTree: @unchecked Sendable {
+    let names: XMLNameTable
+    // one thread builds a tree, then it is only read: the run-time exclusivity checks on these
+    // class properties were a third of reading time
+    @exclusivity(unchecked) var name: [Int32] = []
+    @exclusivity(unchecked) var line: [Int32] = []
+    @exclusivity(unchecked) var firstChild: [Int32] = []
+    @exclusivity(unchecked) var lastChild: [Int32] = []
+    @exclusivity(unchecked) var nextSibling: [Int32] = []
+    @exclusivity(unchecked) var textStart: [Int32] = []
+    @exclusivity(unchecked) var textEnd: [Int32] = []
+    @exclusivity(unchecked) var text: [UInt8] = []
+    @exclusivity(unchecked) var attributeStart: [Int32] = []
+    @exclusivity(unchecked) var attributeName: [Int32] = []
+    @exclusivity(unchecked) var attributeValue: [(Int32, Int32)] = []
+
+    init(names: XMLNameTable, nodes: Int = 32) {
+        self.names = names
+        do {  // sized from the previous entry, so appends rarely regrow
+            name.reserveCapacity(nodes)
+            line.reserveCapacity(nodes)
+            firstChild.reserveCapacity(nodes)
+            lastChild.reserveCapacity(nodes)
+            nextSibling.reserveCapacity(nodes)
+            textStart.reserveCapacity(nodes)
+            textEnd.reserveCapacity(nodes)
+            attributeStart.reserveCapacity(nodes)
+            text.reserveCapacity(nodes * 16)
+        }
+    }
+
+    func element(_ node: Int32) -> XMLElement { XMLElement(tree: self, node: node) }
+
+    func addNode(name id: Int32, line: Int32, parent: Int32) -> Int32 {
+        let node = Int32(name.count)
+        name.append(id)
+        self.line.append(line)
+        firstChild.append(-1)
+        lastChild.append(-1)
+        nextSibling.append(-1)
+        textStart.append(0)
+        textEnd.append(0)
+        attributeStart.append(Int32(attributeName.count))
+        if parent >= 0 {
+            let p = Int(parent)
+            if lastChild[p] < 0 { firstChild[p] = node } else { nextSibling[Int(lastChild[p])] = node }
+            lastChild[p] = node
+        }
+        return node
+    }
+
+    func addAttribute(name id: Int32, value: UnsafePointer<xmlChar>, to node: Int32) {
+        let start = Int32(text.count)
+        append(value)
+        attributeName.append(id)
+        attributeValue.append((start, Int32(text.count)))
+    }
+
+    /// Adds a text chunk to `node`; indentation before any text is skipped, and a chunk that
+    /// does not follow the node's text directly (text after a child element) is dropped:
+    /// settlement formats do not mix text and elements.
+    func addText(_ value: UnsafePointer<xmlChar>, to node: Int32) {
+        let n = Int(node)
+        if textStart[n] == textEnd[n] {
+            var p = value
+            while p.pointee == 0x20 || p.pointee == 0x09 || p.pointee == 0x0A || p.pointee == 0x0D { p += 1 }
+            if p.pointee == 0 { return }
+            textStart[n] = Int32(text.count)
+            append(value)
+            textEnd[n] = Int32(text.count)
+        } else if textEnd[n] == Int32(text.count) {
+            append(value)
+            textEnd[n] = Int32(text.count)
+        }
+    }
+
+    private func append(_ value: UnsafePointer<xmlChar>) {
+        var p = value
+        while p.pointee != 0 {
+            text.append(p.pointee)
+            p += 1
+        }
+    }
+
+    func string(_ range: (Int32, Int32), trimmed: Bool) -> String {
+        var (start, end) = (Int(range.0), Int(range.1))
+        if trimmed {
+            func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+            while start < end, blank(text[start]) { start += 1 }
+            while end > start, blank(text[end - 1]) { end -= 1 }
+        }
+        return text.withUnsafeBufferPointer { String(decoding: $0[start..<end], as: UTF8.self) }
+    }
+}
+
+/// One element of a document read whole (`XMLReader.readElement`): its name, attributes, text
+/// and children, looked up by name. Name literals are matched by number, not by text.
+public struct XMLElement: @unchecked Sendable {
+    let tree: XMLTree
+    let node: Int32
+
+    public var name: String { tree.names.strings[Int(tree.name[Int(node)])] }
+
+    /// The line the element starts on.
+    public var line: Int64 { Int64(tree.line[Int(node)]) }
+
+    /// The element's own text, untrimmed.
+    public var text: String { tree.string((tree.textStart[Int(node)], tree.textEnd[Int(node)]), trimmed: false) }
+
+    /// The text without surrounding XML whitespace (space, tab, CR, LF).
+    public var trimmedText: String {
+        tree.string((tree.textStart[Int(node)], tree.textEnd[Int(node)]), trimmed: true)
+    }
+
+    /// Every child, in order.
+    public var children: [XMLElement] {
+        var result: [XMLElement] = []
+        var c = tree.firstChild[Int(node)]
+        while c >= 0 {
+            result.append(XMLElement(tree: tree, node: c))
+            c = tree.nextSibling[Int(c)]
+        }
+        return result
+    }
+
+    func child(id: Int32) -> XMLElement? {
+        var c = tree.firstChild[Int(node)]
+        while c >= 0 {
+            if tree.name[Int(c)] == id { return XMLElement(tree: tree, node: c) }
+            c = tree.nextSibling[Int(c)]
+        }
+        return nil
+    }
+
+    func attribute(id: Int32) -> String? {
+        let start = Int(tree.attributeStart[Int(node)])
+        let end = Int(node) + 1 < tree.attributeStart.count ? Int(tree.attributeStart[Int(node) + 1]) : tree.attributeName.count
+        for k in start..<end where tree.attributeName[k] == id {
+            return tree.string(tree.attributeValue[k], trimmed: false)
+        }
+        return nil
+    }
+
+    public func attribute(_ name: StaticString) -> String? { attribute(id: tree.names.id(literal: name)) }
+    public func attribute(named name: String) -> String? { attribute(id: tree.names.id(name)) }
+
+    /// The first child with this name.
+    public func child(_ name: StaticString) -> XMLElement? { child(id: tree.names.id(literal: name)) }
+
+    /// Every child with this name.
+    public func children(_ name: StaticString) -> [XMLElement] {
+        let id = tree.names.id(literal: name)
+        return children.filter { tree.name[Int($0.node)] == id }
+    }
+
+    /// The element down a path of first children (`entry.path("BkTxCd", "Domn", "Cd")`).
+    public func path(_ a: StaticString, _ b: StaticString) -> XMLElement? { child(a)?.child(b) }
+    public func path(_ a: StaticString, _ b: StaticString, _ c: StaticString) -> XMLElement? {
+        child(a)?.child(b)?.child(c)
+    }
+
+    /// A path given at run time (a mapping profile's `Refs/EndToEndId`).
+    public func path(components: ArraySlice<String>) -> XMLElement? {
+        var current = self
+        for name in components {
+            guard let next = current.child(id: tree.names.id(name)) else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The trimmed text at a path, nil when absent or blank.
+    public func text(_ a: StaticString) -> String? { child(a)?.nonEmptyText }
+    public func text(_ a: StaticString, _ b: StaticString) -> String? { child(a)?.child(b)?.nonEmptyText }
+    public func text(_ a: StaticString, _ b: StaticString, _ c: StaticString) -> String? {
+        child(a)?.child(b)?.child(c)?.nonEmptyText
+    }
+    public func text(_ a: StaticString, _ b: StaticString, _ c: StaticString, _ d: StaticString) -> String? {
+        child(a)?.child(b)?.child(c)?.child(d)?.nonEmptyText
+    }
+
+    /// The trimmed text, nil when blank.
+    public var nonEmptyText: String? {
+        let t = trimmedText
+        return t.isEmpty ? nil : t
+    }
+}

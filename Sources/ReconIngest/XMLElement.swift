@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The names of one document's elements and attributes, each stored once and known by a
 /// number. libxml2 interns names itself, so its pointer finds the number without hashing text;
@@ -46,52 +51,41 @@ final class XMLNameTable: @unchecked Sendable {
 /// first-child / next-sibling links, text as byte ranges). Built once per element by
 /// `XMLReader.readElement`; immutable afterwards.
 final class XMLTree: @unchecked Sendable {
+    struct Node {
+        var name: Int32
+        var line: Int32
+        var firstChild: Int32 = -1
+        var lastChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        var textStart: Int32 = 0
+        var textEnd: Int32 = 0
+        var attributeStart: Int32
+    }
+
     let names: XMLNameTable
     // one thread builds a tree, then it is only read: the run-time exclusivity checks on these
-    // class properties were a third of reading time
-    @exclusivity(unchecked) var name: [Int32] = []
-    @exclusivity(unchecked) var line: [Int32] = []
-    @exclusivity(unchecked) var firstChild: [Int32] = []
-    @exclusivity(unchecked) var lastChild: [Int32] = []
-    @exclusivity(unchecked) var nextSibling: [Int32] = []
-    @exclusivity(unchecked) var textStart: [Int32] = []
-    @exclusivity(unchecked) var textEnd: [Int32] = []
+    // class properties were a third of reading time; one array of nodes is one append per node
+    @exclusivity(unchecked) var nodes: [Node] = []
     @exclusivity(unchecked) var text: [UInt8] = []
-    @exclusivity(unchecked) var attributeStart: [Int32] = []
     @exclusivity(unchecked) var attributeName: [Int32] = []
     @exclusivity(unchecked) var attributeValue: [(Int32, Int32)] = []
 
-    init(names: XMLNameTable, nodes: Int = 32) {
+    init(names: XMLNameTable, nodes count: Int = 32) {
         self.names = names
-        do {  // sized from the previous entry, so appends rarely regrow
-            name.reserveCapacity(nodes)
-            line.reserveCapacity(nodes)
-            firstChild.reserveCapacity(nodes)
-            lastChild.reserveCapacity(nodes)
-            nextSibling.reserveCapacity(nodes)
-            textStart.reserveCapacity(nodes)
-            textEnd.reserveCapacity(nodes)
-            attributeStart.reserveCapacity(nodes)
-            text.reserveCapacity(nodes * 16)
-        }
+        nodes.reserveCapacity(count)  // sized from the previous entry, so appends rarely regrow
+        text.reserveCapacity(count * 16)
     }
 
     func element(_ node: Int32) -> XMLElement { XMLElement(tree: self, node: node) }
 
     func addNode(name id: Int32, line: Int32, parent: Int32) -> Int32 {
-        let node = Int32(name.count)
-        name.append(id)
-        self.line.append(line)
-        firstChild.append(-1)
-        lastChild.append(-1)
-        nextSibling.append(-1)
-        textStart.append(0)
-        textEnd.append(0)
-        attributeStart.append(Int32(attributeName.count))
+        let node = Int32(nodes.count)
+        nodes.append(Node(name: id, line: line, attributeStart: Int32(attributeName.count)))
         if parent >= 0 {
             let p = Int(parent)
-            if lastChild[p] < 0 { firstChild[p] = node } else { nextSibling[Int(lastChild[p])] = node }
-            lastChild[p] = node
+            let last = nodes[p].lastChild
+            if last < 0 { nodes[p].firstChild = node } else { nodes[Int(last)].nextSibling = node }
+            nodes[p].lastChild = node
         }
         return node
     }
@@ -108,25 +102,26 @@ final class XMLTree: @unchecked Sendable {
     /// settlement formats do not mix text and elements.
     func addText(_ value: UnsafePointer<xmlChar>, to node: Int32) {
         let n = Int(node)
-        if textStart[n] == textEnd[n] {
+        if nodes[n].textStart == nodes[n].textEnd {
             var p = value
             while p.pointee == 0x20 || p.pointee == 0x09 || p.pointee == 0x0A || p.pointee == 0x0D { p += 1 }
             if p.pointee == 0 { return }
-            textStart[n] = Int32(text.count)
+            nodes[n].textStart = Int32(text.count)
             append(value)
-            textEnd[n] = Int32(text.count)
-        } else if textEnd[n] == Int32(text.count) {
+            nodes[n].textEnd = Int32(text.count)
+        } else if nodes[n].textEnd == Int32(text.count) {
             append(value)
-            textEnd[n] = Int32(text.count)
+            nodes[n].textEnd = Int32(text.count)
         }
     }
 
     private func append(_ value: UnsafePointer<xmlChar>) {
-        var p = value
-        while p.pointee != 0 {
-            text.append(p.pointee)
-            p += 1
-        }
+        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+        text.append(contentsOf: UnsafeBufferPointer(start: value, count: length))
+    }
+
+    func attributeEnd(_ node: Int32) -> Int {
+        Int(node) + 1 < nodes.count ? Int(nodes[Int(node) + 1].attributeStart) : attributeName.count
     }
 
     func string(_ range: (Int32, Int32), trimmed: Bool) -> String {
@@ -146,42 +141,42 @@ public struct XMLElement: @unchecked Sendable {
     let tree: XMLTree
     let node: Int32
 
-    public var name: String { tree.names.strings[Int(tree.name[Int(node)])] }
+    public var name: String { tree.names.strings[Int(tree.nodes[Int(node)].name)] }
 
     /// The line the element starts on.
-    public var line: Int64 { Int64(tree.line[Int(node)]) }
+    public var line: Int64 { Int64(tree.nodes[Int(node)].line) }
 
     /// The element's own text, untrimmed.
-    public var text: String { tree.string((tree.textStart[Int(node)], tree.textEnd[Int(node)]), trimmed: false) }
+    public var text: String { tree.string((tree.nodes[Int(node)].textStart, tree.nodes[Int(node)].textEnd), trimmed: false) }
 
     /// The text without surrounding XML whitespace (space, tab, CR, LF).
     public var trimmedText: String {
-        tree.string((tree.textStart[Int(node)], tree.textEnd[Int(node)]), trimmed: true)
+        tree.string((tree.nodes[Int(node)].textStart, tree.nodes[Int(node)].textEnd), trimmed: true)
     }
 
     /// Every child, in order.
     public var children: [XMLElement] {
         var result: [XMLElement] = []
-        var c = tree.firstChild[Int(node)]
+        var c = tree.nodes[Int(node)].firstChild
         while c >= 0 {
             result.append(XMLElement(tree: tree, node: c))
-            c = tree.nextSibling[Int(c)]
+            c = tree.nodes[Int(c)].nextSibling
         }
         return result
     }
 
     func child(id: Int32) -> XMLElement? {
-        var c = tree.firstChild[Int(node)]
+        var c = tree.nodes[Int(node)].firstChild
         while c >= 0 {
-            if tree.name[Int(c)] == id { return XMLElement(tree: tree, node: c) }
-            c = tree.nextSibling[Int(c)]
+            if tree.nodes[Int(c)].name == id { return XMLElement(tree: tree, node: c) }
+            c = tree.nodes[Int(c)].nextSibling
         }
         return nil
     }
 
     func attribute(id: Int32) -> String? {
-        let start = Int(tree.attributeStart[Int(node)])
-        let end = Int(node) + 1 < tree.attributeStart.count ? Int(tree.attributeStart[Int(node) + 1]) : tree.attributeName.count
+        let start = Int(tree.nodes[Int(node)].attributeStart)
+        let end = tree.attributeEnd(node)
         for k in start..<end where tree.attributeName[k] == id {
             return tree.string(tree.attributeValue[k], trimmed: false)
         }
@@ -197,7 +192,7 @@ public struct XMLElement: @unchecked Sendable {
     /// Every child with this name.
     public func children(_ name: StaticString) -> [XMLElement] {
         let id = tree.names.id(literal: name)
-        return children.filter { tree.name[Int($0.node)] == id }
+        return children.filter { tree.nodes[Int($0.node)].name == id }
     }
 
     /// The element down a path of first children (`entry.path("BkTxCd", "Domn", "Cd")`).

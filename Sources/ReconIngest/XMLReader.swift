@@ -129,7 +129,7 @@ public final class XMLReader {
     /// byte ranges, no `String` until an adapter asks for a value.
     private func readCurrentElement() throws(IngestError) -> XMLElement {
         let tree = XMLTree(names: names, nodes: lastTreeNodes)
-        defer { lastTreeNodes = max(16, tree.name.count) }
+        defer { lastTreeNodes = max(16, tree.nodes.count) }
         var open: [Int32] = [tree.addNode(name: localNameID(), line: Int32(clamping: line), parent: -1)]
         readAttributes(into: tree, node: 0)
         if xmlTextReaderIsEmptyElement(reader) == 1 { return XMLElement(tree: tree, node: 0) }

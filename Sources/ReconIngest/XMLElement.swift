@@ -1,8 +1,9 @@
 import CLibXML2
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The names of one document's elements and attributes, each stored once and known by a
@@ -147,7 +148,9 @@ public struct XMLElement: @unchecked Sendable {
     public var line: Int64 { Int64(tree.nodes[Int(node)].line) }
 
     /// The element's own text, untrimmed.
-    public var text: String { tree.string((tree.nodes[Int(node)].textStart, tree.nodes[Int(node)].textEnd), trimmed: false) }
+    public var text: String {
+        tree.string((tree.nodes[Int(node)].textStart, tree.nodes[Int(node)].textEnd), trimmed: false)
+    }
 
     /// The text without surrounding XML whitespace (space, tab, CR, LF).
     public var trimmedText: String {

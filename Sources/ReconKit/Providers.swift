@@ -18,6 +18,17 @@ public enum ProviderListing {
     }
 }
 
+extension ProviderListing {
+    /// A built-in table layout as a profile (YAML).
+    public static func profile(_ name: String) throws -> String {
+        guard let table = SettlementLayouts.table(named: name) else {
+            let names = SettlementLayouts.all.map(\.name).joined(separator: ", ")
+            throw ReconError(.usage, "no built-in CSV layout named '\(name)' (layouts: \(names))")
+        }
+        return table.yaml
+    }
+}
+
 extension String {
     func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)

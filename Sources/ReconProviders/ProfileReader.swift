@@ -114,7 +114,9 @@ enum ProfileReader {
                     // `Refs/EndToEndId`, or `Amt@Ccy` for an attribute
                     let parts = field.split(separator: "@", maxSplits: 1).map(String.init)
                     let steps = parts[0].split(separator: "/").map(String.init)
-                    guard let target = steps.isEmpty ? element : element.path(components: steps[...]) else { return nil }
+                    guard let target = steps.isEmpty ? element : element.path(components: steps[...]) else {
+                        return nil
+                    }
                     return parts.count == 2 ? target.attribute(named: parts[1]) : target.nonEmptyText
                 }
                 try onRecord(record)

@@ -34,7 +34,17 @@ struct ProvidersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "providers", abstract: "List the adapters and the formats each reads.")
 
+    @Option(name: .long, help: "Print this built-in CSV layout as a mapping profile to copy and adjust.")
+    var show: String?
+
     func run() throws {
-        Output.out(ProviderListing.text())
+        try Output.guarded {
+            guard let show else {
+                Output.out(ProviderListing.text())
+                return 0
+            }
+            Output.out(try ProviderListing.profile(show))
+            return 0
+        }
     }
 }

@@ -84,3 +84,30 @@ import Testing
         #expect(reason.contains("Amount, Currency, Reference") && reason.contains("found: ref, amount, currency"))
     }
 }
+
+@Suite struct BuiltInProfileExportTests {
+    /// Every built-in CSV layout prints as a profile that loads, with the same columns.
+    @Test func everyBuiltInLayoutRoundTripsAsAProfile() throws {
+        let names = SettlementLayouts.all.map(\.name).filter { SettlementLayouts.table(named: $0) != nil }
+        #expect(names.count >= 10)
+        for name in names {
+            let table = try #require(SettlementLayouts.table(named: name))
+            let profile = try MappingProfile.parse(table.yaml, file: name)
+            #expect(profile.table.name == name + "-copy")
+            #expect(profile.table.keyColumns == table.keyColumns)
+            #expect(profile.table.timeZoneOffsetSeconds == table.timeZoneOffsetSeconds)
+            #expect(profile.table.status?.values == table.status?.values)
+        }
+    }
+
+    @Test func theWeChatCopyReadsAWeChatBill() throws {
+        let yaml = try #require(SettlementLayouts.table(named: "wechatpay-tradebill")).yaml
+        // a profile names every column it reads, and the file must have them all (typos show)
+        let bill = "交易时间,微信订单号,商户订单号,商户退款单号,微信退款单号,交易状态,应结订单金额,货币种类,手续费\n"
+            + "`2024-05-01 10:00:00,`42,`M-1,`0,`0,`SUCCESS,`10.00,`CNY,`0.06\n"
+        let (records, rejects) = try MappingProfileTests.read(yaml, Array(bill.utf8))
+        #expect(rejects.isEmpty)
+        #expect(records.map(\.key) == ["M-1"] && records.map(\.gross.description) == ["10.00 CNY"])
+        #expect(records.first?.settledAt?.description == "2024-05-01T02:00:00.000Z")
+    }
+}

@@ -171,7 +171,8 @@ public enum SettlementSourceReader {
         _ reader: CSVReader, _ adapter: inout GenericSettlementCSV, path: String, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
-        while let row = try reader.next() {
+        let rows = ReadAheadCSVReader(reader)  // tokenizing on its own thread, as for the layouts
+        while let row = try rows.next() {
             stats.records += 1
             let provenance = Provenance(file: path, position: row.position.source)
             do {

@@ -51,23 +51,21 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         }
     }
 
-    /// Calls `body` with the UTF-8 bytes of the value at `position`, in place.
+    /// Calls `body` with the UTF-8 bytes of the value at `position`, in place (no copy of the
+    /// string: handing it to a helper function retained and released it for every key indexed).
     @inlinable
     public func withValueBytes<R>(at position: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        func run(_ text: String) -> R {
-            if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
-                return result
-            }
-            var copy = text
-            return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-        }
+        let found: R?
         switch position {
-        case 0: return run(v0)
-        case 1: return run(v1)
-        case 2: return run(v2)
-        case 3: return run(v3)
-        default: return run(more![position - 4].value)
+        case 0: found = v0.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        case 1: found = v1.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        case 2: found = v2.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        case 3: found = v3.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        default: found = more![position - 4].value.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
         }
+        if let found { return found }
+        var copy = value(at: position)  // a bridged string without contiguous storage
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// The field of the key at `position`.

@@ -35,7 +35,9 @@ struct KeyIndex: Sendable {
     mutating func insert(_ payments: ChunkedArray<Payment>, range: Range<Int>) {
         precondition(range.upperBound <= KeyIndex.paymentsMax, "more payments than the index holds")
         var added = 0
-        for p in range { added += payments[p].keys.count }
+        for p in range {  // through a pointer: `payments[p].keys` copied the keys' strings
+            added += payments.address(of: p).assumingMemoryBound(to: Payment.self).pointee.keys.count
+        }
         if keyCount + added > slots.count * KeyIndex.loadTenthsMax / 10 {
             self = KeyIndex(expectedKeys: (keyCount + added) * 3 / 2)
             insertUnchecked(payments, range: 0..<range.upperBound)
@@ -67,13 +69,17 @@ struct KeyIndex: Sendable {
                 while start < range.upperBound {
                     var n = 0
                     var p = start
-                    // read in place: copying a payment's keys would retain four strings each time
-                    while p < range.upperBound, 2 * (n + payments[p].keys.count) <= pending.count {
-                        for k in 0..<payments[p].keys.count {
-                            let hash = payments[p].keys.withValueBytes(at: k, KeyIndex.hashBytes)
+                    // read through a pointer, in place: `payments[p].keys` copied the keys (four
+                    // strings retained and released) for every payment indexed
+                    while p < range.upperBound {
+                        let payment = payments.address(of: p).assumingMemoryBound(to: Payment.self)
+                        let count = payment.pointee.keys.count
+                        if 2 * (n + count) > pending.count { break }
+                        for k in 0..<count {
+                            let hash = payment.pointee.keys.withValueBytes(at: k, KeyIndex.hashBytes)
                             pending[2 * n] = hash
                             pending[2 * n + 1] = KeyIndex.pack(
-                                tag: hash, payment: p, key: k, field: payments[p].keys.field(at: k))
+                                tag: hash, payment: p, key: k, field: payment.pointee.keys.field(at: k))
                             n += 1
                         }
                         p += 1

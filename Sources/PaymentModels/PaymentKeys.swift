@@ -61,7 +61,8 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         case 1: found = v1.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
         case 2: found = v2.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
         case 3: found = v3.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
-        default: found = more![position - 4].value.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        default:
+            found = more![position - 4].value.utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
         }
         if let found { return found }
         var copy = value(at: position)  // a bridged string without contiguous storage

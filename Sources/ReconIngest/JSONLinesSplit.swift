@@ -4,22 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Where a part of a JSON Lines file starts: byte offset, line number and records before it.
-public struct JSONSegment: Sendable, Equatable {
-    public var byte: Int64
-    public var line: Int64
-    public var record: Int64
-
-    public init(byte: Int64, line: Int64, record: Int64) {
-        self.byte = byte
-        self.line = line
-        self.record = record
-    }
-}
-
 /// Cuts a large JSON Lines file into parts at line boundaries, so several threads can read
 /// it at once. Each part is read with `JSONReader(source:segment:)` over a
-/// `FileRangeByteSource`; concatenated in order, the parts give exactly the records of one
+/// `FileRangeByteSource`, numbered from a `RecordPosition` (the part's first byte, the line
+/// it starts on and the records before it); concatenated in order, the parts give exactly the records of one
 /// reader over the whole file.
 public enum JSONLinesSplit {
     /// Byte ranges of about `partBytes` each, every one but the first starting just after a

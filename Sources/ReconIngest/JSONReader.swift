@@ -95,7 +95,7 @@ public final class JSONReader {
     /// Reads one part of a JSON Lines file (a `JSONLinesSplit` range) as lines, numbering
     /// from `segment`: the part's first byte offset, the line number it starts on as far as
     /// the caller knows it, and the records before it.
-    public init(source: any ByteSource, segment: JSONSegment) {
+    public init(source: any ByteSource, segment: RecordPosition) {
         self.source = source
         name = source.name
         capacity = IngestLimits.readChunkBytes

@@ -96,13 +96,13 @@ final class PaymentParts: @unchecked Sendable {
         while let k = takeFront() {
             let part = parts[k]
             let input: OpenedInput
-            var segment: JSONSegment?
+            var segment: RecordPosition?
             if let range = part.range {
                 if part.index == 0 {
                     builder.expect(payments: SizeEstimate.records(part.path, try Inputs.open(part.path)))
                 } else {
                     let cursor = cursors[part.file]
-                    segment = JSONSegment(byte: range.lowerBound, line: cursor.line, record: cursor.record)
+                    segment = RecordPosition(byte: range.lowerBound, line: cursor.line, record: cursor.record)
                 }
                 input = try Self.openPart(part.path, range)
             } else {
@@ -130,7 +130,7 @@ final class PaymentParts: @unchecked Sendable {
                 result.stats = try Inputs.rethrowingIO {
                     try PaymentSourceReader.read(
                         input, path: part.path, forced: forced,
-                        segment: JSONSegment(byte: part.range!.lowerBound, line: 1, record: 0),
+                        segment: RecordPosition(byte: part.range!.lowerBound, line: 1, record: 0),
                         onPayment: { result.payments.append($0) }, onReject: { result.rejects.append($0) })
                 }
                 return result

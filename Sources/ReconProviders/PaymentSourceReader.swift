@@ -43,7 +43,7 @@ public enum PaymentSourceReader {
     /// `segment` reads one part of a JSON Lines file split by `JSONLinesSplit` (every part
     /// but the first), numbering its lines and records from there.
     public static func read(
-        _ input: OpenedInput, path: String, forced: PaymentSystem? = nil, segment: JSONSegment? = nil,
+        _ input: OpenedInput, path: String, forced: PaymentSystem? = nil, segment: RecordPosition? = nil,
         onPayment: (consuming Payment) throws -> Void, onReject: (Reject) throws -> Void
     ) throws -> SourceStats {
         var stats = SourceStats()

@@ -138,6 +138,8 @@ struct KeyIndex: Sendable {
         var ambiguous = false
         /// Set by the engine: the line and this payment agree (`Classifier.isClean`).
         var clean = false
+        /// Set by the engine: which of the line's alternate keys matched (-1: its key).
+        var alternate: Int16 = -1
     }
 
     func bestCandidate(_ key: String, in payments: ChunkedArray<Payment>) -> Candidate {

@@ -25,6 +25,8 @@ public struct MatchingEngine: Sendable {
     var lines: [SettlementRecord] = []
     var lineField: [KeyField] = []
     var unexpected: [Discrepancy] = []
+    /// Lines matched by one of their alternate keys, with that key: findings name it.
+    var matchedBy: [Int32: String] = [:]
     var settlementAdded = 0
     var unknownSettlementStatuses: [String: Int] = [:]
     /// Settled money per currency, from every line whatever it matched.
@@ -73,8 +75,9 @@ public struct MatchingEngine: Sendable {
                 var candidate = candidate
                 if candidate.payment < 0, let alternates = lines[first + i].alternateKeys {
                     // a bank entry's further references, in their order, when its first names nothing
-                    for key in alternates where candidate.payment < 0 {
+                    for (k, key) in alternates.enumerated() where candidate.payment < 0 {
                         candidate = index.bestCandidate(key, in: payments)
+                        if candidate.payment >= 0 { candidate.alternate = Int16(k) }
                     }
                 }
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
@@ -102,6 +105,9 @@ public struct MatchingEngine: Sendable {
             if candidate.ambiguous {
                 attach(slot)  // several payments share the key: prefer a free one, in order
             } else {
+                if candidate.alternate >= 0 {
+                    matchedBy[Int32(slot)] = lines[slot].alternateKeys![Int(candidate.alternate)]
+                }
                 attach(slot, to: candidate.payment, field: candidate.field, clean: candidate.clean)
             }
         }
@@ -135,7 +141,8 @@ public struct MatchingEngine: Sendable {
         var best = -1
         var bestField = KeyField.id
         var bestFree = false
-        for key in [lines[slot].key] + (lines[slot].alternateKeys ?? []) where best < 0 {
+        for (k, key) in ([lines[slot].key] + (lines[slot].alternateKeys ?? [])).enumerated() where best < 0 {
+            if k > 0 { matchedBy[Int32(slot)] = key }
             index.candidates(key, in: payments) { payment, field in
                 let free = self.firstLine[payment] < 0
                 let better =
@@ -148,7 +155,15 @@ public struct MatchingEngine: Sendable {
                 }
             }
         }
+        if best < 0 { matchedBy[Int32(slot)] = nil }
         attach(slot, to: best, field: bestField)
+    }
+
+    /// The finding with the key that actually matched when it was one of the line's alternates.
+    func naming(_ finding: Discrepancy?, slot: Int) -> Discrepancy? {
+        guard var finding, let key = matchedBy[Int32(slot)] else { return finding }
+        finding.matchKey = key
+        return finding
     }
 
     /// Classifies every payment and attached line; the result is sorted and conserved.
@@ -253,17 +268,19 @@ public struct MatchingEngine: Sendable {
                     part.record(nil, field: lineField[first])
                 } else {
                     let field = lineField[first]
-                    part.record(Classifier.classify(payments[p], lines[first], field: field), field: field)
+                    part.record(
+                        naming(Classifier.classify(payments[p], lines[first], field: field), slot: first), field: field)
                 }
                 continue
             }
             let payment = payments[p]
             let slots = [first] + extra.map(Int.init)
-            let outcomes = slots.map { Classifier.classify(payment, lines[$0], field: lineField[$0]) }
+            let outcomes = slots.map { naming(Classifier.classify(payment, lines[$0], field: lineField[$0]), slot: $0) }
             let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
             for (k, slot) in slots.enumerated() where k != winner {
                 let kept = lines[slots[winner]]
-                part.findings.append(Classifier.duplicate(payment, lines[slot], field: lineField[slot], keptBy: kept))
+                let duplicate = Classifier.duplicate(payment, lines[slot], field: lineField[slot], keptBy: kept)
+                part.findings.append(naming(duplicate, slot: slot)!)
                 part.linesDiscrepant += 1
             }
             part.record(outcomes[winner], field: lineField[slots[winner]])

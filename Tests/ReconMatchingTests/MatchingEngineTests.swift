@@ -127,4 +127,15 @@ func findings(_ result: ReconciliationResult) -> [String] {
         #expect(bulk.matched == 1)
         #expect(findings(bulk) == ["unexpected_in_settlement:other"])
     }
+
+    /// A finding on a line matched by an alternate names that key, not the line's first one.
+    @Test func findingsNameTheKeyThatMatched() {
+        let payments = [payment([PaymentKey(.reference, "E2E-1")], 4000, eur)]
+        var bank = line("BANK-REF-1", 3999, eur)
+        bank.alternateKeys = ["E2E-1"]
+        #expect(findings(run(payments, [bank])) == ["amount_mismatch:E2E-1"])
+        var engine = MatchingEngine(payments: payments)
+        engine.add(contentsOf: [bank])
+        #expect(findings(engine.finish()) == ["amount_mismatch:E2E-1"])
+    }
 }

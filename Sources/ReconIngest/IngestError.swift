@@ -21,6 +21,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         public static let encoding = Code(rawValue: "encoding")
         /// Not well-formed XML.
         public static let malformedXML = Code(rawValue: "malformed_xml")
+        /// A zip file recon cannot read (damaged, zip64, several data files).
+        public static let malformedZip = Code(rawValue: "malformed_zip")
         /// XML with a DTD or entity references, refused.
         public static let unsafeXML = Code(rawValue: "unsafe_xml")
     }

@@ -1,6 +1,6 @@
 /// How an input's bytes are wrapped.
 public enum Container: String, Sendable {
-    case plain, gzip
+    case plain, gzip, zip
 }
 
 /// The text format of an input's (decompressed) content.
@@ -37,7 +37,22 @@ public enum InputOpener {
     static let sniffBytes = 64 << 10
 
     public static func open(_ path: String, encoding: TextEncoding? = nil) throws(IngestError) -> OpenedInput {
-        try open(source: FileByteSource(path: path), encoding: encoding)
+        let file = try FileByteSource(path: path)
+        if path != "-", try isZip(path) {
+            // a zip is read through its central directory: its one data file, inflated
+            let archive = try ZipArchive(path: path)
+            let entry = try archive.dataEntry()
+            let opened = try open(source: ReadAheadByteSource(base: try archive.open(entry)), encoding: encoding)
+            return OpenedInput(
+                source: opened.source, container: .zip, format: opened.format, head: opened.head,
+                encoding: opened.encoding)
+        }
+        return try open(source: file, encoding: encoding)
+    }
+
+    static func isZip(_ path: String) throws(IngestError) -> Bool {
+        let file = try FileRangeByteSource(path: path, range: 0..<4)
+        return try file.bytes(at: 0, count: 4) == [0x50, 0x4B, 0x03, 0x04]
     }
 
     /// Sniffs any source (tests, stdin wrappers) the same way.

@@ -44,6 +44,7 @@ public enum JSONLinesSplit {
 public final class FileRangeByteSource: ByteSource {
     public let name: String
     private let fd: Int32
+    var descriptor: Int32 { fd }
     private var offset: Int64
     private let end: Int64
 

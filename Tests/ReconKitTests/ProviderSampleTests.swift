@@ -9,6 +9,7 @@ import Testing
     static let samples: [(folder: String, file: String, adapter: String, matched: Int)] = [
         ("adyen", "settlement_detail_report_batch_42.csv", "adyen-settlement", 3),
         ("alipay", "20881234567890123_20240501_业务明细.csv", "alipay-merchant", 2),
+        ("alipay", "20881234567890123_20240501.csv.zip", "alipay-merchant", 2),
         ("camt", "statement_2024-05-02.camt053.xml", "camt", 2),
         ("paypal", "STL-20240501.01.009.CSV", "paypal-stl", 2),
         ("stripe", "balance_transactions.json", "stripe-api", 3),

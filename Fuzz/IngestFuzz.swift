@@ -1,4 +1,5 @@
-/// libFuzzer entry point for the readers: JSON, CSV and gzip over the same bytes. Any input
+/// libFuzzer entry point for the readers: JSON, CSV, gzip, XML and text conversion over the
+/// same bytes. Any input
 /// must end in records, rejects or a thrown error: never a crash, a hang or a sanitizer report.
 /// Built and run by scripts/fuzz.sh (not part of the package build).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -21,5 +22,22 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     // gzip over the same bytes (mostly corrupt): must throw, never crash or hang
     if let gz = try? GzipByteSource(base: MemoryByteSource(bytes)) { _ = try? readAll(gz) }
+    // XML, elements read whole at every depth (DTDs refused, errors thrown)
+    if let xml = try? XMLReader(source: MemoryByteSource(bytes)) {
+        var k = 0
+        while k < 10_000, let name = try? xml.nextStart() {
+            k += 1
+            if k % 3 == 0, let element = try? xml.readElement() {
+                _ = element.text("Amt")
+                _ = element.child("Refs")?.attribute("Ccy")
+                _ = element.children.count
+                _ = element.trimmedText + name
+            }
+        }
+    }
+    // the same bytes as GB18030 and UTF-16 text
+    for encoding in [TextEncoding.gb18030, .utf16LE] {
+        if let text = try? TranscodingByteSource(base: MemoryByteSource(bytes), encoding: encoding) { _ = try? readAll(text) }
+    }
     return 0
 }

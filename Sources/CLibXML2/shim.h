@@ -8,4 +8,16 @@
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlerror.h>
+
+// libxml2 prints some errors (encoding, I/O) through its generic handler, a variadic C
+// function Swift cannot write; they are reported through the structured handler as well.
+static void recon_xml_ignore(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/// Keeps libxml2's generic error printing off this thread's stderr.
+static inline void recon_xml_silence_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, recon_xml_ignore);
+}
 #endif

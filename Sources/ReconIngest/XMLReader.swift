@@ -58,6 +58,7 @@ public final class XMLReader {
             throw IngestError(.io, "libxml2 could not start a reader", file: source.name)
         }
         self.reader = reader
+        recon_xml_silence_generic_errors()
         xmlTextReaderSetStructuredErrorHandler(
             reader,
             { context, error in
@@ -90,7 +91,7 @@ public final class XMLReader {
     public func nextStart() throws(IngestError) -> String? {
         if atStart {
             atStart = false
-            if startWasEmpty { stack.removeLast() }  // `<a/>` has no end node to pop it
+            if startWasEmpty { _ = stack.popLast() }  // `<a/>` has no end node to pop it
         }
         while try step() {
             switch xmlTextReaderNodeType(reader) {
@@ -101,7 +102,7 @@ public final class XMLReader {
                 atStart = true
                 return name
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                stack.removeLast()
+                _ = stack.popLast()
             default:
                 break
             }
@@ -163,10 +164,24 @@ public final class XMLReader {
 
     /// One node forward; false at the end. Refuses DTDs and entity references.
     private func step() throws(IngestError) -> Bool {
+        // after an error the reader stays failed: a caller that goes on gets the same error,
+        // never a half-read state (found by fuzzing: reading on after a failed readElement)
+        if let failed { throw failed }
+        do {
+            return try stepOnce()
+        } catch {
+            failed = error
+            throw error
+        }
+    }
+
+    private var failed: IngestError?
+
+    private func stepOnce() throws(IngestError) -> Bool {
         let status = xmlTextReaderRead(reader)
         if let error = io.readError { throw error }
         if status == -1 || io.parseError != nil {
-            throw failure(io.parseError?.message ?? "malformed XML")
+            throw failure(io.parseError?.message ?? "malformed XML, or text in an encoding libxml2 cannot read")
         }
         guard status == 1 else { return false }
         switch xmlTextReaderNodeType(reader) {

@@ -85,3 +85,22 @@ import Testing
         #expect(throws: IngestError.self) { _ = try Self.walk(MemoryByteSource(bytes(cut))) }
     }
 }
+
+@Suite struct XMLReaderFailureTests {
+    /// Found by fuzzing: reading on after a failed `readElement` must not crash; the reader
+    /// stays failed and says so again.
+    @Test func readingOnAfterAnErrorRethrowsIt() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n<Document><Stmt><Ntry><Amt Ccy=\"EUR\">1:00<</Amt></Ntry></Stmt></Document>\n"
+        let reader = try XMLReader(source: MemoryByteSource(bytes(text)))
+        var errors = 0
+        for _ in 0..<10 {
+            do {
+                guard try reader.nextStart() != nil else { break }
+                _ = try? reader.readElement()
+            } catch {
+                errors += 1
+            }
+        }
+        #expect(errors > 1)  // the same error, each time it is asked again
+    }
+}

@@ -195,7 +195,13 @@ public struct XMLElement: @unchecked Sendable {
     /// Every child with this name.
     public func children(_ name: StaticString) -> [XMLElement] {
         let id = tree.names.id(literal: name)
-        return children.filter { tree.nodes[Int($0.node)].name == id }
+        var result: [XMLElement] = []  // walked in place: most lookups find none or one
+        var c = tree.nodes[Int(node)].firstChild
+        while c >= 0 {
+            if tree.nodes[Int(c)].name == id { result.append(XMLElement(tree: tree, node: c)) }
+            c = tree.nodes[Int(c)].nextSibling
+        }
+        return result
     }
 
     /// The element down a path of first children (`entry.path("BkTxCd", "Domn", "Cd")`).

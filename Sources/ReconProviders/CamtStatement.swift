@@ -177,16 +177,19 @@ public enum CamtStatement {
                 guard let value, !value.isEmpty, value != "NOTPROVIDED", !keys.contains(value) else { return }
                 keys.append(value)
             }
-            for strd in detail.child("RmtInf")?.children("Strd") ?? [] { add(strd.text("CdtrRefInf", "Ref")) }
-            add(detail.text("Refs", "EndToEndId"))
-            add(detail.text("Refs", "TxId"))
-            add(detail.text("Refs", "InstrId"))
-            add(detail.text("Refs", "PmtInfId"))
-            add(detail.text("Refs", "MsgId"))
-            add(detail.text("Refs", "AcctSvcrRef"))
+            let remittance = detail.child("RmtInf")
+            for strd in remittance?.children("Strd") ?? [] { add(strd.text("CdtrRefInf", "Ref")) }
+            if let refs = detail.child("Refs") {
+                add(refs.text("EndToEndId"))
+                add(refs.text("TxId"))
+                add(refs.text("InstrId"))
+                add(refs.text("PmtInfId"))
+                add(refs.text("MsgId"))
+                add(refs.text("AcctSvcrRef"))
+            }
             add(entry.text("AcctSvcrRef"))
             add(entry.text("NtryRef"))
-            for text in detail.child("RmtInf")?.children("Ustrd") ?? [] { add(text.trimmedText) }
+            for text in remittance?.children("Ustrd") ?? [] { add(text.trimmedText) }
             return keys
         }
 

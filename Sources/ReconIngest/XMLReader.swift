@@ -35,7 +35,7 @@ public final class XMLReader {
 
     public init(source: any ByteSource) throws(IngestError) {
         name = source.name
-        io = IOContext(source: source)
+        io = IOContext(source: BufferedByteSource(base: source))
         context = Unmanaged.passRetained(io)
         let options = Int32(
             XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue

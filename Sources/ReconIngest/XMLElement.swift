@@ -79,6 +79,14 @@ final class XMLTree: @unchecked Sendable {
 
     func element(_ node: Int32) -> XMLElement { XMLElement(tree: self, node: node) }
 
+    /// Empties the tree for the next element, keeping its capacity.
+    func reset() {
+        nodes.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+        attributeName.removeAll(keepingCapacity: true)
+        attributeValue.removeAll(keepingCapacity: true)
+    }
+
     func addNode(name id: Int32, line: Int32, parent: Int32) -> Int32 {
         let node = Int32(nodes.count)
         nodes.append(Node(name: id, line: line, attributeStart: Int32(attributeName.count)))

@@ -21,6 +21,7 @@ public final class XMLReader {
     /// Every element and attribute name of the document, interned.
     let names = XMLNameTable()
     private var lastTreeNodes = 32
+    private var lastTree: XMLTree?
     /// Set when the reader is on a start tag `nextStart` returned and `readElement` may read.
     private var atStart = false
 
@@ -129,8 +130,20 @@ public final class XMLReader {
     /// Reads the current element's subtree into a flat tree: names as interned numbers, text as
     /// byte ranges, no `String` until an adapter asks for a value.
     private func readCurrentElement() throws(IngestError) -> XMLElement {
-        let tree = XMLTree(names: names, nodes: lastTreeNodes)
-        defer { lastTreeNodes = max(16, tree.nodes.count) }
+        // the last element's tree is reused when nobody holds it any more (the common case:
+        // an adapter reads an entry and lets it go), saving its allocations per element
+        let tree: XMLTree
+        if lastTree != nil && isKnownUniquelyReferenced(&lastTree) {
+            tree = lastTree!
+            tree.reset()
+        } else {
+            tree = XMLTree(names: names, nodes: lastTreeNodes)
+        }
+        lastTree = nil
+        defer {
+            lastTreeNodes = max(16, tree.nodes.count)
+            lastTree = tree
+        }
         var open: [Int32] = [tree.addNode(name: localNameID(), line: Int32(clamping: line), parent: -1)]
         readAttributes(into: tree, node: 0)
         if xmlTextReaderIsEmptyElement(reader) == 1 { return XMLElement(tree: tree, node: 0) }

@@ -377,15 +377,8 @@ struct TableAdapter {
     static func minorUnits(_ bytes: UnsafeRawBufferPointer, _ currency: Currency, field: String) throws(RecordError)
         -> Int64
     {
-        var b = bytes
-        if let lead = b.first, lead == UInt8(ascii: "$") || lead >= 0x80 {  // ¥ ￥ $ € £
-            for symbol in currencySymbols where hasPrefix(b, symbol) {
-                b = UnsafeRawBufferPointer(rebasing: b[symbol.count...])
-                break
-            }
-        }
         do {
-            return try AmountParser.parseMajor(b, currency: currency)
+            return try parseMajor(bytes, currency)
         } catch {
             throw RecordError(field: field, error)
         }

@@ -2,7 +2,8 @@
 # Reading speed of the provider readers on generated files of about SIZE_MB (default 1024) of
 # uncompressed text: a Stripe-style itemized report CSV.gz and a camt.053 statement. Prints
 # MB/s of uncompressed input and peak memory for `recon inspect` on each (the whole read:
-# inflate, parse, normalize, control totals). Run a smaller SIZE_MB to see that memory stays flat.
+# inflate, parse, normalize, control totals), then libxml2's reader alone on the camt file as
+# the floor. Run a smaller SIZE_MB to see that memory stays flat.
 #   SIZE_MB=1024 bash scripts/read-speed.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +23,12 @@ print(f"{path.split('/')[-1]}: {size / 1e6:.0f} MB uncompressed in {seconds:.2f}
 PY
   grep -E 'records|DOES NOT TIE' /tmp/recon-read-speed.out | head -3
 done
+# the floor for the camt figure: libxml2's reader alone over the same file
+if command -v gcc >/dev/null 2>&1; then
+  gcc -O2 scripts/xml_floor.c -o /tmp/recon-xml-floor $(pkg-config --cflags --libs libxml-2.0)
+  file="$dir/statement.camt053.xml"
+  /usr/bin/time -f "%e" -o /tmp/recon-read-speed.time /tmp/recon-xml-floor "$file" >/dev/null
+  python3 -c "import sys; s=float(open('/tmp/recon-read-speed.time').read().split()[-1]); \
+print(f'libxml2 xmlTextReader alone on statement.camt053.xml: {int(sys.argv[1]) / 1e6 / s:.0f} MB/s ({s:.2f} s)')" \
+    "$(stat -c %s "$file")"
+fi

@@ -131,12 +131,12 @@ public enum CamtStatement {
             let fee = try Self.charges(entry, currency: amount.currency)
             let entryId = entry.text("AcctSvcrRef") ?? entry.text("NtryRef")
             let details = entry.children("NtryDtls").flatMap { $0.children("TxDtls") }
-            func make(_ gross: Money, _ key: [String], _ id: String?, _ line: Int64, fee: Money?) -> SettlementRecord {
+            func make(_ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?) -> SettlementRecord {
                 var record = SettlementRecord(
-                    key: key.first ?? "", settlementId: id, provider: iban, gross: gross, fee: fee,
+                    key: keys.key, settlementId: id, provider: iban, gross: gross, fee: fee,
                     status: status, rawStatus: reversal ? "\(rawStatus) reversal" : rawStatus, settledAt: booked,
                     provenance: Provenance(file: path, position: SourcePosition(byte: 0, line: line, record: 0)))
-                if key.count > 1 { record.alternateKeys = Array(key.dropFirst()) }
+                record.alternateKeys = keys.alternates
                 return record
             }
             let signed = { (m: Money) in credit ? m : -m }
@@ -171,12 +171,9 @@ public enum CamtStatement {
         /// Matching keys of a detail, most specific first (after OCA's precedence): the
         /// structured creditor reference, end-to-end id, transaction and instruction ids, the
         /// bank's references, then the unstructured remittance text.
-        static func keys(detail: XMLElement, entry: XMLElement) -> [String] {
-            var keys: [String] = []
-            func add(_ value: String?) {
-                guard let value, !value.isEmpty, value != "NOTPROVIDED", !keys.contains(value) else { return }
-                keys.append(value)
-            }
+        static func keys(detail: XMLElement, entry: XMLElement) -> KeyList {
+            var keys = KeyList(ignoring: ["NOTPROVIDED"])
+            func add(_ value: String?) { keys.add(value) }
             let remittance = detail.child("RmtInf")
             for strd in remittance?.children("Strd") ?? [] { add(strd.text("CdtrRefInf", "Ref")) }
             if let refs = detail.child("Refs") {
@@ -195,17 +192,14 @@ public enum CamtStatement {
 
         /// Keys of an entry read as one record: a structured reference of its only detail,
         /// the batch's payment information id, then the bank's references.
-        static func keys(entry: XMLElement, details: [XMLElement]) -> [String] {
-            var keys: [String] = []
-            func add(_ value: String?) {
-                guard let value, !value.isEmpty, value != "NOTPROVIDED", !keys.contains(value) else { return }
-                keys.append(value)
-            }
+        static func keys(entry: XMLElement, details: [XMLElement]) -> KeyList {
+            var keys = KeyList(ignoring: ["NOTPROVIDED"])
+            func add(_ value: String?) { keys.add(value) }
             for btch in entry.children("NtryDtls").compactMap({ $0.child("Btch") }) { add(btch.text("PmtInfId")) }
             add(entry.text("AcctSvcrRef"))
             add(entry.text("NtryRef"))
             add(entry.text("AddtlNtryInf"))
-            for detail in details { for key in Self.keys(detail: detail, entry: entry) { add(key) } }
+            for detail in details { for key in Self.keys(detail: detail, entry: entry).values { add(key) } }
             return keys
         }
 

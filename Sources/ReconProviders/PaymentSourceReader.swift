@@ -73,9 +73,7 @@ public enum PaymentSourceReader {
                     stats.rejected += 1
                     try onReject(SourceReject.json(error, path: path))
                 case .record(let record):
-                    let provenance = Provenance(
-                        file: path, position: record.position.source,
-                        locator: record.isLineFramed ? .line : .record)
+                    let provenance = Provenance(path, record)
                     guard let adapter = forcedAdapter ?? PaymentAdapters.detect(record) else {
                         stats.rejected += 1
                         try onReject(
@@ -143,6 +141,13 @@ enum SourceReject {
             Reject(
                 source: Provenance(file: path, position: position), field: "",
                 reason: error.message + " (the rest of the file was not read)", raw: ""))
+    }
+}
+
+extension Provenance {
+    /// Where a JSON record is: by line in JSON Lines, by record number in arrays and envelopes.
+    init(_ path: String, _ record: JSONRecord) {
+        self.init(file: path, position: record.position.source, locator: record.isLineFramed ? .line : .record)
     }
 }
 

@@ -56,8 +56,7 @@ enum ProfileReader {
                 stats.rejected += 1
                 try onReject(SourceReject.json(error, path: path))
             case .record(let document):
-                let provenance = Provenance(
-                    file: path, position: document.position.source, locator: document.isLineFramed ? .line : .record)
+                let provenance = Provenance(path, document)
                 var values = [document.value]
                 if !recordsPath.isEmpty {
                     guard let list = Self.member(document.value, recordsPath), list.kind == .array else {
@@ -182,10 +181,8 @@ enum ProfileReader {
         }
         var fee: Int64?
         for field in p.feeColumns { if let m = try money(field) { fee = (fee ?? 0) + abs(m.minorUnits) } }
-        var keys: [String] = []
-        for field in p.keyColumns {
-            if let k = value(field), !k.isEmpty, !p.emptyValues.contains(k), !keys.contains(k) { keys.append(k) }
-        }
+        var keys = KeyList(ignoring: p.emptyValues)
+        for field in p.keyColumns { keys.add(value(field)) }
         var time: Timestamp?
         if let field = p.timeColumn, let text = value(field), !text.isEmpty {
             let offset = p.timeZoneOffsetSeconds  // for times written without their own offset
@@ -196,10 +193,10 @@ enum ProfileReader {
             } catch { throw RecordError(field: field, error.description) }
         }
         var record = SettlementRecord(
-            key: keys.first ?? "", settlementId: p.settlementIdColumns.lazy.compactMap(value).first, provider: p.name,
+            key: keys.key, settlementId: p.settlementIdColumns.lazy.compactMap(value).first, provider: p.name,
             gross: gross, fee: fee.map { Money(minorUnits: $0, currency: currency) }, net: try money(p.netColumn),
             status: status, rawStatus: raw, settledAt: time, provenance: provenance)
-        if keys.count > 1 { record.alternateKeys = Array(keys.dropFirst()) }
+        record.alternateKeys = keys.alternates
         return record
     }
 }

@@ -40,8 +40,7 @@ public enum SettlementSourceReader {
                 stats.rejected += 1
                 try onReject(SourceReject.json(error, path: path))
             case .record(let record):
-                let provenance = Provenance(
-                    file: path, position: record.position.source, locator: record.isLineFramed ? .line : .record)
+                let provenance = Provenance(path, record)
                 do {
                     let value = record.value
                     if StripeObject.recognizes(value) {

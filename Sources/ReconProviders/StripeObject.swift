@@ -46,10 +46,8 @@ enum StripeObject {
             if status == .settled { status = .refunded }
         }
         if object == "dispute" { amount = -amount }
-        var keys: [String] = []
-        func add(_ key: String?) {
-            if let key, !key.isEmpty, !keys.contains(key) { keys.append(key) }
-        }
+        var keys = KeyList()
+        func add(_ key: String?) { keys.add(key) }
         if let metadata = value["metadata"], metadata.kind == .object {
             add(metadata.text("order_id"))
             add(metadata.text("reference"))
@@ -64,10 +62,10 @@ enum StripeObject {
         let net = try value.minorAmount("net").map { Money(minorUnits: $0, currency: currency) }
         let time = try value.epoch(object == "payout" ? "arrival_date" : "created", milliseconds: false)
         var record = SettlementRecord(
-            key: keys.first ?? "", settlementId: value.text("id"), provider: "stripe", gross: amount, fee: fee,
+            key: keys.key, settlementId: value.text("id"), provider: "stripe", gross: amount, fee: fee,
             net: net, status: status, rawStatus: raw.isEmpty ? object : "\(object) \(raw)", settledAt: time,
             provenance: provenance)
-        if keys.count > 1 { record.alternateKeys = Array(keys.dropFirst()) }
+        record.alternateKeys = keys.alternates
         return record
     }
 

@@ -35,8 +35,10 @@ enum AdyenSettlementDetails {
             name: "adyen-settlement",
             description: "Adyen Settlement details report CSV: Gross Credit - Gross Debit (GC), fees in NC, "
                 + "Type as journal type, Creation Date with TimeZone; keys Merchant Reference, Psp Reference",
-            signature: ["Psp Reference", "Merchant Reference", "Type", "Gross Currency", "Gross Debit (GC)",
-                "Gross Credit (GC)"],
+            signature: [
+                "Psp Reference", "Merchant Reference", "Type", "Gross Currency", "Gross Debit (GC)",
+                "Gross Credit (GC)",
+            ],
             keyColumns: ["Merchant Reference", "Psp Reference", "Modification Reference"],
             amount: .debitCredit(debit: "Gross Debit (GC)", credit: "Gross Credit (GC)"),
             currency: .column("Gross Currency", fallback: nil))
@@ -58,16 +60,19 @@ enum AdyenSettlementDetails {
 
 /// PayPal's Settlement report (STL; FORMATS.md): typed lines (RH, FH, SH, CH, SB, SF, SC, RF,
 /// RC, FF), the `CH` line naming the columns of the `SB` lines; unsigned integer amounts with
-/// the currency's decimals implied and a separate `DR`/`CR` column; section and report record
-/// counts (SC, RC) checked.
+/// the currency's decimals implied and a separate `DR`/`CR` column; a fee marked `CR` is
+/// returned (on a refund). Section and report record counts (SC, RC) and totals and balances
+/// per currency (SF, RF) are checked.
 enum PayPalSettlementReport {
     static var profile: TableProfile {
         var p = TableProfile(
             name: "paypal-stl",
             description: "PayPal Settlement report STL (RH/FH/SH/CH/SB/SF/SC/RF/RC/FF lines): unsigned minor-unit "
-                + "amounts with DR/CR, fees; SC and RC record counts checked",
-            signature: ["CH", "Transaction ID", "Transaction Event Code", "Gross Transaction Amount",
-                "Gross Transaction Currency"],
+                + "amounts with DR/CR, fees; SC/RC counts and SF/RF totals and balances checked",
+            signature: [
+                "CH", "Transaction ID", "Transaction Event Code", "Gross Transaction Amount",
+                "Gross Transaction Currency",
+            ],
             keyColumns: ["Invoice ID", "Custom Field", "Transaction ID", "PayPal Reference ID"],
             amount: .directed(
                 amount: "Gross Transaction Amount", direction: "Transaction  Debit or Credit", credit: ["CR"],
@@ -79,6 +84,8 @@ enum PayPalSettlementReport {
         p.recordType = ("CH", "SB")
         p.sectionType = "SH"
         p.countFooters = [("SC", 1, true), ("RC", 1, false)]
+        p.totalFooters = [("SF", true), ("RF", false)]
+        p.feeDirection = ("Fee Debit or Credit", ["CR"])
         p.status = .init(
             column: "Transaction Event Code",
             values: ["T1107": .refunded, "T1106": .reversed, "T1201": .reversed, "T1202": .settled],

@@ -49,6 +49,8 @@ struct TableAdapter {
         var creditValues: [[UInt8]] = []
         var debitValues: [[UInt8]] = []
         var hasStatus = false
+        var feeDirection = -1
+        var feeReturnedValues: [[UInt8]] = []
     }
 
     enum AmountKind { case signed, directed, lessRefund, sum, debitCredit }
@@ -91,6 +93,10 @@ struct TableAdapter {
             r.amountKind = .debitCredit
         }
         r.hasStatus = profile.status != nil
+        if let direction = profile.feeDirection {
+            r.feeDirection = index(direction.column)
+            r.feeReturnedValues = direction.returned.map { Array($0.utf8) }
+        }
         if let type = profile.recordType {
             r.recordType = index(type.column)
             r.recordTypeValue = Array(type.value.utf8)
@@ -167,6 +173,12 @@ struct TableAdapter {
             if let section = profile.sectionType, cells.first == section {
                 sections += 1
                 sectionCount = 0
+                sectionFooterSums = [:]
+            }
+            for footer in profile.totalFooters where cells.first == footer.type {
+                footerTotals += Self.footerTotals(
+                    cells, name: footer.perSection ? "section \(sections) \(footer.type)" : footer.type,
+                    computed: footer.perSection ? sectionFooterSums : footerSums)
             }
             for footer in profile.countFooters where cells.first == footer.type && footer.column < cells.count {
                 guard let n = Int(cells[footer.column]) else { continue }
@@ -181,10 +193,65 @@ struct TableAdapter {
         sectionCount += 1
         let record = try makeRecord(row, provenance: provenance)
         if profile.summary != nil { tally(row, record) }
+        if !profile.totalFooters.isEmpty {
+            sectionFooterSums[record.gross.currency, default: FooterSums()].add(record)
+            footerSums[record.gross.currency, default: FooterSums()].add(record)
+        }
         return record
     }
 
     private var footerCounts: [ControlTotal] = []
+    private var footerTotals: [ControlTotal] = []
+    private var footerSums: [Currency: FooterSums] = [:]
+    private var sectionFooterSums: [Currency: FooterSums] = [:]
+
+    /// What a PayPal-style total footer adds up, per currency, in minor units.
+    struct FooterSums {
+        var grossCredits: Int64 = 0, grossDebits: Int64 = 0, feeCredits: Int64 = 0, feeDebits: Int64 = 0
+
+        mutating func add(_ record: SettlementRecord) {
+            let gross = record.gross.minorUnits
+            if gross >= 0 { grossCredits += gross } else { grossDebits -= gross }
+            // a fee is charged (a debit to the merchant) unless it is negative, i.e. returned
+            if let fee = record.fee?.minorUnits { if fee >= 0 { feeDebits += fee } else { feeCredits -= fee } }
+        }
+
+        /// The balance's movement these records make.
+        var movement: Int64 { grossCredits - grossDebits + feeCredits - feeDebits }
+    }
+
+    /// The totals a footer row states (`SF`, `USD`, gross CR, gross DR, fee CR, fee DR, then
+    /// `CR`/`DR` and the beginning balance, `CR`/`DR` and the ending balance) against `computed`.
+    /// A figure that is not a whole number is left out rather than guessed.
+    static func footerTotals(_ cells: [String], name: String, computed: [Currency: FooterSums]) -> [ControlTotal] {
+        guard cells.count > 5, let currency = Currency(code: cells[1]) else { return [] }
+        let sums = computed[currency] ?? FooterSums()
+        func money(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }
+        var totals: [ControlTotal] = []
+        let figures = [
+            ("gross credits", sums.grossCredits), ("gross debits", sums.grossDebits),
+            ("fee credits", sums.feeCredits), ("fee debits", sums.feeDebits),
+        ]
+        for (k, (label, value)) in figures.enumerated() {
+            guard let stated = Int64(cells[2 + k]) else { continue }
+            totals.append(.amount("\(name) \(currency.code) \(label)", stated: money(stated), computed: money(value)))
+        }
+        func balance(_ at: Int) -> Int64? {
+            guard at + 1 < cells.count, let amount = Int64(cells[at + 1]) else { return nil }
+            switch cells[at] {
+            case "CR": return amount
+            case "DR": return -amount
+            default: return nil
+            }
+        }
+        if let begin = balance(6), let end = balance(8) {
+            totals.append(
+                .amount(
+                    "\(name) \(currency.code) ending minus beginning balance", stated: money(end - begin),
+                    computed: money(sums.movement)))
+        }
+        return totals
+    }
     private var recordCount = 0
     private var sectionCount = 0
     private var sections = 0
@@ -259,6 +326,10 @@ struct TableAdapter {
         if feeInGrossCurrency {
             for index in at.fees {
                 if let m = try money(row, index, currency, required: false) { fee = (fee ?? 0) + abs(m.minorUnits) }
+            }
+            if let charged = fee, at.feeDirection >= 0 {
+                let way = Self.bytes(row, at.feeDirection)
+                if at.feeReturnedValues.contains(where: { Self.equal(way, $0) }) { fee = -charged }
             }
         }
         // keys compared as bytes before any String is made; an id that is also a key shares it
@@ -475,7 +546,7 @@ struct TableAdapter {
     }
 
     func controlTotals() -> [ControlTotal] {
-        let footers = footerCounts
+        let footers = footerCounts + footerTotals
         guard let summary = profile.summary, let currency = sumCurrency ?? firstFixedCurrency else { return footers }
         var totals: [ControlTotal] = []
         func amount(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }

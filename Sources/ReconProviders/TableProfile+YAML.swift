@@ -59,11 +59,15 @@ extension TableProfile {
         if let type = recordType {
             lines.append("record_type: {column: \(quote(type.column)), value: \(quote(type.value))}")
         }
-        if summary != nil || !countFooters.isEmpty {
+        if summary != nil || !countFooters.isEmpty || !totalFooters.isEmpty {
             notes.append("the built-in layout also checks the file's own totals")
         }
         if emptyValues != ["/", "-"] {
             notes.append("the built-in layout reads \(emptyValues.joined(separator: " ")) in id columns as no value")
+        }
+        if let direction = feeDirection {
+            let marks = direction.returned.joined(separator: "/")
+            notes.append("the built-in layout reads a fee marked \(marks) in \(direction.column) as returned")
         }
         if feeCurrencyColumn != nil { notes.append("the built-in layout leaves out fees in another currency") }
         if signature.count > 0 && skipLines == 0 && !positional {

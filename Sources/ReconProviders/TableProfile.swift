@@ -45,6 +45,13 @@ public struct TableProfile: Sendable {
     /// Footer rows of a typed file stating record counts (PayPal's SC per section, RC per
     /// report), checked against the records; a section starts at a `sectionType` row.
     public var countFooters: [(type: String, column: Int, perSection: Bool)] = []
+    /// Footer rows stating totals per currency in PayPal's layout (SF per section, RF per
+    /// report): type, currency, gross credits, gross debits, fee credits, fee debits, then the
+    /// beginning and the ending balance, each after its `CR`/`DR`. Checked against the records.
+    public var totalFooters: [(type: String, perSection: Bool)] = []
+    /// The column saying whether a fee was charged or returned (PayPal's `Fee Debit or Credit`):
+    /// a fee marked with one of `returned` goes back to the merchant and counts negative.
+    public var feeDirection: (column: String, returned: [String])?
     public var sectionType: String?
     /// A row whose first cell starts with one of these ends the records (summary blocks,
     /// `#` trailers, dashed separators).

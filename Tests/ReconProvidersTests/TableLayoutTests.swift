@@ -24,13 +24,17 @@ import Testing
             "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,"
             + "应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,"
             + "订单金额,申请退款金额,费率备注"
-        let paid = "`2024-05-01 10:00:00,`wx1,`1600,`0,`,`4200001,`M-1,`u,`NATIVE,`SUCCESS,`OTHERS,`CNY,`10.00,`0.00,`0,`0,"
+        let paid =
+            "`2024-05-01 10:00:00,`wx1,`1600,`0,`,`4200001,`M-1,`u,`NATIVE,`SUCCESS,`OTHERS,`CNY,`10.00,`0.00,`0,`0,"
             + "`0.00,`0.00,`,`,`T,`,`0.06000,`0.60%,`10.00,`0.00,`"
-        let refund = "`2024-05-01 11:00:00,`wx1,`1600,`0,`,`4200001,`M-1,`u,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,"
+        let refund =
+            "`2024-05-01 11:00:00,`wx1,`1600,`0,`,`4200001,`M-1,`u,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,"
             + "`5030001,`R-1,`4.00,`0.00,`ORIGINAL,`SUCCESS,`T,`,`0.00000,`0.60%,`0.00,`4.00,`"
-        let summary = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n"
+        let summary =
+            "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n"
             + "`2,`10.00,`4.00,`0.00,`0.06000,`10.00,`5.00"
-        let (records, rejects, stats) = try Self.read("\u{FEFF}" + [header, paid, refund, summary].joined(separator: "\n"))
+        let (records, rejects, stats) = try Self.read(
+            "\u{FEFF}" + [header, paid, refund, summary].joined(separator: "\n"))
         #expect(rejects.isEmpty && stats.providerList == "wechatpay-tradebill")
         #expect(records.map(\.gross.description) == ["10.00 CNY", "-4.00 CNY"])
         #expect(records.map(\.status) == [.settled, .refunded])
@@ -94,8 +98,10 @@ import Testing
             "SB","T1","INV-1","","","T0006","2024/05/01 10:00:00 -0700","2024/05/01 10:00:05 -0700","CR","1999","USD","DR","88","USD","","c","",""
             "SB","T2","INV-2","","","T0006","2024/05/01 11:00:00 -0700","2024/05/01 11:00:05 -0700","CR","1500","JPY","DR","80","JPY","","c","",""
             "SB","T3","INV-1","T1","TXN","T1107","2024/05/01 12:00:00 -0700","2024/05/01 12:00:05 -0700","DR","500","USD","CR","15","USD","","c","",""
-            "SF","USD","CR","1999","DR","500"
+            "SF","USD",1999,500,15,88,"CR",10000,"CR",11426,"CR",0,"CR",0,"CR",0,"CR",0
+            "SF","JPY",1500,0,0,80,"DR",20,"CR",1400,"CR",0,"CR",0,"CR",0,"CR",0
             "SC",3
+            "RF","USD",1999,500,15,99,"CR",10000,"CR",11426,"CR",0,"CR",0,"CR",0,"CR",0
             "RC",4
             """
         let (records, rejects, stats) = try Self.read(stl)
@@ -104,9 +110,19 @@ import Testing
         #expect(records.map(\.status) == [.settled, .settled, .refunded])
         #expect(records[0].settledAt?.description == "2024-05-01T17:00:05.000Z")
         #expect(records[1].fee?.description == "80 JPY")
-        #expect(stats.controlTotals.map { "\($0.name) \($0.ties)" } == [
-            "section 1 SC record count true", "RC record count false",
-        ])
+        #expect(records[2].fee?.description == "-0.15 USD")  // the fee returned with the refund
+        let usd = "section 1 SF USD"
+        #expect(
+            stats.controlTotals.map { "\($0.name) \($0.ties)" } == [
+                "section 1 SC record count true", "RC record count false",
+                "\(usd) gross credits true", "\(usd) gross debits true", "\(usd) fee credits true",
+                "\(usd) fee debits true", "\(usd) ending minus beginning balance true",
+                "section 1 SF JPY gross credits true", "section 1 SF JPY gross debits true",
+                "section 1 SF JPY fee credits true", "section 1 SF JPY fee debits true",
+                "section 1 SF JPY ending minus beginning balance true",  // from 20 DR to 1400 CR: 1500 - 80
+                "RF USD gross credits true", "RF USD gross debits true", "RF USD fee credits true",
+                "RF USD fee debits false", "RF USD ending minus beginning balance true",
+            ])
     }
 
     @Test func stripeReportSignsCurrencyCaseAndMetadataKeys() throws {
@@ -143,7 +159,8 @@ import Testing
     }
 
     @Test func weChatFundFlowDirectionsAndCROnlyLines() throws {
-        let text = "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),资金变更提交申请人,备注,业务凭证号\r"
+        let text =
+            "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),资金变更提交申请人,备注,业务凭证号\r"
             + "`2021-02-01 13:54:01,`5030080,`4200000920,`退款,`退款,`支出,`0.01,`0.22,`API,`退款总金额0.01元;含手续费0.00元,`S1\r"
             + "`2021-02-01 14:00:45,`5030090,`4200000846,`交易,`交易,`收入,`0.30,`0.52,`API,`,`S2\r"
             + "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额\r`2,`1,`0.30,`1,`0.01\r"
@@ -155,7 +172,8 @@ import Testing
     }
 
     @Test func utf16WithBOMIsConverted() throws {
-        let csv = "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\ns1,p,R-é,1.00,EUR,,,settled,\n"
+        let csv =
+            "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\ns1,p,R-é,1.00,EUR,,,settled,\n"
         var utf16: [UInt8] = [0xFF, 0xFE]
         for unit in csv.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
         let (records, rejects, _) = try Self.read(utf16)

@@ -1,11 +1,3 @@
-import CLibXML2
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The names of one document's elements and attributes, each stored once and known by a
 /// number. libxml2 interns names itself, so its pointer finds the number without hashing text;
 /// an adapter's name literals (`StaticString`) are found by their address the same way.
@@ -99,34 +91,24 @@ final class XMLTree: @unchecked Sendable {
         return node
     }
 
-    func addAttribute(name id: Int32, value: UnsafePointer<xmlChar>, to node: Int32) {
+    func addAttribute(name id: Int32, value: UnsafeRawBufferPointer, to node: Int32) {
         let start = Int32(text.count)
-        append(value)
+        text.append(contentsOf: value)
         attributeName.append(id)
         attributeValue.append((start, Int32(text.count)))
     }
 
-    /// Adds a text chunk to `node`; indentation before any text is skipped, and a chunk that
-    /// does not follow the node's text directly (text after a child element) is dropped:
-    /// settlement formats do not mix text and elements.
-    func addText(_ value: UnsafePointer<xmlChar>, to node: Int32) {
+    /// Adds text to `node`; a text that does not follow the node's own text directly (text
+    /// after a child element) is dropped: settlement formats do not mix text and elements.
+    func addText(_ value: UnsafeRawBufferPointer, to node: Int32) {
         let n = Int(node)
         if nodes[n].textStart == nodes[n].textEnd {
-            var p = value
-            while p.pointee == 0x20 || p.pointee == 0x09 || p.pointee == 0x0A || p.pointee == 0x0D { p += 1 }
-            if p.pointee == 0 { return }
             nodes[n].textStart = Int32(text.count)
-            append(value)
-            nodes[n].textEnd = Int32(text.count)
-        } else if nodes[n].textEnd == Int32(text.count) {
-            append(value)
-            nodes[n].textEnd = Int32(text.count)
+        } else if nodes[n].textEnd != Int32(text.count) {
+            return
         }
-    }
-
-    private func append(_ value: UnsafePointer<xmlChar>) {
-        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
-        text.append(contentsOf: UnsafeBufferPointer(start: value, count: length))
+        text.append(contentsOf: value)
+        nodes[n].textEnd = Int32(text.count)
     }
 
     func attributeEnd(_ node: Int32) -> Int {

@@ -64,7 +64,9 @@ final class XMLEvents {
         }
         let line = parser?.pointee.input.map { Int32(clamping: $0.pointee.line) } ?? 0
         queue.append(
-            Event(kind: .start, name: name, line: line, namespace: namespace, from: from, to: Int32(attributeNames.count)))
+            Event(
+                kind: .start, name: name, line: line, namespace: namespace, from: from, to: Int32(attributeNames.count))
+        )
     }
 
     func end() { queue.append(Event(kind: .end)) }

@@ -185,10 +185,16 @@ enum ProfileReader {
         for field in p.keyColumns { keys.add(value(field)) }
         var time: Timestamp?
         if let field = p.timeColumn, let text = value(field), !text.isEmpty {
-            let offset = p.timeZoneOffsetSeconds  // for times written without their own offset
+            var offset = p.timeZoneOffsetSeconds  // for times written without their own offset
+            if let zoneField = p.timeZoneColumn, let zone = value(zoneField) {
+                guard let seconds = TableAdapter.zoneOffsets[zone.uppercased()] else {
+                    throw RecordError(field: zoneField, "'\(zone)' is not a time zone abbreviation recon knows")
+                }
+                offset = seconds
+            }
             do {
                 time = try withBytes(text) { (b) throws(DateError) in
-                    try Timestamp(parsing: b, zoneOffsetSeconds: offset)
+                    try TableAdapter.timestamp(b, p, zoneOffsetSeconds: offset)
                 }
             } catch { throw RecordError(field: field, error.description) }
         }

@@ -469,26 +469,33 @@ struct TableAdapter {
             }
             offset = seconds
         }
-        // ISO dates are parsed in place; `DD.MM.YYYY` and `YYYY/MM/DD` are rewritten first
-        let iso = !profile.dayFirstDates && !profile.monthFirstDates && !(b.count >= 5 && b[4] == UInt8(ascii: "/"))
         do throws(DateError) {
-            if iso { return try Timestamp(parsing: b, zoneOffsetSeconds: offset) }
-            var text = String(decoding: b, as: UTF8.self)
-            if profile.dayFirstDates || profile.monthFirstDates {
-                let parts = text.split(separator: " ", maxSplits: 1)
-                let date = parts[0].split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" })
-                if date.count == 3 {
-                    let (day, month) = profile.dayFirstDates ? (date[0], date[1]) : (date[1], date[0])
-                    func two(_ s: Substring) -> String { s.count == 1 ? "0" + s : String(s) }
-                    text = "\(date[2])-\(two(month))-\(two(day))" + (parts.count > 1 ? " \(parts[1])" : "")
-                }
-            }
-            text = Self.isoDate(text)
-            return try withBytes(text) { (bytes) throws(DateError) in
-                try Timestamp(parsing: bytes, zoneOffsetSeconds: offset)
-            }
+            return try Self.timestamp(b, profile, zoneOffsetSeconds: offset)
         } catch {
             throw RecordError(field: column, error.description)
+        }
+    }
+
+    /// A time as the profile writes it: ISO dates parsed in place; `DD.MM.YYYY`, `MM/DD/YYYY`
+    /// and `YYYY/MM/DD` rewritten first. `zoneOffsetSeconds` applies to times without an offset.
+    static func timestamp(
+        _ b: UnsafeRawBufferPointer, _ profile: TableProfile, zoneOffsetSeconds offset: Int64
+    ) throws(DateError) -> Timestamp {
+        let iso = !profile.dayFirstDates && !profile.monthFirstDates && !(b.count >= 5 && b[4] == UInt8(ascii: "/"))
+        if iso { return try Timestamp(parsing: b, zoneOffsetSeconds: offset) }
+        var text = String(decoding: b, as: UTF8.self)
+        if profile.dayFirstDates || profile.monthFirstDates {
+            let parts = text.split(separator: " ", maxSplits: 1)
+            let date = parts[0].split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" })
+            if date.count == 3 {
+                let (day, month) = profile.dayFirstDates ? (date[0], date[1]) : (date[1], date[0])
+                func two(_ s: Substring) -> String { s.count == 1 ? "0" + s : String(s) }
+                text = "\(date[2])-\(two(month))-\(two(day))" + (parts.count > 1 ? " \(parts[1])" : "")
+            }
+        }
+        text = isoDate(text)
+        return try withBytes(text) { (bytes) throws(DateError) in
+            try Timestamp(parsing: bytes, zoneOffsetSeconds: offset)
         }
     }
 

@@ -34,6 +34,39 @@ import Testing
         #expect(records[1].settledAt?.description == "2024-05-03T05:00:00.000Z")
     }
 
+    /// Date formats and time zones apply to JSON and XML profiles as they do to CSV ones.
+    @Test func jsonAndXMLProfilesReadDayFirstDatesInTheirZone() throws {
+        let json = """
+            name: j
+            format: json
+            records: items
+            key: ref
+            amount: amt
+            currency_code: EUR
+            time: at
+            date_format: DD.MM.YYYY
+            time_zone: CET
+            """
+        let (records, rejects) = try Self.read(
+            json, Array(#"{"items": [{"ref": "A", "amt": "1.50", "at": "02.05.2024 10:00:00"}]}"#.utf8))
+        #expect(rejects.isEmpty)
+        #expect(records.first?.settledAt?.description == "2024-05-02T09:00:00.000Z")
+        let xml = """
+            name: x
+            format: xml
+            records: Tx
+            key: Ref
+            amount: Amt
+            currency: Amt@Ccy
+            time: Dt
+            date_format: MM/DD/YYYY
+            """
+        let (xmlRecords, xmlRejects) = try Self.read(
+            xml, Array("<Txs><Tx><Ref>B</Ref><Amt Ccy=\"USD\">2.00</Amt><Dt>5/3/2024</Dt></Tx></Txs>".utf8))
+        #expect(xmlRejects.isEmpty)
+        #expect(xmlRecords.first?.settledAt?.description == "2024-05-03T00:00:00.000Z")
+    }
+
     @Test func minorUnitsAndStatusMapWithUnmappedValuesKeptUnknown() throws {
         let profile = """
             name: minor
@@ -44,7 +77,8 @@ import Testing
             status: st
             statuses: {ok: settled, gone: reversed}
             """
-        let (records, _) = try Self.read(profile, Array("ref,cents,cur,st\nA,1250,JPY,ok\nB,1250,KWD,gone\nC,5,EUR,odd\n".utf8))
+        let (records, _) = try Self.read(
+            profile, Array("ref,cents,cur,st\nA,1250,JPY,ok\nB,1250,KWD,gone\nC,5,EUR,odd\n".utf8))
         #expect(records.map(\.gross.description) == ["1250 JPY", "1.250 KWD", "0.05 EUR"])
         #expect(records.map(\.status) == [.settled, .reversed, .unknown])
     }
@@ -78,7 +112,8 @@ import Testing
 
     @Test func aProfileWhoseColumnsAreMissingSaysWhichAndWhatWasFound() throws {
         let (records, rejects) = try Self.read(
-            "name: x\nkey: Reference\namount: Amount\ncurrency: Currency\n", Array("ref,amount,currency\nA,1,EUR\n".utf8))
+            "name: x\nkey: Reference\namount: Amount\ncurrency: Currency\n",
+            Array("ref,amount,currency\nA,1,EUR\n".utf8))
         #expect(records.isEmpty)
         let reason = try #require(rejects.first?.reason)
         #expect(reason.contains("Amount, Currency, Reference") && reason.contains("found: ref, amount, currency"))
@@ -103,7 +138,8 @@ import Testing
     @Test func theWeChatCopyReadsAWeChatBill() throws {
         let yaml = try #require(SettlementLayouts.table(named: "wechatpay-tradebill")).yaml
         // a profile names every column it reads, and the file must have them all (typos show)
-        let bill = "交易时间,微信订单号,商户订单号,商户退款单号,微信退款单号,交易状态,应结订单金额,货币种类,手续费\n"
+        let bill =
+            "交易时间,微信订单号,商户订单号,商户退款单号,微信退款单号,交易状态,应结订单金额,货币种类,手续费\n"
             + "`2024-05-01 10:00:00,`42,`M-1,`0,`0,`SUCCESS,`10.00,`CNY,`0.06\n"
         let (records, rejects) = try MappingProfileTests.read(yaml, Array(bill.utf8))
         #expect(rejects.isEmpty)

@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +27,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
         .target(name: "PaymentModels", swiftSettings: strictness),
         .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: strictness),
@@ -35,10 +39,12 @@ let package = Package(
             swiftSettings: strictness),
         .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: strictness),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),
+        .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite"], swiftSettings: strictness),
         .target(
             name: "ReconKit",
             dependencies: [
-                "PaymentModels", "ReconIngest", "ReconProviders", "ReconMatching", "ReconReports",
+                "PaymentModels", "ReconIngest", "ReconProviders", "ReconMatching", "ReconReports", "ReconStore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictness),
         .executableTarget(
@@ -63,6 +69,9 @@ let package = Package(
         .testTarget(
             name: "ReconMatchingTests",
             dependencies: ["ReconMatching", "PaymentModels", "ReconTestSupport"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "ReconStoreTests", dependencies: ["ReconStore", "PaymentModels", "CSQLite", "ReconTestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "ReconKitTests",

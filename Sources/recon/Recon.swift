@@ -1,9 +1,10 @@
 import ArgumentParser
 import CSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -17,7 +18,8 @@ struct Recon: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ReconcileCommand.self, InspectCommand.self, NormalizeCommand.self, ProvidersCommand.self,
+            ReconcileCommand.self, InspectCommand.self, NormalizeCommand.self, ImportCommand.self,
+            ProvidersCommand.self,
         ])
 
     static func main() {

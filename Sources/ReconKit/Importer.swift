@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+public import PaymentModels
+import ReconIngest
+public import ReconProviders
+public import ReconStore
+
+/// `recon import payments|settlement PATH...`: normalizes files into the store, one
+/// transaction per file. A file already imported (same SHA-256) changes nothing and says so.
+public enum Importer {
+    /// One line per file: what the import did.
+    public static func run(
+        _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profile: MappingProfile?,
+        report: (String) -> Void
+    ) throws {
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: storePath) } catch { throw ReconError(.io, error.message) }
+        let now = Timestamp(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000)).description
+        for path in paths {
+            let hash = try sha256(path)
+            let input = try Inputs.open(path, encoding: profile?.encoding)
+            let outcome: ImportOutcome
+            do {
+                outcome = try store.importFile(side: side, path: path, sha256: hash, importedAt: now) { sink in
+                    let onReject: (Reject) throws -> Void = {
+                        try sink.reject(source: $0.source.description, field: $0.field, reason: $0.reason)
+                    }
+                    _ = try Inputs.rethrowingIO {
+                        switch side {
+                        case .payments:
+                            return try PaymentSourceReader.read(
+                                input, path: path, forced: forced, onPayment: { try sink.add($0) },
+                                onReject: onReject)
+                        case .settlement:
+                            return try SettlementSourceReader.read(
+                                input, path: path, profile: profile, onRecord: { try sink.add($0) },
+                                onReject: onReject)
+                        }
+                    }
+                }
+            } catch let error as StoreError {
+                throw ReconError(.io, error.message)
+            }
+            switch outcome {
+            case .alreadyImported(let earlier, let at):
+                report("\(path): already imported at \(at) (as \(earlier)); nothing changed")
+            case .imported(let records, let added, let known, let rejected):
+                report(
+                    "\(path): \(records) \(side == .payments ? "payments" : "settlement records"), \(added) added, "
+                        + "\(known) already in the store, \(rejected) rejected")
+            }
+        }
+    }
+
+    /// The SHA-256 of a file's bytes as they are (compressed files included), read in blocks.
+    static func sha256(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReconError(.io, "\(path): cannot open the file")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

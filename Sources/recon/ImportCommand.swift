@@ -1,0 +1,55 @@
+import ArgumentParser
+import PaymentModels
+import ReconKit
+import ReconStore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Normalize files into the store (SQLite), one transaction per file.",
+        discussion: """
+            A file whose content was imported before (same SHA-256) changes nothing. Records already \
+            in the store from an overlapping file are not added twice; two identical rows in one file \
+            stay two. Rejected records are kept in the store with their position and reason.
+            """,
+        subcommands: [Payments.self, Settlement.self])
+
+    struct StoreOptions: ParsableArguments {
+        @Option(name: .long, help: "The store: an SQLite file, created on first use.")
+        var store = "recon.sqlite"
+    }
+
+    struct Payments: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import created payments.")
+        @Argument(help: "Files of created payments (JSON, JSON Lines, gzip).") var paths: [String]
+        @Option(name: .long, help: "Read the payments as this system instead of detecting it.")
+        var provider: PaymentSystem?
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            try Output.guarded {
+                try Importer.run(
+                    paths, side: .payments, storePath: options.store, forced: provider, profile: nil,
+                    report: { Output.out($0 + "\n") })
+                return 0
+            }
+        }
+    }
+
+    struct Settlement: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import settlement files.")
+        @Argument(help: "Settlement files (any format recon reads).") var paths: [String]
+        @Option(name: .long, help: "Read the files as this mapping profile (YAML) says.")
+        var profile: String?
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            try Output.guarded {
+                try Importer.run(
+                    paths, side: .settlement, storePath: options.store, forced: nil,
+                    profile: try profile.map(Inputs.loadProfile), report: { Output.out($0 + "\n") })
+                return 0
+            }
+        }
+    }
+}

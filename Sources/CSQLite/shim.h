@@ -7,4 +7,9 @@
 static inline int recon_sqlite_bind_text(sqlite3_stmt *statement, int index, const char *text, int length) {
     return sqlite3_bind_text(statement, index, text, length, SQLITE_TRANSIENT);
 }
+
+static inline int recon_sqlite_bind_blob(sqlite3_stmt *statement, int index, const void *bytes, int length) {
+    if (length == 0) return sqlite3_bind_zeroblob(statement, index, 0);  /* NULL pointer would bind NULL */
+    return sqlite3_bind_blob(statement, index, bytes, length, SQLITE_TRANSIENT);
+}
 #endif

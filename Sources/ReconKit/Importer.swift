@@ -5,6 +5,13 @@ import ReconIngest
 public import ReconProviders
 public import ReconStore
 
+extension Timestamp {
+    /// This moment, to the millisecond.
+    static var current: Timestamp {
+        Timestamp(millisecondsSince1970: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}
+
 /// `recon import payments|settlement PATH...`: normalizes files into the store, one
 /// transaction per file. A file already imported (same SHA-256) changes nothing and says so.
 public enum Importer {
@@ -15,40 +22,56 @@ public enum Importer {
     ) throws {
         let store: SQLiteStore
         do { store = try SQLiteStore(path: storePath) } catch { throw ReconError(.io, error.message) }
-        let now = Timestamp(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000)).description
+        let now = Timestamp.current.description
         for path in paths {
-            let hash = try sha256(path)
-            let input = try Inputs.open(path, encoding: profile?.encoding)
-            let outcome: ImportOutcome
-            do {
-                outcome = try store.importFile(side: side, path: path, sha256: hash, importedAt: now) { sink in
-                    let onReject: (Reject) throws -> Void = {
-                        try sink.reject(source: $0.source.description, field: $0.field, reason: $0.reason)
-                    }
-                    _ = try Inputs.rethrowingIO {
-                        switch side {
-                        case .payments:
-                            return try PaymentSourceReader.read(
-                                input, path: path, forced: forced, onPayment: { try sink.add($0) },
-                                onReject: onReject)
-                        case .settlement:
-                            return try SettlementSourceReader.read(
-                                input, path: path, profile: profile, onRecord: { try sink.add($0) },
-                                onReject: onReject)
-                        }
-                    }
+            let (outcome, _) = try importFile(
+                path, side: side, store: store, importedAt: now, forced: forced, profile: profile, transaction: true)
+            report("\(path): \(describe(outcome, side: side))")
+        }
+    }
+
+    /// Imports one file (in its own transaction, or the caller's): its outcome and rejects.
+    static func importFile(
+        _ path: String, side: ImportSide, store: SQLiteStore, importedAt: String, forced: PaymentSystem?,
+        profile: MappingProfile?, transaction: Bool = false
+    ) throws -> (ImportOutcome, [Reject]) {
+        let hash = try sha256(path)
+        let input = try Inputs.open(path, encoding: profile?.encoding)
+        var rejects: [Reject] = []
+        let read: (ImportSink) throws -> Void = { sink in
+            let onReject: (Reject) throws -> Void = { try sink.reject($0) }
+            _ = try Inputs.rethrowingIO {
+                switch side {
+                case .payments:
+                    return try PaymentSourceReader.read(
+                        input, path: path, forced: forced, onPayment: { try sink.add($0) }, onReject: onReject)
+                case .settlement:
+                    return try SettlementSourceReader.read(
+                        input, path: path, profile: profile, onRecord: { try sink.add($0) }, onReject: onReject)
                 }
-            } catch let error as StoreError {
-                throw ReconError(.io, error.message)
             }
-            switch outcome {
-            case .alreadyImported(let earlier, let at):
-                report("\(path): already imported at \(at) (as \(earlier)); nothing changed")
-            case .imported(let records, let added, let known, let rejected):
-                report(
-                    "\(path): \(records) \(side == .payments ? "payments" : "settlement records"), \(added) added, "
-                        + "\(known) already in the store, \(rejected) rejected")
-            }
+            rejects = sink.rejects
+        }
+        do {
+            let outcome =
+                transaction
+                ? try store.importFile(side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
+                : try store.importInTransaction(
+                    side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
+            return (outcome, rejects)
+        } catch let error as StoreError {
+            throw ReconError(.io, error.message)
+        }
+    }
+
+    /// What an import did, for a person.
+    static func describe(_ outcome: ImportOutcome, side: ImportSide = .payments) -> String {
+        switch outcome {
+        case .alreadyImported(let earlier, let at):
+            return "already imported at \(at) (as \(earlier)); nothing changed"
+        case .imported(let records, let added, let known, let rejected):
+            return "\(records) \(side == .payments ? "payments" : "settlement records"), \(added) added, "
+                + "\(known) already in the store, \(rejected) rejected"
         }
     }
 

@@ -288,6 +288,23 @@ public struct MatchingEngine: Sendable {
         return part
     }
 
+    /// Which payments have a settlement line attached (matched, or paired with a finding), and
+    /// which lines are attached to a payment (the rest were not expected). A store closes the
+    /// attached ones and carries the others forward to the next run.
+    public func attachments() -> (payments: [Bool], lines: [Bool]) {
+        var lineAttached = [Bool](repeating: false, count: lines.count)
+        for p in firstLine.indices where firstLine[p] >= 0 {
+            lineAttached[Int(firstLine[p] & ~Self.hasExtraLines)] = true
+        }
+        for slots in extraLines.values { for slot in slots { lineAttached[Int(slot)] = true } }
+        return (firstLine.map { $0 >= 0 }, lineAttached)
+    }
+
+    /// Findings in the order reports list them (after a caller changed some).
+    public static func sortedForReport(_ findings: [Discrepancy]) -> [Discrepancy] {
+        Classifier.sortedForReport(findings)
+    }
+
     static func unknowns(_ side: String, _ counts: [String: Int]) -> [UnknownStatus] {
         counts.map { key, count in
             let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)

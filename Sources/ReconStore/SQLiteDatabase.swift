@@ -17,7 +17,25 @@ final class SQLiteDatabase {
         }
         handle = db
         self.path = path
-        sqlite3_busy_timeout(db, 60_000)  // a second run waits for the first (up to a minute)
+        sqlite3_busy_timeout(db, Self.patienceMilliseconds)
+    }
+
+    /// How long a writer waits for another one (a second run for the first): ten minutes.
+    static let patienceMilliseconds: Int32 = 600_000
+
+    /// Starts a write transaction, at once when the store is free; otherwise calls `onWait`
+    /// and waits (SQLite's busy timeout) for the writer that holds it.
+    func beginImmediate(onWait: () -> Void) throws(StoreError) {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, Self.patienceMilliseconds) }
+        let status = sqlite3_exec(handle, "BEGIN IMMEDIATE", nil, nil, nil)
+        if status == SQLITE_OK { return }
+        guard status == SQLITE_BUSY else { throw failure("cannot start a transaction") }
+        onWait()
+        sqlite3_busy_timeout(handle, Self.patienceMilliseconds)
+        guard sqlite3_exec(handle, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK else {
+            throw failure("waited for another writer, in vain")
+        }
     }
 
     deinit { sqlite3_close(handle) }
@@ -58,6 +76,7 @@ final class SQLiteDatabase {
     enum Value {
         case integer(Int64)
         case text(String)
+        case blob([UInt8])
         case null
     }
 
@@ -80,6 +99,10 @@ final class SQLiteDatabase {
                 switch value {
                 case .integer(let n): status = sqlite3_bind_int64(statement, index, n)
                 case .null: status = sqlite3_bind_null(statement, index)
+                case .blob(let bytes):
+                    status = bytes.withUnsafeBytes {
+                        recon_sqlite_bind_blob(statement, index, $0.baseAddress, Int32($0.count))
+                    }
                 case .text(let text):
                     status = text.utf8CString.withUnsafeBufferPointer {
                         recon_sqlite_bind_text(statement, index, $0.baseAddress, Int32($0.count - 1))
@@ -106,6 +129,12 @@ final class SQLiteDatabase {
 
         func integer(_ column: Int32) -> Int64? {
             sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
+        }
+
+        func blob(_ column: Int32) -> [UInt8] {
+            let count = Int(sqlite3_column_bytes(statement, column))
+            guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: bytes, count: count))
         }
 
         func text(_ column: Int32) -> String? {

@@ -1,9 +1,13 @@
-/// The store's schema as numbered migrations, run forward only, each in the transaction that
-/// opens the store. The number reached is the store's version (SQLite's `user_version`); a
-/// store whose version is above the last one here was written by a newer recon and is refused.
+/// The store's schema as numbered migrations, run forward only, in the transaction that opens
+/// the store. The number reached is the store's version (SQLite's `user_version`); a store
+/// whose version is above the last one here was written by a newer recon and is refused.
+///
+/// Amounts are integers in minor units with their currency code; times are milliseconds since
+/// 1970 (UTC). A record stays open (`closed_run` NULL) until a run settles it: open payments
+/// and settlement records are what the next run reconciles.
 enum StoreSchema {
     static let migrations: [String] = [
-        // 1: imported files, and the records each added
+        // 1: imported files, their records and rejects; runs, their outputs
         """
         CREATE TABLE imports (
             id INTEGER PRIMARY KEY,
@@ -16,13 +20,26 @@ enum StoreSchema {
             rejected INTEGER NOT NULL,
             UNIQUE (side, sha256)
         );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            exit_status INTEGER NOT NULL,
+            payments_open INTEGER NOT NULL,
+            settlement_open INTEGER NOT NULL,
+            matched INTEGER NOT NULL,
+            discrepancies INTEGER NOT NULL
+        );
+        CREATE TABLE run_outputs (
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            name TEXT NOT NULL,
+            content BLOB NOT NULL,
+            PRIMARY KEY (run_id, name)
+        );
         CREATE TABLE payments (
             identity TEXT PRIMARY KEY,
             import_id INTEGER NOT NULL REFERENCES imports (id),
             system TEXT NOT NULL,
-            key_field TEXT NOT NULL,
-            key TEXT NOT NULL,
-            other_keys TEXT NOT NULL,
             amount_minor INTEGER NOT NULL,
             currency TEXT NOT NULL,
             fee_minor INTEGER,
@@ -30,9 +47,22 @@ enum StoreSchema {
             status TEXT NOT NULL,
             raw_status TEXT NOT NULL,
             created_ms INTEGER,
-            source TEXT NOT NULL
+            source_file TEXT NOT NULL,
+            source_byte INTEGER NOT NULL,
+            source_line INTEGER NOT NULL,
+            source_record INTEGER NOT NULL,
+            source_locator INTEGER NOT NULL,
+            closed_run INTEGER REFERENCES runs (id)
         );
-        CREATE INDEX payments_key ON payments (key);
+        CREATE INDEX payments_open ON payments (closed_run);
+        CREATE TABLE payment_keys (
+            identity TEXT NOT NULL REFERENCES payments (identity),
+            position INTEGER NOT NULL,
+            field INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (identity, position)
+        );
+        CREATE INDEX payment_keys_value ON payment_keys (value);
         CREATE TABLE settlement_records (
             identity TEXT PRIMARY KEY,
             import_id INTEGER NOT NULL REFERENCES imports (id),
@@ -47,9 +77,14 @@ enum StoreSchema {
             status TEXT NOT NULL,
             raw_status TEXT NOT NULL,
             settled_ms INTEGER,
-            source TEXT NOT NULL
+            source_file TEXT NOT NULL,
+            source_byte INTEGER NOT NULL,
+            source_line INTEGER NOT NULL,
+            source_record INTEGER NOT NULL,
+            source_locator INTEGER NOT NULL,
+            closed_run INTEGER REFERENCES runs (id)
         );
-        CREATE INDEX settlement_records_key ON settlement_records (key);
+        CREATE INDEX settlement_records_open ON settlement_records (closed_run);
         CREATE TABLE import_rejects (
             import_id INTEGER NOT NULL REFERENCES imports (id),
             source TEXT NOT NULL,

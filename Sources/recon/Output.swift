@@ -1,10 +1,11 @@
+public import ArgumentParser
 import PaymentModels
 import ReconKit
-public import ArgumentParser
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writing to the terminal and mapping failures to exit codes, in one place.

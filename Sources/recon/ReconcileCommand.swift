@@ -1,8 +1,9 @@
 import ArgumentParser
 import PaymentModels
 import ReconKit
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct ReconcileCommand: ParsableCommand {
@@ -38,7 +39,21 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
     var strict = false
 
+    @Option(
+        name: .long,
+        help: """
+            Reconcile everything open in this store (an SQLite file, created on first use) plus the \
+            files given, save the run and carry forward what is still open.
+            """)
+    var store: String?
+
+    @Flag(name: .long, help: "With --store: reconcile and write the reports, but save nothing.")
+    var dryRun = false
+
     func validate() throws {
+        if let store { try StoreOptions.check(store) }
+        if dryRun && store == nil { throw ValidationError("--dry-run goes with --store") }
+        guard store == nil else { return }
         guard !payments.isEmpty else { throw ValidationError("give at least one --payments file") }
         guard !settlement.isEmpty else { throw ValidationError("give at least one --settlement file") }
     }
@@ -49,6 +64,14 @@ struct ReconcileCommand: ParsableCommand {
             options.strict = strict
             options.forcedPaymentSystem = provider
             options.settlementProfile = try profile.map(Inputs.loadProfile)
+            if let store {
+                let outcome = try StoreReconcileJob.run(
+                    options, storePath: store, dryRun: dryRun,
+                    onWait: { Output.err("recon: another run holds the store \(store); waiting for it\n") })
+                let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
+                Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/; \(saved)\n")
+                return outcome.status
+            }
             let outcome = try ReconcileJob.run(options)
             Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/\n")
             // exit here, holding the working set: the system takes the memory back at once

@@ -1,4 +1,5 @@
 import Foundation
+import PaymentModels
 import ReconKit
 import ReconTestSupport
 import Testing

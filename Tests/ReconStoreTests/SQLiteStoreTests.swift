@@ -1,4 +1,6 @@
 import CSQLite
+import Dispatch
+import Foundation
 import PaymentModels
 import ReconStore
 import ReconTestSupport
@@ -46,7 +48,8 @@ import Testing
             try $0.add(Self.record("R", 500))  // the same row twice in one file: two real settlements
             try $0.add(Self.record("X", 100, id: "st_1"))
             try $0.add(Self.record("X", -100, id: "st_1"))  // its reversal under the same id
-            try $0.reject(source: "s.csv:6", field: "gross", reason: "'1,2O' is not a decimal amount")
+            let source = Provenance(file: "s.csv", position: SourcePosition(byte: 0, line: 6, record: 5))
+            try $0.reject(Reject(source: source, field: "gross", reason: "'1,2O' is not a decimal amount", raw: ""))
         }
         #expect(outcome == .imported(records: 5, added: 4, known: 0, rejected: 1))
         let later = try store.importFile(side: .settlement, path: "s2.csv", sha256: "dd", importedAt: "now") {
@@ -102,5 +105,44 @@ extension ImportOutcome {
     var added: Int {
         if case .imported(_, let added, _, _) = self { return added }
         return -1
+    }
+}
+
+/// Two writers on one store: the second waits for the first and is told so.
+@Suite struct SQLiteStoreConcurrencyTests {
+    final class Flag: @unchecked Sendable {
+        var waited = false
+        var imported = false
+    }
+
+    @Test func aSecondWriterWaitsForTheFirstAndSaysSo() throws {
+        let path = makeTemporaryDirectory() + "/s.sqlite"
+        let first = try SQLiteStore(path: path)
+        let waiting = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let flag = Flag()
+        try first.writeTransaction {
+            Thread.detachNewThread {
+                defer { done.signal() }
+                guard let second = try? SQLiteStore(path: path) else { return }
+                let outcome = try? second.writeTransaction(onWait: {
+                    flag.waited = true
+                    waiting.signal()
+                }) {
+                    try second.importInTransaction(side: .payments, path: "p", sha256: "bb", importedAt: "now") {
+                        try $0.add(SQLiteStoreTests.payment("B", 1))
+                    }
+                }
+                flag.imported = outcome != nil
+            }
+            // the first writer holds the store until the second has started waiting
+            #expect(waiting.wait(timeout: .now() + 30) == .success)
+            _ = try first.importInTransaction(side: .payments, path: "p", sha256: "aa", importedAt: "now") {
+                try $0.add(SQLiteStoreTests.payment("A", 1))
+            }
+        }
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(flag.waited && flag.imported)
+        #expect(try first.counts().payments == 2)
     }
 }

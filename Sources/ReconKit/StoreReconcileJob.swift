@@ -1,0 +1,125 @@
+import Foundation
+public import PaymentModels
+import ReconMatching
+public import ReconProviders
+public import ReconReports
+public import ReconStore
+
+/// `recon reconcile --store PATH`: imports the files given, reconciles everything open in the
+/// store, saves the run and carries forward what is still open.
+///
+/// All of it is one write transaction: a killed run leaves the store as it was, and a rerun
+/// gives the same result. What a run closes: every payment a settlement record was attached to
+/// (matched, or paired with a finding) and those records. What stays open for the next night:
+/// payments not yet settled, and records no payment claimed (a payment may be imported later).
+/// A record whose key names a payment an earlier run settled is `duplicate_settlement`.
+public enum StoreReconcileJob {
+    public struct Outcome: Sendable {
+        public let report: RunReport
+        public let status: Int32
+        /// The saved run's number; nil for a dry run.
+        public let run: Int64?
+    }
+
+    public static func run(
+        _ options: ReconcileOptions, storePath: String, dryRun: Bool, onWait: () -> Void
+    ) throws -> Outcome {
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: storePath) } catch { throw ReconError(.io, error.message) }
+        do {
+            return try store.writeTransaction(commit: !dryRun, onWait: onWait) {
+                try reconcile(options, store: store, dryRun: dryRun)
+            }
+        } catch let error as StoreError {
+            throw ReconError(.io, error.message)
+        }
+    }
+
+    static func reconcile(_ options: ReconcileOptions, store: SQLiteStore, dryRun: Bool) throws -> Outcome {
+        let startedAt = Timestamp.current.description
+        var inputs: [InputSummary] = []
+        var paymentRejects: [Reject] = []
+        var settlementRejects: [Reject] = []
+        for (side, paths) in [(ImportSide.payments, options.payments), (.settlement, options.settlement)] {
+            for path in paths {
+                let (outcome, rejects) = try Importer.importFile(
+                    path, side: side, store: store, importedAt: startedAt, forced: options.forcedPaymentSystem,
+                    profile: side == .settlement ? options.settlementProfile : nil)
+                if side == .payments { paymentRejects += rejects } else { settlementRejects += rejects }
+                var records = 0
+                if case .imported(let n, _, _, _) = outcome { records = n }
+                inputs.append(
+                    InputSummary(
+                        role: side == .payments ? .payments : .settlement, path: path, container: "file",
+                        format: records > 0 ? "imported" : "already imported", provider: "store", records: records,
+                        rejected: rejects.count))
+            }
+        }
+        let payments = try store.openPayments()
+        let settlement = try store.openSettlement()
+        inputs.append(
+            InputSummary(
+                role: .payments, path: "store: open payments", container: "store", format: "sqlite",
+                provider: "store", records: payments.count, rejected: 0))
+        inputs.append(
+            InputSummary(
+                role: .settlement, path: "store: open settlement records", container: "store", format: "sqlite",
+                provider: "store", records: settlement.count, rejected: 0))
+
+        var engine = MatchingEngine(payments: payments.map(\.record))
+        engine.add(contentsOf: settlement.map(\.record))
+        var result = engine.finish()
+        let attached = engine.attachments()
+        // a record no open payment claims may name one an earlier run settled: a second settlement
+        var repeated: [Provenance: Int64] = [:]
+        for (k, stored) in settlement.enumerated() where !attached.lines[k] {
+            let record = stored.record
+            if let run = try store.runThatSettled(keys: [record.key] + (record.alternateKeys ?? [])) {
+                repeated[record.provenance] = run
+            }
+        }
+        if !repeated.isEmpty {
+            result.discrepancies = MatchingEngine.sortedForReport(
+                result.discrepancies.map { finding in
+                    guard finding.kind == .unexpectedInSettlement, let source = finding.settlementSource,
+                        let run = repeated[source]
+                    else { return finding }
+                    var duplicate = finding
+                    duplicate.kind = .duplicateSettlement
+                    duplicate.detail = "a second settlement for a payment that run \(run) already settled"
+                    return duplicate
+                })
+        }
+        result.payments.read += paymentRejects.count
+        result.payments.rejected = paymentRejects.count
+        result.settlement.read += settlementRejects.count
+        result.settlement.rejected = settlementRejects.count
+        let report = RunReport(
+            version: ReconcileJob.version, inputs: inputs, result: result, rejects: paymentRejects + settlementRejects)
+        try ReconcileJob.makeDirectory(options.outputDirectory)
+        do { try ReportWriters.writeAll(report, to: options.outputDirectory) } catch {
+            throw ReconError(.io, error.description)
+        }
+        let clean = result.discrepancies.isEmpty && report.rejects.isEmpty
+        let status = clean ? ExitStatus.clean : ExitStatus.discrepancies
+        guard !dryRun else { return Outcome(report: report, status: status, run: nil) }
+        let outputs = try ReportWriters.standard.map { writer in
+            let path = options.outputDirectory + "/" + writer.fileName
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ReconError(.io, "\(path): cannot read back the report just written")
+            }
+            return (name: writer.fileName, content: [UInt8](data))
+        }
+        let closed = Set(repeated.keys)
+        let run = try store.save(
+            RunToSave(
+                startedAt: startedAt, summary: ReconcileJob.summaryLine(report), exitStatus: status,
+                paymentsOpen: payments.count, settlementOpen: settlement.count, matched: result.matched,
+                discrepancies: result.discrepancies.count, outputs: outputs,
+                closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments[$0].identity },
+                closedSettlement: settlement.indices.filter {
+                    attached.lines[$0] || closed.contains(settlement[$0].record.provenance)
+                }.map { settlement[$0].identity }))
+        return Outcome(report: report, status: status, run: run)
+    }
+}

@@ -1,0 +1,193 @@
+public import PaymentModels
+
+/// A payment or settlement record as the store holds it: its identity and its value.
+public struct Stored<Record: Sendable>: Sendable {
+    public var identity: String
+    public var record: Record
+}
+
+/// One saved run, as `recon runs` lists it.
+public struct RunRow: Sendable, Equatable {
+    public var id: Int64
+    public var startedAt: String
+    public var summary: String
+    public var exitStatus: Int32
+}
+
+/// What a run saves: its summary, its report files, and the records it closed.
+public struct RunToSave: Sendable {
+    public var startedAt: String
+    public var summary: String
+    public var exitStatus: Int32
+    public var paymentsOpen: Int
+    public var settlementOpen: Int
+    public var matched: Int
+    public var discrepancies: Int
+    /// The report files as written (name and bytes), so `recon report RUN` gives them back.
+    public var outputs: [(name: String, content: [UInt8])]
+    public var closedPayments: [String]
+    public var closedSettlement: [String]
+
+    public init(
+        startedAt: String, summary: String, exitStatus: Int32, paymentsOpen: Int, settlementOpen: Int, matched: Int,
+        discrepancies: Int, outputs: [(name: String, content: [UInt8])], closedPayments: [String],
+        closedSettlement: [String]
+    ) {
+        self.startedAt = startedAt
+        self.summary = summary
+        self.exitStatus = exitStatus
+        self.paymentsOpen = paymentsOpen
+        self.settlementOpen = settlementOpen
+        self.matched = matched
+        self.discrepancies = discrepancies
+        self.outputs = outputs
+        self.closedPayments = closedPayments
+        self.closedSettlement = closedSettlement
+    }
+}
+
+extension SQLiteStore {
+    /// Payments no run has settled yet, in import order.
+    public func openPayments() throws(StoreError) -> [Stored<Payment>] {
+        var keys: [String: [PaymentKey]] = [:]
+        let keyRows = try database.prepare(
+            """
+            SELECT k.identity, k.field, k.value FROM payment_keys k JOIN payments p ON p.identity = k.identity
+            WHERE p.closed_run IS NULL ORDER BY k.identity, k.position
+            """)
+        try keyRows.bind([])
+        while try keyRows.step() {
+            guard let identity = keyRows.text(0), let field = KeyField(rawValue: UInt8(keyRows.integer(1) ?? -1))
+            else { throw StoreError(.unavailable, "the store \(database.path) has a payment key it cannot read") }
+            keys[identity, default: []].append(PaymentKey(field, keyRows.text(2) ?? ""))
+        }
+        let rows = try database.prepare(
+            """
+            SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
+                source_file, source_byte, source_line, source_record, source_locator
+            FROM payments WHERE closed_run IS NULL ORDER BY rowid
+            """)
+        try rows.bind([])
+        var result: [Stored<Payment>] = []
+        while try rows.step() {
+            let identity = rows.text(0) ?? ""
+            guard let system = PaymentSystem(rawValue: rows.text(1) ?? ""),
+                let currency = Currency(code: rows.text(3) ?? ""),
+                let status = PaymentStatus(rawValue: rows.text(6) ?? ""),
+                let paymentKeys = keys[identity]
+            else {
+                throw StoreError(.unavailable, "the store \(database.path) has a payment it cannot read: \(identity)")
+            }
+            func money(_ column: Int32) -> Money? {
+                rows.integer(column).map { Money(minorUnits: $0, currency: currency) }
+            }
+            let payment = Payment(
+                system: system, keys: paymentKeys, amount: money(2)!, fee: money(4), net: money(5), status: status,
+                rawStatus: rows.text(7) ?? "", createdAt: rows.integer(8).map(Timestamp.init(millisecondsSince1970:)),
+                provenance: try Self.provenance(rows, from: 9))
+            result.append(Stored(identity: identity, record: payment))
+        }
+        return result
+    }
+
+    /// Settlement records no run has matched yet, in import order.
+    public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
+        let rows = try database.prepare(
+            """
+            SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
+                net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
+                source_locator
+            FROM settlement_records WHERE closed_run IS NULL ORDER BY rowid
+            """)
+        try rows.bind([])
+        var result: [Stored<SettlementRecord>] = []
+        while try rows.step() {
+            let identity = rows.text(0) ?? ""
+            guard let currency = Currency(code: rows.text(6) ?? ""),
+                let status = SettlementStatus(rawValue: rows.text(9) ?? "")
+            else {
+                throw StoreError(
+                    .unavailable, "the store \(database.path) has a settlement record it cannot read: \(identity)")
+            }
+            func money(_ column: Int32) -> Money? {
+                rows.integer(column).map { Money(minorUnits: $0, currency: currency) }
+            }
+            var record = SettlementRecord(
+                key: rows.text(2) ?? "", settlementId: rows.text(4), provider: rows.text(1), gross: money(5)!,
+                fee: money(7), net: money(8), status: status, rawStatus: rows.text(10) ?? "",
+                settledAt: rows.integer(11).map(Timestamp.init(millisecondsSince1970:)),
+                provenance: try Self.provenance(rows, from: 12))
+            let alternates = (rows.text(3) ?? "").split(separator: SQLiteDatabase.Value.keySeparator).map(String.init)
+            record.alternateKeys = alternates.isEmpty ? nil : alternates
+            result.append(Stored(identity: identity, record: record))
+        }
+        return result
+    }
+
+    static func provenance(_ rows: SQLiteDatabase.Statement, from k: Int32) throws(StoreError) -> Provenance {
+        Provenance(
+            file: rows.text(k) ?? "",
+            position: SourcePosition(
+                byte: rows.integer(k + 1) ?? 0, line: rows.integer(k + 2) ?? 0, record: rows.integer(k + 3) ?? 0),
+            locator: Provenance.Locator(rawValue: UInt8(rows.integer(k + 4) ?? 0)) ?? .line)
+    }
+
+    /// The run that settled a payment carrying one of `keys`, if an earlier run did.
+    public func runThatSettled(keys: [String]) throws(StoreError) -> Int64? {
+        let query = try database.prepare(
+            """
+            SELECT min(p.closed_run) FROM payment_keys k JOIN payments p ON p.identity = k.identity
+            WHERE k.value = ? AND p.closed_run IS NOT NULL
+            """)
+        for key in keys where !key.isEmpty {
+            try query.bind([.text(key)])
+            if try query.step(), let run = query.integer(0) { return run }
+        }
+        return nil
+    }
+
+    /// Saves a run: its row, its report files, and closes the records it settled.
+    public func save(_ run: RunToSave) throws(StoreError) -> Int64 {
+        try database.prepare(
+            """
+            INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched, discrepancies)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """
+        ).run([
+            .text(run.startedAt), .text(run.summary), .integer(Int64(run.exitStatus)),
+            .integer(Int64(run.paymentsOpen)),
+            .integer(Int64(run.settlementOpen)), .integer(Int64(run.matched)), .integer(Int64(run.discrepancies)),
+        ])
+        let id = try database.integer("SELECT last_insert_rowid()")!
+        let output = try database.prepare("INSERT INTO run_outputs (run_id, name, content) VALUES (?, ?, ?)")
+        for file in run.outputs { try output.run([.integer(id), .text(file.name), .blob(file.content)]) }
+        let closePayment = try database.prepare("UPDATE payments SET closed_run = ? WHERE identity = ?")
+        for identity in run.closedPayments { try closePayment.run([.integer(id), .text(identity)]) }
+        let closeRecord = try database.prepare("UPDATE settlement_records SET closed_run = ? WHERE identity = ?")
+        for identity in run.closedSettlement { try closeRecord.run([.integer(id), .text(identity)]) }
+        return id
+    }
+
+    /// Every saved run, oldest first.
+    public func runs() throws(StoreError) -> [RunRow] {
+        let rows = try database.prepare("SELECT id, started_at, summary, exit_status FROM runs ORDER BY id")
+        try rows.bind([])
+        var result: [RunRow] = []
+        while try rows.step() {
+            result.append(
+                RunRow(
+                    id: rows.integer(0) ?? 0, startedAt: rows.text(1) ?? "", summary: rows.text(2) ?? "",
+                    exitStatus: Int32(rows.integer(3) ?? 0)))
+        }
+        return result
+    }
+
+    /// The report files a run saved; empty when there is no such run.
+    public func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])] {
+        let rows = try database.prepare("SELECT name, content FROM run_outputs WHERE run_id = ? ORDER BY name")
+        try rows.bind([.integer(run)])
+        var result: [(name: String, content: [UInt8])] = []
+        while try rows.step() { result.append((rows.text(0) ?? "", rows.blob(1))) }
+        return result
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import ReconTestSupport
+import Testing
+
+/// Nights of `recon reconcile --store`: carry-forward, late settlements, duplicates across runs,
+/// dry runs, and saved runs listed and written again.
+@Suite(.serialized) struct StoreRunCLITests {
+    static func payment(_ reference: String, _ cents: Int, day: Int) -> String {
+        #"{"reference":"\#(reference)","connectorID":"c","createdAt":"2024-05-0\#(day)T05:00:00Z","amount":\#(cents),"#
+            + #""type":"PAY-IN","status":"SUCCEEDED","asset":"USD/2"}"# + "\n"
+    }
+
+    static func settlement(_ rows: [(id: String, reference: String, gross: String)]) -> String {
+        "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
+            + rows.map {
+                "\($0.id),formance,\($0.reference),\($0.gross),USD,0,\($0.gross),settled,2024-05-03T10:00:00Z\n"
+            }
+            .joined()
+    }
+
+    @Test func nightsCarryForwardWhatIsOpenAndRememberWhatSettled() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(dir + "/n1-pay.jsonl", Self.payment("A", 100, day: 1) + Self.payment("B", 200, day: 1))
+        writeFile(dir + "/n1-stl.csv", Self.settlement([("st_1", "A", "1.00")]))
+        writeFile(dir + "/n2-pay.jsonl", Self.payment("C", 300, day: 2))
+        // B settles a night late; A is paid out a second time
+        writeFile(dir + "/n2-stl.csv", Self.settlement([("st_2", "B", "2.00"), ("st_9", "A", "1.00")]))
+        let store = dir + "/recon.sqlite"
+        func night(_ n: Int, _ extra: [String] = []) throws -> CLI.Result {
+            try CLI.run(
+                ["reconcile", "--store", store, "--out", "\(dir)/out\(n)"]
+                    + (n <= 2 ? ["--payments", "\(dir)/n\(n)-pay.jsonl", "--settlement", "\(dir)/n\(n)-stl.csv"] : [])
+                    + extra)
+        }
+        let first = try night(1)
+        #expect(first.status == 1)
+        #expect(first.stderr.contains("1 matched, 1 discrepancies") && first.stderr.contains("run 1 saved"))
+        #expect(readFile(dir + "/out1/discrepancies.csv")?.contains("missing_in_settlement,B,") == true)
+
+        let second = try night(2)
+        #expect(second.stderr.contains("1 matched, 2 discrepancies"), "\(second.stderr)")
+        let findings = try #require(readFile(dir + "/out2/discrepancies.csv"))
+        #expect(findings.contains("duplicate_settlement,A,") && findings.contains("run 1 already settled"))
+        #expect(findings.contains("missing_in_settlement,C,"))
+        #expect(!findings.contains(",B,"))  // B's late settlement matched the payment from night 1
+
+        let dry = try night(3, ["--dry-run"])
+        #expect(dry.stderr.contains("0 matched, 1 discrepancies") && dry.stderr.contains("nothing saved"))
+        let runs = try CLI.run(["runs", "--store", store])
+        #expect(runs.stdout.split(separator: "\n").count == 2, "\(runs.stdout)")
+
+        // a saved run is written again byte for byte
+        let again = try CLI.run(["report", "2", "--store", store, "--out", dir + "/again"])
+        #expect(again.status == 0, "\(again.stderr)")
+        for name in ["discrepancies.csv", "summary.json", "report.md", "rejects.csv"] {
+            #expect(readFile("\(dir)/again/\(name)") == readFile("\(dir)/out2/\(name)"), "\(name)")
+        }
+        // the same night rerun (its files already imported) finds only what is still open
+        let rerun = try night(2)
+        #expect(rerun.stderr.contains("0 matched, 1 discrepancies"), "\(rerun.stderr)")
+    }
+
+    @Test func aReportOfARunThatDoesNotExistIsAUsageError() throws {
+        let store = makeTemporaryDirectory() + "/recon.sqlite"
+        let result = try CLI.run(["report", "7", "--store", store, "--out", makeTemporaryDirectory()])
+        #expect(result.status == 64 && result.stderr.contains("no run 7"))
+    }
+}

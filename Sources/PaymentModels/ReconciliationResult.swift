@@ -1,5 +1,3 @@
-
-
 /// How one side's records ended up. `read` counts every record the readers saw, rejected ones
 /// included, so `read == matched + discrepant + notExpected + rejected` must hold.
 public struct SideCounts: Sendable, Equatable {
@@ -7,11 +5,13 @@ public struct SideCounts: Sendable, Equatable {
     public var matched = 0
     public var discrepant = 0
     public var notExpected = 0
+    /// Payments not settled yet but still inside their settlement window (not a discrepancy).
+    public var inTransit = 0
     public var rejected = 0
 
     public init() {}
 
-    public var accountedFor: Int { matched + discrepant + notExpected + rejected }
+    public var accountedFor: Int { matched + discrepant + notExpected + inTransit + rejected }
     public var balances: Bool { read == accountedFor }
 }
 
@@ -56,6 +56,9 @@ public struct ReconciliationResult: Sendable {
     /// Sorted by currency code.
     public var totals: [CurrencyTotals]
     public var unknownStatuses: [UnknownStatus]
+    /// Payments not settled yet whose settlement window is still open, oldest first: listed,
+    /// but not discrepancies (they leave the exit code alone).
+    public var inTransit: [InTransit] = []
 
     public init(
         discrepancies: [Discrepancy], payments: SideCounts, settlement: SideCounts,
@@ -83,8 +86,55 @@ public struct ReconciliationResult: Sendable {
             problems.append(
                 "\(name): \(side.read) read but \(side.accountedFor) accounted for (matched "
                     + "\(side.matched), discrepant \(side.discrepant), not expected "
-                    + "\(side.notExpected), rejected \(side.rejected))")
+                    + "\(side.notExpected), in transit \(side.inTransit), rejected \(side.rejected))")
         }
         return problems
+    }
+}
+
+/// A created payment not settled yet, inside its settlement window: `in_transit` until the
+/// window passes, then `missing_in_settlement`.
+public struct InTransit: Sendable {
+    public var matchKey: String
+    public var keyField: KeyField
+    public var provider: String
+    public var expected: Money
+    public var createdAt: Timestamp
+    /// When the window closes: after this, the payment is missing.
+    public var dueBy: Timestamp
+    public var source: Provenance
+
+    public init(
+        matchKey: String, keyField: KeyField, provider: String, expected: Money, createdAt: Timestamp,
+        dueBy: Timestamp, source: Provenance
+    ) {
+        self.matchKey = matchKey
+        self.keyField = keyField
+        self.provider = provider
+        self.expected = expected
+        self.createdAt = createdAt
+        self.dueBy = dueBy
+        self.source = source
+    }
+}
+
+/// The settlement window: a payment created less than `days` before `asOf` and not settled
+/// yet is in transit, not missing.
+public struct SettlementWindow: Sendable {
+    public var asOf: Timestamp
+    public var days: Int
+
+    public init(asOf: Timestamp, days: Int) {
+        self.asOf = asOf
+        self.days = days
+    }
+
+    /// When a payment created at `created` is due to have settled.
+    public func dueBy(_ created: Timestamp) -> Timestamp {
+        Timestamp(millisecondsSince1970: created.millisecondsSince1970 + Int64(days) * 86_400_000)
+    }
+
+    public func isOpen(for created: Timestamp) -> Bool {
+        dueBy(created).millisecondsSince1970 > asOf.millisecondsSince1970
     }
 }

@@ -7,7 +7,7 @@ public import ReconStore
 
 extension Timestamp {
     /// This moment, to the millisecond.
-    static var current: Timestamp {
+    public static var current: Timestamp {
         Timestamp(millisecondsSince1970: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }

@@ -23,6 +23,8 @@ public struct ReconcileOptions: Sendable {
     public var paymentPartBytes = 8 << 20
     /// Read the settlement files as this mapping profile says instead of by detection.
     public var settlementProfile: MappingProfile?
+    /// Unsettled payments inside this window are in transit, not missing (nil: no window).
+    public var window: SettlementWindow?
 
     public init(payments: [String], settlement: [String], outputDirectory: String) {
         self.payments = payments
@@ -64,6 +66,7 @@ public enum ReconcileJob {
         let workingSet = WorkingSet()
         workingSet.settlement = settlement.records
         var engine = MatchingEngine(built: built)
+        engine.window = options.window
         engine.add(contentsOf: settlement.records)
         trace.mark("attached")
         var result = engine.finish()
@@ -95,6 +98,7 @@ public enum ReconcileJob {
         let r = report.result
         return "\(r.matched) matched, \(r.discrepancies.count) discrepancies, "
             + "\(r.payments.notExpected) not expected, \(report.rejects.count) rejected"
+            + (r.inTransit.isEmpty ? "" : "; \(r.inTransit.count) in transit")
     }
 
     /// Payments and settlement are read on two threads (both are mostly parsing); strict mode

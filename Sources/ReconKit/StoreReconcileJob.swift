@@ -67,6 +67,7 @@ public enum StoreReconcileJob {
                 provider: "store", records: settlement.count, rejected: 0))
 
         var engine = MatchingEngine(payments: payments.map(\.record))
+        engine.window = options.window
         engine.add(contentsOf: settlement.map(\.record))
         var result = engine.finish()
         let attached = engine.attachments()

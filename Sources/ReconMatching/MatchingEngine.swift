@@ -31,6 +31,8 @@ public struct MatchingEngine: Sendable {
     var unknownSettlementStatuses: [String: Int] = [:]
     /// Settled money per currency, from every line whatever it matched.
     var settledTotals = TotalsTable()
+    /// When set, an unsettled payment still inside the window is in transit, not missing.
+    public var window: SettlementWindow?
 
     public init(payments: [Payment]) {
         self.init(payments: ChunkedArray(payments))
@@ -178,8 +180,11 @@ public struct MatchingEngine: Sendable {
         var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
         var totals = settledTotals
         var unknownPayments: [String: Int] = [:]
+        var inTransit: [InTransit] = []
         for part in parts {
             findings += part.findings
+            inTransit += part.inTransit
+            paymentsSide.inTransit += part.inTransit.count
             paymentsSide.matched += part.matched
             paymentsSide.discrepant += part.paymentsDiscrepant
             paymentsSide.notExpected += part.notExpected
@@ -192,7 +197,7 @@ public struct MatchingEngine: Sendable {
         paymentsSide.read = payments.count
         settlementSide.read = settlementAdded
         settlementSide.discrepant += unexpected.count
-        let result = ReconciliationResult(
+        var result = ReconciliationResult(
             discrepancies: Classifier.sortedForReport(findings), payments: paymentsSide,
             settlement: settlementSide,
             matchedByField: Dictionary(
@@ -202,6 +207,9 @@ public struct MatchingEngine: Sendable {
             totals: totals.sorted,
             unknownStatuses: Self.unknowns("payments", unknownPayments)
                 + Self.unknowns("settlement", unknownSettlementStatuses))
+        result.inTransit = inTransit.sorted {
+            ($0.dueBy.millisecondsSince1970, $0.matchKey) < ($1.dueBy.millisecondsSince1970, $1.matchKey)
+        }
         precondition(
             result.checkConservation().isEmpty, "matching lost records: \(result.checkConservation())")
         return result
@@ -218,6 +226,7 @@ public struct MatchingEngine: Sendable {
         /// Expected money per currency, as one `Money` per currency (summed).
         var expected: [Money] = []
         var unknownStatuses: [String: Int] = [:]
+        var inTransit: [InTransit] = []
 
         mutating func expect(_ amount: Money) {
             for i in expected.indices where expected[i].currency == amount.currency {
@@ -251,7 +260,16 @@ public struct MatchingEngine: Sendable {
             if status.expectation == .expected { part.expect(payments[p].amount) }
             let first = Int(firstLine[p] < 0 ? -1 : firstLine[p] & ~Self.hasExtraLines)
             guard first >= 0 else {
-                if status.expectation == .expected {
+                if status.expectation == .expected, let window, let created = payments[p].createdAt,
+                    window.isOpen(for: created)
+                {
+                    let key = payments[p].primaryKey
+                    part.inTransit.append(
+                        InTransit(
+                            matchKey: key.value, keyField: key.field, provider: payments[p].system.rawValue,
+                            expected: payments[p].amount, createdAt: created, dueBy: window.dueBy(created),
+                            source: payments[p].provenance))
+                } else if status.expectation == .expected {
                     part.findings.append(Classifier.missing(payments[p]))
                     part.paymentsDiscrepant += 1
                 } else {

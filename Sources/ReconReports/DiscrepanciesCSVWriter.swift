@@ -15,7 +15,8 @@ public struct DiscrepanciesCSVWriter: ReportWriter {
         try file.write(CSVFormat.row(Self.columns))
         let findings = report.result.discrepancies
         for i in findings.indices {  // by index: a copy per finding would retain a dozen strings
-            let expected = findings[i].expected, actual = findings[i].actual
+            let expected = findings[i].expected
+            let actual = findings[i].actual
             file.csvField(findings[i].kind.code)
             file.csvField(findings[i].matchKey)
             file.csvField(findings[i].keyField?.code ?? "")
@@ -33,6 +34,26 @@ public struct DiscrepanciesCSVWriter: ReportWriter {
             file.csvField(findings[i].settlementSource)
             file.csvField(findings[i].detail)
             try file.endCSVRow()
+        }
+    }
+}
+
+/// `in_transit.csv`: payments not settled yet but inside their settlement window, by due date.
+public struct InTransitCSVWriter: ReportWriter {
+    public init() {}
+    public var fileName: String { "in_transit.csv" }
+
+    public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
+        try file.write(
+            CSVFormat.row([
+                "match_key", "key_field", "provider", "expected_amount", "currency", "created", "due_by", "source",
+            ]))
+        for t in report.result.inTransit {
+            try file.write(
+                CSVFormat.row([
+                    t.matchKey, t.keyField.code, t.provider, t.expected.decimalString, t.expected.currency.code,
+                    t.createdAt.description, t.dueBy.description, t.source.description,
+                ]))
         }
     }
 }

@@ -25,6 +25,7 @@ public struct MarkdownReportWriter: ReportWriter {
         out += "\n## Findings\n\n| kind | count |\n|---|---:|\n| matched | \(r.matched) |\n"
         for (kind, count) in report.countsByKind { out += "| \(kind.code) | \(count) |\n" }
         out += "| not_expected | \(r.payments.notExpected) |\n"
+        if !r.inTransit.isEmpty { out += "| in_transit | \(r.inTransit.count) |\n" }
         out += "\n## Totals per currency\n\n| currency | expected | settled | fees | net | difference |\n"
         out += "|---|---:|---:|---:|---:|---:|\n"
         for t in r.totals {
@@ -51,9 +52,20 @@ public struct MarkdownReportWriter: ReportWriter {
                 out += "| \(d.actual.map(\.description) ?? "") | \(cell(d.detail)) |\n"
             }
         }
+        if !r.inTransit.isEmpty {
+            let n = r.inTransit.count
+            out += "\n## In transit"
+            out += n > findingsListedMax ? " (first \(findingsListedMax) of \(n))\n\n" : "\n\n"
+            out += "Created, not settled yet, still inside the settlement window: not discrepancies.\n\n"
+            out += "| key | provider | expected | created | due by |\n|---|---|---:|---|---|\n"
+            for t in r.inTransit.prefix(findingsListedMax) {
+                out += "| \(cell(t.matchKey)) | \(t.provider) | \(t.expected) | \(t.createdAt) | \(t.dueBy) |\n"
+            }
+        }
         let ok = report.verify().isEmpty
         out += "\n## Conservation\n\nPayments: \(r.payments.read) read = \(r.payments.matched) matched + "
         out += "\(r.payments.discrepant) discrepant + \(r.payments.notExpected) not expected + "
+        if r.payments.inTransit > 0 { out += "\(r.payments.inTransit) in transit + " }
         out += "\(r.payments.rejected) rejected. Settlement: \(r.settlement.read) read = "
         out += "\(r.settlement.matched) matched + \(r.settlement.discrepant) discrepant + "
         out += "\(r.settlement.rejected) rejected. \(ok ? "Every record is accounted for." : "DOES NOT ADD UP.")\n"

@@ -10,7 +10,8 @@ public protocol ReportWriter: Sendable {
 /// The writers `recon reconcile` runs, in order.
 public enum ReportWriters {
     public static let standard: [any ReportWriter] = [
-        DiscrepanciesCSVWriter(), RejectsCSVWriter(), SummaryJSONWriter(), MarkdownReportWriter(),
+        DiscrepanciesCSVWriter(), InTransitCSVWriter(), RejectsCSVWriter(), SummaryJSONWriter(),
+        MarkdownReportWriter(),
     ]
 
     /// Verifies conservation, then writes every report into `directory`.

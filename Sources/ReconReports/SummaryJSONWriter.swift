@@ -26,6 +26,7 @@ public struct SummaryJSONWriter: ReportWriter {
         counts += report.countsByKind.map { ($0.0.code, "\($0.1)") }
         counts += [
             ("not_expected", "\(r.payments.notExpected)"),
+            ("in_transit", "\(r.payments.inTransit)"),
             ("rejected", "\(r.payments.rejected + r.settlement.rejected)"),
         ]
         let byField = KeyField.allCases.compactMap { field in
@@ -69,7 +70,8 @@ public struct SummaryJSONWriter: ReportWriter {
             JSONText.object(
                 [
                     ("read", "\(s.read)"), ("matched", "\(s.matched)"), ("discrepant", "\(s.discrepant)"),
-                    ("not_expected", "\(s.notExpected)"), ("rejected", "\(s.rejected)"),
+                    ("not_expected", "\(s.notExpected)"), ("in_transit", "\(s.inTransit)"),
+                    ("rejected", "\(s.rejected)"),
                     ("balanced", s.balances ? "true" : "false"),
                 ], indent: 2)
         }

@@ -50,7 +50,24 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(name: .long, help: "With --store: reconcile and write the reports, but save nothing.")
     var dryRun = false
 
+    @Option(
+        name: .long,
+        help: """
+            Days a created payment has to settle: one not settled yet and created less than this \
+            long before --as-of is in_transit (listed, not a discrepancy). Default 0: no window.
+            """)
+    var settlementWindow = 0
+
+    @Option(name: .long, help: "The date the settlement window is measured to (ISO 8601; default: now).")
+    var asOf: String?
+
     func validate() throws {
+        guard settlementWindow >= 0 else {
+            throw ValidationError("--settlement-window is a number of days, 0 or more (got \(settlementWindow))")
+        }
+        if let asOf, (try? Timestamp(parsing: asOf)) == nil {
+            throw ValidationError("--as-of '\(asOf)' is not a date such as 2024-05-03 or 2024-05-03T06:00:00Z")
+        }
         if let store { try StoreOptions.check(store) }
         if dryRun && store == nil { throw ValidationError("--dry-run goes with --store") }
         guard store == nil else { return }
@@ -64,6 +81,10 @@ struct ReconcileCommand: ParsableCommand {
             options.strict = strict
             options.forcedPaymentSystem = provider
             options.settlementProfile = try profile.map(Inputs.loadProfile)
+            if settlementWindow > 0 {
+                let now = try asOf.map { try Timestamp(parsing: $0) } ?? Timestamp.current
+                options.window = SettlementWindow(asOf: now, days: settlementWindow)
+            }
             if let store {
                 let outcome = try StoreReconcileJob.run(
                     options, storePath: store, dryRun: dryRun,

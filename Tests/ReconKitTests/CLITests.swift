@@ -66,7 +66,7 @@ struct CLI {
         #expect(result.status == 1, "discrepancies mean exit 1: \(result.stderr)")
         #expect(result.stderr.contains("12 matched, 7 discrepancies, 2 not expected, 6 rejected"))
         let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
-        for name in ["discrepancies.csv", "summary.json", "rejects.csv", "report.md"] {
+        for name in ["discrepancies.csv", "in_transit.csv", "summary.json", "rejects.csv", "report.md"] {
             let actual = try #require(readFile(out + "/" + name))
             let goldenPath = CLI.root + "/samples/expected/" + name
             if record { writeFile(goldenPath, actual) }

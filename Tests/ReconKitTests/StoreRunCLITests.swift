@@ -52,7 +52,7 @@ import Testing
         // a saved run is written again byte for byte
         let again = try CLI.run(["report", "2", "--store", store, "--out", dir + "/again"])
         #expect(again.status == 0, "\(again.stderr)")
-        for name in ["discrepancies.csv", "summary.json", "report.md", "rejects.csv"] {
+        for name in ["discrepancies.csv", "in_transit.csv", "summary.json", "report.md", "rejects.csv"] {
             #expect(readFile("\(dir)/again/\(name)") == readFile("\(dir)/out2/\(name)"), "\(name)")
         }
         // the same night rerun (its files already imported) finds only what is still open
@@ -64,5 +64,26 @@ import Testing
         let store = makeTemporaryDirectory() + "/recon.sqlite"
         let result = try CLI.run(["report", "7", "--store", store, "--out", makeTemporaryDirectory()])
         #expect(result.status == 64 && result.stderr.contains("no run 7"))
+    }
+}
+
+/// The settlement window from the command line: in transit alone leaves the exit code at 0.
+@Suite(.serialized) struct SettlementWindowCLITests {
+    @Test func inTransitAloneExitsZeroAndThenBecomesMissing() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(
+            dir + "/pay.jsonl", StoreRunCLITests.payment("A", 100, day: 1) + StoreRunCLITests.payment("B", 200, day: 4))
+        writeFile(dir + "/stl.csv", StoreRunCLITests.settlement([("st_1", "A", "1.00")]))
+        let args = [
+            "reconcile", "--payments", dir + "/pay.jsonl", "--settlement", dir + "/stl.csv", "--settlement-window", "3",
+        ]
+        let early = try CLI.run(args + ["--as-of", "2024-05-05", "--out", dir + "/early"])
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(early.stderr.contains("1 matched, 0 discrepancies, 0 not expected, 0 rejected; 1 in transit"))
+        #expect(readFile(dir + "/early/in_transit.csv")?.contains("B,reference,formance,2.00,USD") == true)
+        let late = try CLI.run(args + ["--as-of", "2024-05-08", "--out", dir + "/late"])
+        #expect(late.status == 1 && late.stderr.contains("1 matched, 1 discrepancies"), "\(late.stderr)")
+        let bad = try CLI.run(args + ["--settlement-window", "-2", "--out", dir + "/bad"])
+        #expect(bad.status == 64 && bad.stderr.contains("--settlement-window"))
     }
 }

@@ -72,10 +72,12 @@ public enum StoreReconcileJob {
         var result = engine.finish()
         let attached = engine.attachments()
         // a record no open payment claims may name one an earlier run settled: a second settlement
+        let unclaimed = settlement.indices.filter { !attached.lines[$0] }.map { settlement[$0].record }
+        let settledBy = try store.runsThatSettled(
+            keys: Set(unclaimed.flatMap { [$0.key] + ($0.alternateKeys ?? []) }))
         var repeated: [Provenance: Int64] = [:]
-        for (k, stored) in settlement.enumerated() where !attached.lines[k] {
-            let record = stored.record
-            if let run = try store.runThatSettled(keys: [record.key] + (record.alternateKeys ?? [])) {
+        for record in unclaimed {
+            if let run = ([record.key] + (record.alternateKeys ?? [])).lazy.compactMap({ settledBy[$0] }).first {
                 repeated[record.provenance] = run
             }
         }

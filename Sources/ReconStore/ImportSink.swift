@@ -7,12 +7,12 @@ public import PaymentModels
 /// same row delivered again in an overlapping file is recognised and not added twice.
 public final class ImportSink {
     private let paymentInsert: SQLiteDatabase.Statement
-    private let keyInsert: SQLiteDatabase.Statement
     private let recordInsert: SQLiteDatabase.Statement
     private let rejectInsert: SQLiteDatabase.Statement
     private let database: SQLiteDatabase
     private let importId: Int64
-    private var occurrences: [String: Int] = [:]
+    /// Bases seen more than once in this file, or already known: the last n used.
+    private var repeats: [String: Int] = [:]
     public private(set) var records = 0
     public private(set) var added = 0
     /// The file's rejected records, also kept in the store.
@@ -23,13 +23,11 @@ public final class ImportSink {
         self.importId = importId
         paymentInsert = try database.prepare(
             """
-            INSERT OR IGNORE INTO payments (identity, import_id, system, amount_minor, currency, fee_minor,
-                net_minor, status, raw_status, created_ms, source_file, source_byte, source_line, source_record,
-                source_locator)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO payments (identity, import_id, system, key, provider_id, keys, amount_minor,
+                currency, fee_minor, net_minor, status, raw_status, created_ms, source_file, source_byte,
+                source_line, source_record, source_locator)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        keyInsert = try database.prepare(
-            "INSERT INTO payment_keys (identity, position, field, value) VALUES (?, ?, ?, ?)")
         recordInsert = try database.prepare(
             """
             INSERT OR IGNORE INTO settlement_records (identity, import_id, provider, key, alternate_keys,
@@ -41,29 +39,62 @@ public final class ImportSink {
             "INSERT INTO import_rejects (import_id, source, field, reason) VALUES (?, ?, ?, ?)")
     }
 
-    private func identity(_ base: String) -> String {
-        let n = occurrences[base, default: 0] + 1
-        occurrences[base] = n
-        return "\(base)#\(n)"
+    /// Inserts a record under `base#n`, n counting the occurrences of `base` in this file: the
+    /// first free n, or the first taken by another import (then the record is already known).
+    /// Most bases occur once, so no table of them is kept unless one repeats or is known.
+    private func insert(_ base: String, _ statement: SQLiteDatabase.Statement, table: String) throws(StoreError) {
+        var n = repeats[base] ?? 0
+        while true {
+            n += 1
+            statement.bind(1, "\(base)#\(n)")
+            try statement.finish()
+            statement.reset()
+            if database.changes > 0 {
+                added += 1
+                if n > 1 { repeats[base] = n }
+                return
+            }
+            // taken: by an earlier occurrence in this file (try the next n), or by another import
+            let owner = try database.prepareCached(
+                table == "payments"
+                    ? "SELECT import_id FROM payments WHERE identity = ?"
+                    : "SELECT import_id FROM settlement_records WHERE identity = ?")
+            try owner.bind([.text("\(base)#\(n)")])
+            let sameImport = try owner.step() && owner.integer(0) == importId
+            owner.reset()
+            if !sameImport {
+                repeats[base] = n
+                return
+            }
+        }
     }
 
     public func add(_ p: Payment) throws(StoreError) {
         records += 1
         let key = p.primaryKey
-        let identity = identity("\(p.system.rawValue):\(key.field.code)=\(key.value)")
-        try paymentInsert.run(
-            [
-                .text(identity), .integer(importId), .text(p.system.rawValue), .integer(p.amount.minorUnits),
-                .text(p.amount.currency.code), .optional(p.fee?.minorUnits), .optional(p.net?.minorUnits),
-                .text(p.status.rawValue), .text(p.rawStatus), .optional(p.createdAt?.millisecondsSince1970),
-            ] + SQLiteDatabase.Value.source(p.provenance))
-        guard database.changes > 0 else { return }
-        added += 1
-        for (position, k) in p.keys.enumerated() {
-            try keyInsert.run([
-                .text(identity), .integer(Int64(position)), .integer(Int64(k.field.rawValue)), .text(k.value),
-            ])
-        }
+        let s = paymentInsert
+        s.bind(2, importId)
+        s.bind(3, p.system.rawValue)
+        s.bind(4, key.value)
+        s.bind(5, p.providerId)
+        s.bind(6, SQLiteDatabase.Value.keys(p.keys))
+        s.bind(7, p.amount.minorUnits)
+        s.bind(8, p.amount.currency.code)
+        s.bind(9, p.fee?.minorUnits)
+        s.bind(10, p.net?.minorUnits)
+        s.bind(11, p.status.rawValue)
+        s.bind(12, p.rawStatus)
+        s.bind(13, p.createdAt?.millisecondsSince1970)
+        Self.bindSource(s, from: 14, p.provenance)
+        try insert("\(p.system.rawValue):\(key.field.code)=\(key.value)", s, table: "payments")
+    }
+
+    static func bindSource(_ s: SQLiteDatabase.Statement, from k: Int32, _ p: Provenance) {
+        s.bind(k, p.file)
+        s.bind(k + 1, p.position.byte)
+        s.bind(k + 2, p.position.line)
+        s.bind(k + 3, p.position.record)
+        s.bind(k + 4, Int64(p.locator.rawValue))
     }
 
     public func add(_ r: SettlementRecord) throws(StoreError) {
@@ -74,15 +105,21 @@ public final class ImportSink {
             r.settlementId.map { "\(provider):id=\($0)|\(direction)" }
             ?? "\(provider):key=\(r.key)|\(r.gross.minorUnits) \(r.gross.currency.code)|\(r.status.rawValue)|"
             + "\(r.settledAt?.millisecondsSince1970 ?? 0)"
-        try recordInsert.run(
-            [
-                .text(identity(base)), .integer(importId), r.provider.map { .text($0) } ?? .null, .text(r.key),
-                .text((r.alternateKeys ?? []).joined(separator: SQLiteDatabase.Value.keySeparator)),
-                r.settlementId.map { .text($0) } ?? .null, .integer(r.gross.minorUnits),
-                .text(r.gross.currency.code), .optional(r.fee?.minorUnits), .optional(r.net?.minorUnits),
-                .text(r.status.rawValue), .text(r.rawStatus), .optional(r.settledAt?.millisecondsSince1970),
-            ] + SQLiteDatabase.Value.source(r.provenance))
-        added += database.changes
+        let s = recordInsert
+        s.bind(2, importId)
+        s.bind(3, r.provider)
+        s.bind(4, r.key)
+        s.bind(5, (r.alternateKeys ?? []).joined(separator: SQLiteDatabase.Value.keySeparator))
+        s.bind(6, r.settlementId)
+        s.bind(7, r.gross.minorUnits)
+        s.bind(8, r.gross.currency.code)
+        s.bind(9, r.fee?.minorUnits)
+        s.bind(10, r.net?.minorUnits)
+        s.bind(11, r.status.rawValue)
+        s.bind(12, r.rawStatus)
+        s.bind(13, r.settledAt?.millisecondsSince1970)
+        Self.bindSource(s, from: 14, r.provenance)
+        try insert(base, s, table: "settlement_records")
     }
 
     /// A record the file's adapter could not read: kept with its position and reason.
@@ -101,11 +138,9 @@ extension SQLiteDatabase.Value {
     /// Alternate keys are stored joined by the ASCII unit separator, which no key contains.
     static let keySeparator = "\u{1F}"
 
-    /// A provenance as the five `source_*` columns.
-    static func source(_ p: Provenance) -> [Self] {
-        [
-            .text(p.file), .integer(p.position.byte), .integer(p.position.line), .integer(p.position.record),
-            .integer(Int64(p.locator.rawValue)),
-        ]
+    /// A payment's keys in one column: `field=value` (the field's number), joined by U+001F.
+    static func keys(_ keys: PaymentKeys) -> String {
+        keys.map { "\($0.field.rawValue)=\($0.value)" }.joined(separator: keySeparator)
     }
+
 }

@@ -38,7 +38,7 @@ final class SQLiteDatabase {
         }
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit { sqlite3_close_v2(handle) }  // closes once the cached statements are finalized too
 
     /// Runs SQL that returns no rows (several statements allowed).
     func execute(_ sql: String) throws(StoreError) {
@@ -69,6 +69,16 @@ final class SQLiteDatabase {
 
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    private var cached: [String: Statement] = [:]
+
+    /// A statement prepared once per connection (for lookups repeated per record).
+    func prepareCached(_ sql: String) throws(StoreError) -> Statement {
+        if let statement = cached[sql] { return statement }
+        let statement = try prepare(sql)
+        cached[sql] = statement
+        return statement
+    }
+
     func failure(_ what: String) -> StoreError {
         StoreError(.unavailable, "the store \(path) failed: \(what): \(String(cString: sqlite3_errmsg(handle)))")
     }
@@ -82,7 +92,8 @@ final class SQLiteDatabase {
 
     final class Statement {
         private let statement: OpaquePointer
-        private let database: SQLiteDatabase
+        /// Unowned: the database caches some statements, and outlives all of them.
+        private unowned let database: SQLiteDatabase
 
         init(_ statement: OpaquePointer, database: SQLiteDatabase) {
             self.statement = statement
@@ -110,6 +121,31 @@ final class SQLiteDatabase {
                 }
                 guard status == SQLITE_OK else { throw database.failure("cannot bind a value") }
             }
+        }
+
+        /// Typed binding for the hot paths (no array of values per row): call `reset`, bind each
+        /// parameter by its 1-based index, then `finish`.
+        func reset() { sqlite3_reset(statement) }
+
+        func bind(_ index: Int32, _ text: String?) {
+            guard var text else {
+                sqlite3_bind_null(statement, index)
+                return
+            }
+            text.withUTF8 {
+                recon_sqlite_bind_text(
+                    statement, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                    Int32($0.count))
+            }
+        }
+
+        func bind(_ index: Int32, _ value: Int64?) {
+            if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+        }
+
+        /// Runs a statement bound with the typed `bind`s to its end.
+        func finish() throws(StoreError) {
+            while try step() {}
         }
 
         /// One step: true when a row is ready, false when done.

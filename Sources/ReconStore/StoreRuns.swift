@@ -49,23 +49,11 @@ public struct RunToSave: Sendable {
 extension SQLiteStore {
     /// Payments no run has settled yet, in import order.
     public func openPayments() throws(StoreError) -> [Stored<Payment>] {
-        var keys: [String: [PaymentKey]] = [:]
-        let keyRows = try database.prepare(
-            """
-            SELECT k.identity, k.field, k.value FROM payment_keys k JOIN payments p ON p.identity = k.identity
-            WHERE p.closed_run IS NULL ORDER BY k.identity, k.position
-            """)
-        try keyRows.bind([])
-        while try keyRows.step() {
-            guard let identity = keyRows.text(0), let field = KeyField(rawValue: UInt8(keyRows.integer(1) ?? -1))
-            else { throw StoreError(.unavailable, "the store \(database.path) has a payment key it cannot read") }
-            keys[identity, default: []].append(PaymentKey(field, keyRows.text(2) ?? ""))
-        }
         let rows = try database.prepare(
             """
             SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-                source_file, source_byte, source_line, source_record, source_locator
-            FROM payments WHERE closed_run IS NULL ORDER BY rowid
+                source_file, source_byte, source_line, source_record, source_locator, keys
+            FROM payments WHERE closed_run IS NULL ORDER BY id
             """)
         try rows.bind([])
         var result: [Stored<Payment>] = []
@@ -74,7 +62,7 @@ extension SQLiteStore {
             guard let system = PaymentSystem(rawValue: rows.text(1) ?? ""),
                 let currency = Currency(code: rows.text(3) ?? ""),
                 let status = PaymentStatus(rawValue: rows.text(6) ?? ""),
-                let paymentKeys = keys[identity]
+                let paymentKeys = Self.keys(rows.text(14) ?? "")
             else {
                 throw StoreError(.unavailable, "the store \(database.path) has a payment it cannot read: \(identity)")
             }
@@ -97,7 +85,7 @@ extension SQLiteStore {
             SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
                 net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
                 source_locator
-            FROM settlement_records WHERE closed_run IS NULL ORDER BY rowid
+            FROM settlement_records WHERE closed_run IS NULL ORDER BY id
             """)
         try rows.bind([])
         var result: [Stored<SettlementRecord>] = []
@@ -124,6 +112,18 @@ extension SQLiteStore {
         return result
     }
 
+    /// The keys column read back; nil when it holds something this recon did not write.
+    static func keys(_ text: String) -> [PaymentKey]? {
+        var keys: [PaymentKey] = []
+        for part in text.split(separator: SQLiteDatabase.Value.keySeparator) {
+            guard let equals = part.firstIndex(of: "="), let number = UInt8(part[..<equals]),
+                let field = KeyField(rawValue: number)
+            else { return nil }
+            keys.append(PaymentKey(field, String(part[part.index(after: equals)...])))
+        }
+        return keys.isEmpty ? nil : keys
+    }
+
     static func provenance(_ rows: SQLiteDatabase.Statement, from k: Int32) throws(StoreError) -> Provenance {
         Provenance(
             file: rows.text(k) ?? "",
@@ -132,18 +132,29 @@ extension SQLiteStore {
             locator: Provenance.Locator(rawValue: UInt8(rows.integer(k + 4) ?? 0)) ?? .line)
     }
 
-    /// The run that settled a payment carrying one of `keys`, if an earlier run did.
-    public func runThatSettled(keys: [String]) throws(StoreError) -> Int64? {
-        let query = try database.prepare(
+    /// For each of `keys` that is the primary key or the provider id of a payment an earlier run
+    /// settled, the first such run. One scan of the settled payments, whatever the number of
+    /// keys (there is no key index; see StoreSchema).
+    public func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64] {
+        guard !keys.isEmpty else { return [:] }
+        try database.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY); DELETE FROM wanted_keys;")
+        let insert = try database.prepare("INSERT OR IGNORE INTO wanted_keys (key) VALUES (?)")
+        for key in keys where !key.isEmpty { try insert.run([.text(key)]) }
+        let rows = try database.prepare(
             """
-            SELECT min(p.closed_run) FROM payment_keys k JOIN payments p ON p.identity = k.identity
-            WHERE k.value = ? AND p.closed_run IS NOT NULL
+            SELECT key, provider_id, closed_run FROM payments
+            WHERE closed_run IS NOT NULL AND (key IN wanted_keys OR provider_id IN wanted_keys)
             """)
-        for key in keys where !key.isEmpty {
-            try query.bind([.text(key)])
-            if try query.step(), let run = query.integer(0) { return run }
+        try rows.bind([])
+        var runs: [String: Int64] = [:]
+        while try rows.step() {
+            guard let run = rows.integer(2) else { continue }
+            for key in [rows.text(0), rows.text(1)].compactMap({ $0 }) where keys.contains(key) {
+                runs[key] = min(runs[key] ?? run, run)
+            }
         }
-        return nil
+        return runs
     }
 
     /// Saves a run: its row, its report files, and closes the records it settled.

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The full test suite: style checks, then every test target (readers, adapters, matching,
-# the pipeline and the CLI end to end against the golden files in samples/expected).
+# the pipeline and the CLI end to end against the golden files in samples/expected), then the
+# store's kill test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/tidy.sh
 swift build --build-tests
 swift test --skip-build
+# the store under SIGKILL and two concurrent runs (needs ../shared/bench/gen.py for its data)
+python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20

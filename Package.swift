@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +45,7 @@ let package = Package(
             name: "ReconKit",
             dependencies: [
                 "PaymentModels", "ReconIngest", "ReconProviders", "ReconMatching", "ReconReports", "ReconStore",
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictness),
         .executableTarget(
@@ -52,6 +53,7 @@ let package = Package(
             dependencies: [
                 "ReconKit", "PaymentModels", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness),
         .target(

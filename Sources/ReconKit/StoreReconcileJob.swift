@@ -22,26 +22,30 @@ public enum StoreReconcileJob {
     }
 
     public static func run(
-        _ options: ReconcileOptions, storePath: String, dryRun: Bool, onWait: () -> Void
+        _ options: ReconcileOptions, storePath: String, dryRun: Bool, onWait: () -> Void,
+        progress: (String) -> Void = { _ in }
     ) throws -> Outcome {
         let store: SQLiteStore
         do { store = try SQLiteStore(path: storePath) } catch { throw ReconError(.io, error.message) }
         do {
             return try store.writeTransaction(commit: !dryRun, onWait: onWait) {
-                try reconcile(options, store: store, dryRun: dryRun)
+                try reconcile(options, store: store, dryRun: dryRun, progress: progress)
             }
         } catch let error as StoreError {
             throw ReconError(.io, error.message)
         }
     }
 
-    static func reconcile(_ options: ReconcileOptions, store: SQLiteStore, dryRun: Bool) throws -> Outcome {
+    static func reconcile(
+        _ options: ReconcileOptions, store: SQLiteStore, dryRun: Bool, progress: (String) -> Void
+    ) throws -> Outcome {
         let startedAt = Timestamp.current.description
         var inputs: [InputSummary] = []
         var paymentRejects: [Reject] = []
         var settlementRejects: [Reject] = []
         for (side, paths) in [(ImportSide.payments, options.payments), (.settlement, options.settlement)] {
             for path in paths {
+                progress("importing \(side.rawValue) \(path)")
                 let (outcome, rejects) = try Importer.importFile(
                     path, side: side, store: store, importedAt: startedAt, forced: options.forcedPaymentSystem,
                     profile: side == .settlement ? options.settlementProfile : nil)
@@ -66,6 +70,7 @@ public enum StoreReconcileJob {
                 role: .settlement, path: "store: open settlement records", container: "store", format: "sqlite",
                 provider: "store", records: settlement.count, rejected: 0))
 
+        progress("reconciling \(payments.count) open payments against \(settlement.count) open settlement records")
         var engine = MatchingEngine(payments: payments.map(\.record))
         engine.window = options.window
         engine.add(contentsOf: settlement.map(\.record))
@@ -113,6 +118,7 @@ public enum StoreReconcileJob {
             }
             return (name: writer.fileName, content: [UInt8](data))
         }
+        progress("saving the run")
         let closed = Set(repeated.keys)
         let run = try store.save(
             RunToSave(

@@ -19,7 +19,7 @@ struct Recon: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ReconcileCommand.self, InspectCommand.self, NormalizeCommand.self, ImportCommand.self,
-            RunsCommand.self, ReportCommand.self, ProvidersCommand.self,
+            RunCommand.self, RunsCommand.self, ReportCommand.self, ProvidersCommand.self,
         ])
 
     static func main() {

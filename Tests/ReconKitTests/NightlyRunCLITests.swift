@@ -1,0 +1,65 @@
+import Foundation
+import ReconTestSupport
+import Testing
+
+/// `recon run --config`: the nightly job from samples/nightly, three nights on one store.
+@Suite(.serialized) struct NightlyRunCLITests {
+    /// A copy of samples/nightly, so the job's state is made in a temporary folder.
+    static func copyOfSample() throws -> String {
+        let dir = makeTemporaryDirectory() + "/nightly"
+        try FileManager.default.copyItem(atPath: CLI.root + "/samples/nightly", toPath: dir)
+        try? FileManager.default.removeItem(atPath: dir + "/state")
+        return dir
+    }
+
+    @Test func threeNightsCarryForwardAndTheThresholdsDecideTheExitCode() throws {
+        let dir = try Self.copyOfSample()
+        let config = dir + "/recon.yaml"
+        let first = try CLI.run(["run", "--config", config, "--date", "2024-05-02"])
+        #expect(first.status == 0, "\(first.stderr)")
+        // not a terminal: only the summary line, no progress
+        #expect(
+            first.stderr == "recon: 2 matched, 0 discrepancies, 0 not expected, 0 rejected; 2 in transit; "
+                + "reports in \(dir)/state/out/2024-05-02/; run 1 saved\n")
+
+        let second = try CLI.run(["run", "--config", config, "--date", "2024-05-03"])
+        #expect(second.status == 0, "one discrepancy is within max_discrepancies 1: \(second.stderr)")
+        let findings = try #require(readFile(dir + "/state/out/2024-05-03/discrepancies.csv"))
+        #expect(findings.contains("duplicate_settlement,ORD-1001,") && findings.contains("run 1 already settled"))
+        #expect(!findings.contains("ORD-1003"))  // settled a night late: matched
+
+        let third = try CLI.run(["run", "--config", config, "--date", "2024-05-06", "--log-format", "json"])
+        #expect(third.status == 1)
+        let lines = third.stderr.split(separator: "\n").map(String.init)
+        let errors = lines.filter { $0.hasPrefix("{") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }
+        #expect(errors.map { $0["level"] } == ["error"])
+        #expect(
+            errors.first?["message"]?.contains(
+                "40.00 EUR missing in settlement, more than max_missing_amount 30.00 EUR") == true)
+    }
+
+    @Test func progressShowsWhenAskedFor() throws {
+        let dir = try Self.copyOfSample()
+        let result = try CLI.run([
+            "run", "--config", dir + "/recon.yaml", "--date", "2024-05-02", "--log-level", "info",
+        ])
+        #expect(result.stderr.contains("recon: importing payments") && result.stderr.contains("recon: saving the run"))
+    }
+
+    @Test(arguments: [
+        ("store: s.sqlite\nmax_discrepancy: 3\n", "max_discrepancy", "unknown key"),
+        ("max_discrepancies: -1\n", "max_discrepancies", "0 or more"),
+        ("max_missing_amount: {EUR: \"1.005\"}\n", "max_missing_amount", "not an exact amount"),
+        ("max_missing_amount: {XXY: \"1\"}\n", "max_missing_amount", "not an ISO 4217"),
+        ("settlement_window_days: three\n", "settlement_window_days", "whole number"),
+    ])
+    func aBadConfigIsAUsageErrorNamingTheKey(text: String, key: String, problem: String) throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(dir + "/recon.yaml", text)
+        let result = try CLI.run(["run", "--config", dir + "/recon.yaml"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("config key '\(key)'") && result.stderr.contains(problem), "\(result.stderr)")
+    }
+}

@@ -31,6 +31,9 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
         .target(name: "PaymentModels", swiftSettings: strictness),
         .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: strictness),
@@ -40,7 +43,7 @@ let package = Package(
             swiftSettings: strictness),
         .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: strictness),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),
-        .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite"], swiftSettings: strictness),
+        .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite", "CLibPQ"], swiftSettings: strictness),
         .target(
             name: "ReconKit",
             dependencies: [

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure the system packages recon builds against are present: pkg-config and the headers
-# of zlib, libxml2 and SQLite (libpq joins with the PostgreSQL store). Installs them with
-# apt-get when it can (root or passwordless sudo); otherwise prints the exact command and fails.
+# of zlib, libxml2, SQLite and libpq; with --tests also PostgreSQL's server, which the tests start
+# on loopback. Installs them with apt-get when it can (root or passwordless sudo); otherwise prints
+# the exact command and fails.
 set -euo pipefail
 
-packages=(pkg-config zlib1g-dev libxml2-dev libsqlite3-dev)
+packages=(pkg-config zlib1g-dev libxml2-dev libsqlite3-dev libpq-dev)
+[[ "${1:-}" == "--tests" ]] && packages+=(postgresql)
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "setup: the Swift toolchain (6.0 or later) is not on PATH; install it from swift.org first" >&2
@@ -17,8 +19,8 @@ for p in "${packages[@]}"; do
 done
 if ! command -v dpkg >/dev/null 2>&1; then
   # not Debian/Ubuntu: check by what the build needs instead
-  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists zlib libxml-2.0 sqlite3 && exit 0
-  echo "setup: install pkg-config and the zlib, libxml2 and SQLite development headers with your package manager" >&2
+  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists zlib libxml-2.0 sqlite3 libpq && exit 0
+  echo "setup: install pkg-config and the zlib, libxml2, SQLite and libpq development headers (and PostgreSQL for the tests) with your package manager" >&2
   exit 1
 fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The full test suite: style checks, then every test target (readers, adapters, matching,
-# the pipeline and the CLI end to end against the golden files in samples/expected), then the
-# store's kill test.
+# the pipeline and the CLI end to end against the golden files in samples/expected; the store's
+# on SQLite and on a PostgreSQL server started for them), then the store's kill test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 bash scripts/tidy.sh
 swift build --build-tests
-swift test --skip-build
+# the store tests run against SQLite and against a throwaway PostgreSQL server
+bash scripts/with-postgres.sh swift test --skip-build
 # the store under SIGKILL and two concurrent runs (needs ../shared/bench/gen.py for its data)
 python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20

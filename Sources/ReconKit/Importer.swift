@@ -20,8 +20,8 @@ public enum Importer {
         _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profile: MappingProfile?,
         report: (String) -> Void
     ) throws {
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: storePath) } catch { throw ReconError(.io, error.message) }
+        let store: any Store
+        do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
         let now = Timestamp.current.description
         for path in paths {
             let (outcome, _) = try importFile(
@@ -32,13 +32,13 @@ public enum Importer {
 
     /// Imports one file (in its own transaction, or the caller's): its outcome and rejects.
     static func importFile(
-        _ path: String, side: ImportSide, store: SQLiteStore, importedAt: String, forced: PaymentSystem?,
+        _ path: String, side: ImportSide, store: any Store, importedAt: String, forced: PaymentSystem?,
         profile: MappingProfile?, transaction: Bool = false
     ) throws -> (ImportOutcome, [Reject]) {
         let hash = try sha256(path)
         let input = try Inputs.open(path, encoding: profile?.encoding)
         var rejects: [Reject] = []
-        let read: (ImportSink) throws -> Void = { sink in
+        let read: (any RecordSink) throws -> Void = { sink in
             let onReject: (Reject) throws -> Void = { try sink.reject($0) }
             _ = try Inputs.rethrowingIO {
                 switch side {

@@ -25,8 +25,8 @@ public enum StoreReconcileJob {
         _ options: ReconcileOptions, storePath: String, dryRun: Bool, onWait: () -> Void,
         progress: (String) -> Void = { _ in }
     ) throws -> Outcome {
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: storePath) } catch { throw ReconError(.io, error.message) }
+        let store: any Store
+        do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
         do {
             return try store.writeTransaction(commit: !dryRun, onWait: onWait) {
                 try reconcile(options, store: store, dryRun: dryRun, progress: progress)
@@ -37,7 +37,7 @@ public enum StoreReconcileJob {
     }
 
     static func reconcile(
-        _ options: ReconcileOptions, store: SQLiteStore, dryRun: Bool, progress: (String) -> Void
+        _ options: ReconcileOptions, store: any Store, dryRun: Bool, progress: (String) -> Void
     ) throws -> Outcome {
         let startedAt = Timestamp.current.description
         var inputs: [InputSummary] = []

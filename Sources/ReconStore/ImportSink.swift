@@ -5,7 +5,7 @@ public import PaymentModels
 /// record's provider, id and direction), else a fingerprint of its fields. Each identity also
 /// counts its occurrences in the file, so two identical rows in one file stay two, while the
 /// same row delivered again in an overlapping file is recognised and not added twice.
-public final class ImportSink {
+final class ImportSink: RecordSink {
     private let paymentInsert: SQLiteDatabase.Statement
     private let recordInsert: SQLiteDatabase.Statement
     private let rejectInsert: SQLiteDatabase.Statement
@@ -13,10 +13,9 @@ public final class ImportSink {
     private let importId: Int64
     /// Bases seen more than once in this file, or already known: the last n used.
     private var repeats: [String: Int] = [:]
-    public private(set) var records = 0
-    public private(set) var added = 0
-    /// The file's rejected records, also kept in the store.
-    public private(set) var rejects: [Reject] = []
+    private(set) var records = 0
+    private(set) var added = 0
+    private(set) var rejects: [Reject] = []
 
     init(database: SQLiteDatabase, importId: Int64) throws(StoreError) {
         self.database = database
@@ -86,7 +85,7 @@ public final class ImportSink {
         s.bind(12, p.rawStatus)
         s.bind(13, p.createdAt?.millisecondsSince1970)
         Self.bindSource(s, from: 14, p.provenance)
-        try insert("\(p.system.rawValue):\(key.field.code)=\(key.value)", s, table: "payments")
+        try insert(Identity.payment(p), s, table: "payments")
     }
 
     static func bindSource(_ s: SQLiteDatabase.Statement, from k: Int32, _ p: Provenance) {
@@ -99,12 +98,7 @@ public final class ImportSink {
 
     public func add(_ r: SettlementRecord) throws(StoreError) {
         records += 1
-        let provider = r.provider ?? ""
-        let direction = r.gross.minorUnits < 0 ? "debit" : "credit"
-        let base =
-            r.settlementId.map { "\(provider):id=\($0)|\(direction)" }
-            ?? "\(provider):key=\(r.key)|\(r.gross.minorUnits) \(r.gross.currency.code)|\(r.status.rawValue)|"
-            + "\(r.settledAt?.millisecondsSince1970 ?? 0)"
+        let base = Identity.settlement(r)
         let s = recordInsert
         s.bind(2, importId)
         s.bind(3, r.provider)

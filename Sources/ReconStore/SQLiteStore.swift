@@ -16,7 +16,7 @@ public enum ImportOutcome: Sendable, Equatable {
 /// The embedded store: one SQLite file, created and migrated on first use, in WAL mode.
 /// Every import and every run is one immediate write transaction, so a killed process leaves
 /// the store as it was, and a second writer waits for the first (and is told it waited).
-public final class SQLiteStore {
+public final class SQLiteStore: Store {
     let database: SQLiteDatabase
 
     public init(path: String) throws(StoreError) {
@@ -52,7 +52,7 @@ public final class SQLiteStore {
     /// Runs `body` in one write transaction: committed when it returns and `commit` is true,
     /// rolled back when it throws or `commit` is false (a dry run). `onWait` is called when
     /// another writer holds the store and this one has to wait for it.
-    public func writeTransaction<T>(commit: Bool = true, onWait: () -> Void = {}, _ body: () throws -> T) throws -> T {
+    public func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T {
         try database.beginImmediate(onWait: onWait)
         do {
             let result = try body()
@@ -64,19 +64,10 @@ public final class SQLiteStore {
         }
     }
 
-    /// Imports one file in its own transaction (see `importInTransaction`).
-    public func importFile(
-        side: ImportSide, path: String, sha256: String, importedAt: String, read: (ImportSink) throws -> Void
-    ) throws -> ImportOutcome {
-        try writeTransaction {
-            try importInTransaction(side: side, path: path, sha256: sha256, importedAt: importedAt, read: read)
-        }
-    }
-
     /// Imports one file inside the caller's transaction: `read` is handed a sink and streams
     /// the file's records into it. A file whose content was imported before changes nothing.
     public func importInTransaction(
-        side: ImportSide, path: String, sha256: String, importedAt: String, read: (ImportSink) throws -> Void
+        side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void
     ) throws -> ImportOutcome {
         let earlier = try database.prepare("SELECT path, imported_at FROM imports WHERE side = ? AND sha256 = ?")
         try earlier.bind([.text(side.rawValue), .text(sha256)])

@@ -14,9 +14,15 @@ struct ImportCommand: ParsableCommand {
             """,
         subcommands: [Payments.self, Settlement.self])
 
-    struct StoreOptions: ParsableArguments {
-        @Option(name: .long, help: "The store: an SQLite file, created on first use.")
-        var store = "recon.sqlite"
+    struct StoreOption: ParsableArguments {
+        @Option(
+            name: .long,
+            help:
+                ArgumentHelp(
+                    "The store: an SQLite file (created on first use) or postgres://... "
+                        + "(default: RECON_STORE_URL, else recon.sqlite).")
+        )
+        var store: String?
     }
 
     struct Payments: ParsableCommand {
@@ -24,12 +30,13 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "Files of created payments (JSON, JSON Lines, gzip).") var paths: [String]
         @Option(name: .long, help: "Read the payments as this system instead of detecting it.")
         var provider: PaymentSystem?
-        @OptionGroup var options: StoreOptions
+        @OptionGroup var options: StoreOption
 
         func run() throws {
             try Output.guarded {
                 try Importer.run(
-                    paths, side: .payments, storePath: options.store, forced: provider, profile: nil,
+                    paths, side: .payments, storePath: StoreOptions.location(options.store), forced: provider,
+                    profile: nil,
                     report: { Output.out($0 + "\n") })
                 return 0
             }
@@ -41,12 +48,12 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "Settlement files (any format recon reads).") var paths: [String]
         @Option(name: .long, help: "Read the files as this mapping profile (YAML) says.")
         var profile: String?
-        @OptionGroup var options: StoreOptions
+        @OptionGroup var options: StoreOption
 
         func run() throws {
             try Output.guarded {
                 try Importer.run(
-                    paths, side: .settlement, storePath: options.store, forced: nil,
+                    paths, side: .settlement, storePath: StoreOptions.location(options.store), forced: nil,
                     profile: try profile.map(Inputs.loadProfile), report: { Output.out($0 + "\n") })
                 return 0
             }

@@ -42,7 +42,8 @@ struct ReconcileCommand: ParsableCommand {
     @Option(
         name: .long,
         help: """
-            Reconcile everything open in this store (an SQLite file, created on first use) plus the \
+            Reconcile everything open in this store (an SQLite file, created on first use, or \
+            postgres://...) plus the \
             files given, save the run and carry forward what is still open.
             """)
     var store: String?
@@ -68,7 +69,6 @@ struct ReconcileCommand: ParsableCommand {
         if let asOf, (try? Timestamp(parsing: asOf)) == nil {
             throw ValidationError("--as-of '\(asOf)' is not a date such as 2024-05-03 or 2024-05-03T06:00:00Z")
         }
-        if let store { try StoreOptions.check(store) }
         if dryRun && store == nil { throw ValidationError("--dry-run goes with --store") }
         guard store == nil else { return }
         guard !payments.isEmpty else { throw ValidationError("give at least one --payments file") }

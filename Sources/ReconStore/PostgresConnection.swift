@@ -1,0 +1,134 @@
+import CLibPQ
+
+/// One PostgreSQL connection through libpq: statements with text parameters and results, and
+/// COPY for bulk loads. Not shared between threads.
+final class PostgresConnection {
+    private let connection: OpaquePointer
+    /// The server, without the password, for messages.
+    let name: String
+
+    init(url: String) throws(StoreError) {
+        name = Self.redacted(url)
+        guard let connection = PQconnectdb(url) else { throw StoreError(.unavailable, "libpq could not start") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(connection)).trimmingCharacters
+            PQfinish(connection)
+            throw StoreError(.unavailable, "cannot connect to the PostgreSQL store \(name): \(message)")
+        }
+        self.connection = connection
+        _ = try? execute("SET client_min_messages = warning")
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// `postgres://user:secret@host/db` as `postgres://user@host/db`.
+    static func redacted(_ url: String) -> String {
+        let parts = url.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let slashes = parts[0].firstIndex(of: "/") else { return url }
+        let credentials = parts[0][slashes...].drop { $0 == "/" }
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(parts[0][..<colon]) + "@" + String(parts[1])
+    }
+
+    /// Runs a statement with text parameters (nil is NULL); its rows as text (nil for NULL).
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [String?] = []) throws(StoreError) -> [[String?]] {
+        // without parameters, PQexec: it runs several statements at once (schema scripts)
+        let result =
+            parameters.isEmpty
+            ? PQexec(connection, sql)
+            : withParameters(parameters) { values in
+                PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result) }
+        var rows: [[String?]] = []
+        for r in 0..<PQntuples(result) {
+            rows.append(
+                (0..<PQnfields(result)).map { c in
+                    PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c))
+                })
+        }
+        return rows
+    }
+
+    /// The number of rows the last statement of this kind changed (`INSERT ... 0 5` is 5).
+    func executeCount(_ sql: String, _ parameters: [String?] = []) throws(StoreError) -> Int {
+        let result = withParameters(parameters) { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    private func withParameters<R>(
+        _ parameters: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
+    ) -> R {
+        let copies = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { for copy in copies { free(copy) } }
+        return copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+
+    private func failure(_ result: OpaquePointer?) -> StoreError {
+        let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
+        let text = message.isEmpty ? String(cString: PQerrorMessage(connection)) : message
+        return StoreError(.unavailable, "the PostgreSQL store \(name) failed: \(text.trimmingCharacters)")
+    }
+
+    /// Starts `COPY table (columns) FROM STDIN` (text format); then `copy(row:)`, `endCopy()`.
+    func beginCopy(_ statement: String) throws(StoreError) {
+        let result = PQexec(connection, statement)
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COPY_IN else { throw failure(result) }
+    }
+
+    /// One row of a COPY: fields escaped for the text format, nil as NULL.
+    func copy(row fields: [String?]) throws(StoreError) {
+        var line = ""
+        for (k, field) in fields.enumerated() {
+            if k > 0 { line += "\t" }
+            guard let field else {
+                line += "\\N"
+                continue
+            }
+            for c in field.unicodeScalars {
+                switch c {
+                case "\\": line += "\\\\"
+                case "\t": line += "\\t"
+                case "\n": line += "\\n"
+                case "\r": line += "\\r"
+                default: line.unicodeScalars.append(c)
+                }
+            }
+        }
+        line += "\n"
+        let status = line.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) }
+        guard status == 1 else { throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)") }
+    }
+
+    func endCopy() throws(StoreError) {
+        guard PQputCopyEnd(connection, nil) == 1 else {
+            throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)")
+        }
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
+        }
+    }
+
+    private var lastError: String { String(cString: PQerrorMessage(connection)).trimmingCharacters }
+}
+
+extension String {
+    fileprivate var trimmingCharacters: String {
+        var text = self
+        while let last = text.last, last == "\n" || last == " " { text.removeLast() }
+        return text
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

@@ -1,0 +1,373 @@
+public import PaymentModels
+
+/// The team store: the same schema and behaviour as `SQLiteStore`, on a PostgreSQL server
+/// through libpq. Imports stream through COPY into a staging table and move into the store
+/// with one statement; writers are serialized by a transaction-level advisory lock.
+public final class PostgresStore: Store {
+    let connection: PostgresConnection
+    /// The advisory lock every writer of a recon store takes ("recon" in ASCII).
+    static let lockKey = "521815363438"
+
+    static let migrations: [String] = [
+        // 1: as StoreSchema's first migration, in PostgreSQL's types
+        """
+        CREATE TABLE imports (
+            id BIGSERIAL PRIMARY KEY,
+            side TEXT NOT NULL CHECK (side IN ('payments', 'settlement')),
+            path TEXT NOT NULL, sha256 TEXT NOT NULL, imported_at TEXT NOT NULL,
+            records BIGINT NOT NULL, added BIGINT NOT NULL, rejected BIGINT NOT NULL,
+            UNIQUE (side, sha256));
+        CREATE TABLE runs (
+            id BIGSERIAL PRIMARY KEY, started_at TEXT NOT NULL, summary TEXT NOT NULL, exit_status INTEGER NOT NULL,
+            payments_open BIGINT NOT NULL, settlement_open BIGINT NOT NULL, matched BIGINT NOT NULL,
+            discrepancies BIGINT NOT NULL);
+        CREATE TABLE run_outputs (
+            run_id BIGINT NOT NULL REFERENCES runs (id), name TEXT NOT NULL, content BYTEA NOT NULL,
+            PRIMARY KEY (run_id, name));
+        CREATE TABLE payments (
+            id BIGSERIAL PRIMARY KEY, identity TEXT NOT NULL UNIQUE,
+            import_id BIGINT NOT NULL REFERENCES imports (id), system TEXT NOT NULL, key TEXT NOT NULL,
+            provider_id TEXT, keys TEXT NOT NULL, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL,
+            fee_minor BIGINT, net_minor BIGINT, status TEXT NOT NULL, raw_status TEXT NOT NULL, created_ms BIGINT,
+            source_file TEXT NOT NULL, source_byte BIGINT NOT NULL, source_line BIGINT NOT NULL,
+            source_record BIGINT NOT NULL, source_locator INTEGER NOT NULL, closed_run BIGINT REFERENCES runs (id));
+        CREATE INDEX payments_open ON payments (id) WHERE closed_run IS NULL;
+        CREATE TABLE settlement_records (
+            id BIGSERIAL PRIMARY KEY, identity TEXT NOT NULL UNIQUE,
+            import_id BIGINT NOT NULL REFERENCES imports (id), provider TEXT, key TEXT NOT NULL,
+            alternate_keys TEXT NOT NULL, settlement_id TEXT, gross_minor BIGINT NOT NULL, currency TEXT NOT NULL,
+            fee_minor BIGINT, net_minor BIGINT, status TEXT NOT NULL, raw_status TEXT NOT NULL, settled_ms BIGINT,
+            source_file TEXT NOT NULL, source_byte BIGINT NOT NULL, source_line BIGINT NOT NULL,
+            source_record BIGINT NOT NULL, source_locator INTEGER NOT NULL, closed_run BIGINT REFERENCES runs (id));
+        CREATE INDEX settlement_records_open ON settlement_records (id) WHERE closed_run IS NULL;
+        CREATE TABLE import_rejects (
+            import_id BIGINT NOT NULL REFERENCES imports (id), source TEXT NOT NULL, field TEXT NOT NULL,
+            reason TEXT NOT NULL);
+        """
+    ]
+
+    public init(url: String) throws(StoreError) {
+        connection = try PostgresConnection(url: url)
+        try connection.execute("BEGIN")
+        do throws(StoreError) {
+            try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
+            try connection.execute("CREATE TABLE IF NOT EXISTS recon_schema (version INTEGER NOT NULL)")
+            let version = Int(try connection.execute("SELECT max(version) FROM recon_schema").first?[0] ?? "0") ?? 0
+            guard version <= Self.migrations.count else {
+                throw StoreError(
+                    .newerSchema,
+                    "the store \(connection.name) has schema version \(version), written by a newer recon; this "
+                        + "recon knows versions up to \(Self.migrations.count). Use the newer recon, or another store")
+            }
+            for (k, migration) in Self.migrations.enumerated() where k >= version {
+                try connection.execute(migration)
+                try connection.execute("INSERT INTO recon_schema (version) VALUES ($1)", [String(k + 1)])
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN")
+        do {
+            let free = try connection.execute("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))").first?[0]
+            if free != "t" {
+                onWait()
+                try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
+            }
+            let result = try body()
+            try connection.execute(commit ? "COMMIT" : "ROLLBACK")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func importInTransaction(
+        side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void
+    ) throws -> ImportOutcome {
+        let earlier = try connection.execute(
+            "SELECT path, imported_at FROM imports WHERE side = $1 AND sha256 = $2", [side.rawValue, sha256])
+        if let row = earlier.first { return .alreadyImported(path: row[0] ?? "", at: row[1] ?? "") }
+        let importId =
+            try connection.execute(
+                """
+                INSERT INTO imports (side, path, sha256, imported_at, records, added, rejected)
+                VALUES ($1, $2, $3, $4, 0, 0, 0) RETURNING id
+                """, [side.rawValue, path, sha256, importedAt]
+            ).first?[0] ?? "0"
+        let sink = try PostgresSink(connection: connection, importId: importId)
+        try read(sink)
+        try sink.finish()
+        try connection.execute(
+            "UPDATE imports SET records = $1, added = $2, rejected = $3 WHERE id = $4",
+            [String(sink.records), String(sink.added), String(sink.rejects.count), importId])
+        return .imported(
+            records: sink.records, added: sink.added, known: sink.records - sink.added - sink.rejects.count,
+            rejected: sink.rejects.count)
+    }
+
+    public func openPayments() throws(StoreError) -> [Stored<Payment>] {
+        let rows = try connection.execute(
+            """
+            SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
+                source_file, source_byte, source_line, source_record, source_locator, keys
+            FROM payments WHERE closed_run IS NULL ORDER BY id
+            """)
+        return try rows.map { row throws(StoreError) in
+            let identity = row[0] ?? ""
+            guard let system = PaymentSystem(rawValue: row[1] ?? ""), let currency = Currency(code: row[3] ?? ""),
+                let status = PaymentStatus(rawValue: row[6] ?? ""), let keys = SQLiteStore.keys(row[14] ?? ""),
+                let amount = row[2].flatMap({ Int64($0) })
+            else {
+                throw StoreError(.unavailable, "the store \(connection.name) has a payment it cannot read: \(identity)")
+            }
+            func money(_ k: Int) -> Money? {
+                row[k].flatMap { Int64($0) }.map { Money(minorUnits: $0, currency: currency) }
+            }
+            let payment = Payment(
+                system: system, keys: keys, amount: Money(minorUnits: amount, currency: currency), fee: money(4),
+                net: money(5), status: status, rawStatus: row[7] ?? "",
+                createdAt: row[8].flatMap { Int64($0) }.map(Timestamp.init(millisecondsSince1970:)),
+                provenance: Self.provenance(row, from: 9))
+            return Stored(identity: identity, record: payment)
+        }
+    }
+
+    public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
+        let rows = try connection.execute(
+            """
+            SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
+                net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
+                source_locator
+            FROM settlement_records WHERE closed_run IS NULL ORDER BY id
+            """)
+        return try rows.map { row throws(StoreError) in
+            let identity = row[0] ?? ""
+            guard let currency = Currency(code: row[6] ?? ""), let status = SettlementStatus(rawValue: row[9] ?? ""),
+                let gross = row[5].flatMap({ Int64($0) })
+            else {
+                throw StoreError(
+                    .unavailable, "the store \(connection.name) has a settlement record it cannot read: \(identity)")
+            }
+            func money(_ k: Int) -> Money? {
+                row[k].flatMap { Int64($0) }.map { Money(minorUnits: $0, currency: currency) }
+            }
+            var record = SettlementRecord(
+                key: row[2] ?? "", settlementId: row[4], provider: row[1],
+                gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
+                rawStatus: row[10] ?? "",
+                settledAt: row[11].flatMap { Int64($0) }.map(Timestamp.init(millisecondsSince1970:)),
+                provenance: Self.provenance(row, from: 12))
+            let alternates = (row[3] ?? "").split(separator: SQLiteDatabase.Value.keySeparator).map(String.init)
+            record.alternateKeys = alternates.isEmpty ? nil : alternates
+            return Stored(identity: identity, record: record)
+        }
+    }
+
+    static func provenance(_ row: [String?], from k: Int) -> Provenance {
+        func n(_ i: Int) -> Int64 { row[i].flatMap { Int64($0) } ?? 0 }
+        return Provenance(
+            file: row[k] ?? "", position: SourcePosition(byte: n(k + 1), line: n(k + 2), record: n(k + 3)),
+            locator: Provenance.Locator(rawValue: UInt8(n(k + 4))) ?? .line)
+    }
+
+    public func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64] {
+        guard !keys.isEmpty else { return [:] }
+        try loadTemporary("wanted_keys", keys.filter { !$0.isEmpty })
+        var runs: [String: Int64] = [:]
+        let rows = try connection.execute(
+            """
+            SELECT w.key, min(p.closed_run) FROM wanted_keys w
+            JOIN payments p ON (p.key = w.key OR p.provider_id = w.key) AND p.closed_run IS NOT NULL
+            GROUP BY w.key
+            """)
+        for row in rows { if let key = row[0], let run = row[1].flatMap({ Int64($0) }) { runs[key] = run } }
+        return runs
+    }
+
+    /// A temporary one-column table holding `values`, loaded by COPY.
+    private func loadTemporary(_ table: String, _ values: some Collection<String>) throws(StoreError) {
+        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(table) (key TEXT NOT NULL); TRUNCATE \(table)")
+        try connection.beginCopy("COPY \(table) (key) FROM STDIN")
+        for value in values { try connection.copy(row: [value]) }
+        try connection.endCopy()
+        try connection.execute("ANALYZE \(table)")
+    }
+
+    public func save(_ run: RunToSave) throws(StoreError) -> Int64 {
+        let id =
+            try connection.execute(
+                """
+                INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched,
+                    discrepancies)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                """,
+                [
+                    run.startedAt, run.summary, String(run.exitStatus), String(run.paymentsOpen),
+                    String(run.settlementOpen), String(run.matched), String(run.discrepancies),
+                ]
+            ).first?[0] ?? "0"
+        for file in run.outputs {
+            let hex = "\\x" + file.content.map { Self.hexDigits[Int($0 >> 4)] + Self.hexDigits[Int($0 & 15)] }.joined()
+            try connection.execute(
+                "INSERT INTO run_outputs (run_id, name, content) VALUES ($1, $2, $3::bytea)", [id, file.name, hex])
+        }
+        try loadTemporary("closing", run.closedPayments)
+        try connection.execute(
+            "UPDATE payments p SET closed_run = $1 FROM closing c WHERE p.identity = c.key", [id])
+        try loadTemporary("closing", run.closedSettlement)
+        try connection.execute(
+            "UPDATE settlement_records r SET closed_run = $1 FROM closing c WHERE r.identity = c.key", [id])
+        return Int64(id) ?? 0
+    }
+
+    static let hexDigits = (0..<16).map { String($0, radix: 16) }
+
+    public func runs() throws(StoreError) -> [RunRow] {
+        try connection.execute("SELECT id, started_at, summary, exit_status FROM runs ORDER BY id").map {
+            RunRow(
+                id: $0[0].flatMap { Int64($0) } ?? 0, startedAt: $0[1] ?? "", summary: $0[2] ?? "",
+                exitStatus: $0[3].flatMap { Int32($0) } ?? 0)
+        }
+    }
+
+    public func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])] {
+        try connection.execute(
+            "SELECT name, encode(content, 'hex') FROM run_outputs WHERE run_id = $1 ORDER BY name", [String(run)]
+        ).map { row in
+            let hex = Array((row[1] ?? "").utf8)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(hex.count / 2)
+            var k = 0
+            while k + 1 < hex.count {
+                bytes.append(Self.nibble(hex[k]) << 4 | Self.nibble(hex[k + 1]))
+                k += 2
+            }
+            return (row[0] ?? "", bytes)
+        }
+    }
+
+    static func nibble(_ c: UInt8) -> UInt8 { c >= 0x61 ? c - 0x61 + 10 : c - 0x30 }
+
+    public func counts() throws(StoreError) -> (imports: Int, payments: Int, settlement: Int) {
+        let row =
+            try connection.execute(
+                """
+                SELECT (SELECT count(*) FROM imports), (SELECT count(*) FROM payments),
+                    (SELECT count(*) FROM settlement_records)
+                """
+            ).first ?? []
+        func n(_ k: Int) -> Int { k < row.count ? row[k].flatMap { Int($0) } ?? 0 : 0 }
+        return (n(0), n(1), n(2))
+    }
+}
+
+/// An import's records streamed by COPY into a staging table; `finish` numbers each identity's
+/// occurrences in file order and adds what the store lacks (`ON CONFLICT DO NOTHING`).
+final class PostgresSink: RecordSink {
+    private let connection: PostgresConnection
+    private let importId: String
+    private var copying: ImportSide?
+    private(set) var records = 0
+    private(set) var added = 0
+    private(set) var rejects: [Reject] = []
+
+    init(connection: PostgresConnection, importId: String) throws(StoreError) {
+        self.connection = connection
+        self.importId = importId
+        try connection.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS staged_payments (
+                seq BIGINT, base TEXT, system TEXT, key TEXT, provider_id TEXT, keys TEXT, amount_minor BIGINT,
+                currency TEXT, fee_minor BIGINT, net_minor BIGINT, status TEXT, raw_status TEXT, created_ms BIGINT,
+                source_file TEXT, source_byte BIGINT, source_line BIGINT, source_record BIGINT, source_locator INTEGER);
+            CREATE TEMP TABLE IF NOT EXISTS staged_records (
+                seq BIGINT, base TEXT, provider TEXT, key TEXT, alternate_keys TEXT, settlement_id TEXT,
+                gross_minor BIGINT, currency TEXT, fee_minor BIGINT, net_minor BIGINT, status TEXT, raw_status TEXT,
+                settled_ms BIGINT, source_file TEXT, source_byte BIGINT, source_line BIGINT, source_record BIGINT,
+                source_locator INTEGER);
+            TRUNCATE staged_payments; TRUNCATE staged_records
+            """)
+    }
+
+    private func start(_ side: ImportSide) throws(StoreError) {
+        if copying == side { return }
+        guard copying == nil else { throw StoreError(.unavailable, "one file holds both payments and settlement") }
+        copying = side
+        try connection.beginCopy(
+            side == .payments ? "COPY staged_payments FROM STDIN" : "COPY staged_records FROM STDIN")
+    }
+
+    private static func source(_ p: Provenance) -> [String?] {
+        [
+            p.file, String(p.position.byte), String(p.position.line), String(p.position.record),
+            String(p.locator.rawValue),
+        ]
+    }
+
+    func add(_ p: Payment) throws(StoreError) {
+        try start(.payments)
+        records += 1
+        try connection.copy(
+            row: [
+                String(records), Identity.payment(p), p.system.rawValue, p.primaryKey.value, p.providerId,
+                SQLiteDatabase.Value.keys(p.keys), String(p.amount.minorUnits), p.amount.currency.code,
+                p.fee.map { String($0.minorUnits) }, p.net.map { String($0.minorUnits) }, p.status.rawValue,
+                p.rawStatus, p.createdAt.map { String($0.millisecondsSince1970) },
+            ] + Self.source(p.provenance))
+    }
+
+    func add(_ r: SettlementRecord) throws(StoreError) {
+        try start(.settlement)
+        records += 1
+        try connection.copy(
+            row: [
+                String(records), Identity.settlement(r), r.provider, r.key,
+                (r.alternateKeys ?? []).joined(separator: SQLiteDatabase.Value.keySeparator), r.settlementId,
+                String(r.gross.minorUnits), r.gross.currency.code, r.fee.map { String($0.minorUnits) },
+                r.net.map { String($0.minorUnits) }, r.status.rawValue, r.rawStatus,
+                r.settledAt.map { String($0.millisecondsSince1970) },
+            ] + Self.source(r.provenance))
+    }
+
+    func reject(_ reject: Reject) throws(StoreError) {
+        records += 1
+        rejects.append(reject)  // stored at `finish`: nothing else may run while a COPY is open
+    }
+
+    func finish() throws(StoreError) {
+        if copying != nil { try connection.endCopy() }
+        added += try connection.executeCount(
+            """
+            INSERT INTO payments (identity, import_id, system, key, provider_id, keys, amount_minor, currency,
+                fee_minor, net_minor, status, raw_status, created_ms, source_file, source_byte, source_line,
+                source_record, source_locator)
+            SELECT base || '#' || row_number() OVER (PARTITION BY base ORDER BY seq), $1, system, key, provider_id,
+                keys, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms, source_file,
+                source_byte, source_line, source_record, source_locator
+            FROM staged_payments ORDER BY seq
+            ON CONFLICT (identity) DO NOTHING
+            """, [importId])
+        added += try connection.executeCount(
+            """
+            INSERT INTO settlement_records (identity, import_id, provider, key, alternate_keys, settlement_id,
+                gross_minor, currency, fee_minor, net_minor, status, raw_status, settled_ms, source_file,
+                source_byte, source_line, source_record, source_locator)
+            SELECT base || '#' || row_number() OVER (PARTITION BY base ORDER BY seq), $1, provider, key,
+                alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status, raw_status,
+                settled_ms, source_file, source_byte, source_line, source_record, source_locator
+            FROM staged_records ORDER BY seq
+            ON CONFLICT (identity) DO NOTHING
+            """, [importId])
+        for reject in rejects {
+            try connection.execute(
+                "INSERT INTO import_rejects (import_id, source, field, reason) VALUES ($1, $2, $3, $4)",
+                [importId, reject.source.description, reject.field, reject.reason])
+        }
+    }
+}

@@ -1,0 +1,76 @@
+public import PaymentModels
+
+/// What recon keeps between nights, behind one protocol with two implementations that behave
+/// the same: `SQLiteStore` (a file, the default) and `PostgresStore` (a server, for teams).
+public protocol Store: AnyObject {
+    /// Runs `body` in one write transaction, serialized with every other writer of the store:
+    /// committed when it returns and `commit` is true, rolled back when it throws or `commit`
+    /// is false (a dry run). `onWait` is called when another writer holds the store.
+    func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T
+
+    /// Imports one file inside the caller's transaction: `read` streams the file's records into
+    /// the sink. A file whose content (SHA-256) was imported before changes nothing.
+    func importInTransaction(
+        side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void
+    ) throws -> ImportOutcome
+
+    /// Payments and settlement records no run has closed yet, in import order.
+    func openPayments() throws(StoreError) -> [Stored<Payment>]
+    func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>]
+
+    /// For each of `keys` that is the primary key or provider id of a payment an earlier run
+    /// settled, the first such run.
+    func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64]
+
+    /// Saves a run: its row, its report files, and closes the records it settled.
+    func save(_ run: RunToSave) throws(StoreError) -> Int64
+
+    func runs() throws(StoreError) -> [RunRow]
+    func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])]
+    func counts() throws(StoreError) -> (imports: Int, payments: Int, settlement: Int)
+}
+
+extension Store {
+    /// Imports one file in its own transaction.
+    public func importFile(
+        side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void
+    ) throws -> ImportOutcome {
+        try writeTransaction(commit: true, onWait: {}) {
+            try importInTransaction(side: side, path: path, sha256: sha256, importedAt: importedAt, read: read)
+        }
+    }
+}
+
+/// Receives one file's records during an import.
+public protocol RecordSink: AnyObject {
+    func add(_ payment: Payment) throws(StoreError)
+    func add(_ record: SettlementRecord) throws(StoreError)
+    func reject(_ reject: Reject) throws(StoreError)
+    /// The file's rejected records, also kept in the store.
+    var rejects: [Reject] { get }
+}
+
+/// Opens the store a location names: `postgres://...` or `postgresql://...` is a PostgreSQL
+/// server, anything else an SQLite file.
+public func openStore(_ location: String) throws(StoreError) -> any Store {
+    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+        return try PostgresStore(url: location)
+    }
+    return try SQLiteStore(path: location)
+}
+
+/// A store's identity for a record: `base#n`, n counting the occurrences of `base` in its file.
+enum Identity {
+    static func payment(_ p: Payment) -> String {
+        let key = p.primaryKey
+        return "\(p.system.rawValue):\(key.field.code)=\(key.value)"
+    }
+
+    static func settlement(_ r: SettlementRecord) -> String {
+        let provider = r.provider ?? ""
+        let direction = r.gross.minorUnits < 0 ? "debit" : "credit"
+        return r.settlementId.map { "\(provider):id=\($0)|\(direction)" }
+            ?? "\(provider):key=\(r.key)|\(r.gross.minorUnits) \(r.gross.currency.code)|\(r.status.rawValue)|"
+            + "\(r.settledAt?.millisecondsSince1970 ?? 0)"
+    }
+}

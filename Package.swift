@@ -60,7 +60,7 @@ let package = Package(
             ],
             swiftSettings: strictness),
         .target(
-            name: "ReconTestSupport", dependencies: ["PaymentModels"], path: "Tests/ReconTestSupport",
+            name: "ReconTestSupport", dependencies: ["PaymentModels", "CLibPQ"], path: "Tests/ReconTestSupport",
             swiftSettings: strictness),
         .testTarget(
             name: "PaymentModelsTests", dependencies: ["PaymentModels"], swiftSettings: strictness),
@@ -76,7 +76,7 @@ let package = Package(
             dependencies: ["ReconMatching", "PaymentModels", "ReconTestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "ReconStoreTests", dependencies: ["ReconStore", "PaymentModels", "CSQLite", "ReconTestSupport"],
+            name: "ReconStoreTests", dependencies: ["ReconStore", "PaymentModels", "CSQLite", "CLibPQ", "ReconTestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "ReconKitTests",

@@ -48,11 +48,13 @@ public final class PostgresStore: Store {
 
     public init(url: String) throws(StoreError) {
         connection = try PostgresConnection(url: url)
+        // an up-to-date store is opened without the writers' lock, so opening never waits for a run
+        if try version() == Self.migrations.count { return }
         try connection.execute("BEGIN")
         do throws(StoreError) {
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
             try connection.execute("CREATE TABLE IF NOT EXISTS recon_schema (version INTEGER NOT NULL)")
-            let version = Int(try connection.execute("SELECT max(version) FROM recon_schema").first?[0] ?? "0") ?? 0
+            let version = try version()
             guard version <= Self.migrations.count else {
                 throw StoreError(
                     .newerSchema,
@@ -68,6 +70,12 @@ public final class PostgresStore: Store {
             try? connection.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// The schema version the store is at (0: none yet).
+    private func version() throws(StoreError) -> Int {
+        guard try connection.execute("SELECT to_regclass('recon_schema')").first?[0] != nil else { return 0 }
+        return Int(try connection.execute("SELECT max(version) FROM recon_schema").first?[0] ?? "0") ?? 0
     }
 
     public func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T {

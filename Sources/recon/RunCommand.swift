@@ -76,10 +76,11 @@ struct RunCommand: ParsableCommand {
             if job.settlementWindowDays > 0 {
                 options.window = SettlementWindow(asOf: night, days: job.settlementWindowDays)
             }
-            let store = job.store.hasPrefix("/") || base.isEmpty ? job.store : base + "/" + job.store
-            // the job's state folder is made on the first night
+            let isServer = job.store.hasPrefix("postgres://") || job.store.hasPrefix("postgresql://")
+            let store = isServer || job.store.hasPrefix("/") || base.isEmpty ? job.store : base + "/" + job.store
+            // a store file's folder is made on the first night
             let folder = (store as NSString).deletingLastPathComponent
-            if !folder.isEmpty {
+            if !isServer && !folder.isEmpty {
                 do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch
                 {
                     throw ReconError(.io, "\(folder): cannot create the store's folder: \(error.localizedDescription)")

@@ -5,17 +5,25 @@ import Testing
 /// `recon run --config`: the nightly job from samples/nightly, three nights on one store.
 @Suite(.serialized) struct NightlyRunCLITests {
     /// A copy of samples/nightly, so the job's state is made in a temporary folder.
-    static func copyOfSample() throws -> String {
+    static func copyOfSample(store kind: String = "sqlite") throws -> String {
         let dir = makeTemporaryDirectory() + "/nightly"
         try FileManager.default.copyItem(atPath: CLI.root + "/samples/nightly", toPath: dir)
         try? FileManager.default.removeItem(atPath: dir + "/state")
+        if kind == "postgres" {
+            let config = try #require(readFile(dir + "/recon.yaml"))
+            writeFile(
+                dir + "/recon.yaml", config.replacingOccurrences(of: "state/recon.sqlite", with: TestStores.make(kind)))
+        }
         return dir
     }
 
-    @Test func threeNightsCarryForwardAndTheThresholdsDecideTheExitCode() throws {
-        let dir = try Self.copyOfSample()
+    @Test(arguments: TestStores.kinds)
+    func threeNightsCarryForwardAndTheThresholdsDecideTheExitCode(kind: String) throws {
+        let dir = try Self.copyOfSample(store: kind)
         let config = dir + "/recon.yaml"
         let first = try CLI.run(["run", "--config", config, "--date", "2024-05-02"])
+        // the run used the store the config names (a PostgreSQL database is not a file here)
+        #expect(FileManager.default.fileExists(atPath: dir + "/state/recon.sqlite") == (kind == "sqlite"))
         #expect(first.status == 0, "\(first.stderr)")
         // not a terminal: only the summary line, no progress
         #expect(

@@ -18,14 +18,16 @@ import Testing
             .joined()
     }
 
-    @Test func nightsCarryForwardWhatIsOpenAndRememberWhatSettled() throws {
+    /// The same nights on SQLite and on PostgreSQL give the same findings.
+    @Test(arguments: TestStores.kinds)
+    func nightsCarryForwardWhatIsOpenAndRememberWhatSettled(kind: String) throws {
         let dir = makeTemporaryDirectory()
         writeFile(dir + "/n1-pay.jsonl", Self.payment("A", 100, day: 1) + Self.payment("B", 200, day: 1))
         writeFile(dir + "/n1-stl.csv", Self.settlement([("st_1", "A", "1.00")]))
         writeFile(dir + "/n2-pay.jsonl", Self.payment("C", 300, day: 2))
         // B settles a night late; A is paid out a second time
         writeFile(dir + "/n2-stl.csv", Self.settlement([("st_2", "B", "2.00"), ("st_9", "A", "1.00")]))
-        let store = dir + "/recon.sqlite"
+        let store = TestStores.make(kind)
         func night(_ n: Int, _ extra: [String] = []) throws -> CLI.Result {
             try CLI.run(
                 ["reconcile", "--store", store, "--out", "\(dir)/out\(n)"]

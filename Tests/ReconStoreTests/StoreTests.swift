@@ -1,0 +1,187 @@
+import CLibPQ
+import CSQLite
+import Dispatch
+import Foundation
+import PaymentModels
+import ReconStore
+import ReconTestSupport
+import Testing
+
+func payment(_ key: String, _ minor: Int64) -> Payment {
+    Payment(
+        system: .formance, keys: [PaymentKey(.reference, key)],
+        amount: Money(minorUnits: minor, currency: Currency(code: "EUR")!), status: .succeeded,
+        rawStatus: "SUCCEEDED", createdAt: nil,
+        provenance: Provenance(file: "p.jsonl", position: SourcePosition(byte: 0, line: 1, record: 1)))
+}
+
+func record(_ key: String, _ minor: Int64, id: String? = nil) -> SettlementRecord {
+    SettlementRecord(
+        key: key, settlementId: id, provider: "test", gross: Money(minorUnits: minor, currency: Currency(code: "EUR")!),
+        status: .settled, rawStatus: "settled", settledAt: nil,
+        provenance: Provenance(file: "s.csv", position: SourcePosition(byte: 0, line: 2, record: 1)))
+}
+
+func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) throws -> ImportOutcome {
+    try store.importFile(side: .payments, path: "p-\(sha).jsonl", sha256: sha, importedAt: "now") { sink in
+        for p in payments { try sink.add(p) }
+    }
+}
+
+/// The same behaviour from both stores: SQLite, and PostgreSQL when the test command started one.
+@Suite struct StoreTests {
+    @Test(arguments: TestStores.kinds)
+    func theSameContentTwiceChangesNothing(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        let first = try importPayments(store, sha: "aa", [payment("A", 100), payment("B", 200)])
+        #expect(first == .imported(records: 2, added: 2, known: 0, rejected: 0))
+        let again = try importPayments(store, sha: "aa", [payment("A", 100), payment("B", 200)])
+        #expect(again == .alreadyImported(path: "p-aa.jsonl", at: "now"))
+        #expect(try store.counts().payments == 2 && store.counts().imports == 1)
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func overlappingFilesAddOnlyWhatIsNewAndIdenticalRowsInOneFileStayTwo(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        _ = try importPayments(store, sha: "aa", [payment("A", 100), payment("B", 200)])
+        let overlap = try importPayments(store, sha: "bb", [payment("B", 200), payment("C", 300)])
+        #expect(overlap == .imported(records: 2, added: 1, known: 1, rejected: 0))
+        let outcome = try store.importFile(side: .settlement, path: "s.csv", sha256: "cc", importedAt: "now") {
+            try $0.add(record("R", 500))
+            try $0.add(record("R", 500))  // the same row twice in one file: two real settlements
+            try $0.add(record("X", 100, id: "st_1"))
+            try $0.add(record("X", -100, id: "st_1"))  // its reversal under the same id
+            let source = Provenance(file: "s.csv", position: SourcePosition(byte: 0, line: 6, record: 5))
+            try $0.reject(Reject(source: source, field: "gross", reason: "'1,2O' is not a decimal amount", raw: ""))
+        }
+        #expect(outcome == .imported(records: 5, added: 4, known: 0, rejected: 1))
+        let later = try store.importFile(side: .settlement, path: "s2.csv", sha256: "dd", importedAt: "now") {
+            try $0.add(record("R", 500))
+            try $0.add(record("R", 500))
+            try $0.add(record("R", 500))  // a third occurrence is new
+            try $0.add(record("X", 100, id: "st_1"))
+        }
+        #expect(later == .imported(records: 4, added: 1, known: 3, rejected: 0))
+        #expect(try store.counts() == (imports: 4, payments: 3, settlement: 5))
+        #expect(try store.openSettlement().map(\.record.key) == ["R", "R", "X", "X", "R"])
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func aFailedImportLeavesTheStoreAsItWas(kind: String) throws {
+        struct Killed: Error {}
+        let store = try openStore(TestStores.make(kind))
+        #expect(throws: Killed.self) {
+            try store.importFile(side: .payments, path: "p.jsonl", sha256: "aa", importedAt: "now") {
+                try $0.add(payment("A", 100))
+                throw Killed()
+            }
+        }
+        #expect(try store.counts() == (imports: 0, payments: 0, settlement: 0))
+        #expect(try importPayments(store, sha: "aa", [payment("A", 100)]).added == 1)
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func recordsComeBackAsTheyWentIn(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        var p = Payment(
+            system: .commercelayer,
+            keys: [PaymentKey(.reference, "ORD\t1"), PaymentKey(.chargeId, "ch_1"), PaymentKey(.id, "x\\y")],
+            amount: Money(minorUnits: 1234, currency: Currency(code: "KWD")!), status: .unknown,
+            rawStatus: "odd\nstatus",
+            createdAt: Timestamp(millisecondsSince1970: 1_714_550_400_123),
+            provenance: Provenance(
+                file: "ü.json", position: SourcePosition(byte: 9, line: 0, record: 3), locator: .record))
+        p.fee = Money(minorUnits: 12, currency: Currency(code: "KWD")!)
+        _ = try importPayments(store, sha: "aa", [p])
+        let back = try #require(try store.openPayments().first?.record)
+        #expect(
+            back.keys.map(\.value) == ["ORD\t1", "ch_1", "x\\y"]
+                && back.keys.map(\.field) == [.reference, .chargeId, .id])
+        #expect(back.amount == p.amount && back.fee == p.fee && back.net == nil && back.status == .unknown)
+        #expect(back.rawStatus == "odd\nstatus" && back.createdAt == p.createdAt && back.provenance == p.provenance)
+        #expect(back.provenance.description == "ü.json:record 3")
+    }
+
+    final class Flag: @unchecked Sendable {
+        var waited = false
+        var imported = false
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func aSecondWriterWaitsForTheFirstAndSaysSo(kind: String) throws {
+        let location = TestStores.make(kind)
+        let first = try openStore(location)
+        let waiting = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let flag = Flag()
+        try first.writeTransaction(commit: true, onWait: {}) {
+            Thread.detachNewThread {
+                defer { done.signal() }
+                guard let second = try? openStore(location) else { return }
+                let outcome = try? second.writeTransaction(
+                    commit: true,
+                    onWait: {
+                        flag.waited = true
+                        waiting.signal()
+                    }
+                ) {
+                    try second.importInTransaction(side: .payments, path: "p", sha256: "bb", importedAt: "now") {
+                        try $0.add(payment("B", 1))
+                    }
+                }
+                flag.imported = outcome != nil
+            }
+            // the first writer holds the store until the second has started waiting
+            #expect(waiting.wait(timeout: .now() + 30) == .success)
+            _ = try first.importInTransaction(side: .payments, path: "p", sha256: "aa", importedAt: "now") {
+                try $0.add(payment("A", 1))
+            }
+        }
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(flag.waited && flag.imported)
+        #expect(try first.counts().payments == 2)
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func aStoreFromANewerReconIsRefused(kind: String) throws {
+        let location = TestStores.make(kind)
+        _ = try openStore(location)
+        if kind == "sqlite" {  // as a newer recon would leave it
+            var db: OpaquePointer?
+            #expect(sqlite3_open(location, &db) == SQLITE_OK)
+            #expect(sqlite3_exec(db, "PRAGMA user_version = 99", nil, nil, nil) == SQLITE_OK)
+            sqlite3_close(db)
+        } else {
+            let connection = PQconnectdb(location)
+            PQclear(PQexec(connection, "INSERT INTO recon_schema (version) VALUES (99)"))
+            PQfinish(connection)
+        }
+        do {
+            _ = try openStore(location)
+            Issue.record("a newer store was opened")
+        } catch {
+            #expect(error.code == .newerSchema)
+            #expect(error.message.contains("version 99") && error.message.contains("newer recon"))
+        }
+    }
+
+    @Test func storesThatCannotBeUsedAreClearErrors() throws {
+        for location in ["/nonexistent-dir/recon.sqlite", "postgresql://recon:secret@127.0.0.1:1/recon"] {
+            do {
+                _ = try openStore(location)
+                Issue.record("opened \(location)")
+            } catch {
+                #expect(error.code == .unavailable)
+                #expect(error.message.contains(location.replacingOccurrences(of: ":secret", with: "")))
+                #expect(!error.message.contains("secret"))
+            }
+        }
+    }
+}
+
+extension ImportOutcome {
+    var added: Int {
+        if case .imported(_, let added, _, _) = self { return added }
+        return -1
+    }
+}

@@ -84,31 +84,45 @@ final class PostgresConnection {
         guard PQresultStatus(result) == PGRES_COPY_IN else { throw failure(result) }
     }
 
+    /// Rows of the COPY in progress, sent in blocks of `copyBlock` bytes.
+    private var copyBuffer: [UInt8] = []
+    static let copyBlock = 1 << 20
+
     /// One row of a COPY: fields escaped for the text format, nil as NULL.
     func copy(row fields: [String?]) throws(StoreError) {
-        var line = ""
         for (k, field) in fields.enumerated() {
-            if k > 0 { line += "\t" }
-            guard let field else {
-                line += "\\N"
+            if k > 0 { copyBuffer.append(0x09) }
+            guard var field else {
+                copyBuffer.append(contentsOf: [0x5C, 0x4E])  // \N
                 continue
             }
-            for c in field.unicodeScalars {
-                switch c {
-                case "\\": line += "\\\\"
-                case "\t": line += "\\t"
-                case "\n": line += "\\n"
-                case "\r": line += "\\r"
-                default: line.unicodeScalars.append(c)
+            field.withUTF8 { bytes in
+                for b in bytes {
+                    switch b {
+                    case 0x5C: copyBuffer.append(contentsOf: [0x5C, 0x5C])
+                    case 0x09: copyBuffer.append(contentsOf: [0x5C, 0x74])
+                    case 0x0A: copyBuffer.append(contentsOf: [0x5C, 0x6E])
+                    case 0x0D: copyBuffer.append(contentsOf: [0x5C, 0x72])
+                    default: copyBuffer.append(b)
+                    }
                 }
             }
         }
-        line += "\n"
-        let status = line.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) }
+        copyBuffer.append(0x0A)
+        if copyBuffer.count >= Self.copyBlock { try flushCopy() }
+    }
+
+    private func flushCopy() throws(StoreError) {
+        guard !copyBuffer.isEmpty else { return }
+        let status = copyBuffer.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
+        }
+        copyBuffer.removeAll(keepingCapacity: true)
         guard status == 1 else { throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)") }
     }
 
     func endCopy() throws(StoreError) {
+        try flushCopy()
         guard PQputCopyEnd(connection, nil) == 1 else {
             throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)")
         }

@@ -9,7 +9,8 @@ public final class PostgresStore: Store {
     static let lockKey = "521815363438"
 
     static let migrations: [String] = [
-        // 1: as StoreSchema's first migration, in PostgreSQL's types
+        // 1: as StoreSchema's first migration, in PostgreSQL's types. The two large tables have no
+        // foreign keys: checking them took a trigger call per imported row (recon writes both ends)
         """
         CREATE TABLE imports (
             id BIGSERIAL PRIMARY KEY,
@@ -26,19 +27,19 @@ public final class PostgresStore: Store {
             PRIMARY KEY (run_id, name));
         CREATE TABLE payments (
             id BIGSERIAL PRIMARY KEY, identity TEXT NOT NULL UNIQUE,
-            import_id BIGINT NOT NULL REFERENCES imports (id), system TEXT NOT NULL, key TEXT NOT NULL,
+            import_id BIGINT NOT NULL, system TEXT NOT NULL, key TEXT NOT NULL,
             provider_id TEXT, keys TEXT NOT NULL, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL,
             fee_minor BIGINT, net_minor BIGINT, status TEXT NOT NULL, raw_status TEXT NOT NULL, created_ms BIGINT,
             source_file TEXT NOT NULL, source_byte BIGINT NOT NULL, source_line BIGINT NOT NULL,
-            source_record BIGINT NOT NULL, source_locator INTEGER NOT NULL, closed_run BIGINT REFERENCES runs (id));
+            source_record BIGINT NOT NULL, source_locator INTEGER NOT NULL, closed_run BIGINT);
         CREATE INDEX payments_open ON payments (id) WHERE closed_run IS NULL;
         CREATE TABLE settlement_records (
             id BIGSERIAL PRIMARY KEY, identity TEXT NOT NULL UNIQUE,
-            import_id BIGINT NOT NULL REFERENCES imports (id), provider TEXT, key TEXT NOT NULL,
+            import_id BIGINT NOT NULL, provider TEXT, key TEXT NOT NULL,
             alternate_keys TEXT NOT NULL, settlement_id TEXT, gross_minor BIGINT NOT NULL, currency TEXT NOT NULL,
             fee_minor BIGINT, net_minor BIGINT, status TEXT NOT NULL, raw_status TEXT NOT NULL, settled_ms BIGINT,
             source_file TEXT NOT NULL, source_byte BIGINT NOT NULL, source_line BIGINT NOT NULL,
-            source_record BIGINT NOT NULL, source_locator INTEGER NOT NULL, closed_run BIGINT REFERENCES runs (id));
+            source_record BIGINT NOT NULL, source_locator INTEGER NOT NULL, closed_run BIGINT);
         CREATE INDEX settlement_records_open ON settlement_records (id) WHERE closed_run IS NULL;
         CREATE TABLE import_rejects (
             import_id BIGINT NOT NULL REFERENCES imports (id), source TEXT NOT NULL, field TEXT NOT NULL,
@@ -275,12 +276,14 @@ public final class PostgresStore: Store {
     }
 }
 
-/// An import's records streamed by COPY into a staging table; `finish` numbers each identity's
-/// occurrences in file order and adds what the store lacks (`ON CONFLICT DO NOTHING`).
+/// An import's records streamed by COPY into a staging table under their identities (`base#n`,
+/// numbered here as they come); `finish` adds what the store lacks (`ON CONFLICT DO NOTHING`).
 final class PostgresSink: RecordSink {
     private let connection: PostgresConnection
     private let importId: String
     private var copying: ImportSide?
+    /// Occurrences of each identity's base in this file so far.
+    private var occurrences: [String: Int] = [:]
     private(set) var records = 0
     private(set) var added = 0
     private(set) var rejects: [Reject] = []
@@ -311,6 +314,13 @@ final class PostgresSink: RecordSink {
             side == .payments ? "COPY staged_payments FROM STDIN" : "COPY staged_records FROM STDIN")
     }
 
+    /// `base#n`, n counting the occurrences of `base` in this file.
+    private func identity(_ base: String) -> String {
+        let n = occurrences[base, default: 0] + 1
+        occurrences[base] = n
+        return "\(base)#\(n)"
+    }
+
     private static func source(_ p: Provenance) -> [String?] {
         [
             p.file, String(p.position.byte), String(p.position.line), String(p.position.record),
@@ -323,7 +333,7 @@ final class PostgresSink: RecordSink {
         records += 1
         try connection.copy(
             row: [
-                String(records), Identity.payment(p), p.system.rawValue, p.primaryKey.value, p.providerId,
+                String(records), identity(Identity.payment(p)), p.system.rawValue, p.primaryKey.value, p.providerId,
                 SQLiteDatabase.Value.keys(p.keys), String(p.amount.minorUnits), p.amount.currency.code,
                 p.fee.map { String($0.minorUnits) }, p.net.map { String($0.minorUnits) }, p.status.rawValue,
                 p.rawStatus, p.createdAt.map { String($0.millisecondsSince1970) },
@@ -335,7 +345,7 @@ final class PostgresSink: RecordSink {
         records += 1
         try connection.copy(
             row: [
-                String(records), Identity.settlement(r), r.provider, r.key,
+                String(records), identity(Identity.settlement(r)), r.provider, r.key,
                 (r.alternateKeys ?? []).joined(separator: SQLiteDatabase.Value.keySeparator), r.settlementId,
                 String(r.gross.minorUnits), r.gross.currency.code, r.fee.map { String($0.minorUnits) },
                 r.net.map { String($0.minorUnits) }, r.status.rawValue, r.rawStatus,
@@ -355,7 +365,7 @@ final class PostgresSink: RecordSink {
             INSERT INTO payments (identity, import_id, system, key, provider_id, keys, amount_minor, currency,
                 fee_minor, net_minor, status, raw_status, created_ms, source_file, source_byte, source_line,
                 source_record, source_locator)
-            SELECT base || '#' || row_number() OVER (PARTITION BY base ORDER BY seq), $1, system, key, provider_id,
+            SELECT base, $1, system, key, provider_id,
                 keys, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms, source_file,
                 source_byte, source_line, source_record, source_locator
             FROM staged_payments ORDER BY seq
@@ -366,7 +376,7 @@ final class PostgresSink: RecordSink {
             INSERT INTO settlement_records (identity, import_id, provider, key, alternate_keys, settlement_id,
                 gross_minor, currency, fee_minor, net_minor, status, raw_status, settled_ms, source_file,
                 source_byte, source_line, source_record, source_locator)
-            SELECT base || '#' || row_number() OVER (PARTITION BY base ORDER BY seq), $1, provider, key,
+            SELECT base, $1, provider, key,
                 alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status, raw_status,
                 settled_ms, source_file, source_byte, source_line, source_record, source_locator
             FROM staged_records ORDER BY seq

@@ -30,8 +30,12 @@ import Testing
             first.stderr == "recon: 2 matched, 0 discrepancies, 0 not expected, 0 rejected; 2 in transit; "
                 + "reports in \(dir)/state/out/2024-05-02/; run 1 saved\n")
 
-        let second = try CLI.run(["run", "--config", config, "--date", "2024-05-03"])
+        let second = try CLI.run(["run", "--config", config, "--date", "2024-05-03", "--log-level", "info"])
         #expect(second.status == 0, "one discrepancy is within max_discrepancies 1: \(second.stderr)")
+        // yesterday's file, sent again, is recognised and changes nothing
+        #expect(second.stderr.contains("settlement-2024-05-03-resent.csv"))
+        let inputs = try #require(readFile(dir + "/state/out/2024-05-03/summary.json"))
+        #expect(inputs.contains("\"format\": \"already imported\""))
         let findings = try #require(readFile(dir + "/state/out/2024-05-03/discrepancies.csv"))
         #expect(findings.contains("duplicate_settlement,ORD-1001,") && findings.contains("run 1 already settled"))
         #expect(!findings.contains("ORD-1003"))  // settled a night late: matched
@@ -46,6 +50,21 @@ import Testing
         #expect(
             errors.first?["message"]?.contains(
                 "40.00 EUR missing in settlement, more than max_missing_amount 30.00 EUR") == true)
+    }
+
+    /// The three nights give byte-identical findings on SQLite and on PostgreSQL.
+    @Test(.enabled(if: TestStores.kinds.contains("postgres"))) func bothStoresGiveTheSameNights() throws {
+        let dirs = try TestStores.kinds.map { try Self.copyOfSample(store: $0) }
+        for date in ["2024-05-02", "2024-05-03", "2024-05-06"] {
+            let results = try dirs.map { try CLI.run(["run", "--config", $0 + "/recon.yaml", "--date", date]) }
+            #expect(results[0].status == results[1].status)
+            for name in ["discrepancies.csv", "in_transit.csv", "rejects.csv"] {
+                let outputs = dirs.map {
+                    readFile("\($0)/state/out/\(date)/\(name)")?.replacingOccurrences(of: $0, with: "")
+                }
+                #expect(outputs[0] != nil && outputs[0] == outputs[1], "\(date) \(name)")
+            }
+        }
     }
 
     @Test func progressShowsWhenAskedFor() throws {

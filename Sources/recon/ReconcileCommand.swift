@@ -70,6 +70,9 @@ struct ReconcileCommand: ParsableCommand {
             throw ValidationError("--as-of '\(asOf)' is not a date such as 2024-05-03 or 2024-05-03T06:00:00Z")
         }
         if dryRun && store == nil { throw ValidationError("--dry-run goes with --store") }
+        if strict && store != nil {
+            throw ValidationError("--strict is not available with --store yet: rejected records are kept in the store")
+        }
         guard store == nil else { return }
         guard !payments.isEmpty else { throw ValidationError("give at least one --payments file") }
         guard !settlement.isEmpty else { throw ValidationError("give at least one --settlement file") }

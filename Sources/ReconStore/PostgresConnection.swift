@@ -82,34 +82,88 @@ final class PostgresConnection {
         let result = PQexec(connection, statement)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COPY_IN else { throw failure(result) }
+        copyOpen = true
+    }
+
+    private var copyOpen = false
+
+    /// Ends a COPY left open by a failure, so that the transaction can be rolled back.
+    func abandonCopy() {
+        guard copyOpen else { return }
+        copyOpen = false
+        copyBuffer.removeAll(keepingCapacity: true)
+        rowStarted = false
+        _ = PQputCopyEnd(connection, "the import failed")
+        while let result = PQgetResult(connection) { PQclear(result) }
     }
 
     /// Rows of the COPY in progress, sent in blocks of `copyBlock` bytes.
     private var copyBuffer: [UInt8] = []
     static let copyBlock = 1 << 20
 
-    /// One row of a COPY: fields escaped for the text format, nil as NULL.
-    func copy(row fields: [String?]) throws(StoreError) {
-        for (k, field) in fields.enumerated() {
-            if k > 0 { copyBuffer.append(0x09) }
-            guard var field else {
-                copyBuffer.append(contentsOf: [0x5C, 0x4E])  // \N
-                continue
-            }
-            field.withUTF8 { bytes in
-                for b in bytes {
-                    switch b {
-                    case 0x5C: copyBuffer.append(contentsOf: [0x5C, 0x5C])
-                    case 0x09: copyBuffer.append(contentsOf: [0x5C, 0x74])
-                    case 0x0A: copyBuffer.append(contentsOf: [0x5C, 0x6E])
-                    case 0x0D: copyBuffer.append(contentsOf: [0x5C, 0x72])
-                    default: copyBuffer.append(b)
-                    }
+    /// A row of the COPY in progress, field by field (text format; nil is NULL); `endRow` ends it.
+    func field(_ text: String?) {
+        separate()
+        guard var text else {
+            copyBuffer.append(contentsOf: [0x5C, 0x4E])  // \N
+            return
+        }
+        text.withUTF8 { bytes in
+            for b in bytes {
+                switch b {
+                case 0x5C: copyBuffer.append(contentsOf: [0x5C, 0x5C])
+                case 0x09: copyBuffer.append(contentsOf: [0x5C, 0x74])
+                case 0x0A: copyBuffer.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: copyBuffer.append(contentsOf: [0x5C, 0x72])
+                default: copyBuffer.append(b)
                 }
             }
         }
+    }
+
+    /// An integer field, written as digits without a `String`.
+    func field(_ number: Int64?) {
+        separate()
+        guard let number else {
+            copyBuffer.append(contentsOf: [0x5C, 0x4E])
+            return
+        }
+        if number < 0 { copyBuffer.append(0x2D) }
+        var magnitude = number.magnitude
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for k in stride(from: count - 1, through: 0, by: -1) { copyBuffer.append(d[k]) }
+        }
+    }
+
+    private var rowStarted = false
+
+    private func separate() {
+        if rowStarted { copyBuffer.append(0x09) }
+        rowStarted = true
+    }
+
+    func endRow() throws(StoreError) {
         copyBuffer.append(0x0A)
+        rowStarted = false
         if copyBuffer.count >= Self.copyBlock { try flushCopy() }
+    }
+
+    /// One row of text fields.
+    func copy(row fields: [String?]) throws(StoreError) {
+        for field in fields { self.field(field) }
+        try endRow()
     }
 
     private func flushCopy() throws(StoreError) {
@@ -123,6 +177,7 @@ final class PostgresConnection {
 
     func endCopy() throws(StoreError) {
         try flushCopy()
+        copyOpen = false
         guard PQputCopyEnd(connection, nil) == 1 else {
             throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)")
         }

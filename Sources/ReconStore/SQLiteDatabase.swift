@@ -132,7 +132,7 @@ final class SQLiteDatabase {
                 sqlite3_bind_null(statement, index)
                 return
             }
-            text.withUTF8 {
+            _ = text.withUTF8 {
                 recon_sqlite_bind_text(
                     statement, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
                     Int32($0.count))

@@ -127,8 +127,6 @@ final class ImportSink: RecordSink {
 }
 
 extension SQLiteDatabase.Value {
-    static func optional(_ n: Int64?) -> Self { n.map { .integer($0) } ?? .null }
-
     /// Alternate keys are stored joined by the ASCII unit separator, which no key contains.
     static let keySeparator = "\u{1F}"
 

@@ -77,7 +77,8 @@ final class PostgresConnection {
         return StoreError(.unavailable, "the PostgreSQL store \(name) failed: \(text.trimmingCharacters)")
     }
 
-    /// Starts `COPY table (columns) FROM STDIN` (text format); then `copy(row:)`, `endCopy()`.
+    /// Starts `COPY table (columns) FROM STDIN` (text format); then `field`s and `endRow` per
+    /// row, and `endCopy`.
     func beginCopy(_ statement: String) throws(StoreError) {
         let result = PQexec(connection, statement)
         defer { PQclear(result) }
@@ -158,12 +159,6 @@ final class PostgresConnection {
         copyBuffer.append(0x0A)
         rowStarted = false
         if copyBuffer.count >= Self.copyBlock { try flushCopy() }
-    }
-
-    /// One row of text fields.
-    func copy(row fields: [String?]) throws(StoreError) {
-        for field in fields { self.field(field) }
-        try endRow()
     }
 
     private func flushCopy() throws(StoreError) {

@@ -204,7 +204,10 @@ public final class PostgresStore: Store {
     private func loadTemporary(_ table: String, _ values: some Collection<String>) throws(StoreError) {
         try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(table) (key TEXT NOT NULL); TRUNCATE \(table)")
         try connection.beginCopy("COPY \(table) (key) FROM STDIN")
-        for value in values { try connection.copy(row: [value]) }
+        for value in values {
+            connection.field(value)
+            try connection.endRow()
+        }
         try connection.endCopy()
         try connection.execute("ANALYZE \(table)")
     }

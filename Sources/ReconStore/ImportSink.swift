@@ -76,7 +76,7 @@ final class ImportSink: RecordSink {
         s.bind(3, p.system.rawValue)
         s.bind(4, key.value)
         s.bind(5, p.providerId)
-        s.bind(6, SQLiteDatabase.Value.keys(p.keys))
+        s.bind(6, StoredRows.column(p.keys))
         s.bind(7, p.amount.minorUnits)
         s.bind(8, p.amount.currency.code)
         s.bind(9, p.fee?.minorUnits)
@@ -103,7 +103,7 @@ final class ImportSink: RecordSink {
         s.bind(2, importId)
         s.bind(3, r.provider)
         s.bind(4, r.key)
-        s.bind(5, (r.alternateKeys ?? []).joined(separator: SQLiteDatabase.Value.keySeparator))
+        s.bind(5, (r.alternateKeys ?? []).joined(separator: StoredRows.keySeparator))
         s.bind(6, r.settlementId)
         s.bind(7, r.gross.minorUnits)
         s.bind(8, r.gross.currency.code)
@@ -124,15 +124,4 @@ final class ImportSink: RecordSink {
             .integer(importId), .text(reject.source.description), .text(reject.field), .text(reject.reason),
         ])
     }
-}
-
-extension SQLiteDatabase.Value {
-    /// Alternate keys are stored joined by the ASCII unit separator, which no key contains.
-    static let keySeparator = "\u{1F}"
-
-    /// A payment's keys in one column: `field=value` (the field's number), joined by U+001F.
-    static func keys(_ keys: PaymentKeys) -> String {
-        keys.map { "\($0.field.rawValue)=\($0.value)" }.joined(separator: keySeparator)
-    }
-
 }

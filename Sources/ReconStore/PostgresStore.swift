@@ -122,68 +122,15 @@ public final class PostgresStore: Store {
     }
 
     public func openPayments() throws(StoreError) -> [Stored<Payment>] {
-        let rows = try connection.execute(
-            """
-            SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-                source_file, source_byte, source_line, source_record, source_locator, keys
-            FROM payments WHERE closed_run IS NULL ORDER BY id
-            """)
-        return try rows.map { row throws(StoreError) in
-            let identity = row[0] ?? ""
-            guard let system = PaymentSystem(rawValue: row[1] ?? ""), let currency = Currency(code: row[3] ?? ""),
-                let status = PaymentStatus(rawValue: row[6] ?? ""), let keys = SQLiteStore.keys(row[14] ?? ""),
-                let amount = row[2].flatMap({ Int64($0) })
-            else {
-                throw StoreError(.unavailable, "the store \(connection.name) has a payment it cannot read: \(identity)")
-            }
-            func money(_ k: Int) -> Money? {
-                row[k].flatMap { Int64($0) }.map { Money(minorUnits: $0, currency: currency) }
-            }
-            let payment = Payment(
-                system: system, keys: keys, amount: Money(minorUnits: amount, currency: currency), fee: money(4),
-                net: money(5), status: status, rawStatus: row[7] ?? "",
-                createdAt: row[8].flatMap { Int64($0) }.map(Timestamp.init(millisecondsSince1970:)),
-                provenance: Self.provenance(row, from: 9))
-            return Stored(identity: identity, record: payment)
+        try connection.execute(StoredRows.openPayments).map { row throws(StoreError) in
+            try StoredRows.payment(TextRow(values: row), store: connection.name)
         }
     }
 
     public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
-        let rows = try connection.execute(
-            """
-            SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
-                net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
-                source_locator
-            FROM settlement_records WHERE closed_run IS NULL ORDER BY id
-            """)
-        return try rows.map { row throws(StoreError) in
-            let identity = row[0] ?? ""
-            guard let currency = Currency(code: row[6] ?? ""), let status = SettlementStatus(rawValue: row[9] ?? ""),
-                let gross = row[5].flatMap({ Int64($0) })
-            else {
-                throw StoreError(
-                    .unavailable, "the store \(connection.name) has a settlement record it cannot read: \(identity)")
-            }
-            func money(_ k: Int) -> Money? {
-                row[k].flatMap { Int64($0) }.map { Money(minorUnits: $0, currency: currency) }
-            }
-            var record = SettlementRecord(
-                key: row[2] ?? "", settlementId: row[4], provider: row[1],
-                gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
-                rawStatus: row[10] ?? "",
-                settledAt: row[11].flatMap { Int64($0) }.map(Timestamp.init(millisecondsSince1970:)),
-                provenance: Self.provenance(row, from: 12))
-            let alternates = (row[3] ?? "").split(separator: SQLiteDatabase.Value.keySeparator).map(String.init)
-            record.alternateKeys = alternates.isEmpty ? nil : alternates
-            return Stored(identity: identity, record: record)
+        try connection.execute(StoredRows.openSettlement).map { row throws(StoreError) in
+            try StoredRows.settlement(TextRow(values: row), store: connection.name)
         }
-    }
-
-    static func provenance(_ row: [String?], from k: Int) -> Provenance {
-        func n(_ i: Int) -> Int64 { row[i].flatMap { Int64($0) } ?? 0 }
-        return Provenance(
-            file: row[k] ?? "", position: SourcePosition(byte: n(k + 1), line: n(k + 2), record: n(k + 3)),
-            locator: Provenance.Locator(rawValue: UInt8(n(k + 4))) ?? .line)
     }
 
     public func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64] {
@@ -344,7 +291,7 @@ final class PostgresSink: RecordSink {
         c.field(p.system.rawValue)
         c.field(p.primaryKey.value)
         c.field(p.providerId)
-        c.field(SQLiteDatabase.Value.keys(p.keys))
+        c.field(StoredRows.column(p.keys))
         c.field(p.amount.minorUnits)
         c.field(p.amount.currency.code)
         c.field(p.fee?.minorUnits)
@@ -364,7 +311,7 @@ final class PostgresSink: RecordSink {
         c.field(identity(Identity.settlement(r)))
         c.field(r.provider)
         c.field(r.key)
-        c.field((r.alternateKeys ?? []).joined(separator: SQLiteDatabase.Value.keySeparator))
+        c.field((r.alternateKeys ?? []).joined(separator: StoredRows.keySeparator))
         c.field(r.settlementId)
         c.field(r.gross.minorUnits)
         c.field(r.gross.currency.code)

@@ -49,87 +49,20 @@ public struct RunToSave: Sendable {
 extension SQLiteStore {
     /// Payments no run has settled yet, in import order.
     public func openPayments() throws(StoreError) -> [Stored<Payment>] {
-        let rows = try database.prepare(
-            """
-            SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-                source_file, source_byte, source_line, source_record, source_locator, keys
-            FROM payments WHERE closed_run IS NULL ORDER BY id
-            """)
+        let rows = try database.prepare(StoredRows.openPayments)
         try rows.bind([])
         var result: [Stored<Payment>] = []
-        while try rows.step() {
-            let identity = rows.text(0) ?? ""
-            guard let system = PaymentSystem(rawValue: rows.text(1) ?? ""),
-                let currency = Currency(code: rows.text(3) ?? ""),
-                let status = PaymentStatus(rawValue: rows.text(6) ?? ""),
-                let paymentKeys = Self.keys(rows.text(14) ?? "")
-            else {
-                throw StoreError(.unavailable, "the store \(database.path) has a payment it cannot read: \(identity)")
-            }
-            func money(_ column: Int32) -> Money? {
-                rows.integer(column).map { Money(minorUnits: $0, currency: currency) }
-            }
-            let payment = Payment(
-                system: system, keys: paymentKeys, amount: money(2)!, fee: money(4), net: money(5), status: status,
-                rawStatus: rows.text(7) ?? "", createdAt: rows.integer(8).map(Timestamp.init(millisecondsSince1970:)),
-                provenance: try Self.provenance(rows, from: 9))
-            result.append(Stored(identity: identity, record: payment))
-        }
+        while try rows.step() { result.append(try StoredRows.payment(rows, store: database.path)) }
         return result
     }
 
     /// Settlement records no run has matched yet, in import order.
     public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
-        let rows = try database.prepare(
-            """
-            SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
-                net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
-                source_locator
-            FROM settlement_records WHERE closed_run IS NULL ORDER BY id
-            """)
+        let rows = try database.prepare(StoredRows.openSettlement)
         try rows.bind([])
         var result: [Stored<SettlementRecord>] = []
-        while try rows.step() {
-            let identity = rows.text(0) ?? ""
-            guard let currency = Currency(code: rows.text(6) ?? ""),
-                let status = SettlementStatus(rawValue: rows.text(9) ?? "")
-            else {
-                throw StoreError(
-                    .unavailable, "the store \(database.path) has a settlement record it cannot read: \(identity)")
-            }
-            func money(_ column: Int32) -> Money? {
-                rows.integer(column).map { Money(minorUnits: $0, currency: currency) }
-            }
-            var record = SettlementRecord(
-                key: rows.text(2) ?? "", settlementId: rows.text(4), provider: rows.text(1), gross: money(5)!,
-                fee: money(7), net: money(8), status: status, rawStatus: rows.text(10) ?? "",
-                settledAt: rows.integer(11).map(Timestamp.init(millisecondsSince1970:)),
-                provenance: try Self.provenance(rows, from: 12))
-            let alternates = (rows.text(3) ?? "").split(separator: SQLiteDatabase.Value.keySeparator).map(String.init)
-            record.alternateKeys = alternates.isEmpty ? nil : alternates
-            result.append(Stored(identity: identity, record: record))
-        }
+        while try rows.step() { result.append(try StoredRows.settlement(rows, store: database.path)) }
         return result
-    }
-
-    /// The keys column read back; nil when it holds something this recon did not write.
-    static func keys(_ text: String) -> [PaymentKey]? {
-        var keys: [PaymentKey] = []
-        for part in text.split(separator: SQLiteDatabase.Value.keySeparator) {
-            guard let equals = part.firstIndex(of: "="), let number = UInt8(part[..<equals]),
-                let field = KeyField(rawValue: number)
-            else { return nil }
-            keys.append(PaymentKey(field, String(part[part.index(after: equals)...])))
-        }
-        return keys.isEmpty ? nil : keys
-    }
-
-    static func provenance(_ rows: SQLiteDatabase.Statement, from k: Int32) throws(StoreError) -> Provenance {
-        Provenance(
-            file: rows.text(k) ?? "",
-            position: SourcePosition(
-                byte: rows.integer(k + 1) ?? 0, line: rows.integer(k + 2) ?? 0, record: rows.integer(k + 3) ?? 0),
-            locator: Provenance.Locator(rawValue: UInt8(rows.integer(k + 4) ?? 0)) ?? .line)
     }
 
     /// For each of `keys` that is the primary key or the provider id of a payment an earlier run

@@ -3,14 +3,6 @@ import Foundation
 import ReconKit
 import ReconStore
 
-/// The store option of the commands that use one: an SQLite file, or `postgres://...`; without
-/// the option, `RECON_STORE_URL` or `recon.sqlite`.
-enum StoreOptions {
-    static func location(_ given: String?) -> String {
-        given ?? ProcessInfo.processInfo.environment["RECON_STORE_URL"] ?? "recon.sqlite"
-    }
-}
-
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "List the runs saved in a store.")

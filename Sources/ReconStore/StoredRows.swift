@@ -1,0 +1,98 @@
+public import PaymentModels
+
+/// A result row as both stores give it: columns by number, text or integer (nil for NULL).
+protocol StoreRow {
+    func text(_ column: Int32) -> String?
+    func integer(_ column: Int32) -> Int64?
+}
+
+/// The open records' queries and their rows read back into the shared models: one definition
+/// for both stores, so a record comes back the same from SQLite and from PostgreSQL.
+enum StoredRows {
+    static let openPayments = """
+        SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
+            source_file, source_byte, source_line, source_record, source_locator, keys
+        FROM payments WHERE closed_run IS NULL ORDER BY id
+        """
+
+    static let openSettlement = """
+        SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
+            net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
+            source_locator
+        FROM settlement_records WHERE closed_run IS NULL ORDER BY id
+        """
+
+    /// A row of `openPayments`; `store` names the store in the error for a row it cannot read.
+    static func payment(_ row: some StoreRow, store: String) throws(StoreError) -> Stored<Payment> {
+        let identity = row.text(0) ?? ""
+        guard let system = PaymentSystem(rawValue: row.text(1) ?? ""), let currency = Currency(code: row.text(3) ?? ""),
+            let status = PaymentStatus(rawValue: row.text(6) ?? ""), let keys = keys(row.text(14) ?? ""),
+            let amount = row.integer(2)
+        else { throw StoreError(.unavailable, "the store \(store) has a payment it cannot read: \(identity)") }
+        func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: currency) } }
+        let payment = Payment(
+            system: system, keys: keys, amount: Money(minorUnits: amount, currency: currency), fee: money(4),
+            net: money(5), status: status, rawStatus: row.text(7) ?? "",
+            createdAt: row.integer(8).map(Timestamp.init(millisecondsSince1970:)), provenance: provenance(row, from: 9))
+        return Stored(identity: identity, record: payment)
+    }
+
+    /// A row of `openSettlement`.
+    static func settlement(_ row: some StoreRow, store: String) throws(StoreError) -> Stored<SettlementRecord> {
+        let identity = row.text(0) ?? ""
+        guard let currency = Currency(code: row.text(6) ?? ""),
+            let status = SettlementStatus(rawValue: row.text(9) ?? ""),
+            let gross = row.integer(5)
+        else {
+            throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
+        }
+        func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: currency) } }
+        var record = SettlementRecord(
+            key: row.text(2) ?? "", settlementId: row.text(4), provider: row.text(1),
+            gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
+            rawStatus: row.text(10) ?? "", settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
+            provenance: provenance(row, from: 12))
+        let alternates = (row.text(3) ?? "").split(separator: keySeparator).map(String.init)
+        record.alternateKeys = alternates.isEmpty ? nil : alternates
+        return Stored(identity: identity, record: record)
+    }
+
+    /// Alternate keys and payment keys are stored joined by the ASCII unit separator, which no
+    /// key contains.
+    static let keySeparator = "\u{1F}"
+
+    /// A payment's keys in one column: `field=value` (the field's number), joined by U+001F.
+    static func column(_ keys: PaymentKeys) -> String {
+        keys.map { "\($0.field.rawValue)=\($0.value)" }.joined(separator: keySeparator)
+    }
+
+    /// The keys column read back; nil when it holds something this recon did not write.
+    static func keys(_ text: String) -> [PaymentKey]? {
+        var keys: [PaymentKey] = []
+        for part in text.split(separator: keySeparator) {
+            guard let equals = part.firstIndex(of: "="), let number = UInt8(part[..<equals]),
+                let field = KeyField(rawValue: number)
+            else { return nil }
+            keys.append(PaymentKey(field, String(part[part.index(after: equals)...])))
+        }
+        return keys.isEmpty ? nil : keys
+    }
+
+    /// The five `source_*` columns from `k` on.
+    static func provenance(_ row: some StoreRow, from k: Int32) -> Provenance {
+        Provenance(
+            file: row.text(k) ?? "",
+            position: SourcePosition(
+                byte: row.integer(k + 1) ?? 0, line: row.integer(k + 2) ?? 0, record: row.integer(k + 3) ?? 0),
+            locator: Provenance.Locator(rawValue: UInt8(row.integer(k + 4) ?? 0)) ?? .line)
+    }
+}
+
+extension SQLiteDatabase.Statement: StoreRow {}
+
+/// A PostgreSQL row of text values as a `StoreRow`.
+struct TextRow: StoreRow {
+    let values: [String?]
+    func text(_ column: Int32) -> String? { values[Int(column)] }
+    func integer(_ column: Int32) -> Int64? { values[Int(column)].flatMap { Int64($0) } }
+}

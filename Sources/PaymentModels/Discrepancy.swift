@@ -12,6 +12,12 @@ public struct Discrepancy: Sendable {
         case currencyMismatch = "currency_mismatch"
         case amountMismatch = "amount_mismatch"
         case statusMismatch = "status_mismatch"
+        /// A refund (or chargeback) with no payment to return, or returning more than was captured.
+        case refundUnmatched = "refund_unmatched"
+        /// A payout batch whose lines don't add up to its payout, or a payout the bank didn't credit.
+        case payoutMismatch = "payout_mismatch"
+        /// A fee other than the configured one, or a line whose net is not gross - fee.
+        case feeMismatch = "fee_mismatch"
 
         public var code: String { rawValue }
 

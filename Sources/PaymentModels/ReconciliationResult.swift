@@ -8,10 +8,13 @@ public struct SideCounts: Sendable, Equatable {
     /// Payments not settled yet but still inside their settlement window (not a discrepancy).
     public var inTransit = 0
     public var rejected = 0
+    /// Settlement lines about the account, not one payment (fees, adjustments, payouts): they
+    /// are tied out with their payout batch.
+    public var accountItems = 0
 
     public init() {}
 
-    public var accountedFor: Int { matched + discrepant + notExpected + inTransit + rejected }
+    public var accountedFor: Int { matched + discrepant + notExpected + inTransit + rejected + accountItems }
     public var balances: Bool { read == accountedFor }
 }
 
@@ -53,6 +56,9 @@ public struct ReconciliationResult: Sendable {
     public var settlement: SideCounts
     /// Clean matches by the key field that made them.
     public var matchedByField: [KeyField: Int]
+    /// Clean matches by the rule that made them (`exact`, `within_tolerance`,
+    /// `partial_captures`).
+    public var matchedByRule: [String: Int] = [:]
     /// Sorted by currency code.
     public var totals: [CurrencyTotals]
     public var unknownStatuses: [UnknownStatus]
@@ -86,7 +92,8 @@ public struct ReconciliationResult: Sendable {
             problems.append(
                 "\(name): \(side.read) read but \(side.accountedFor) accounted for (matched "
                     + "\(side.matched), discrepant \(side.discrepant), not expected "
-                    + "\(side.notExpected), in transit \(side.inTransit), rejected \(side.rejected))")
+                    + "\(side.notExpected), in transit \(side.inTransit), rejected \(side.rejected), "
+                    + "account items \(side.accountItems))")
         }
         return problems
     }

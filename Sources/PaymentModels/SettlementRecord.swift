@@ -13,6 +13,11 @@ public struct SettlementRecord: Sendable {
     public var status: SettlementStatus
     public var rawStatus: String
     public var provenance: Provenance
+    /// What the line is about: a payment's settlement (most lines), a refund, a fee, a payout, ...
+    public var kind = SettlementKind.payment
+    /// The payout or batch the line was paid out in (Stripe's `automatic_payout_id`, Adyen's
+    /// batch number), when the export says.
+    public var batchId: String?
     // fee, net and time are stored as bare integers with a sentinel for "none" (see Packed):
     // 24 bytes less per line, which at a million lines is memory and page faults saved
     private var feeMinor = Packed.none

@@ -6,7 +6,10 @@ import PaymentModels
 enum Classifier {
     /// nil for a clean match; otherwise the most important problem of the pair, in
     /// `Discrepancy.Kind` precedence: currency, then amount, then status.
-    static func classify(_ payment: Payment, _ line: SettlementRecord, field: KeyField) -> Discrepancy? {
+    /// An amount within `tolerance` minor units of the created one is not a mismatch.
+    static func classify(
+        _ payment: Payment, _ line: SettlementRecord, field: KeyField, tolerance: Int64 = 0
+    ) -> Discrepancy? {
         if payment.amount.currency != line.gross.currency {
             return pair(
                 .currencyMismatch, payment, line, field,
@@ -14,10 +17,17 @@ enum Classifier {
         }
         if payment.amount.minorUnits != line.gross.minorUnits {
             let difference = line.gross - payment.amount
-            return pair(
-                .amountMismatch, payment, line, field,
-                "settled gross \(line.gross) differs from the created amount \(payment.amount) "
-                    + "by \(difference.decimalString)")
+            if abs(difference.minorUnits) > tolerance {
+                let beyond =
+                    tolerance > 0
+                    ? ", beyond the tolerance of "
+                        + Money(minorUnits: tolerance, currency: payment.amount.currency).decimalString
+                    : ""
+                return pair(
+                    .amountMismatch, payment, line, field,
+                    "settled gross \(line.gross) differs from the created amount \(payment.amount) "
+                        + "by \(difference.decimalString)\(beyond)")
+            }
         }
         if let problem = statusProblem(payment, line) {
             return pair(.statusMismatch, payment, line, field, problem)
@@ -37,6 +47,41 @@ enum Classifier {
         case .expected: return moved
         case .eitherWay: return true
         }
+    }
+
+    /// Whether a line's net is its gross less its fee (true when it states no fee or net).
+    @inline(__always)
+    static func netAddsUp(_ line: SettlementRecord) -> Bool {
+        guard let fee = line.fee, let net = line.net else { return true }
+        return net.minorUnits == line.gross.minorUnits - fee.minorUnits
+    }
+
+    /// A line whose net is not gross - fee, or whose fee is not the one the rule expects.
+    static func feeProblem(
+        _ payment: Payment, _ line: SettlementRecord, field: KeyField, rule: FeeRule?
+    ) -> Discrepancy? {
+        guard let fee = line.fee else { return nil }
+        if let net = line.net, net.minorUnits != line.gross.minorUnits - fee.minorUnits {
+            var finding = pair(
+                .feeMismatch, payment, line, field,
+                "the line's net \(net) is not its gross \(line.gross) less its fee \(fee) "
+                    + "(\(Money(minorUnits: line.gross.minorUnits - fee.minorUnits, currency: fee.currency)))")
+            finding.actual = net
+            finding.expected = Money(minorUnits: line.gross.minorUnits - fee.minorUnits, currency: fee.currency)
+            return finding
+        }
+        guard let rule else { return nil }
+        let expected = rule.expectedFee(on: line.gross.minorUnits)
+        guard abs(abs(fee.minorUnits) - expected) > rule.toleranceMinor else { return nil }
+        let expectedFee = Money(minorUnits: expected, currency: fee.currency)
+        var finding = pair(
+            .feeMismatch, payment, line, field,
+            "charged a fee of \(fee) where \(rule.percent) + "
+                + "\(Money(minorUnits: rule.fixedMinor, currency: fee.currency).decimalString) of \(line.gross) "
+                + "is \(expectedFee)")
+        finding.expected = expectedFee
+        finding.actual = Money(minorUnits: abs(fee.minorUnits), currency: fee.currency)
+        return finding
     }
 
     /// A created payment that should not have moved money did, or one that should have
@@ -95,6 +140,19 @@ enum Classifier {
         return pair(
             .duplicateSettlement, payment, line, field,
             "a second settlement line for this payment; it is already settled by \(kept)")
+    }
+
+    /// A refund, chargeback or reversal whose key names no created payment.
+    static func unlinked(_ line: SettlementRecord) -> Discrepancy {
+        var finding = unexpected(line)
+        if line.kind == .refund {
+            finding.kind = .refundUnmatched
+            finding.detail = "a refund of \(line.gross) but no created payment carries this key"
+        } else {
+            finding.detail =
+                "a \(line.kind.code.replacingUnderscores) of \(line.gross) but no created payment carries this key"
+        }
+        return finding
     }
 
     static func missing(_ payment: Payment) -> Discrepancy {
@@ -177,4 +235,9 @@ enum Classifier {
         return x < y
     }
 
+}
+
+extension String {
+    /// `chargeback_reversal` as words for a sentence.
+    var replacingUnderscores: String { split(separator: "_").joined(separator: " ") }
 }

@@ -21,6 +21,14 @@ public struct MatchingEngine: Sendable {
     /// the lookup found the pair clean, so classifying a clean payment never reads the line.
     var firstLineInfo: [UInt8]
     static let cleanMatch: UInt8 = 0x80
+    /// Set in `firstLineInfo` when refunds or chargebacks are linked to the payment (`linked`).
+    static let hasLinked: UInt8 = 0x40
+    /// Refund, chargeback and chargeback-reversal lines per payment, in input order.
+    var linked: [Int32: [Int32]] = [:]
+    /// Lines about the account rather than a payment (fees, adjustments, payouts).
+    var accountLines: [Int32] = []
+    /// Tolerances and fee expectations.
+    public var rules = MatchRules()
     /// Every settlement line added, in order; a payment refers to its lines by index here.
     var lines: [SettlementRecord] = []
     var lineField: [KeyField] = []
@@ -75,6 +83,10 @@ public struct MatchingEngine: Sendable {
         let found = Parallel.map(count: lines.count - first) { [index, payments, lines] range, write in
             index.bestCandidates(range, key: { lines[first + $0].key }, in: payments) { i, candidate in
                 var candidate = candidate
+                guard lines[first + i].kind.concernsPayment else {
+                    write(i, KeyIndex.Candidate())  // fees, adjustments, payouts: no payment to find
+                    return
+                }
                 if candidate.payment < 0, let alternates = lines[first + i].alternateKeys {
                     // a bank entry's further references, in their order, when its first names nothing
                     for (k, key) in alternates.enumerated() where candidate.payment < 0 {
@@ -84,8 +96,11 @@ public struct MatchingEngine: Sendable {
                 }
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
                     let (p, line) = (candidate.payment, first + i)
-                    candidate.clean = Classifier.isClean(
-                        payments[p].amount, payments[p].status, lines[line].gross, lines[line].status)
+                    candidate.clean =
+                        lines[line].kind == .payment
+                        && Classifier.isClean(
+                            payments[p].amount, payments[p].status, lines[line].gross, lines[line].status)
+                        && Classifier.netAddsUp(lines[line])
                 }
                 write(i, candidate)
             }
@@ -117,20 +132,32 @@ public struct MatchingEngine: Sendable {
 
     private mutating func attach(_ slot: Int, to payment: Int, field: KeyField, clean: Bool = false) {
         settlementAdded += 1
-        settledTotals.add(
-            settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
+        let kind = lines[slot].kind
+        if kind == .payment {
+            settledTotals.add(
+                settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
+        }
         if lines[slot].status == .unknown {
             let record = lines[slot]
             unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
         }
         lineField.append(field)
+        guard kind.concernsPayment else {
+            accountLines.append(Int32(slot))
+            return
+        }
         guard payment >= 0 else {
-            unexpected.append(Classifier.unexpected(lines[slot]))
+            unexpected.append(kind == .payment ? Classifier.unexpected(lines[slot]) : Classifier.unlinked(lines[slot]))
+            return
+        }
+        guard kind == .payment else {
+            linked[Int32(payment), default: []].append(Int32(slot))
+            firstLineInfo[payment] |= Self.hasLinked
             return
         }
         if firstLine[payment] < 0 {
             firstLine[payment] = Int32(slot)
-            firstLineInfo[payment] = field.rawValue | (clean ? Self.cleanMatch : 0)
+            firstLineInfo[payment] |= field.rawValue | (clean ? Self.cleanMatch : 0)
         } else {
             extraLines[Int32(payment), default: []].append(Int32(slot))
             firstLine[payment] |= Self.hasExtraLines
@@ -181,6 +208,7 @@ public struct MatchingEngine: Sendable {
         var totals = settledTotals
         var unknownPayments: [String: Int] = [:]
         var inTransit: [InTransit] = []
+        var byRule = [Int](repeating: 0, count: MatchRule.allCases.count)
         for part in parts {
             findings += part.findings
             inTransit += part.inTransit
@@ -188,7 +216,8 @@ public struct MatchingEngine: Sendable {
             paymentsSide.matched += part.matched
             paymentsSide.discrepant += part.paymentsDiscrepant
             paymentsSide.notExpected += part.notExpected
-            settlementSide.matched += part.matched
+            settlementSide.matched += part.linesMatched
+            for (i, n) in part.byRule.enumerated() { byRule[i] += n }
             settlementSide.discrepant += part.linesDiscrepant
             for (i, n) in part.matchedCounts.enumerated() { matchedCounts[i] += n }
             for amount in part.expected { totals.add(expected: amount) }
@@ -197,6 +226,7 @@ public struct MatchingEngine: Sendable {
         paymentsSide.read = payments.count
         settlementSide.read = settlementAdded
         settlementSide.discrepant += unexpected.count
+        settlementSide.accountItems = accountLines.count
         var result = ReconciliationResult(
             discrepancies: Classifier.sortedForReport(findings), payments: paymentsSide,
             settlement: settlementSide,
@@ -207,6 +237,10 @@ public struct MatchingEngine: Sendable {
             totals: totals.sorted,
             unknownStatuses: Self.unknowns("payments", unknownPayments)
                 + Self.unknowns("settlement", unknownSettlementStatuses))
+        result.matchedByRule = Dictionary(
+            uniqueKeysWithValues: MatchRule.allCases.compactMap { rule in
+                byRule[Int(rule.rawValue)] > 0 ? (rule.code, byRule[Int(rule.rawValue)]) : nil
+            })
         result.inTransit = inTransit.sorted {
             ($0.dueBy.millisecondsSince1970, $0.matchKey) < ($1.dueBy.millisecondsSince1970, $1.matchKey)
         }
@@ -218,7 +252,12 @@ public struct MatchingEngine: Sendable {
     /// What one chunk of payments came to.
     struct Partial: Sendable {
         var findings: [Discrepancy] = []
+        /// Payments matched (each may have several lines).
         var matched = 0
+        /// Settlement lines matched: a payment's captures, refunds and chargebacks.
+        var linesMatched = 0
+        /// Matches made by a rule other than equal amounts, by `MatchRule`.
+        var byRule = [Int](repeating: 0, count: MatchRule.allCases.count)
         var paymentsDiscrepant = 0
         var linesDiscrepant = 0
         var notExpected = 0
@@ -236,14 +275,17 @@ public struct MatchingEngine: Sendable {
             expected.append(amount)
         }
 
-        mutating func record(_ finding: Discrepancy?, field: KeyField) {
+        /// A payment and its one line: both matched, or both in the finding.
+        mutating func record(_ finding: Discrepancy?, field: KeyField, rule: MatchRule = .exact) {
             if let finding {
                 findings.append(finding)
                 paymentsDiscrepant += 1
                 linesDiscrepant += 1
             } else {
                 matched += 1
+                linesMatched += 1
                 matchedCounts[Int(field.rawValue)] += 1
+                byRule[Int(rule.rawValue)] += 1
             }
         }
     }
@@ -259,51 +301,64 @@ public struct MatchingEngine: Sendable {
             }
             if status.expectation == .expected { part.expect(payments[p].amount) }
             let first = Int(firstLine[p] < 0 ? -1 : firstLine[p] & ~Self.hasExtraLines)
+            // several lines (captures, refunds, duplicates): the grouped rules, rare and slower
+            if firstLineInfo[p] & Self.hasLinked != 0 || (first >= 0 && firstLine[p] & Self.hasExtraLines != 0) {
+                classifyGroup(p, first: first, into: &part)
+                continue
+            }
             guard first >= 0 else {
-                if status.expectation == .expected, let window, let created = payments[p].createdAt,
-                    window.isOpen(for: created)
-                {
-                    let key = payments[p].primaryKey
-                    part.inTransit.append(
-                        InTransit(
-                            matchKey: key.value, keyField: key.field, provider: payments[p].system.rawValue,
-                            expected: payments[p].amount, createdAt: created, dueBy: window.dueBy(created),
-                            source: payments[p].provenance))
-                } else if status.expectation == .expected {
-                    part.findings.append(Classifier.missing(payments[p]))
-                    part.paymentsDiscrepant += 1
-                } else {
-                    part.notExpected += 1
-                }
+                unsettled(p, into: &part)
                 continue
             }
-            // most payments have one line: only flagged ones look in the dictionary
-            guard firstLine[p] & Self.hasExtraLines != 0, let extra = extraLines[Int32(p)] else {
-                // the common case: one line, no arrays built
-                if firstLineInfo[p] & Self.cleanMatch != 0 {
-                    part.record(nil, field: KeyField(rawValue: firstLineInfo[p] & 0xF)!)
-                } else if Classifier.isClean(payments[p].amount, status, lines[first].gross, lines[first].status) {
-                    part.record(nil, field: lineField[first])
-                } else {
-                    let field = lineField[first]
-                    part.record(
-                        naming(Classifier.classify(payments[p], lines[first], field: field), slot: first), field: field)
-                }
+            // the common case: one line, judged clean while it was looked up
+            if firstLineInfo[p] & Self.cleanMatch != 0 {
+                part.record(nil, field: KeyField(rawValue: firstLineInfo[p] & 0xF)!)
                 continue
             }
-            let payment = payments[p]
-            let slots = [first] + extra.map(Int.init)
-            let outcomes = slots.map { naming(Classifier.classify(payment, lines[$0], field: lineField[$0]), slot: $0) }
-            let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
-            for (k, slot) in slots.enumerated() where k != winner {
-                let kept = lines[slots[winner]]
-                let duplicate = Classifier.duplicate(payment, lines[slot], field: lineField[slot], keptBy: kept)
-                part.findings.append(naming(duplicate, slot: slot)!)
-                part.linesDiscrepant += 1
-            }
-            part.record(outcomes[winner], field: lineField[slots[winner]])
+            let field = lineField[first]
+            let (finding, rule) = judge(p, line: first, field: field)
+            part.record(finding, field: field, rule: rule)
         }
         return part
+    }
+
+    /// A payment no line settled in this run: in transit inside its window, else missing when
+    /// it was expected to settle, else not expected.
+    func unsettled(_ p: Int, into part: inout Partial) {
+        let status = payments[p].status
+        if status.expectation == .expected, let window, let created = payments[p].createdAt,
+            window.isOpen(for: created)
+        {
+            let key = payments[p].primaryKey
+            part.inTransit.append(
+                InTransit(
+                    matchKey: key.value, keyField: key.field, provider: payments[p].system.rawValue,
+                    expected: payments[p].amount, createdAt: created, dueBy: window.dueBy(created),
+                    source: payments[p].provenance))
+        } else if status.expectation == .expected {
+            part.findings.append(Classifier.missing(payments[p]))
+            part.paymentsDiscrepant += 1
+        } else {
+            part.notExpected += 1
+        }
+    }
+
+    /// One payment and one of its lines under the rules: the pair's finding (currency, amount
+    /// beyond tolerance, status, then fee), or nil and the rule that matched it.
+    func judge(_ p: Int, line slot: Int, field: KeyField) -> (Discrepancy?, MatchRule) {
+        let payment = payments[p]
+        let line = lines[slot]
+        let tolerance = rules.tolerance(
+            provider: line.provider ?? payment.system.rawValue, system: payment.system.rawValue,
+            amount: payment.amount)
+        if let finding = Classifier.classify(payment, line, field: field, tolerance: tolerance) {
+            return (naming(finding, slot: slot), .exact)
+        }
+        let feeRule = rules.feeRule(provider: line.provider ?? payment.system.rawValue, currency: line.gross.currency)
+        if let finding = Classifier.feeProblem(payment, line, field: field, rule: feeRule) {
+            return (naming(finding, slot: slot), .exact)
+        }
+        return (nil, line.gross == payment.amount ? .exact : .withinTolerance)
     }
 
     /// Which payments have a settlement line attached (matched, or paired with a finding), and

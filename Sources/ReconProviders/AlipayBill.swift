@@ -17,7 +17,9 @@ enum AlipayBill {
             amount: .signed("商家实收（元）"), currency: .fixed("CNY"))
         p.settlementIdColumns = ["支付宝交易号"]
         p.feeColumns = ["服务费（元）"]
-        p.status = .init(column: "业务类型", values: ["交易": .settled, "退款": .refunded])
+        // both business types are money that moved; a refund row (negative 商家实收) is a refund
+        p.status = .init(column: "业务类型", values: ["交易": .settled, "退款": .settled])
+        p.kind = .init(column: "业务类型", values: ["交易": .payment, "退款": .refund])
         p.timeColumn = "完成时间"
         p.timeZoneOffsetSeconds = chinaTime
         p.endMarkers = ["#"]

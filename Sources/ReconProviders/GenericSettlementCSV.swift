@@ -4,7 +4,10 @@ public import ReconIngest
 /// The generic settlement CSV: `settlement_id, provider, reference, gross, currency, fee, net,
 /// status, settled_at`, found by header name (any case, any order, extra columns ignored;
 /// `amount` is accepted for `gross`). `reference` may hold any key, the merchant's or the
-/// provider's. Amounts are major units at the currency's exponent.
+/// provider's. Amounts are major units at the currency's exponent. Optional: `type` (the
+/// record's kind: payment, refund, chargeback, chargeback_reversal, fee, adjustment, payout;
+/// payment when absent) and `payout_id` (the payout batch the line was paid out in). Fee,
+/// adjustment and payout lines concern the account, not one payment, and may have no reference.
 public struct GenericSettlementCSV: Sendable {
     public static let name = "generic-csv"
     public static let description =
@@ -23,11 +26,14 @@ public struct GenericSettlementCSV: Sendable {
     struct Columns {
         var reference = -1, gross = -1, currency = -1
         var settlementId = -1, provider = -1, fee = -1, net = -1, status = -1, settledAt = -1
+        var kind = -1, batch = -1
     }
 
     let columns: Columns
     private var providers = TextCache<Void>()
     private var statusTexts = TextCache<SettlementStatus>()
+    private var kindTexts = TextCache<SettlementKind?>()
+    private var batchTexts = TextCache<Void>()
 
     /// Maps the header row; throws naming what is missing and what was found.
     public init(header: CSVRow) throws(RecordError) {
@@ -48,6 +54,8 @@ public struct GenericSettlementCSV: Sendable {
             case "net": c.net = i
             case "status": c.status = i
             case "settled_at": c.settledAt = i
+            case "type", "kind", "record_type": c.kind = i
+            case "payout_id", "batch_id", "batch": c.batch = i
             default: break
             }
         }
@@ -67,8 +75,21 @@ public struct GenericSettlementCSV: Sendable {
 
     public mutating func record(from row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
         let c = columns
+        var kind = SettlementKind.payment
+        if c.kind >= 0, !row[c.kind].trimmedSpaces.isEmpty {
+            let (text, found) = kindTexts.lookup(row[c.kind].trimmedSpaces) { SettlementKind(code: $0) }
+            guard let found else {
+                throw RecordError(
+                    field: "type",
+                    "'\(text)' is not a record type recon knows ("
+                        + SettlementKind.allCases.map(\.code).joined(separator: ", ") + ")")
+            }
+            kind = found
+        }
         let key = row[c.reference].trimmedText
-        guard !key.isEmpty else { throw RecordError(field: "reference", "the row has no reference to match on") }
+        guard !key.isEmpty || !kind.concernsPayment else {
+            throw RecordError(field: "reference", "the row has no reference to match on")
+        }
         guard let currency = Currency(asciiCode: row[c.currency].trimmedSpaces) else {
             let raw = row.string(c.currency)
             throw RecordError(
@@ -93,13 +114,18 @@ public struct GenericSettlementCSV: Sendable {
                 throw RecordError(field: "settled_at", error.description)
             }
         }
-        return SettlementRecord(
+        var record = SettlementRecord(
             key: key, settlementId: optionalText(row, c.settlementId),
             provider: provider, gross: gross,
             fee: try amount(row, c.fee, "fee", currency, required: false),
             net: try amount(row, c.net, "net", currency, required: false),
             status: status, rawStatus: rawStatus,
             settledAt: settledAt, provenance: provenance)
+        record.kind = kind
+        if c.batch >= 0, !row[c.batch].trimmedSpaces.isEmpty {
+            record.batchId = batchTexts.lookup(row[c.batch].trimmedSpaces) { _ in }.0
+        }
+        return record
     }
 
     func amount(

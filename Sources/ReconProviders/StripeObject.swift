@@ -32,8 +32,9 @@ enum StripeObject {
         var status: SettlementStatus
         switch (object, raw) {
         case (_, "succeeded"), (_, "available"), (_, "paid"): status = .settled
-        case ("dispute", "won"): status = .settled
-        case ("dispute", "lost"): status = .reversed
+        // a lost dispute is a chargeback that took the money; a won one gave it back
+        case ("dispute", "lost"): status = .settled
+        case ("dispute", "won"): status = .failed
         case (_, "pending"), (_, "processing"), (_, "in_transit"), (_, "under_review"), (_, "needs_response"),
             (_, "warning_needs_response"), (_, "warning_under_review"), (_, "requires_capture"),
             (_, "requires_action"), (_, "requires_confirmation"), (_, "requires_payment_method"):
@@ -41,11 +42,8 @@ enum StripeObject {
         case (_, "failed"), (_, "canceled"), (_, "warning_closed"): status = .failed
         default: status = .unknown
         }
-        if object == "refund" {
-            amount = -amount
-            if status == .settled { status = .refunded }
-        }
-        if object == "dispute" { amount = -amount }
+        let kind = kind(of: value, object: object)
+        if kind.direction < 0, amount.minorUnits > 0 { amount = -amount }
         var keys = KeyList()
         func add(_ key: String?) { keys.add(key) }
         if let metadata = value["metadata"], metadata.kind == .object {
@@ -66,7 +64,31 @@ enum StripeObject {
             net: net, status: status, rawStatus: raw.isEmpty ? object : "\(object) \(raw)", settledAt: time,
             provenance: provenance)
         record.alternateKeys = keys.alternates
+        record.kind = kind
+        if object == "payout" { record.batchId = value.text("id") }
         return record
+    }
+
+    /// A balance transaction says what it is in `reporting_category` (or `type`); the other
+    /// objects are what they are.
+    static func kind(of value: JSONValue, object: String) -> SettlementKind {
+        switch object {
+        case "refund": return .refund
+        case "dispute": return .chargeback
+        case "payout": return .payout
+        case "balance_transaction":
+            if let category = value.text("reporting_category") {
+                return StripeReportCSV.kinds[category] ?? .adjustment
+            }
+            switch value.text("type") ?? "" {
+            case "charge", "payment": return .payment
+            case "refund", "payment_refund": return .refund
+            case "payout", "payout_cancel", "payout_failure": return .payout
+            case "stripe_fee", "application_fee", "stripe_fx_fee", "tax_fee": return .fee
+            default: return .adjustment
+            }
+        default: return .payment
+        }
     }
 
     /// Integer minor units, or a decimal string in major units.

@@ -21,8 +21,18 @@ enum StripeReportCSV {
         p.feeColumns = ["fee"]
         p.netColumn = "net"
         p.timeColumn = "created_utc"
+        p.kind = .init(column: "reporting_category", values: kinds, otherwise: .adjustment)
+        p.batchColumns = ["automatic_payout_id"]
         return p
     }
+
+    /// `reporting_category` values (Stripe's reporting categories) as kinds; the many
+    /// categories of balance movements not listed (transfers, top-ups, tax, ...) are adjustments.
+    static let kinds: [String: SettlementKind] = [
+        "charge": .payment, "payment": .payment, "refund": .refund, "partial_capture_reversal": .refund,
+        "dispute": .chargeback, "dispute_reversal": .chargebackReversal, "fee": .fee, "network_cost": .fee,
+        "payout": .payout, "payout_reversal": .payout,
+    ]
 }
 
 /// Adyen's Settlement details report (FORMATS.md): columns by header name, unsigned Gross
@@ -45,13 +55,19 @@ enum AdyenSettlementDetails {
         p.settlementIdColumns = ["Modification Reference", "Psp Reference"]
         p.feeColumns = ["Commission (NC)", "Markup (NC)", "Scheme Fees (NC)", "Interchange (NC)"]
         p.feeCurrencyColumn = "Net Currency"
-        p.status = .init(
+        // every journal line is booked money; what it is about is its kind
+        p.status = .init(column: "Type", values: [:], otherwise: .settled)
+        p.kind = .init(
             column: "Type",
             values: [
-                "Settled": .settled, "SettledBulk": .settled, "Refunded": .refunded, "RefundedReversed": .settled,
-                "Chargeback": .reversed, "ChargebackReversed": .settled, "SecondChargeback": .reversed,
+                "Settled": .payment, "SettledBulk": .payment, "Refunded": .refund, "RefundedBulk": .refund,
+                "RefundedReversed": .adjustment, "Chargeback": .chargeback, "SecondChargeback": .chargeback,
+                "ChargebackReversed": .chargebackReversal, "Fee": .fee, "PaymentCost": .fee,
+                "InvoiceDeduction": .fee, "MerchantPayout": .payout, "PaidOut": .payout, "PaidOutReversed": .payout,
+                "DepositCorrection": .adjustment, "Balancetransfer": .adjustment, "ReserveAdjustment": .adjustment,
             ],
-            otherwise: .settled)
+            otherwise: .payment)
+        p.batchColumns = ["Batch Number"]
         p.timeColumn = "Creation Date"
         p.timeZoneColumn = "TimeZone"
         return p
@@ -86,10 +102,14 @@ enum PayPalSettlementReport {
         p.countFooters = [("SC", 1, true), ("RC", 1, false)]
         p.totalFooters = [("SF", true), ("RF", false)]
         p.feeDirection = ("Fee Debit or Credit", ["CR"])
-        p.status = .init(
+        p.status = .init(column: "Transaction Event Code", values: [:], otherwise: .settled)
+        // event code families (PayPal's transaction event codes): T00 payments, T01 fees,
+        // T04 withdrawals to the bank, T11 reversals and refunds, T12 chargebacks
+        p.kind = .init(
             column: "Transaction Event Code",
-            values: ["T1107": .refunded, "T1106": .reversed, "T1201": .reversed, "T1202": .settled],
-            otherwise: .settled)
+            values: ["T1107": .refund, "T1106": .chargeback, "T1201": .chargeback, "T1202": .chargebackReversal],
+            prefixes: [("T00", .payment), ("T01", .fee), ("T04", .payout), ("T11", .refund), ("T12", .adjustment)],
+            otherwise: .adjustment)
         p.timeColumn = "Transaction Completion Date"
         return p
     }

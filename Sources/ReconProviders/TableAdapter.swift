@@ -26,6 +26,8 @@ struct TableAdapter {
     private var sums: [String: Int64] = [:]
     private var sumCurrency: Currency?
     private var statusTexts = TextCache<SettlementStatus>()
+    private var kindTexts = TextCache<SettlementKind>()
+    private var batchTexts = TextCache<Void>()
     private var lastCurrency: (bytes: [UInt8], currency: Currency)?
 
     /// Column indexes of everything the profile reads (-1: the file has no such column).
@@ -34,6 +36,8 @@ struct TableAdapter {
         var ids: [Int] = []
         var fees: [Int] = []
         var net = -1, status = -1, time = -1, zone = -1, currency = -1, feeCurrency = -1, recordType = -1
+        var kind = -1
+        var batches: [Int] = []
         var amount: [Int] = []
         var direction = -1
         var headerFirst: [UInt8] = []
@@ -70,6 +74,8 @@ struct TableAdapter {
         r.fees = profile.feeColumns.map(index)
         r.net = index(profile.netColumn)
         r.status = index(profile.status?.column)
+        r.kind = index(profile.kind?.column)
+        r.batches = profile.batchColumns.map(index)
         r.time = index(profile.timeColumn)
         r.zone = index(profile.timeZoneColumn)
         r.feeCurrency = index(profile.feeCurrencyColumn)
@@ -370,6 +376,13 @@ struct TableAdapter {
             net: try money(row, at.net, currency, required: false), status: status,
             rawStatus: raw, settledAt: try time(row), provenance: provenance)
         record.alternateKeys = alternates
+        if at.kind >= 0 { record.kind = kindTexts.lookup(Self.bytes(row, at.kind)) { profile.kind!.kind(of: $0) }.1 }
+        for i in at.batches {
+            let b = Self.bytes(row, i)
+            guard !b.isEmpty, !isEmptyValue(b) else { continue }
+            record.batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
+            break
+        }
         return record
     }
 

@@ -20,6 +20,11 @@ public struct TableProfile: Sendable {
     public var feeColumns: [String] = []
     public var netColumn: String?
     public var status: StatusRule?
+    /// The column naming each row's record type, mapped onto `SettlementKind` (nil: every row
+    /// is a payment's settlement).
+    public var kind: KindRule?
+    /// Columns holding the payout or batch a row was paid out in, first non-empty wins.
+    public var batchColumns: [String] = []
     public var timeColumn: String?
     /// Offset of the times written without one (China time is +08:00).
     public var timeZoneOffsetSeconds: Int64 = 0
@@ -104,6 +109,29 @@ public struct TableProfile: Sendable {
             self.column = column
             self.values = values
             self.otherwise = otherwise
+        }
+    }
+
+    /// How a record-type column maps onto kinds: exact values first, then prefixes (PayPal's
+    /// event codes come in families: `T11..` reversals, `T12..` adjustments), then `otherwise`.
+    public struct KindRule: Sendable {
+        public var column: String
+        public var values: [String: SettlementKind]
+        public var prefixes: [(prefix: String, kind: SettlementKind)]
+        public var otherwise: SettlementKind
+        public init(
+            column: String, values: [String: SettlementKind],
+            prefixes: [(prefix: String, kind: SettlementKind)] = [], otherwise: SettlementKind = .payment
+        ) {
+            self.column = column
+            self.values = values
+            self.prefixes = prefixes
+            self.otherwise = otherwise
+        }
+
+        public func kind(of value: String) -> SettlementKind {
+            if let kind = values[value] { return kind }
+            return prefixes.first { value.hasPrefix($0.prefix) }?.kind ?? otherwise
         }
     }
 

@@ -68,6 +68,9 @@ public struct MarkdownReportWriter: ReportWriter {
         if r.payments.inTransit > 0 { out += "\(r.payments.inTransit) in transit + " }
         out += "\(r.payments.rejected) rejected. Settlement: \(r.settlement.read) read = "
         out += "\(r.settlement.matched) matched + \(r.settlement.discrepant) discrepant + "
+        if r.settlement.accountItems > 0 {
+            out += "\(r.settlement.accountItems) account items (fees, adjustments, payouts) + "
+        }
         out += "\(r.settlement.rejected) rejected. \(ok ? "Every record is accounted for." : "DOES NOT ADD UP.")\n"
         return out
     }

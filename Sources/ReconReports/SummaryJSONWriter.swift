@@ -55,6 +55,10 @@ public struct SummaryJSONWriter: ReportWriter {
             ("inputs", JSONText.array(inputs, indent: 1)),
             ("counts", JSONText.object(counts, indent: 1)),
             ("matched_by_key_field", JSONText.object(byField, indent: 1)),
+            (
+                "matched_by_rule",
+                JSONText.object(r.matchedByRule.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }, indent: 1)
+            ),
             ("totals", JSONText.object(totals, indent: 1)),
             ("unknown_statuses", JSONText.array(unknown, indent: 1)),
             ("conservation", conservation(report)),
@@ -71,7 +75,7 @@ public struct SummaryJSONWriter: ReportWriter {
                 [
                     ("read", "\(s.read)"), ("matched", "\(s.matched)"), ("discrepant", "\(s.discrepant)"),
                     ("not_expected", "\(s.notExpected)"), ("in_transit", "\(s.inTransit)"),
-                    ("rejected", "\(s.rejected)"),
+                    ("rejected", "\(s.rejected)"), ("account_items", "\(s.accountItems)"),
                     ("balanced", s.balances ? "true" : "false"),
                 ], indent: 2)
         }

@@ -62,7 +62,8 @@ import Testing
         let (records, rejects, stats) = try Self.read(gbk)
         #expect(rejects.isEmpty && stats.providerList == "alipay-merchant")
         #expect(records.map(\.gross.description) == ["88.00 CNY", "-8.00 CNY"])
-        #expect(records.map(\.status) == [.settled, .refunded])
+        #expect(records.map(\.status) == [.settled, .settled])
+        #expect(records.map(\.kind) == [.payment, .refund])
         #expect(records[1].alternateKeys == ["2024001", "RF-1"])  // the tab after each id is gone
         #expect(records[0].fee?.description == "0.53 CNY")
         #expect(stats.controlTotals.count == 4 && stats.controlTotals.allSatisfy(\.ties), "\(stats.controlTotals)")
@@ -80,7 +81,10 @@ import Testing
             """
         let (records, rejects, _) = try Self.read(csv)
         #expect(records.map(\.gross.description) == ["5.00 GBP", "-2.00 GBP", "-10.00 EUR", "7500 JPY", "-50.00 GBP"])
-        #expect(records.map(\.status) == [.settled, .refunded, .reversed, .settled, .settled])
+        #expect(records.allSatisfy { $0.status == .settled })  // every journal line is booked money
+        #expect(records.map(\.kind) == [.payment, .refund, .chargeback, .payment, .payout])
+        #expect(records.map(\.rawStatus) == ["Settled", "Refunded", "Chargeback", "Settled", "MerchantPayout"])
+        #expect(records.allSatisfy { $0.batchId == "42" })
         #expect(records[0].settledAt?.description == "2024-01-15T10:26:49.000Z")  // CET is UTC+1
         #expect(records[1].settledAt?.description == "2024-07-15T07:00:00.000Z")  // CEST is UTC+2
         #expect(records[0].fee?.description == "0.12 GBP")
@@ -107,7 +111,8 @@ import Testing
         let (records, rejects, stats) = try Self.read(stl)
         #expect(rejects.isEmpty && stats.providerList == "paypal-stl")
         #expect(records.map(\.gross.description) == ["19.99 USD", "1500 JPY", "-5.00 USD"])
-        #expect(records.map(\.status) == [.settled, .settled, .refunded])
+        #expect(records.allSatisfy { $0.status == .settled })
+        #expect(records.map(\.kind) == [.payment, .payment, .refund])
         #expect(records[0].settledAt?.description == "2024-05-01T17:00:05.000Z")
         #expect(records[1].fee?.description == "80 JPY")
         #expect(records[2].fee?.description == "-0.15 USD")  // the fee returned with the refund

@@ -1,0 +1,195 @@
+import PaymentModels
+
+/// A payment with more than one line: partial captures, refunds, chargebacks and their
+/// reversals, or duplicates.
+///
+/// The capture lines are judged first: one line alone as usual; several either as partial
+/// captures (distinct lines that together equal the payment) or as one kept line and
+/// duplicates. Then the money that went back is followed in a fixed order (settlement time,
+/// settlement id, amount, then source) against what was captured: a refund or chargeback that
+/// takes the payment's net position below zero is `refund_unmatched`; a payment that says it
+/// was refunded but whose refunds return less than was captured is an `amount_mismatch` naming
+/// the refunded part.
+extension MatchingEngine {
+    func classifyGroup(_ p: Int, first: Int, into part: inout Partial) {
+        let payment = payments[p]
+        var captures = first >= 0 ? [first] : []
+        if first >= 0, firstLine[p] & Self.hasExtraLines != 0, let extra = extraLines[Int32(p)] {
+            captures += extra.map(Int.init)
+        }
+        var findings: [Discrepancy] = []
+        var captured: Int64 = 0
+        // whether a finding is about the payment itself, not only about one of its extra lines
+        var paymentProblem = false
+        if captures.isEmpty {
+            unsettled(p, into: &part)
+            // the capture is owed (in transit, missing, or settled in an earlier run) unless the
+            // payment never succeeded
+            captured = payment.status.expectation == .notExpected ? 0 : payment.amount.minorUnits
+        } else {
+            (captured, findings) = judgeCaptures(p, captures, problem: &paymentProblem, into: &part)
+        }
+        findings += followReturns(p, captured: captured, problem: &paymentProblem, into: &part)
+        part.findings += findings
+        guard !captures.isEmpty else { return }
+        if !paymentProblem {
+            part.matched += 1
+        } else {
+            part.paymentsDiscrepant += 1
+        }
+    }
+
+    /// The capture lines of a payment: what they captured in the payment's currency, and the
+    /// findings. Counts the lines; the payment itself is counted by the caller.
+    private func judgeCaptures(
+        _ p: Int, _ slots: [Int], problem: inout Bool, into part: inout Partial
+    ) -> (Int64, [Discrepancy]) {
+        let payment = payments[p]
+        if slots.count == 1 {
+            let field = lineField[slots[0]]
+            let (finding, rule) = judge(p, line: slots[0], field: field)
+            countLine(finding == nil, field: field, rule: rule, into: &part)
+            problem = finding != nil
+            return (capturedAmount(payment, [slots[0]]), finding.map { [$0] } ?? [])
+        }
+        if let split = partialCaptures(p, slots) {
+            for slot in split { countLine(true, field: lineField[slot], rule: .partialCaptures, into: &part) }
+            part.byRule[Int(MatchRule.partialCaptures.rawValue)] += 1
+            part.matchedCounts[Int(lineField[split[0]].rawValue)] += 1
+            return (capturedAmount(payment, split), [])
+        }
+        // one line keeps the payment, the others are duplicates
+        let outcomes = slots.map { judge(p, line: $0, field: lineField[$0]).0 }
+        let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
+        var findings: [Discrepancy] = []
+        for (k, slot) in slots.enumerated() where k != winner {
+            let duplicate = Classifier.duplicate(
+                payment, lines[slot], field: lineField[slot], keptBy: lines[slots[winner]])
+            findings.append(naming(duplicate, slot: slot)!)
+            part.linesDiscrepant += 1
+        }
+        let field = lineField[slots[winner]]
+        countLine(outcomes[winner] == nil, field: field, rule: .exact, into: &part)
+        problem = outcomes[winner] != nil
+        if let finding = outcomes[winner] { findings.append(finding) }
+        return (capturedAmount(payment, [slots[winner]]), findings)
+    }
+
+    /// Counts a capture line, and for a lone clean one its field and rule.
+    private func countLine(_ clean: Bool, field: KeyField, rule: MatchRule, into part: inout Partial) {
+        if clean {
+            part.linesMatched += 1
+            if rule != .partialCaptures {
+                part.matchedCounts[Int(field.rawValue)] += 1
+                part.byRule[Int(rule.rawValue)] += 1
+            }
+        } else {
+            part.linesDiscrepant += 1
+        }
+    }
+
+    /// Money the lines moved in the payment's currency (lines in another currency count 0).
+    private func capturedAmount(_ payment: Payment, _ slots: [Int]) -> Int64 {
+        slots.reduce(0) { sum, slot in
+            let line = lines[slot]
+            guard line.gross.currency == payment.amount.currency, line.status.moneyMoved != false else { return sum }
+            return sum + line.gross.minorUnits
+        }
+    }
+
+    /// Several capture lines are partial captures when they are distinct (no settlement id
+    /// repeats), all moved money in the payment's currency, none alone equals the payment, and
+    /// together they equal it within the tolerance. Returns them, or nil.
+    private func partialCaptures(_ p: Int, _ slots: [Int]) -> [Int]? {
+        let payment = payments[p]
+        var ids = Set<String>()
+        var sum: Int64 = 0
+        for slot in slots {
+            let line = lines[slot]
+            guard line.gross.currency == payment.amount.currency, line.status.moneyMoved == true,
+                line.gross != payment.amount
+            else { return nil }
+            if let id = line.settlementId, !ids.insert(id).inserted { return nil }
+            sum += line.gross.minorUnits
+        }
+        let tolerance = rules.tolerance(
+            provider: lines[slots[0]].provider ?? payment.system.rawValue, system: payment.system.rawValue,
+            amount: payment.amount)
+        guard abs(sum - payment.amount.minorUnits) <= tolerance else { return nil }
+        return slots.sorted { lineOrder(lines[$0], lines[$1]) }
+    }
+
+    /// Refunds, chargebacks and reversals against what was captured; counts each line.
+    private func followReturns(
+        _ p: Int, captured: Int64, problem: inout Bool, into part: inout Partial
+    ) -> [Discrepancy] {
+        guard let slots = linked[Int32(p)] else { return [] }
+        let payment = payments[p]
+        let currency = payment.amount.currency
+        var findings: [Discrepancy] = []
+        var out: Int64 = 0  // refunded + charged back - reversed, so far
+        var refunded: Int64 = 0
+        var lastRefund = -1
+        for slot in slots.map(Int.init).sorted(by: { lineOrder(lines[$0], lines[$1]) }) {
+            let line = lines[slot]
+            let field = lineField[slot]
+            guard line.gross.currency == currency else {
+                findings.append(
+                    naming(
+                        Classifier.pair(
+                            .currencyMismatch, payment, line, field,
+                            "a \(line.kind.code.replacingUnderscores) in \(line.gross.currency) for a payment "
+                                + "created in \(currency)"), slot: slot)!)
+                part.linesDiscrepant += 1
+                continue
+            }
+            guard line.status.moneyMoved != false else {
+                part.linesMatched += 1  // a refund that failed moved nothing: linked, and done
+                continue
+            }
+            let magnitude = abs(line.gross.minorUnits)
+            let change = line.kind == .chargebackReversal ? -magnitude : magnitude
+            if change > 0, out + change > captured {
+                let capturedMoney = Money(minorUnits: captured, currency: currency)
+                findings.append(
+                    naming(
+                        Classifier.pair(
+                            .refundUnmatched, payment, line, field,
+                            "a \(line.kind.code.replacingUnderscores) of "
+                                + "\(Money(minorUnits: magnitude, currency: currency)) "
+                                + "would return \(Money(minorUnits: out + change, currency: currency)) in all, more "
+                                + "than the \(capturedMoney) captured"), slot: slot)!)
+                part.linesDiscrepant += 1
+                continue
+            }
+            out += change
+            if line.kind == .refund {
+                refunded += magnitude
+                lastRefund = slot
+            }
+            part.linesMatched += 1
+        }
+        if payment.status == .refunded, lastRefund >= 0, refunded < captured {
+            let line = lines[lastRefund]
+            var finding = Classifier.pair(
+                .amountMismatch, payment, line, lineField[lastRefund],
+                "the payment says refunded but its refunds return \(Money(minorUnits: refunded, currency: currency)) "
+                    + "of the \(Money(minorUnits: captured, currency: currency)) captured (refunded part short by "
+                    + "\(Money(minorUnits: captured - refunded, currency: currency).decimalString))")
+            finding.expected = Money(minorUnits: captured, currency: currency)
+            finding.actual = Money(minorUnits: refunded, currency: currency)
+            findings.append(naming(finding, slot: lastRefund)!)
+            problem = true
+        }
+        return findings
+    }
+
+    /// The order lines of one payment are followed in, whatever order the files came in.
+    func lineOrder(_ a: SettlementRecord, _ b: SettlementRecord) -> Bool {
+        let (x, y) = (a.settledAt?.millisecondsSince1970 ?? .min, b.settledAt?.millisecondsSince1970 ?? .min)
+        if x != y { return x < y }
+        if a.settlementId != b.settlementId { return (a.settlementId ?? "") < (b.settlementId ?? "") }
+        if a.gross.minorUnits != b.gross.minorUnits { return a.gross.minorUnits < b.gross.minorUnits }
+        return a.provenance < b.provenance
+    }
+}

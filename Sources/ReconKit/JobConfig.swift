@@ -15,6 +15,7 @@ import Yams
 ///     payments: ["exports/payments-{yyyy}{mm}{dd}.jsonl"]
 ///     settlement: ["sftp/stripe/*{yyyy}-{mm}-{dd}*.csv", "bank/camt053-{yyyy}{mm}{dd}.xml"]
 ///     profile: profiles/bank.yaml         # optional, for the settlement files
+///     rules: rules.yaml                   # optional: tolerances and fees (RulesConfig)
 ///     settlement_window_days: 3           # default 0: no window
 ///     max_discrepancies: 0                # default 0
 ///     max_missing_amount: {EUR: "50.00"}  # per currency; default: none allowed
@@ -29,6 +30,7 @@ public struct JobConfig: Sendable {
     public var payments: [String] = []
     public var settlement: [String] = []
     public var profile: String?
+    public var rules: String?
     public var settlementWindowDays = 0
     public var maxDiscrepancies = 0
     public var maxRejected = 0
@@ -43,7 +45,7 @@ public struct JobConfig: Sendable {
 
     static let keys: Set<String> = [
         "store", "out", "payments", "settlement", "profile", "settlement_window_days", "max_discrepancies",
-        "max_missing_amount", "max_rejected",
+        "max_missing_amount", "max_rejected", "rules",
     ]
 
     public static func load(path: String) throws(ConfigError) -> JobConfig {
@@ -96,6 +98,7 @@ public struct JobConfig: Sendable {
         config.payments = try strings("payments")
         config.settlement = try strings("settlement")
         config.profile = try string("profile")
+        config.rules = try string("rules")
         config.settlementWindowDays = try count("settlement_window_days") ?? 0
         config.maxDiscrepancies = try count("max_discrepancies") ?? 0
         config.maxRejected = try count("max_rejected") ?? 0

@@ -1,7 +1,7 @@
 import Dispatch
 public import PaymentModels
 import ReconIngest
-import ReconMatching
+public import ReconMatching
 public import ReconProviders
 public import ReconReports
 
@@ -25,6 +25,8 @@ public struct ReconcileOptions: Sendable {
     public var settlementProfile: MappingProfile?
     /// Unsettled payments inside this window are in transit, not missing (nil: no window).
     public var window: SettlementWindow?
+    /// Amount tolerances and fee expectations (`RulesConfig`); the default is exact amounts.
+    public var rules = MatchRules()
 
     public init(payments: [String], settlement: [String], outputDirectory: String) {
         self.payments = payments
@@ -67,6 +69,7 @@ public enum ReconcileJob {
         workingSet.settlement = settlement.records
         var engine = MatchingEngine(built: built)
         engine.window = options.window
+        engine.rules = options.rules
         engine.add(contentsOf: settlement.records)
         trace.mark("attached")
         var result = engine.finish()

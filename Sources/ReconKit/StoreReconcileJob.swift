@@ -73,6 +73,7 @@ public enum StoreReconcileJob {
         progress("reconciling \(payments.count) open payments against \(settlement.count) open settlement records")
         var engine = MatchingEngine(payments: payments.map(\.record))
         engine.window = options.window
+        engine.rules = options.rules
         engine.add(contentsOf: settlement.map(\.record))
         var result = engine.finish()
         let attached = engine.attachments()

@@ -80,6 +80,8 @@ public struct MatchingEngine: Sendable {
         if lines.isEmpty { lines = records } else { lines.append(contentsOf: records) }
         precondition(lines.count < Int(Self.hasExtraLines), "more settlement lines than the engine numbers")
         lineField.reserveCapacity(lines.count)
+        // with fee rules every pair is judged in full (`judge`), not only the unclean ones
+        let judgeFees = !rules.fees.isEmpty
         let found = Parallel.map(count: lines.count - first) { [index, payments, lines] range, write in
             index.bestCandidates(range, key: { lines[first + $0].key }, in: payments) { i, candidate in
                 var candidate = candidate
@@ -97,7 +99,7 @@ public struct MatchingEngine: Sendable {
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
                     let (p, line) = (candidate.payment, first + i)
                     candidate.clean =
-                        lines[line].kind == .payment
+                        !judgeFees && lines[line].kind == .payment
                         && Classifier.isClean(
                             payments[p].amount, payments[p].status, lines[line].gross, lines[line].status)
                         && Classifier.netAddsUp(lines[line])

@@ -62,6 +62,14 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .long, help: "The date the settlement window is measured to (ISO 8601; default: now).")
     var asOf: String?
 
+    @Option(
+        name: .long,
+        help: """
+            Matching rules (YAML): amount tolerances, expected fees and the settlement window; \
+            see samples/rules.yaml.
+            """)
+    var rules: String?
+
     func validate() throws {
         guard settlementWindow >= 0 else {
             throw ValidationError("--settlement-window is a number of days, 0 or more (got \(settlementWindow))")
@@ -84,9 +92,16 @@ struct ReconcileCommand: ParsableCommand {
             options.strict = strict
             options.forcedPaymentSystem = provider
             options.settlementProfile = try profile.map(Inputs.loadProfile)
-            if settlementWindow > 0 {
+            var windowDays = settlementWindow
+            if let rules {
+                let config: RulesConfig
+                do { config = try RulesConfig.load(path: rules) } catch { throw ReconError(.usage, "\(error)") }
+                options.rules = config.rules
+                if windowDays == 0 { windowDays = config.settlementWindowDays ?? 0 }
+            }
+            if windowDays > 0 {
                 let now = try asOf.map { try Timestamp(parsing: $0) } ?? Timestamp.current
-                options.window = SettlementWindow(asOf: now, days: settlementWindow)
+                options.window = SettlementWindow(asOf: now, days: windowDays)
             }
             if let store {
                 let outcome = try StoreReconcileJob.run(

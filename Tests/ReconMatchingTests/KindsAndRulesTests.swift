@@ -1,0 +1,187 @@
+import PaymentModels
+import ReconMatching
+import ReconTestSupport
+import Testing
+
+func kindLine(
+    _ kind: SettlementKind, _ key: String, _ minor: Int64, _ currency: Currency = usd, id: String? = nil,
+    fee: Int64? = nil, net: Int64? = nil, day: Int64 = 1, at: Int64 = 1, status: SettlementStatus = .settled
+) -> SettlementRecord {
+    var record = line(key, minor, currency, status: status, id: id, at: at)
+    record.kind = kind
+    record.fee = fee.map { Money(minorUnits: $0, currency: currency) }
+    record.net = net.map { Money(minorUnits: $0, currency: currency) }
+    record.settledAt = Timestamp(millisecondsSince1970: day * 86_400_000)
+    return record
+}
+
+/// Runs the engine both ways lines can arrive (one by one, and in bulk) and checks they agree.
+func runRules(_ payments: [Payment], _ lines: [SettlementRecord], rules: MatchRules = MatchRules())
+    -> ReconciliationResult
+{
+    var single = MatchingEngine(payments: payments)
+    single.rules = rules
+    for l in lines { single.add(l) }
+    var bulk = MatchingEngine(payments: payments)
+    bulk.rules = rules
+    bulk.add(contentsOf: lines)
+    let (a, b) = (single.finish(), bulk.finish())
+    #expect(findings(a) == findings(b))
+    #expect(a.settlement == b.settlement && a.payments == b.payments)
+    #expect(a.checkConservation().isEmpty && b.checkConservation().isEmpty)
+    return b
+}
+
+@Suite struct KindsAndRulesTests {
+    @Test func partialCapturesThenARefundMatch() {
+        let p = payment([PaymentKey(.reference, "O1")], 10_000)
+        let r = runRules(
+            [p],
+            [
+                kindLine(.payment, "O1", 6_000, id: "c1", day: 1), kindLine(.payment, "O1", 4_000, id: "c2", day: 2),
+                kindLine(.refund, "O1", -2_500, id: "r1", day: 3),
+            ])
+        #expect(r.discrepancies.isEmpty, "\(findings(r))")
+        #expect(r.payments.matched == 1 && r.settlement.matched == 3)
+        #expect(r.matchedByRule == ["partial_captures": 1])
+    }
+
+    @Test func captureLinesThatDoNotAddUpAreNotPartialCaptures() {
+        let p = payment([PaymentKey(.reference, "O1")], 10_000)
+        let r = runRules([p], [kindLine(.payment, "O1", 6_000, id: "c1"), kindLine(.payment, "O1", 3_000, id: "c2")])
+        // one line keeps the payment (and differs in amount), the other is a duplicate
+        #expect(Set(findings(r)) == ["amount_mismatch:O1", "duplicate_settlement:O1"])
+    }
+
+    @Test func refundsAboveTheCapturedAmountAreUnmatched() {
+        let p = payment([PaymentKey(.reference, "O1")], 10_000)
+        let r = runRules(
+            [p],
+            [
+                kindLine(.payment, "O1", 10_000, id: "c1", day: 1), kindLine(.refund, "O1", -6_000, id: "r1", day: 2),
+                kindLine(.refund, "O1", 5_000, id: "r2", day: 3),  // written unsigned: the kind says it goes out
+            ])
+        #expect(findings(r) == ["refund_unmatched:O1"])
+        let finding = r.discrepancies[0]
+        #expect(finding.detail.contains("110.00 USD") && finding.detail.contains("100.00 USD captured"))
+        #expect(finding.settlementSource?.position.line == 1 && r.settlement.matched == 2)
+        #expect(r.payments.matched == 1)  // the capture reconciled; the excess refund is the finding
+    }
+
+    @Test func aRefundForNoPaymentIsRefundUnmatchedAndAChargebackIsUnexpected() {
+        let r = runRules([], [kindLine(.refund, "GHOST", -100), kindLine(.chargeback, "GHOST2", -100)])
+        #expect(findings(r) == ["unexpected_in_settlement:GHOST2", "refund_unmatched:GHOST"])
+        #expect(r.discrepancies.first { $0.kind == .unexpectedInSettlement }?.detail.contains("chargeback") == true)
+    }
+
+    @Test func aChargebackAndItsReversalLeaveThePaymentWhole() {
+        let p = payment([PaymentKey(.reference, "O1")], 10_000, status: .disputed)
+        let r = runRules(
+            [p],
+            [
+                kindLine(.payment, "O1", 10_000, day: 1), kindLine(.chargeback, "O1", -10_000, day: 5),
+                kindLine(.chargebackReversal, "O1", 10_000, day: 20),
+            ])
+        #expect(r.discrepancies.isEmpty, "\(findings(r))")
+        #expect(r.settlement.matched == 3)
+    }
+
+    @Test func aPaymentThatSaysRefundedButIsRefundedInPartNamesThePart() {
+        let p = payment([PaymentKey(.reference, "O1")], 10_000, status: .refunded)
+        let r = runRules([p], [kindLine(.payment, "O1", 10_000, day: 1), kindLine(.refund, "O1", -4_000, day: 2)])
+        #expect(findings(r) == ["amount_mismatch:O1"])
+        #expect(r.discrepancies[0].detail.contains("short by 60.00"))
+        #expect(r.payments.discrepant == 1 && r.settlement.matched == 2)
+    }
+
+    @Test func feesAdjustmentsAndPayoutsAreAccountItemsNotUnexpected() {
+        let p = payment([PaymentKey(.reference, "O1")], 10_000)
+        let r = runRules(
+            [p],
+            [
+                kindLine(.payment, "O1", 10_000), kindLine(.fee, "", -500), kindLine(.payout, "po_1", -9_500),
+                kindLine(.adjustment, "", 12),
+            ])
+        #expect(r.discrepancies.isEmpty)
+        #expect(r.settlement.accountItems == 3 && r.settlement.matched == 1)
+    }
+
+    @Test func anAmountWithinToleranceMatchesAndOneBeyondItDoesNot() {
+        let rules = MatchRules(tolerances: [
+            AmountTolerance(scope: RuleScope(provider: "p", currency: usd), absoluteMinor: 5)
+        ])
+        let payments = [payment([PaymentKey(.reference, "A")], 10_000), payment([PaymentKey(.reference, "B")], 10_000)]
+        let r = runRules(payments, [line("A", 10_004), line("B", 10_006)], rules: rules)
+        #expect(findings(r) == ["amount_mismatch:B"])
+        #expect(r.discrepancies[0].detail.contains("beyond the tolerance of 0.05"))
+        #expect(r.matchedByRule == ["within_tolerance": 1])
+        // without the rule both differ
+        #expect(findings(runRules(payments, [line("A", 10_004), line("B", 10_006)])).count == 2)
+    }
+
+    @Test func percentToleranceTakesTheLargerOfTheTwo() {
+        let rule = AmountTolerance(scope: RuleScope(), absoluteMinor: 1, percent: Percent(parsing: "0.1")!)
+        let rules = MatchRules(tolerances: [rule])
+        #expect(rules.tolerance(provider: "x", system: "y", amount: Money(minorUnits: 100_000, currency: usd)) == 100)
+        #expect(rules.tolerance(provider: "x", system: "y", amount: Money(minorUnits: 500, currency: usd)) == 1)
+    }
+
+    @Test func feesAreCheckedAgainstTheRuleAndNetAgainstGrossLessFee() {
+        let rules = MatchRules(fees: [
+            FeeRule(
+                scope: RuleScope(provider: "p"), percent: Percent(parsing: "2.9")!, fixedMinor: 30, toleranceMinor: 1)
+        ])
+        let payments = ["A", "B", "C"].map { payment([PaymentKey(.reference, $0)], 10_000) }
+        let r = runRules(
+            payments,
+            [
+                kindLine(.payment, "A", 10_000, fee: 320, net: 9_680),  // 2.9% + 0.30 = 3.20: as agreed
+                kindLine(.payment, "B", 10_000, fee: 350, net: 9_650),  // 0.30 too much
+                kindLine(.payment, "C", 10_000, fee: 320, net: 9_600),  // net is not gross - fee
+            ], rules: rules)
+        #expect(findings(r) == ["fee_mismatch:B", "fee_mismatch:C"])
+        #expect(r.discrepancies[0].detail.contains("3.50 USD") && r.discrepancies[0].detail.contains("3.20 USD"))
+        #expect(r.discrepancies[1].detail.contains("net 96.00 USD"))
+        // without a fee rule only the inconsistent line is a finding
+        let unruled = runRules(payments, [kindLine(.payment, "C", 10_000, fee: 320, net: 9_600)])
+        #expect(findings(unruled) == ["missing_in_settlement:A", "missing_in_settlement:B", "fee_mismatch:C"])
+    }
+
+    @Test func theSameLinesInAnyOrderGiveTheSameFindings() {
+        var random = SeededRandom(seed: 7)
+        let payments = (0..<40).map { payment([PaymentKey(.reference, "O\($0)")], 10_000, line: Int64($0 + 1)) }
+        var lines: [SettlementRecord] = []
+        for i in 0..<40 {
+            switch i % 5 {
+            case 0: lines.append(kindLine(.payment, "O\(i)", 10_000, id: "c\(i)", day: 1))
+            case 1:
+                lines += [
+                    kindLine(.payment, "O\(i)", 7_000, id: "a\(i)", day: 1),
+                    kindLine(.payment, "O\(i)", 3_000, id: "b\(i)", day: 2),
+                ]
+            case 2:
+                lines += [
+                    kindLine(.payment, "O\(i)", 10_000, id: "c\(i)", day: 1),
+                    kindLine(.refund, "O\(i)", -8_000, id: "r\(i)", day: 2),
+                    kindLine(.refund, "O\(i)", -8_000, id: "s\(i)", day: 3),
+                ]
+            case 3: lines.append(kindLine(.payment, "O\(i)", 9_000, id: "c\(i)", day: 1))
+            default: lines.append(kindLine(.refund, "X\(i)", -10, id: "x\(i)"))
+            }
+        }
+        let reference = runRules(payments, lines)
+        for _ in 0..<5 {
+            var shuffled = lines
+            shuffled.shuffle(using: &random)
+            for k in shuffled.indices {
+                shuffled[k].provenance.position = SourcePosition(
+                    byte: Int64(k), line: Int64(k + 1), record: Int64(k + 1))
+            }
+            let again = runRules(payments, shuffled)
+            let described = { (r: ReconciliationResult) in
+                r.discrepancies.map { "\($0.kind.code):\($0.matchKey):\($0.detail)" }
+            }
+            #expect(described(again) == described(reference))
+        }
+    }
+}

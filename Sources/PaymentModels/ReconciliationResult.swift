@@ -65,6 +65,12 @@ public struct ReconciliationResult: Sendable {
     /// Payments not settled yet whose settlement window is still open, oldest first: listed,
     /// but not discrepancies (they leave the exit code alone).
     public var inTransit: [InTransit] = []
+    /// Payout batches tied out (sorted by provider, batch id and currency), when the
+    /// settlement lines name their batches.
+    public var payouts: [PayoutBatch] = []
+    /// Bank statement entries, when given: matched are credits that received a payout,
+    /// not expected the account's other entries.
+    public var bank: SideCounts?
 
     public init(
         discrepancies: [Discrepancy], payments: SideCounts, settlement: SideCounts,
@@ -88,7 +94,8 @@ public struct ReconciliationResult: Sendable {
     /// Checks conservation on both sides; a failure is a bug in recon, never bad input.
     public func checkConservation() -> [String] {
         var problems: [String] = []
-        for (name, side) in [("payments", payments), ("settlement", settlement)] where !side.balances {
+        let sides = [("payments", payments), ("settlement", settlement)] + (bank.map { [("bank", $0)] } ?? [])
+        for (name, side) in sides where !side.balances {
             problems.append(
                 "\(name): \(side.read) read but \(side.accountedFor) accounted for (matched "
                     + "\(side.matched), discrepant \(side.discrepant), not expected "

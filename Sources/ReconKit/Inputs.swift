@@ -48,6 +48,13 @@ public enum Inputs {
         }
     }
 
+    /// Bank statements (camt.053/054, or any settlement format) for the payout tie-out.
+    static func readBank(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
+        try readSide(paths, .bank, strict: strict, store: nil) { input, path, onRecord, onReject in
+            try SettlementSourceReader.read(input, path: path, profile: nil, onRecord: onRecord, onReject: onReject)
+        }
+    }
+
     /// A mapping profile for the command line: a bad one is a usage error naming the key.
     public static func loadProfile(_ path: String) throws -> MappingProfile {
         do {

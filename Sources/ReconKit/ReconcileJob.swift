@@ -27,6 +27,10 @@ public struct ReconcileOptions: Sendable {
     public var window: SettlementWindow?
     /// Amount tolerances and fee expectations (`RulesConfig`); the default is exact amounts.
     public var rules = MatchRules()
+    /// Bank statements the payouts are tied to (`--bank`); nil: no bank tie-out.
+    public var bank: [String]?
+    /// Days after a payout its bank credit may be booked.
+    public var bankWindowDays = 3
 
     public init(payments: [String], settlement: [String], outputDirectory: String) {
         self.payments = payments
@@ -75,13 +79,16 @@ public enum ReconcileJob {
         var result = engine.finish()
         workingSet.engine = engine
         trace.mark("classified")
+        let bank = try options.bank.map { try Inputs.readBank($0, strict: options.strict) }
+        Self.tieOutPayouts(&result, lines: settlement.records, bank: bank, windowDays: options.bankWindowDays)
+        trace.mark("tied out payouts")
         result.payments.read += payments.rejects.count
         result.payments.rejected = payments.rejects.count
         result.settlement.read += settlement.rejects.count
         result.settlement.rejected = settlement.rejects.count
         let report = RunReport(
-            version: version, inputs: payments.summaries + settlement.summaries, result: result,
-            rejects: payments.rejects + settlement.rejects)
+            version: version, inputs: payments.summaries + settlement.summaries + (bank?.summaries ?? []),
+            result: result, rejects: payments.rejects + settlement.rejects + (bank?.rejects ?? []))
         let problems = report.verify()
         precondition(problems.isEmpty, "conservation failed: \(problems)")
         try makeDirectory(options.outputDirectory)
@@ -94,6 +101,29 @@ public enum ReconcileJob {
         let clean = result.discrepancies.isEmpty && report.rejects.isEmpty
         let status = clean ? ExitStatus.clean : ExitStatus.discrepancies
         return Outcome(report: report, status: status, workingSet: workingSet)
+    }
+
+    /// Groups the lines into payout batches, ties each to its payout and (with bank statements)
+    /// to its bank credit, and adds the findings. Skipped when no line names a batch and no
+    /// bank statement was given.
+    static func tieOutPayouts(
+        _ result: inout ReconciliationResult, lines: [SettlementRecord], bank: SideInput<SettlementRecord>?,
+        windowDays: Int
+    ) {
+        guard bank != nil || lines.contains(where: { $0.batchId != nil || $0.kind == .payout }) else { return }
+        let tie = PayoutTieOut.run(lines: lines, bank: bank?.records, bankWindowDays: windowDays)
+        result.payouts = tie.batches
+        if !tie.findings.isEmpty {
+            result.discrepancies = MatchingEngine.sortedForReport(result.discrepancies + tie.findings)
+        }
+        if let bank {
+            var side = SideCounts()
+            side.read = bank.records.count + bank.rejects.count
+            side.matched = tie.bankMatched
+            side.notExpected = bank.records.count - tie.bankMatched
+            side.rejected = bank.rejects.count
+            result.bank = side
+        }
     }
 
     /// The one line cron mails: `980 matched, 20 discrepancies, 3 not expected, 1 rejected`.

@@ -1,11 +1,12 @@
 import Foundation
-public import ReconMatching
 import PaymentModels
+public import ReconMatching
 import Yams
 
 /// The matching rules file (`recon reconcile --rules FILE`, or `rules:` in the nightly config):
 ///
 ///     settlement_window_days: 3      # payments younger than this are in transit, not missing
+///     bank_window_days: 3            # a payout's bank credit is booked within this (default 3)
 ///     tolerances:                    # default: amounts must be equal
 ///       - provider: stripe           # a settlement provider or a payment system; omit for all
 ///         currency: EUR              # omit for all
@@ -25,10 +26,11 @@ import Yams
 public struct RulesConfig: Sendable, Equatable {
     public var rules = MatchRules()
     public var settlementWindowDays: Int?
+    public var bankWindowDays: Int?
 
     public init() {}
 
-    static let keys = ["settlement_window_days", "tolerances", "fees"]
+    static let keys = ["settlement_window_days", "bank_window_days", "tolerances", "fees"]
     static let toleranceKeys = ["provider", "currency", "absolute_minor", "percent"]
     static let feeKeys = ["provider", "currency", "percent", "fixed_minor", "tolerance_minor"]
 
@@ -52,6 +54,9 @@ public struct RulesConfig: Sendable, Equatable {
         var config = RulesConfig()
         if let window = top["settlement_window_days"] {
             config.settlementWindowDays = try reader.days(window, at: "settlement_window_days")
+        }
+        if let window = top["bank_window_days"] {
+            config.bankWindowDays = try reader.days(window, at: "bank_window_days")
         }
         for (i, item) in try reader.list(top["tolerances"], at: "tolerances").enumerated() {
             let at = "tolerances[\(i)]"

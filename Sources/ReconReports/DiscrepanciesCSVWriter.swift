@@ -71,3 +71,33 @@ public struct RejectsCSVWriter: ReportWriter {
         }
     }
 }
+
+/// `payouts.csv`: the payout tie-out, one row per batch: what its lines add up to, what the
+/// payout line says, and the bank credit that received it (the three-way view).
+public struct PayoutsCSVWriter: ReportWriter {
+    public init() {}
+    public var fileName: String { "payouts.csv" }
+
+    public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
+        try file.write(
+            CSVFormat.row([
+                "provider", "batch_id", "currency", "lines", "payments", "fees", "refunds", "chargebacks",
+                "adjustments", "expected_payout", "payout", "payout_source", "bank_reference", "bank_amount",
+                "bank_booked", "bank_source", "bank_matched_by", "state",
+            ]))
+        let bankGiven = report.result.bank != nil
+        for b in report.result.payouts {
+            let money = { (minor: Int64) in Money(minorUnits: minor, currency: b.currency).decimalString }
+            let credit = b.bankCredit
+            try file.write(
+                CSVFormat.row([
+                    b.provider, b.batchId, b.currency.code, "\(b.lines)", money(b.payments), money(b.fees),
+                    money(b.refunds), money(b.chargebacks), money(b.adjustments), money(b.expectedPayout),
+                    b.payout.map(money) ?? "", b.payoutSource?.description ?? "", credit?.reference ?? "",
+                    credit?.amount.decimalString ?? "",
+                    credit?.bookedAt.map { String($0.description.prefix(10)) } ?? "",
+                    credit?.source.description ?? "", credit?.matchedBy ?? "", b.state(bankGiven: bankGiven),
+                ]))
+        }
+    }
+}

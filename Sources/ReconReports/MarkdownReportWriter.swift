@@ -33,6 +33,7 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "| \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
             out += "| \(f(t.net)) | \(f(t.difference)) |\n"
         }
+        if !r.payouts.isEmpty { out += payoutTable(r) }
         if !r.unknownStatuses.isEmpty {
             out += "\n## Unknown statuses\n\nNot guessed: these values are in no status table. "
             out += "Their payments are expected to settle and never a status mismatch.\n\n"
@@ -71,7 +72,32 @@ public struct MarkdownReportWriter: ReportWriter {
         if r.settlement.accountItems > 0 {
             out += "\(r.settlement.accountItems) account items (fees, adjustments, payouts) + "
         }
-        out += "\(r.settlement.rejected) rejected. \(ok ? "Every record is accounted for." : "DOES NOT ADD UP.")\n"
+        out += "\(r.settlement.rejected) rejected."
+        if let bank = r.bank {
+            out += " Bank: \(bank.read) read = \(bank.matched) payout credits + \(bank.notExpected) other entries + "
+            out += "\(bank.rejected) rejected."
+        }
+        out += " \(ok ? "Every record is accounted for." : "DOES NOT ADD UP.")\n"
+        return out
+    }
+
+    /// The payout tie-out: each batch's parts, its payout and the bank credit that received it.
+    static func payoutTable(_ r: ReconciliationResult) -> String {
+        var out =
+            "\n## Payouts\n\ngross - fees - refunds - chargebacks ± adjustments = payout, then the bank credit.\n\n"
+        out += "| provider | batch | payments | fees | refunds | chargebacks | adjustments | expected | payout "
+        out += "| bank credit | state |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        let listed = r.payouts.prefix(findingsListedMax)
+        for b in listed {
+            let f = { (v: Int64) in MinorUnits.format(v, exponent: b.currency.exponent) }
+            out += "| \(cell(b.provider)) | \(cell(b.batchId)) \(b.currency.code) | \(f(b.payments)) | \(f(b.fees)) "
+            out += "| \(f(b.refunds)) | \(f(b.chargebacks)) | \(f(b.adjustments)) | \(f(b.expectedPayout)) "
+            out += "| \(b.payout.map(f) ?? "") | \(b.bankCredit.map { f($0.amount.minorUnits) } ?? "") "
+            out += "| \(b.state(bankGiven: r.bank != nil)) |\n"
+        }
+        if r.payouts.count > listed.count {
+            out += "\n(first \(listed.count) of \(r.payouts.count); all in payouts.csv)\n"
+        }
         return out
     }
 

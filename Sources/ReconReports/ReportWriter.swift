@@ -10,7 +10,7 @@ public protocol ReportWriter: Sendable {
 /// The writers `recon reconcile` runs, in order.
 public enum ReportWriters {
     public static let standard: [any ReportWriter] = [
-        DiscrepanciesCSVWriter(), InTransitCSVWriter(), RejectsCSVWriter(), SummaryJSONWriter(),
+        DiscrepanciesCSVWriter(), InTransitCSVWriter(), PayoutsCSVWriter(), RejectsCSVWriter(), SummaryJSONWriter(),
         MarkdownReportWriter(),
     ]
 

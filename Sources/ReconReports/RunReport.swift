@@ -2,7 +2,7 @@ public import PaymentModels
 
 /// One input file as the run saw it.
 public struct InputSummary: Sendable {
-    public enum Role: String, Sendable { case payments, settlement }
+    public enum Role: String, Sendable { case payments, settlement, bank }
 
     public var role: Role
     public var path: String
@@ -49,7 +49,7 @@ public struct RunReport: Sendable {
     public func verify() -> [String] {
         var problems = result.checkConservation()
         let rejectedInputs = inputs.reduce(0) { $0 + $1.rejected }
-        let rejectedCounted = result.payments.rejected + result.settlement.rejected
+        let rejectedCounted = result.payments.rejected + result.settlement.rejected + (result.bank?.rejected ?? 0)
         if rejectedInputs != rejectedCounted {
             problems.append("inputs list \(rejectedInputs) rejects but the result counts \(rejectedCounted)")
         }

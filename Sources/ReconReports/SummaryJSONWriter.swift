@@ -61,12 +61,31 @@ public struct SummaryJSONWriter: ReportWriter {
             ),
             ("totals", JSONText.object(totals, indent: 1)),
             ("unknown_statuses", JSONText.array(unknown, indent: 1)),
+            ("payouts", JSONText.array(r.payouts.map { payout($0, bankGiven: r.bank != nil) }, indent: 1)),
             ("conservation", conservation(report)),
         ])
     }
 
     static func amount(_ minor: Int64, _ currency: Currency) -> String {
         JSONText.string(MinorUnits.format(minor, exponent: currency.exponent))
+    }
+
+    static func payout(_ b: PayoutBatch, bankGiven: Bool) -> String {
+        var fields: [(String, String)] = [
+            ("provider", JSONText.string(b.provider)), ("batch_id", JSONText.string(b.batchId)),
+            ("currency", JSONText.string(b.currency.code)), ("lines", "\(b.lines)"),
+            ("payments", amount(b.payments, b.currency)), ("fees", amount(b.fees, b.currency)),
+            ("refunds", amount(b.refunds, b.currency)), ("chargebacks", amount(b.chargebacks, b.currency)),
+            ("adjustments", amount(b.adjustments, b.currency)),
+            ("expected_payout", amount(b.expectedPayout, b.currency)),
+            ("payout", b.payout.map { amount($0, b.currency) } ?? "null"),
+        ]
+        if let credit = b.bankCredit {
+            fields.append(("bank_credit", amount(credit.amount.minorUnits, credit.amount.currency)))
+            fields.append(("bank_matched_by", JSONText.string(credit.matchedBy)))
+        }
+        fields.append(("state", JSONText.string(b.state(bankGiven: bankGiven))))
+        return JSONText.object(fields, indent: 2)
     }
 
     static func conservation(_ report: RunReport) -> String {
@@ -83,7 +102,8 @@ public struct SummaryJSONWriter: ReportWriter {
             [
                 ("payments", side(report.result.payments)),
                 ("settlement", side(report.result.settlement)),
-                ("balanced", report.verify().isEmpty ? "true" : "false"),
+            ] + (report.result.bank.map { [("bank", side($0))] } ?? []) + [
+                ("balanced", report.verify().isEmpty ? "true" : "false")
             ], indent: 1)
     }
 }

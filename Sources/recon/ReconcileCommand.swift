@@ -27,6 +27,15 @@ struct ReconcileCommand: ParsableCommand {
         help: "Settlement files and bank statements (CSV, JSON, XML, .gz; see 'recon providers').")
     var settlement: [String] = []
 
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: """
+            Bank statements (camt.053/054) to tie the payouts to: each payout batch's payout is \
+            matched to a bank credit by the payout id in its references, else by amount within \
+            the bank window. Writes payouts.csv.
+            """)
+    var bank: [String] = []
+
     @Option(name: .long, help: "Output directory (created if missing).")
     var out: String = "recon-out"
 
@@ -93,10 +102,12 @@ struct ReconcileCommand: ParsableCommand {
             options.forcedPaymentSystem = provider
             options.settlementProfile = try profile.map(Inputs.loadProfile)
             var windowDays = settlementWindow
+            if !bank.isEmpty { options.bank = bank }
             if let rules {
                 let config: RulesConfig
                 do { config = try RulesConfig.load(path: rules) } catch { throw ReconError(.usage, "\(error)") }
                 options.rules = config.rules
+                options.bankWindowDays = config.bankWindowDays ?? options.bankWindowDays
                 if windowDays == 0 { windowDays = config.settlementWindowDays ?? 0 }
             }
             if windowDays > 0 {

@@ -79,6 +79,7 @@ struct RunCommand: ParsableCommand {
                 let rules: RulesConfig
                 do { rules = try RulesConfig.load(path: file) } catch { throw ReconError(.usage, "\(error)") }
                 options.rules = rules.rules
+                options.bankWindowDays = rules.bankWindowDays ?? options.bankWindowDays
                 if windowDays == 0 { windowDays = rules.settlementWindowDays ?? 0 }
             }
             if windowDays > 0 {

@@ -145,13 +145,9 @@ enum Classifier {
     /// A refund, chargeback or reversal whose key names no created payment.
     static func unlinked(_ line: SettlementRecord) -> Discrepancy {
         var finding = unexpected(line)
-        if line.kind == .refund {
-            finding.kind = .refundUnmatched
-            finding.detail = "a refund of \(line.gross) but no created payment carries this key"
-        } else {
-            finding.detail =
-                "a \(line.kind.code.replacingUnderscores) of \(line.gross) but no created payment carries this key"
-        }
+        let amount = Money(minorUnits: abs(line.gross.minorUnits), currency: line.gross.currency)
+        finding.detail = "a \(line.kind.code.replacingUnderscores) of \(amount) but no created payment carries this key"
+        if line.kind == .refund { finding.kind = .refundUnmatched }
         return finding
     }
 

@@ -1,5 +1,5 @@
-public import PaymentModels
 import Dispatch
+public import PaymentModels
 
 /// Builds the key index on its own thread while payments are still being read.
 ///

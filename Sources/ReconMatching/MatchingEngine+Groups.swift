@@ -151,14 +151,15 @@ extension MatchingEngine {
             let change = line.kind == .chargebackReversal ? -magnitude : magnitude
             if change > 0, out + change > captured {
                 let capturedMoney = Money(minorUnits: captured, currency: currency)
-                findings.append(
-                    naming(
-                        Classifier.pair(
-                            .refundUnmatched, payment, line, field,
-                            "a \(line.kind.code.replacingUnderscores) of "
-                                + "\(Money(minorUnits: magnitude, currency: currency)) "
-                                + "would return \(Money(minorUnits: out + change, currency: currency)) in all, more "
-                                + "than the \(capturedMoney) captured"), slot: slot)!)
+                var finding = Classifier.pair(
+                    .refundUnmatched, payment, line, field,
+                    "a \(line.kind.code.replacingUnderscores) of \(Money(minorUnits: magnitude, currency: currency)) "
+                        + "would return \(Money(minorUnits: out + change, currency: currency)) in all, more "
+                        + "than the \(capturedMoney) captured")
+                // expected: what could still be returned; actual: what this line returns
+                finding.expected = Money(minorUnits: max(0, captured - out), currency: currency)
+                finding.actual = Money(minorUnits: magnitude, currency: currency)
+                findings.append(naming(finding, slot: slot)!)
                 part.linesDiscrepant += 1
                 continue
             }

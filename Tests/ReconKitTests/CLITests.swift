@@ -27,11 +27,12 @@ struct CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    /// Runs recon in `directory` (relative to the package root; the root when nil).
+    static func run(_ arguments: [String], stdin: Data? = nil, directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.map { root + "/" + $0 } ?? root)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

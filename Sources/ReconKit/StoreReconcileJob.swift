@@ -88,6 +88,13 @@ public enum StoreReconcileJob {
             }
         }
         if !repeated.isEmpty {
+            // a refund or chargeback for a payment an earlier run settled is linked to it, not a finding
+            let returns = Set(
+                unclaimed.filter { $0.kind != .payment && repeated[$0.provenance] != nil }.map(\.provenance))
+            let before = result.discrepancies.count
+            result.discrepancies.removeAll { $0.settlementSource.map(returns.contains) ?? false }
+            result.settlement.discrepant -= before - result.discrepancies.count
+            result.settlement.matched += before - result.discrepancies.count
             result.discrepancies = MatchingEngine.sortedForReport(
                 result.discrepancies.map { finding in
                     guard finding.kind == .unexpectedInSettlement, let source = finding.settlementSource,

@@ -364,7 +364,7 @@ public struct MatchingEngine: Sendable {
     }
 
     /// Which payments have a settlement line attached (matched, or paired with a finding), and
-    /// which lines are attached to a payment (the rest were not expected). A store closes the
+    /// which lines are attached to a payment or are account items (the rest were not expected). A store closes the
     /// attached ones and carries the others forward to the next run.
     public func attachments() -> (payments: [Bool], lines: [Bool]) {
         var lineAttached = [Bool](repeating: false, count: lines.count)
@@ -372,6 +372,8 @@ public struct MatchingEngine: Sendable {
             lineAttached[Int(firstLine[p] & ~Self.hasExtraLines)] = true
         }
         for slots in extraLines.values { for slot in slots { lineAttached[Int(slot)] = true } }
+        for slots in linked.values { for slot in slots { lineAttached[Int(slot)] = true } }
+        for slot in accountLines { lineAttached[Int(slot)] = true }  // accounted for: fees, payouts
         return (firstLine.map { $0 >= 0 }, lineAttached)
     }
 

@@ -31,8 +31,8 @@ final class ImportSink: RecordSink {
             """
             INSERT OR IGNORE INTO settlement_records (identity, import_id, provider, key, alternate_keys,
                 settlement_id, gross_minor, currency, fee_minor, net_minor, status, raw_status, settled_ms,
-                source_file, source_byte, source_line, source_record, source_locator)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                source_file, source_byte, source_line, source_record, source_locator, kind, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         rejectInsert = try database.prepare(
             "INSERT INTO import_rejects (import_id, source, field, reason) VALUES (?, ?, ?, ?)")
@@ -113,6 +113,8 @@ final class ImportSink: RecordSink {
         s.bind(12, r.rawStatus)
         s.bind(13, r.settledAt?.millisecondsSince1970)
         Self.bindSource(s, from: 14, r.provenance)
+        s.bind(19, r.kind.code)
+        s.bind(20, r.batchId)
         try insert(base, s, table: "settlement_records")
     }
 

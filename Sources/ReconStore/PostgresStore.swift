@@ -44,7 +44,12 @@ public final class PostgresStore: Store {
         CREATE TABLE import_rejects (
             import_id BIGINT NOT NULL REFERENCES imports (id), source TEXT NOT NULL, field TEXT NOT NULL,
             reason TEXT NOT NULL);
+        """,
+        // 2: as StoreSchema's second
         """
+        ALTER TABLE settlement_records ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment';
+        ALTER TABLE settlement_records ADD COLUMN batch_id TEXT;
+        """,
     ]
 
     public init(url: String) throws(StoreError) {
@@ -254,7 +259,7 @@ final class PostgresSink: RecordSink {
                 seq BIGINT, base TEXT, provider TEXT, key TEXT, alternate_keys TEXT, settlement_id TEXT,
                 gross_minor BIGINT, currency TEXT, fee_minor BIGINT, net_minor BIGINT, status TEXT, raw_status TEXT,
                 settled_ms BIGINT, source_file TEXT, source_byte BIGINT, source_line BIGINT, source_record BIGINT,
-                source_locator INTEGER);
+                source_locator INTEGER, kind TEXT, batch_id TEXT);
             TRUNCATE staged_payments; TRUNCATE staged_records
             """)
     }
@@ -321,6 +326,8 @@ final class PostgresSink: RecordSink {
         c.field(r.rawStatus)
         c.field(r.settledAt?.millisecondsSince1970)
         source(r.provenance)
+        c.field(r.kind.code)
+        c.field(r.batchId)
         try c.endRow()
     }
 
@@ -345,10 +352,10 @@ final class PostgresSink: RecordSink {
             """
             INSERT INTO settlement_records (identity, import_id, provider, key, alternate_keys, settlement_id,
                 gross_minor, currency, fee_minor, net_minor, status, raw_status, settled_ms, source_file,
-                source_byte, source_line, source_record, source_locator)
+                source_byte, source_line, source_record, source_locator, kind, batch_id)
             SELECT base, $1, provider, key,
                 alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status, raw_status,
-                settled_ms, source_file, source_byte, source_line, source_record, source_locator
+                settled_ms, source_file, source_byte, source_line, source_record, source_locator, kind, batch_id
             FROM staged_records s WHERE NOT EXISTS (SELECT 1 FROM settlement_records r WHERE r.identity = s.base)
             """, [importId])
         for reject in rejects {

@@ -91,7 +91,12 @@ enum StoreSchema {
             field TEXT NOT NULL,
             reason TEXT NOT NULL
         );
+        """,
+        // 2: what a settlement line is about (payment, refund, fee, payout, ...) and its payout batch
         """
+        ALTER TABLE settlement_records ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment';
+        ALTER TABLE settlement_records ADD COLUMN batch_id TEXT;
+        """,
     ]
 
     static var version: Int64 { Int64(migrations.count) }

@@ -18,7 +18,7 @@ enum StoredRows {
     static let openSettlement = """
         SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
             net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
-            source_locator
+            source_locator, kind, batch_id
         FROM settlement_records WHERE closed_run IS NULL ORDER BY id
         """
 
@@ -54,6 +54,11 @@ enum StoredRows {
             provenance: provenance(row, from: 12))
         let alternates = (row.text(3) ?? "").split(separator: keySeparator).map(String.init)
         record.alternateKeys = alternates.isEmpty ? nil : alternates
+        guard let kind = SettlementKind(code: row.text(17) ?? "payment") else {
+            throw StoreError(.unavailable, "the store \(store) has a settlement record of unknown kind: \(identity)")
+        }
+        record.kind = kind
+        record.batchId = row.text(18)
         return Stored(identity: identity, record: record)
     }
 

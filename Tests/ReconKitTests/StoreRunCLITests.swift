@@ -18,6 +18,32 @@ import Testing
             .joined()
     }
 
+    /// A refund settled nights after its payment links to the payment an earlier run closed; a
+    /// fee line is an account item; neither is left open.
+    @Test(arguments: TestStores.kinds)
+    func aLateRefundLinksToThePaymentAnEarlierRunSettled(kind: String) throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(dir + "/pay.jsonl", Self.payment("A", 1000, day: 1))
+        let header = "settlement_id,provider,reference,type,gross,currency,status,settled_at\n"
+        writeFile(dir + "/n1.csv", header + "st_1,formance,A,payment,10.00,USD,settled,2024-05-02T10:00:00Z\n")
+        writeFile(
+            dir + "/n2.csv",
+            header + "re_1,formance,A,refund,-4.00,USD,settled,2024-05-09T10:00:00Z\n"
+                + "fee_1,formance,,fee,-0.50,USD,settled,2024-05-09T10:00:00Z\n")
+        let store = TestStores.make(kind)
+        let first = try CLI.run([
+            "reconcile", "--store", store, "--out", dir + "/o1", "--payments", dir + "/pay.jsonl", "--settlement",
+            dir + "/n1.csv",
+        ])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try CLI.run(["reconcile", "--store", store, "--out", dir + "/o2", "--settlement", dir + "/n2.csv"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(readFile(dir + "/o2/discrepancies.csv")?.split(separator: "\n").count == 1)  // the header only
+        let third = try CLI.run(["reconcile", "--store", store, "--out", dir + "/o3", "--dry-run"])
+        #expect(third.stderr.contains("0 matched, 0 discrepancies"), "\(third.stderr)")
+        #expect(readFile(dir + "/o3/summary.json")?.contains(#""read": 0"#) == true)
+    }
+
     /// The same nights on SQLite and on PostgreSQL give the same findings.
     @Test(arguments: TestStores.kinds)
     func nightsCarryForwardWhatIsOpenAndRememberWhatSettled(kind: String) throws {

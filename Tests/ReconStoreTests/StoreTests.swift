@@ -102,6 +102,29 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         #expect(back.provenance.description == "ü.json:record 3")
     }
 
+    @Test(arguments: TestStores.kinds)
+    func settlementKindsAndBatchesComeBack(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        let usd = Currency(code: "USD")!
+        var refund = SettlementRecord(
+            key: "ORD-1", settlementId: "re_1", provider: "stripe-report",
+            gross: Money(minorUnits: -500, currency: usd),
+            status: .settled, rawStatus: "",
+            provenance: Provenance(file: "s.csv", position: SourcePosition(byte: 1, line: 2, record: 1)))
+        refund.kind = .refund
+        refund.batchId = "po_1"
+        var plain = refund
+        plain.kind = .payment
+        plain.batchId = nil
+        plain.settlementId = "ch_1"
+        _ = try store.importFile(side: .settlement, path: "s.csv", sha256: "bb", importedAt: "now") { sink in
+            try sink.add(refund)
+            try sink.add(plain)
+        }
+        let back = try store.openSettlement().map(\.record)
+        #expect(back.map(\.kind) == [.refund, .payment] && back.map(\.batchId) == ["po_1", nil])
+    }
+
     final class Flag: @unchecked Sendable {
         var waited = false
         var imported = false

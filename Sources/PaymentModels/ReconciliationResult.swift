@@ -33,6 +33,17 @@ public struct CurrencyTotals: Sendable, Equatable {
     public var difference: Int64 { settled - expected }
 }
 
+/// Money of one provider in one currency: expected by a payment system, settled against it.
+public struct ProviderTotals: Sendable, Equatable {
+    public var provider: String
+    public var totals: CurrencyTotals
+
+    public init(provider: String, totals: CurrencyTotals) {
+        self.provider = provider
+        self.totals = totals
+    }
+}
+
 /// A raw status value no table knows, and how often it occurred.
 public struct UnknownStatus: Sendable, Equatable {
     public var side: String
@@ -61,6 +72,9 @@ public struct ReconciliationResult: Sendable {
     public var matchedByRule: [String: Int] = [:]
     /// Sorted by currency code.
     public var totals: [CurrencyTotals]
+    /// The same per provider: a payment system's expected money and the lines settled against
+    /// its payments; lines matching no payment under the provider they name.
+    public var totalsByProvider: [ProviderTotals] = []
     public var unknownStatuses: [UnknownStatus]
     /// Payments not settled yet whose settlement window is still open, oldest first: listed,
     /// but not discrepancies (they leave the exit code alone).

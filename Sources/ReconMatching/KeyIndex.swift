@@ -140,6 +140,8 @@ struct KeyIndex: Sendable {
         var clean = false
         /// Set by the engine: which of the line's alternate keys matched (-1: its key).
         var alternate: Int16 = -1
+        /// Set by the engine: the payment's system, read while the payment is in cache.
+        var system: PaymentSystem?
     }
 
     func bestCandidate(_ key: String, in payments: ChunkedArray<Payment>) -> Candidate {

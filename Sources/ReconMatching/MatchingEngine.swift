@@ -98,6 +98,7 @@ public struct MatchingEngine: Sendable {
                 }
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
                     let (p, line) = (candidate.payment, first + i)
+                    candidate.system = payments[p].system
                     candidate.clean =
                         !judgeFees && lines[line].kind == .payment
                         && Classifier.isClean(
@@ -127,17 +128,22 @@ public struct MatchingEngine: Sendable {
                 if candidate.alternate >= 0 {
                     matchedBy[Int32(slot)] = lines[slot].alternateKeys![Int(candidate.alternate)]
                 }
-                attach(slot, to: candidate.payment, field: candidate.field, clean: candidate.clean)
+                attach(
+                    slot, to: candidate.payment, field: candidate.field, clean: candidate.clean,
+                    system: candidate.system)
             }
         }
     }
 
-    private mutating func attach(_ slot: Int, to payment: Int, field: KeyField, clean: Bool = false) {
+    private mutating func attach(
+        _ slot: Int, to payment: Int, field: KeyField, clean: Bool = false, system: PaymentSystem?
+    ) {
         settlementAdded += 1
         let kind = lines[slot].kind
         if kind == .payment {
             settledTotals.add(
-                settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status)
+                settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status,
+                provider: system?.rawValue ?? lines[slot].provider ?? "")
         }
         if lines[slot].status == .unknown {
             let record = lines[slot]
@@ -187,7 +193,7 @@ public struct MatchingEngine: Sendable {
             }
         }
         if best < 0 { matchedBy[Int32(slot)] = nil }
-        attach(slot, to: best, field: bestField)
+        attach(slot, to: best, field: bestField, system: best >= 0 ? payments[best].system : nil)
     }
 
     /// The finding with the key that actually matched when it was one of the line's alternates.
@@ -222,7 +228,7 @@ public struct MatchingEngine: Sendable {
             for (i, n) in part.byRule.enumerated() { byRule[i] += n }
             settlementSide.discrepant += part.linesDiscrepant
             for (i, n) in part.matchedCounts.enumerated() { matchedCounts[i] += n }
-            for amount in part.expected { totals.add(expected: amount) }
+            totals.merge(part.expected)
             unknownPayments.merge(part.unknownStatuses, uniquingKeysWith: +)
         }
         paymentsSide.read = payments.count
@@ -239,6 +245,7 @@ public struct MatchingEngine: Sendable {
             totals: totals.sorted,
             unknownStatuses: Self.unknowns("payments", unknownPayments)
                 + Self.unknowns("settlement", unknownSettlementStatuses))
+        result.totalsByProvider = totals.byProvider
         result.matchedByRule = Dictionary(
             uniqueKeysWithValues: MatchRule.allCases.compactMap { rule in
                 byRule[Int(rule.rawValue)] > 0 ? (rule.code, byRule[Int(rule.rawValue)]) : nil
@@ -264,18 +271,10 @@ public struct MatchingEngine: Sendable {
         var linesDiscrepant = 0
         var notExpected = 0
         var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
-        /// Expected money per currency, as one `Money` per currency (summed).
-        var expected: [Money] = []
+        /// Expected money per system and currency.
+        var expected = TotalsTable()
         var unknownStatuses: [String: Int] = [:]
         var inTransit: [InTransit] = []
-
-        mutating func expect(_ amount: Money) {
-            for i in expected.indices where expected[i].currency == amount.currency {
-                expected[i].minorUnits += amount.minorUnits
-                return
-            }
-            expected.append(amount)
-        }
 
         /// A payment and its one line: both matched, or both in the finding.
         mutating func record(_ finding: Discrepancy?, field: KeyField, rule: MatchRule = .exact) {
@@ -301,7 +300,9 @@ public struct MatchingEngine: Sendable {
             if status == .unknown {
                 part.unknownStatuses[payments[p].system.rawValue + "\u{0}" + payments[p].rawStatus, default: 0] += 1
             }
-            if status.expectation == .expected { part.expect(payments[p].amount) }
+            if status.expectation == .expected {
+                part.expected.add(expected: payments[p].amount, provider: payments[p].system.rawValue)
+            }
             let first = Int(firstLine[p] < 0 ? -1 : firstLine[p] & ~Self.hasExtraLines)
             // several lines (captures, refunds, duplicates): the grouped rules, rare and slower
             if firstLineInfo[p] & Self.hasLinked != 0 || (first >= 0 && firstLine[p] & Self.hasExtraLines != 0) {

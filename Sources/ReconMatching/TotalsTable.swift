@@ -1,30 +1,59 @@
 import PaymentModels
 
-/// Money per currency while matching: a short array searched linearly, because a run has a
-/// handful of currencies and hashing one per record costs more than scanning five.
+/// Money per provider and currency while matching: a short array searched linearly, because a
+/// run has a handful of providers and currencies and hashing one per record costs more than
+/// scanning five. A matched line counts under its payment's system (so expected and settled
+/// money of one system sit in one row); an unmatched line under the provider it names.
 struct TotalsTable: Sendable {
-    private var entries: [CurrencyTotals] = []
+    private var entries: [(provider: String, totals: CurrencyTotals)] = []
 
-    private mutating func index(of currency: Currency) -> Int {
-        for i in entries.indices where entries[i].currency == currency { return i }
-        entries.append(CurrencyTotals(currency: currency))
+    private mutating func index(of currency: Currency, provider: String) -> Int {
+        for i in entries.indices where entries[i].totals.currency == currency && entries[i].provider == provider {
+            return i
+        }
+        entries.append((provider, CurrencyTotals(currency: currency)))
         return entries.count - 1
     }
 
-    mutating func add(expected amount: Money) {
-        entries[index(of: amount.currency)].expected += amount.minorUnits
+    mutating func add(expected amount: Money, provider: String) {
+        entries[index(of: amount.currency, provider: provider)].totals.expected += amount.minorUnits
     }
 
     /// Lines whose money moved count as settled, with their fee and net (gross - fee when the
     /// line states no net).
-    mutating func add(settled gross: Money, fee: Money?, net: Money?, status: SettlementStatus) {
+    mutating func add(settled gross: Money, fee: Money?, net: Money?, status: SettlementStatus, provider: String) {
         guard status.moneyMoved == true else { return }
-        let i = index(of: gross.currency)
+        let i = index(of: gross.currency, provider: provider)
         let feeMinor = fee?.minorUnits ?? 0
-        entries[i].settled += gross.minorUnits
-        entries[i].fees += feeMinor
-        entries[i].net += net?.minorUnits ?? (gross.minorUnits - feeMinor)
+        entries[i].totals.settled += gross.minorUnits
+        entries[i].totals.fees += feeMinor
+        entries[i].totals.net += net?.minorUnits ?? (gross.minorUnits - feeMinor)
     }
 
-    var sorted: [CurrencyTotals] { entries.sorted { $0.currency < $1.currency } }
+    mutating func merge(_ other: TotalsTable) {
+        for entry in other.entries {
+            let i = index(of: entry.totals.currency, provider: entry.provider)
+            entries[i].totals.expected += entry.totals.expected
+            entries[i].totals.settled += entry.totals.settled
+            entries[i].totals.fees += entry.totals.fees
+            entries[i].totals.net += entry.totals.net
+        }
+    }
+
+    /// Per currency, all providers together, by currency code.
+    var sorted: [CurrencyTotals] {
+        var byCurrency = TotalsTable()
+        for entry in entries {
+            var one = TotalsTable()
+            one.entries = [("", entry.totals)]
+            byCurrency.merge(one)
+        }
+        return byCurrency.entries.map(\.totals).sorted { $0.currency < $1.currency }
+    }
+
+    /// Per provider and currency, by provider then currency code.
+    var byProvider: [ProviderTotals] {
+        entries.map { ProviderTotals(provider: $0.provider, totals: $0.totals) }
+            .sorted { ($0.provider, $0.totals.currency.code) < ($1.provider, $1.totals.currency.code) }
+    }
 }

@@ -26,11 +26,12 @@ public struct MarkdownReportWriter: ReportWriter {
         for (kind, count) in report.countsByKind { out += "| \(kind.code) | \(count) |\n" }
         out += "| not_expected | \(r.payments.notExpected) |\n"
         if !r.inTransit.isEmpty { out += "| in_transit | \(r.inTransit.count) |\n" }
-        out += "\n## Totals per currency\n\n| currency | expected | settled | fees | net | difference |\n"
-        out += "|---|---:|---:|---:|---:|---:|\n"
-        for t in r.totals {
+        out += "\n## Totals per provider and currency\n\n"
+        out += "| provider | currency | expected | settled | fees | net | difference |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|\n"
+        for (provider, t) in r.totalsByProvider.map({ ($0.provider, $0.totals) }) + r.totals.map({ ("**all**", $0) }) {
             let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
-            out += "| \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
+            out += "| \(cell(provider)) | \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
             out += "| \(f(t.net)) | \(f(t.difference)) |\n"
         }
         if !r.payouts.isEmpty { out += payoutTable(r) }

@@ -11,7 +11,7 @@ public protocol ReportWriter: Sendable {
 public enum ReportWriters {
     public static let standard: [any ReportWriter] = [
         DiscrepanciesCSVWriter(), InTransitCSVWriter(), PayoutsCSVWriter(), RejectsCSVWriter(), SummaryJSONWriter(),
-        MarkdownReportWriter(),
+        MarkdownReportWriter(), HTMLReportWriter(),
     ]
 
     /// Verifies conservation, then writes every report into `directory`.

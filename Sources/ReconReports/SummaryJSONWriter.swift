@@ -32,16 +32,19 @@ public struct SummaryJSONWriter: ReportWriter {
         let byField = KeyField.allCases.compactMap { field in
             r.matchedByField[field].map { (field.code, "\($0)") }
         }
-        let totals = r.totals.map { t in
-            (
-                t.currency.code,
-                JSONText.object(
-                    [
-                        ("expected", amount(t.expected, t.currency)), ("settled", amount(t.settled, t.currency)),
-                        ("fees", amount(t.fees, t.currency)), ("net", amount(t.net, t.currency)),
-                        ("difference", amount(t.difference, t.currency)),
-                    ], indent: 2)
-            )
+        func money(_ t: CurrencyTotals, indent: Int) -> String {
+            JSONText.object(
+                [
+                    ("expected", amount(t.expected, t.currency)), ("settled", amount(t.settled, t.currency)),
+                    ("fees", amount(t.fees, t.currency)), ("net", amount(t.net, t.currency)),
+                    ("difference", amount(t.difference, t.currency)),
+                ], indent: indent)
+        }
+        let totals = r.totals.map { t in (t.currency.code, money(t, indent: 2)) }
+        let byProvider = r.totalsByProvider.map { p in
+            JSONText.object(
+                [("provider", JSONText.string(p.provider)), ("currency", JSONText.string(p.totals.currency.code))]
+                    + [("totals", money(p.totals, indent: 3))], indent: 2)
         }
         let unknown = r.unknownStatuses.map {
             JSONText.object(
@@ -60,6 +63,7 @@ public struct SummaryJSONWriter: ReportWriter {
                 JSONText.object(r.matchedByRule.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }, indent: 1)
             ),
             ("totals", JSONText.object(totals, indent: 1)),
+            ("totals_by_provider", JSONText.array(byProvider, indent: 1)),
             ("unknown_statuses", JSONText.array(unknown, indent: 1)),
             ("payouts", JSONText.array(r.payouts.map { payout($0, bankGiven: r.bank != nil) }, indent: 1)),
             ("conservation", conservation(report)),

@@ -33,7 +33,8 @@ struct CLI {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory.map { root + "/" + $0 } ?? root)
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let input = Pipe()
@@ -67,7 +68,7 @@ struct CLI {
         #expect(result.status == 1, "discrepancies mean exit 1: \(result.stderr)")
         #expect(result.stderr.contains("12 matched, 7 discrepancies, 2 not expected, 6 rejected"))
         let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
-        for name in ["discrepancies.csv", "in_transit.csv", "summary.json", "rejects.csv", "report.md"] {
+        for name in ["discrepancies.csv", "in_transit.csv", "summary.json", "rejects.csv", "report.md", "report.html"] {
             let actual = try #require(readFile(out + "/" + name))
             let goldenPath = CLI.root + "/samples/expected/" + name
             if record { writeFile(goldenPath, actual) }
@@ -90,7 +91,8 @@ struct CLI {
             "--settlement", "samples/settlement/settlement.csv", "--out", makeTemporaryDirectory(),
         ])
         #expect(result.status == 65)
-        #expect(result.stderr == "recon: samples/settlement/settlement.csv:20: gross: '12,3O' is not a decimal amount\n")
+        #expect(
+            result.stderr == "recon: samples/settlement/settlement.csv:20: gross: '12,3O' is not a decimal amount\n")
     }
 
     @Test func missingFileIs74WithThePath() throws {
@@ -112,7 +114,8 @@ struct CLI {
 
     @Test func truncatedGzipIsARejectWithItsByteOffsetAndTheRunGoesOn() throws {
         let dir = makeTemporaryDirectory()
-        let csv = "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
+        let csv =
+            "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
             + (1...200).map { "s\($0),p,shop-\($0),1.00,USD,0,1.00,settled,\n" }.joined()
         let gz = dir + "/settlement.csv.gz"
         writeFile(dir + "/settlement.csv", csv)
@@ -121,7 +124,9 @@ struct CLI {
         gzip.arguments = ["-c", "gzip -c '\(dir)/settlement.csv' | head -c 300 > '\(gz)'"]
         try gzip.run()
         gzip.waitUntilExit()
-        let result = try CLI.run(["reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", gz, "--out", dir + "/out"])
+        let result = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", gz, "--out", dir + "/out",
+        ])
         #expect(result.status == 1)
         let rejects = try #require(readFile(dir + "/out/rejects.csv"))
         #expect(rejects.contains("gzip stream is truncated: it ends at compressed byte 300"))
@@ -132,7 +137,10 @@ struct CLI {
     @Test func stdinAndGzipAreReadLikeFiles() throws {
         let payments = try Data(contentsOf: URL(fileURLWithPath: CLI.root + "/samples/clean/payments.jsonl"))
         let result = try CLI.run(
-            ["reconcile", "--payments", "-", "--settlement", "samples/clean/settlement.csv", "--out", makeTemporaryDirectory()],
+            [
+                "reconcile", "--payments", "-", "--settlement", "samples/clean/settlement.csv", "--out",
+                makeTemporaryDirectory(),
+            ],
             stdin: payments)
         #expect(result.status == 0, "\(result.stderr)")
     }
@@ -154,10 +162,14 @@ struct CLI {
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/bash")
         shell.currentDirectoryURL = URL(fileURLWithPath: CLI.root)
-        let lines = (1...50_000).map { #"{"transactionId":"t\#($0)","amount":"1.00","currency":"USD","paymentGatewayType":"alipay-page","status":"succeeded"}"# }
+        let lines = (1...50_000).map {
+            #"{"transactionId":"t\#($0)","amount":"1.00","currency":"USD","paymentGatewayType":"alipay-page","status":"succeeded"}"#
+        }
         let dir = makeTemporaryDirectory()
         writeFile(dir + "/big.jsonl", lines.joined(separator: "\n"))
-        shell.arguments = ["-c", "set -o pipefail; '\(CLI.binary)' normalize '\(dir)/big.jsonl' | head -n 1 > /dev/null"]
+        shell.arguments = [
+            "-c", "set -o pipefail; '\(CLI.binary)' normalize '\(dir)/big.jsonl' | head -n 1 > /dev/null",
+        ]
         try shell.run()
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0)

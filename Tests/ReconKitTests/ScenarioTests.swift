@@ -7,7 +7,9 @@ import Testing
 @Suite(.serialized) struct ScenarioTests {
     static let folder = "samples/scenarios"
     static let scenarios = ["payouts", "refunds", "rules"]
-    static let outputs = ["discrepancies.csv", "payouts.csv", "in_transit.csv", "summary.json", "report.md"]
+    static let outputs = [
+        "discrepancies.csv", "payouts.csv", "in_transit.csv", "summary.json", "report.md", "report.html",
+    ]
 
     static func arguments(_ scenario: String) -> [String] {
         (readFile(CLI.root + "/\(folder)/\(scenario)/args") ?? "").split(separator: "\n").map(String.init)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure the system packages recon builds against are present: pkg-config and the headers
 # of zlib, libxml2, SQLite and libpq; with --tests also PostgreSQL's server, which the tests start
-# on loopback. Installs them with apt-get when it can (root or passwordless sudo); otherwise prints
+# on loopback, and Chromium, which renders report.html. Installs them with apt-get when it can (root or passwordless sudo); otherwise prints
 # the exact command and fails.
 set -euo pipefail
 
 packages=(pkg-config zlib1g-dev libxml2-dev libsqlite3-dev libpq-dev)
-[[ "${1:-}" == "--tests" ]] && packages+=(postgresql)
+# the tests start a PostgreSQL server, and render report.html in headless Chromium
+[[ "${1:-}" == "--tests" ]] && packages+=(postgresql chromium)
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "setup: the Swift toolchain (6.0 or later) is not on PATH; install it from swift.org first" >&2

@@ -9,5 +9,14 @@ bash scripts/tidy.sh
 swift build --build-tests
 # the store tests run against SQLite and against a throwaway PostgreSQL server
 bash scripts/with-postgres.sh swift test --skip-build
+# report.html in headless Chromium: no console errors, every part there, the kind filter working
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+.build/debug/recon reconcile --payments samples/payments/* --settlement samples/settlement/settlement.csv \
+    --out "$reports/samples" 2>/dev/null || [[ $? -eq 1 ]]
+(cd samples/scenarios && ../../.build/debug/recon reconcile $(cat payouts/args) --out "$reports/payouts" 2>/dev/null) \
+    || [[ $? -eq 1 ]]
+bash scripts/report-screenshot.sh "$reports/samples" "$reports/samples.png" status_mismatch
+bash scripts/report-screenshot.sh "$reports/payouts" "$reports/payouts.png" payout_mismatch
 # the store under SIGKILL and two concurrent runs (needs ../shared/bench/gen.py for its data)
 python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20

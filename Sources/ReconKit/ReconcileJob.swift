@@ -80,7 +80,9 @@ public enum ReconcileJob {
         workingSet.engine = engine
         trace.mark("classified")
         let bank = try options.bank.map { try Inputs.readBank($0, strict: options.strict) }
-        Self.tieOutPayouts(&result, lines: settlement.records, bank: bank, windowDays: options.bankWindowDays)
+        if engine.hasBatches || bank != nil {
+            Self.tieOutPayouts(&result, lines: settlement.records, bank: bank, windowDays: options.bankWindowDays)
+        }
         trace.mark("tied out payouts")
         result.payments.read += payments.rejects.count
         result.payments.rejected = payments.rejects.count
@@ -104,13 +106,11 @@ public enum ReconcileJob {
     }
 
     /// Groups the lines into payout batches, ties each to its payout and (with bank statements)
-    /// to its bank credit, and adds the findings. Skipped when no line names a batch and no
-    /// bank statement was given.
+    /// to its bank credit, and adds the findings.
     static func tieOutPayouts(
         _ result: inout ReconciliationResult, lines: [SettlementRecord], bank: SideInput<SettlementRecord>?,
         windowDays: Int
     ) {
-        guard bank != nil || lines.contains(where: { $0.batchId != nil || $0.kind == .payout }) else { return }
         let tie = PayoutTieOut.run(lines: lines, bank: bank?.records, bankWindowDays: windowDays)
         result.payouts = tie.batches
         if !tie.findings.isEmpty {

@@ -27,6 +27,8 @@ public struct MatchingEngine: Sendable {
     var linked: [Int32: [Int32]] = [:]
     /// Lines about the account rather than a payment (fees, adjustments, payouts).
     var accountLines: [Int32] = []
+    /// Whether any line names a payout batch (or is a payout): then batches are tied out.
+    public private(set) var hasBatches = false
     /// Tolerances and fee expectations.
     public var rules = MatchRules()
     /// Every settlement line added, in order; a payment refers to its lines by index here.
@@ -150,6 +152,7 @@ public struct MatchingEngine: Sendable {
             unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
         }
         lineField.append(field)
+        if !hasBatches && (kind == .payout || lines[slot].batchId != nil) { hasBatches = true }
         guard kind.concernsPayment else {
             accountLines.append(Int32(slot))
             return

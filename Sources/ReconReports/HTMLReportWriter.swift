@@ -30,7 +30,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<h2>Totals per provider and currency</h2>\n" + totalsTable(r)
         out += "<h2>Findings by kind</h2>\n<div class=\"charts\">" + countChart(report) + amountCharts(r) + "</div>\n"
         if !r.payouts.isEmpty { out += "<h2>Payout tie-out</h2>\n" + payoutTable(r) }
-        out += "<h2>Discrepancies</h2>\n" + findingsTable(r)
+        out += "<h2>Discrepancies</h2>\n" + findingsTable(r, kinds: report.countsByKind.filter { $0.1 > 0 }.map(\.0))
         if !r.inTransit.isEmpty { out += "<h2>In transit</h2>\n" + inTransitTable(r) }
         out += "<h2>Inputs</h2>\n" + inputsTable(report)
         out += "<script>\(script)</script>\n</body></html>\n"
@@ -113,12 +113,13 @@ public struct HTMLReportWriter: ReportWriter {
     static func amountCharts(_ r: ReconciliationResult) -> String {
         var sums: [Currency: [Int64]] = [:]
         var counts: [Currency: Int] = [:]
-        for d in r.discrepancies {
+        let findings = r.discrepancies
+        for i in findings.indices {  // fields read in place: a copy per finding retains its strings
             // the difference where there is one; else (a status, a missing or unexpected line) the amount
-            let nonzero = d.difference.flatMap { $0.minorUnits == 0 ? nil : $0 }
-            guard let money = nonzero ?? d.expected ?? d.actual else { continue }
+            let nonzero = findings[i].difference.flatMap { $0.minorUnits == 0 ? nil : $0 }
+            guard let money = nonzero ?? findings[i].expected ?? findings[i].actual else { continue }
             sums[money.currency, default: [Int64](repeating: 0, count: Discrepancy.Kind.allCases.count)][
-                d.kind.precedence] += abs(money.minorUnits)
+                findings[i].kind.precedence] += abs(money.minorUnits)
             counts[money.currency, default: 0] += 1
         }
         let currencies = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4)
@@ -151,15 +152,14 @@ public struct HTMLReportWriter: ReportWriter {
         return out + "</tbody></table>\n"
     }
 
-    static func findingsTable(_ r: ReconciliationResult) -> String {
+    /// The findings with a search box and a filter over the `kinds` present.
+    static func findingsTable(_ r: ReconciliationResult, kinds: [Discrepancy.Kind]) -> String {
         guard !r.discrepancies.isEmpty else { return "<p class=ok>None.</p>\n" }
         let listed = r.discrepancies.prefix(findingsListedMax)
         var out =
             "<div class=\"filters\"><input id=\"q\" type=\"search\" placeholder=\"Search key, provider, detail…\" "
         out += "aria-label=\"Search\"> <select id=\"kind\" aria-label=\"Kind\"><option value=\"\">all kinds</option>"
-        for kind in Discrepancy.Kind.allCases where r.discrepancies.contains(where: { $0.kind == kind }) {
-            out += "<option>\(kind.code)</option>"
-        }
+        for kind in kinds { out += "<option>\(kind.code)</option>" }
         out += "</select> <span id=\"shown\">\(listed.count)</span> shown"
         if r.discrepancies.count > listed.count {
             out += " (the first \(listed.count) of \(r.discrepancies.count); all are in discrepancies.csv)"
@@ -202,6 +202,10 @@ public struct HTMLReportWriter: ReportWriter {
 
     /// Text safe inside HTML elements and quoted attributes.
     static func escape(_ text: String) -> String {
+        // most keys and details need nothing: hand them back without building a new string
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {

@@ -19,5 +19,5 @@ echo
 echo "Runs saved in the store (recon runs --store out/demo/recon.sqlite):"
 .build/release/recon runs --store out/demo/recon.sqlite
 echo "recon exited with $status (0: all reconciled, 1: discrepancies found, as the samples are meant to show)."
-echo "Reports: out/demo/discrepancies.csv, in_transit.csv, summary.json, rejects.csv, report.md"
+echo "Reports: out/demo/report.html (open it in a browser), report.md, discrepancies.csv, summary.json, rejects.csv"
 [[ $status -le 1 ]]

@@ -131,12 +131,15 @@ public enum CamtStatement {
             let fee = try Self.charges(entry, currency: amount.currency)
             let entryId = entry.text("AcctSvcrRef") ?? entry.text("NtryRef")
             let details = entry.children("NtryDtls").flatMap { $0.children("TxDtls") }
-            func make(_ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?) -> SettlementRecord {
+            func make(
+                _ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?, detail: XMLElement? = nil
+            ) -> SettlementRecord {
                 var record = SettlementRecord(
                     key: keys.key, settlementId: id, provider: iban, gross: gross, fee: fee,
                     status: status, rawStatus: reversal ? "\(rawStatus) reversal" : rawStatus, settledAt: booked,
                     provenance: Provenance(file: path, position: SourcePosition(byte: 0, line: line, record: 0)))
                 record.alternateKeys = keys.alternates
+                record.kind = Self.kind(detail: detail, entry: entry, reversal: reversal)
                 return record
             }
             let signed = { (m: Money) in credit ? m : -m }
@@ -162,10 +165,26 @@ public enum CamtStatement {
                         detail.text("Refs", "AcctSvcrRef") ?? entryId.map { details.count > 1 ? "\($0)/\(k + 1)" : $0 }
                     return make(
                         detailCredit ? gross : -gross, keys, id, detail.line,
-                        fee: details.count == 1 ? fee : try Self.charges(detail, currency: gross.currency))
+                        fee: details.count == 1 ? fee : try Self.charges(detail, currency: gross.currency),
+                        detail: detail)
                 }
             }
             return [make(signed(amount), Self.keys(entry: entry, details: details), entryId, entry.line, fee: fee)]
+        }
+
+        /// The kind by the bank transaction code (ISO 20022 external code sets), the detail's
+        /// before the entry's: charges and fees are fees; returns and reversals of a transfer or
+        /// a direct debit, and any entry marked as a reversal, take money back (chargebacks);
+        /// everything else is a payment.
+        static func kind(detail: XMLElement?, entry: XMLElement, reversal: Bool) -> SettlementKind {
+            if reversal { return .chargeback }
+            let code =
+                detail?.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd") ?? entry.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd")
+            switch code {
+            case "CHRG", "FEES", "COMM": return .fee
+            case "RRTN", "UPDD", "PRDD", "RPCR": return .chargeback
+            default: return .payment
+            }
         }
 
         /// Matching keys of a detail, most specific first (after OCA's precedence): the

@@ -21,9 +21,11 @@ enum WeChatPayBill {
         p.status = .init(
             column: "交易状态",
             values: [
-                "SUCCESS": .settled, "REFUND": .refunded, "REVOKED": .reversed, "NOTPAY": .failed, "CLOSED": .failed,
+                "SUCCESS": .settled, "REFUND": .settled, "REVOKED": .reversed, "NOTPAY": .failed, "CLOSED": .failed,
                 "PAYERROR": .failed, "USERPAYING": .pending,
             ])
+        // a REFUND row is money returned (退款金额, the settled amount 0): a refund that moved
+        p.kind = .init(column: "交易状态", values: ["REFUND": .refund])
         p.timeColumn = "交易时间"
         p.timeZoneOffsetSeconds = chinaTime
         p.endMarkers = ["总交易单数"]
@@ -47,6 +49,11 @@ enum WeChatPayBill {
             amount: .directed(amount: "收支金额(元)", direction: "收支类型", credit: ["收入"], debit: ["支出"]),
             currency: .fixed("CNY"))
         p.settlementIdColumns = ["资金流水单号"]
+        // 业务类型: 交易 payments, 退款 refunds, 提现 withdrawals to the bank, 扣除手续费 fees, others adjust
+        p.kind = .init(
+            column: "业务类型",
+            values: ["交易": .payment, "退款": .refund, "提现": .payout, "扣除手续费": .fee, "手续费": .fee],
+            otherwise: .adjustment)
         p.timeColumn = "记账时间"
         p.timeZoneOffsetSeconds = chinaTime
         p.endMarkers = ["资金流水总笔数"]

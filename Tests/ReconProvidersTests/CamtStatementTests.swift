@@ -119,3 +119,24 @@ import Testing
         #expect(rejects.first?.reason.contains("root <Invoice> in namespace urn:x") == true)
     }
 }
+
+@Suite struct CamtKindTests {
+    /// Bank transaction codes say what an entry is: charges are fees, returns and reversals
+    /// take money back, the rest are payments.
+    @Test func bankTransactionCodesAndReversalsGiveTheKind() throws {
+        func entry(_ sub: String, reversal: Bool = false, indicator: String = "CRDT") -> String {
+            """
+            <Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>\(indicator)</CdtDbtInd>\(reversal ? "<RvslInd>true</RvslInd>" : "")
+            <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2024-05-03</Dt></BookgDt><AcctSvcrRef>R-\(sub)\(reversal)</AcctSvcrRef>
+            <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>\(sub)</SubFmlyCd></Fmly></Domn></BkTxCd></Ntry>
+            """
+        }
+        let body =
+            entry("ESCT") + entry("CHRG", indicator: "DBIT") + entry("RRTN", indicator: "DBIT")
+            + entry("ESCT", reversal: true)
+        let (records, rejects, _) = try CamtStatementTests.read(
+            CamtStatementTests.document("camt.053.001.08", "BkToCstmrStmt", "Stmt", body))
+        #expect(rejects.isEmpty, "\(rejects)")
+        #expect(records.map(\.kind) == [.payment, .fee, .chargeback, .chargeback])
+    }
+}

@@ -37,7 +37,8 @@ import Testing
             "\u{FEFF}" + [header, paid, refund, summary].joined(separator: "\n"))
         #expect(rejects.isEmpty && stats.providerList == "wechatpay-tradebill")
         #expect(records.map(\.gross.description) == ["10.00 CNY", "-4.00 CNY"])
-        #expect(records.map(\.status) == [.settled, .refunded])
+        #expect(records.map(\.status) == [.settled, .settled])  // the refund moved money back
+        #expect(records.map(\.kind) == [.payment, .refund])
         #expect(records[0].key == "M-1" && records[0].alternateKeys == ["4200001"])  // refund nos "0" are none
         #expect(records[1].alternateKeys == ["4200001", "R-1", "5030001"])
         #expect(records[0].fee?.description == "0.06 CNY")

@@ -7,6 +7,8 @@ import Yams
 ///
 ///     settlement_window_days: 3      # payments younger than this are in transit, not missing
 ///     bank_window_days: 3            # a payout's bank credit is booked within this (default 3)
+///     key_order: [merchant_order_id, reference]   # tried first; the rest follow in the default
+///                                    # order (merchant keys, then provider ids)
 ///     tolerances:                    # default: amounts must be equal
 ///       - provider: stripe           # a settlement provider or a payment system; omit for all
 ///         currency: EUR              # omit for all
@@ -20,7 +22,8 @@ import Yams
 ///         tolerance_minor: 1
 ///
 /// The most specific rule wins (provider and currency, then currency, then provider, then
-/// neither). Numbers are read from the YAML text itself, never through a floating-point value;
+/// neither); a provider `stripe` also covers the layouts `stripe-report` and `stripe-api`.
+/// Numbers are read from the YAML text itself, never through a floating-point value;
 /// a key recon does not know, a negative number, or a window in another unit than days is an
 /// error naming the key.
 public struct RulesConfig: Sendable, Equatable {
@@ -30,7 +33,7 @@ public struct RulesConfig: Sendable, Equatable {
 
     public init() {}
 
-    static let keys = ["settlement_window_days", "bank_window_days", "tolerances", "fees"]
+    static let keys = ["settlement_window_days", "bank_window_days", "key_order", "tolerances", "fees"]
     static let toleranceKeys = ["provider", "currency", "absolute_minor", "percent"]
     static let feeKeys = ["provider", "currency", "percent", "fixed_minor", "tolerance_minor"]
 
@@ -58,6 +61,17 @@ public struct RulesConfig: Sendable, Equatable {
         if let window = top["bank_window_days"] {
             config.bankWindowDays = try reader.days(window, at: "bank_window_days")
         }
+        var order: [KeyField] = []
+        for (i, item) in try reader.list(top["key_order"], at: "key_order").enumerated() {
+            let name = try reader.text(item, at: "key_order[\(i)]") ?? ""
+            guard let field = KeyField.allCases.first(where: { $0.code == name }) else {
+                throw reader.fail(
+                    "key_order[\(i)]",
+                    "'\(name)' is not a key field (known: \(KeyField.allCases.map(\.code).joined(separator: ", ")))")
+            }
+            order.append(field)
+        }
+        if !order.isEmpty { config.rules.keyOrder = KeyOrder(order) }
         for (i, item) in try reader.list(top["tolerances"], at: "tolerances").enumerated() {
             let at = "tolerances[\(i)]"
             let fields = try reader.mapping(item, at: at, keys: toleranceKeys)

@@ -144,8 +144,8 @@ struct KeyIndex: Sendable {
         var system: PaymentSystem?
     }
 
-    func bestCandidate(_ key: String, in payments: ChunkedArray<Payment>) -> Candidate {
-        bestCandidate(key, hash: KeyIndex.hash(key), in: payments)
+    func bestCandidate(_ key: String, in payments: ChunkedArray<Payment>, order: KeyOrder) -> Candidate {
+        bestCandidate(key, hash: KeyIndex.hash(key), in: payments, order: order)
     }
 
     /// `bestCandidate` for the keys `key(i)` of `range`, passed to `body` in order.
@@ -155,7 +155,7 @@ struct KeyIndex: Sendable {
     /// array only), then prefetch each such payment, then compare keys with everything cached.
     /// One probe at a time waited on its misses in a row (slot, then payment).
     func bestCandidates(
-        _ range: Range<Int>, key: (Int) -> String, in payments: ChunkedArray<Payment>,
+        _ range: Range<Int>, key: (Int) -> String, in payments: ChunkedArray<Payment>, order: KeyOrder,
         _ body: (Int, Candidate) -> Void
     ) {
         let block = 256
@@ -185,17 +185,22 @@ struct KeyIndex: Sendable {
                 recon_prefetch(payment + 64)
             }
             for i in start..<end {
-                body(i, hit[i - start] < 0 ? Candidate() : bestCandidate(key(i), hash: hashes[i - start], in: payments))
+                body(
+                    i,
+                    hit[i - start] < 0
+                        ? Candidate() : bestCandidate(key(i), hash: hashes[i - start], in: payments, order: order))
             }
             start = end
         }
     }
 
     @inline(__always)
-    func bestCandidate(_ key: String, hash: UInt64, in payments: ChunkedArray<Payment>) -> Candidate {
+    func bestCandidate(
+        _ key: String, hash: UInt64, in payments: ChunkedArray<Payment>, order: KeyOrder
+    ) -> Candidate {
         var best = Candidate()
         candidates(key, hash: hash, in: payments) { payment, field in
-            if best.payment < 0 || field < best.field {
+            if best.payment < 0 || order.before(field, best.field) {
                 best = Candidate(payment: payment, field: field, ambiguous: false)
             } else if field == best.field {
                 best.ambiguous = true

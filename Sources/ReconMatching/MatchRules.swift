@@ -6,10 +6,13 @@ public import PaymentModels
 public struct MatchRules: Sendable, Equatable {
     public var tolerances: [AmountTolerance] = []
     public var fees: [FeeRule] = []
+    /// Which key field wins when a line's key names payments by different fields.
+    public var keyOrder = KeyOrder.standard
 
-    public init(tolerances: [AmountTolerance] = [], fees: [FeeRule] = []) {
+    public init(tolerances: [AmountTolerance] = [], fees: [FeeRule] = [], keyOrder: KeyOrder = .standard) {
         self.tolerances = tolerances
         self.fees = fees
+        self.keyOrder = keyOrder
     }
 
     /// The most specific rule for a provider and currency: provider and currency named, then
@@ -18,7 +21,10 @@ public struct MatchRules: Sendable, Equatable {
         var best: (rule: R, rank: Int)?
         for rule in rules {
             let s = scope(rule)
-            if let p = s.provider, p != provider { continue }
+            // `stripe` also names the layouts `stripe-report` and `stripe-api`
+            if let p = s.provider, p != provider, !(provider.hasPrefix(p) && provider.dropFirst(p.count).first == "-") {
+                continue
+            }
             if let c = s.currency, c != currency { continue }
             let rank = (s.provider != nil ? 1 : 0) + (s.currency != nil ? 2 : 0)
             if best == nil || rank > best!.rank { best = (rule, rank) }
@@ -154,4 +160,31 @@ public enum MatchRule: UInt8, CaseIterable, Sendable {
         case .partialCaptures: "partial_captures"
         }
     }
+}
+
+/// The order key fields are tried in when a line's key names several payments by different
+/// fields: the listed fields first, in their order, then the others in `KeyField` order (merchant
+/// keys before provider ids, the default).
+public struct KeyOrder: Sendable, Equatable {
+    /// Rank per field, by the field's raw value; lower wins.
+    private var ranks: SIMD16<UInt8>
+
+    public static let standard = KeyOrder(KeyField.allCases)
+
+    public init(_ order: [KeyField]) {
+        var ranks = SIMD16<UInt8>(repeating: UInt8.max)
+        var next: UInt8 = 0
+        for field in order + KeyField.allCases where ranks[Int(field.rawValue)] == UInt8.max {
+            ranks[Int(field.rawValue)] = next
+            next += 1
+        }
+        self.ranks = ranks
+    }
+
+    @inline(__always) func rank(_ field: KeyField) -> UInt8 { ranks[Int(field.rawValue)] }
+
+    /// Whether `a` is tried before `b`.
+    @inline(__always) func before(_ a: KeyField, _ b: KeyField) -> Bool { rank(a) < rank(b) }
+
+    public var fields: [KeyField] { KeyField.allCases.sorted { rank($0) < rank($1) } }
 }

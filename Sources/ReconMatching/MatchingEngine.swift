@@ -84,8 +84,9 @@ public struct MatchingEngine: Sendable {
         lineField.reserveCapacity(lines.count)
         // with fee rules every pair is judged in full (`judge`), not only the unclean ones
         let judgeFees = !rules.fees.isEmpty
+        let order = rules.keyOrder
         let found = Parallel.map(count: lines.count - first) { [index, payments, lines] range, write in
-            index.bestCandidates(range, key: { lines[first + $0].key }, in: payments) { i, candidate in
+            index.bestCandidates(range, key: { lines[first + $0].key }, in: payments, order: order) { i, candidate in
                 var candidate = candidate
                 guard lines[first + i].kind.concernsPayment else {
                     write(i, KeyIndex.Candidate())  // fees, adjustments, payouts: no payment to find
@@ -94,7 +95,7 @@ public struct MatchingEngine: Sendable {
                 if candidate.payment < 0, let alternates = lines[first + i].alternateKeys {
                     // a bank entry's further references, in their order, when its first names nothing
                     for (k, key) in alternates.enumerated() where candidate.payment < 0 {
-                        candidate = index.bestCandidate(key, in: payments)
+                        candidate = index.bestCandidate(key, in: payments, order: order)
                         if candidate.payment >= 0 { candidate.alternate = Int16(k) }
                     }
                 }
@@ -181,12 +182,13 @@ public struct MatchingEngine: Sendable {
         var best = -1
         var bestField = KeyField.id
         var bestFree = false
+        let order = rules.keyOrder
         for (k, key) in ([lines[slot].key] + (lines[slot].alternateKeys ?? [])).enumerated() where best < 0 {
             if k > 0 { matchedBy[Int32(slot)] = key }
             index.candidates(key, in: payments) { payment, field in
                 let free = self.firstLine[payment] < 0
                 let better =
-                    best < 0 || field < bestField || (field == bestField && free && !bestFree)
+                    best < 0 || order.before(field, bestField) || (field == bestField && free && !bestFree)
                     || (field == bestField && free == bestFree && payment < best)
                 if better {
                     best = payment

@@ -30,6 +30,8 @@ import Testing
         #expect(fee.percent.ppm == 14_000 && fee.fixedMinor == 25 && fee.toleranceMinor == 1)
         #expect(fee.expectedFee(on: 10_000) == 165)  // 1.4% of 100.00 + 0.25
         #expect(config.rules.feeRule(provider: "adyen", currency: eur) == nil)
+        #expect(config.rules.feeRule(provider: "stripe-report", currency: eur) == fee)  // the layout's name
+        #expect(config.rules.feeRule(provider: "stripelike", currency: eur) == nil)
     }
 
     @Test(arguments: [
@@ -44,6 +46,7 @@ import Testing
         ("bank_window_days: 2w", "'bank_window_days'", "whole number of days"),
         ("fees:\n  - provider: stripe", "'fees[0].percent'", "needs its percent"),
         ("fees:\n  - percent: 1\n    currency: EURO", "'fees[0].currency'", "not an ISO 4217"),
+        ("key_order: [reference, order_no]", "'key_order[1]'", "not a key field"),
     ])
     func badRulesAreRejectedNamingTheKey(yaml: String, key: String, problem: String) {
         do {
@@ -53,6 +56,13 @@ import Testing
             #expect(error.description.contains("rules.yaml: config key \(key)"), "\(error)")
             #expect(error.description.contains(problem), "\(error)")
         }
+    }
+
+    @Test func theDocumentedSampleReads() throws {
+        let config = try RulesConfig.load(path: CLI.root + "/samples/rules.yaml")
+        #expect(config.settlementWindowDays == 3 && config.bankWindowDays == 3)
+        #expect(config.rules.tolerances.count == 2 && config.rules.fees.count == 1)
+        #expect(config.rules.keyOrder.fields.prefix(3) == [.merchantOrderId, .reference, .transactionId])
     }
 
     @Test func aBadRulesFileStopsTheRunWithExitCode64() throws {

@@ -48,30 +48,49 @@ func findings(_ result: ReconciliationResult) -> [String] {
         #expect(r.matchedByField == [.reference: 2])
     }
 
+    @Test func theKeyOrderCanPutProviderIdsFirst() {
+        // as merchantKeysBeforeProviderIds, with the order turned round by the rules
+        let a = payment([PaymentKey(.reference, "X")], 100)
+        let b = payment([PaymentKey(.reference, "B"), PaymentKey(.id, "X")], 200)
+        for bulk in [false, true] {
+            var engine = MatchingEngine(payments: [b, a])
+            engine.rules.keyOrder = KeyOrder([.id])
+            if bulk { engine.add(contentsOf: [line("X", 200)]) } else { engine.add(line("X", 200)) }
+            let r = engine.finish()
+            #expect(r.matchedByField == [.id: 1] && r.matched == 1, "bulk \(bulk)")
+        }
+        #expect(KeyOrder([.id, .customId]).fields.prefix(3) == [.id, .customId, .reference])
+    }
+
     @Test func providerIdMatchesWhenItIsTheOnlyKeyOnTheLine() {
         let p = payment([PaymentKey(.transactionId, "T"), PaymentKey(.paymentId, "P")], 100, system: .aggregator)
         let r = run([p], [line("P", 100)])
         #expect(r.matched == 1 && r.matchedByField == [.paymentId: 1])
     }
 
-    @Test(arguments: [
-        (PaymentStatus.succeeded, SettlementStatus.settled, nil),
-        (.succeeded, .failed, "status_mismatch"), (.succeeded, .reversed, "status_mismatch"),
-        (.succeeded, .refunded, "status_mismatch"), (.pending, .settled, nil),
-        (.failed, .settled, "status_mismatch"), (.canceled, .settled, "status_mismatch"),
-        (.expired, .settled, "status_mismatch"), (.failed, .failed, nil),
-        (.unknown, .failed, nil), (.succeeded, .unknown, nil), (.refunded, .refunded, nil), (.refunded, .settled, nil),
-    ] as [(PaymentStatus, SettlementStatus, String?)])
+    @Test(
+        arguments: [
+            (PaymentStatus.succeeded, SettlementStatus.settled, nil),
+            (.succeeded, .failed, "status_mismatch"), (.succeeded, .reversed, "status_mismatch"),
+            (.succeeded, .refunded, "status_mismatch"), (.pending, .settled, nil),
+            (.failed, .settled, "status_mismatch"), (.canceled, .settled, "status_mismatch"),
+            (.expired, .settled, "status_mismatch"), (.failed, .failed, nil),
+            (.unknown, .failed, nil), (.succeeded, .unknown, nil), (.refunded, .refunded, nil),
+            (.refunded, .settled, nil),
+        ] as [(PaymentStatus, SettlementStatus, String?)])
     func statusRules(paymentStatus: PaymentStatus, lineStatus: SettlementStatus, kind: String?) {
-        let r = run([payment([PaymentKey(.reference, "K")], 100, status: paymentStatus)], [line("K", 100, status: lineStatus)])
+        let r = run(
+            [payment([PaymentKey(.reference, "K")], 100, status: paymentStatus)], [line("K", 100, status: lineStatus)])
         #expect(r.discrepancies.first?.kind.code == kind)
     }
 
     @Test func notExpectedPaymentsAbsentFromSettlementAreFine() {
         let r = run(
-            [payment([PaymentKey(.reference, "F")], 100, status: .failed),
-             payment([PaymentKey(.reference, "C")], 100, status: .canceled),
-             payment([PaymentKey(.reference, "S")], 100, status: .succeeded)], [])
+            [
+                payment([PaymentKey(.reference, "F")], 100, status: .failed),
+                payment([PaymentKey(.reference, "C")], 100, status: .canceled),
+                payment([PaymentKey(.reference, "S")], 100, status: .succeeded),
+            ], [])
         #expect(findings(r) == ["missing_in_settlement:S"])
         #expect(r.payments.notExpected == 2)
     }

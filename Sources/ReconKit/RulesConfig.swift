@@ -1,5 +1,5 @@
 import Foundation
-import PaymentModels
+public import PaymentModels
 public import ReconMatching
 import Yams
 
@@ -178,5 +178,22 @@ public struct RulesConfig: Sendable, Equatable {
             guard days >= 0 else { throw fail(key, "must be 0 or more days, not \(raw)") }
             return days
         }
+    }
+}
+
+extension ReconcileOptions {
+    /// Takes the rules from `rulesFile` (a bad file is a usage error naming the key) and sets the
+    /// settlement window: `windowDays` from the command line or the nightly config when above 0,
+    /// else the rules file's, measured to `asOf`.
+    public mutating func apply(rulesFile: String?, windowDays: Int, asOf: Timestamp) throws {
+        var days = windowDays
+        if let rulesFile {
+            let config: RulesConfig
+            do { config = try RulesConfig.load(path: rulesFile) } catch { throw ReconError(.usage, "\(error)") }
+            rules = config.rules
+            bankWindowDays = config.bankWindowDays ?? bankWindowDays
+            if days == 0 { days = config.settlementWindowDays ?? 0 }
+        }
+        if days > 0 { window = SettlementWindow(asOf: asOf, days: days) }
     }
 }

@@ -101,19 +101,10 @@ struct ReconcileCommand: ParsableCommand {
             options.strict = strict
             options.forcedPaymentSystem = provider
             options.settlementProfile = try profile.map(Inputs.loadProfile)
-            var windowDays = settlementWindow
             if !bank.isEmpty { options.bank = bank }
-            if let rules {
-                let config: RulesConfig
-                do { config = try RulesConfig.load(path: rules) } catch { throw ReconError(.usage, "\(error)") }
-                options.rules = config.rules
-                options.bankWindowDays = config.bankWindowDays ?? options.bankWindowDays
-                if windowDays == 0 { windowDays = config.settlementWindowDays ?? 0 }
-            }
-            if windowDays > 0 {
-                let now = try asOf.map { try Timestamp(parsing: $0) } ?? Timestamp.current
-                options.window = SettlementWindow(asOf: now, days: windowDays)
-            }
+            try options.apply(
+                rulesFile: rules, windowDays: settlementWindow,
+                asOf: try asOf.map { try Timestamp(parsing: $0) } ?? Timestamp.current)
             if let store {
                 let outcome = try StoreReconcileJob.run(
                     options, storePath: store, dryRun: dryRun,

@@ -73,18 +73,9 @@ struct RunCommand: ParsableCommand {
             options.settlementProfile = try job.profile.map {
                 try Inputs.loadProfile($0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0)
             }
-            var windowDays = job.settlementWindowDays
-            if let path = job.rules {
-                let file = path.hasPrefix("/") || base.isEmpty ? path : base + "/" + path
-                let rules: RulesConfig
-                do { rules = try RulesConfig.load(path: file) } catch { throw ReconError(.usage, "\(error)") }
-                options.rules = rules.rules
-                options.bankWindowDays = rules.bankWindowDays ?? options.bankWindowDays
-                if windowDays == 0 { windowDays = rules.settlementWindowDays ?? 0 }
-            }
-            if windowDays > 0 {
-                options.window = SettlementWindow(asOf: night, days: windowDays)
-            }
+            try options.apply(
+                rulesFile: job.rules.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 },
+                windowDays: job.settlementWindowDays, asOf: night)
             let isServer = job.store.hasPrefix("postgres://") || job.store.hasPrefix("postgresql://")
             let store = isServer || job.store.hasPrefix("/") || base.isEmpty ? job.store : base + "/" + job.store
             // a store file's folder is made on the first night

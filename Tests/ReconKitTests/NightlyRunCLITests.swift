@@ -52,6 +52,21 @@ import Testing
                 "40.00 EUR missing in settlement, more than max_missing_amount 30.00 EUR") == true)
     }
 
+    /// The window may come from the rules file the config names; a bad rules file stops the job.
+    @Test func theConfigsRulesFileIsUsedAndABadOneRefused() throws {
+        let dir = try Self.copyOfSample()
+        let config = try #require(readFile(dir + "/recon.yaml"))
+        writeFile(
+            dir + "/recon.yaml",
+            config.replacingOccurrences(of: "settlement_window_days: 3", with: "rules: rules.yaml"))
+        writeFile(dir + "/rules.yaml", "settlement_window_days: 3d\n")
+        let first = try CLI.run(["run", "--config", dir + "/recon.yaml", "--date", "2024-05-02"])
+        #expect(first.status == 0 && first.stderr.contains("2 in transit"), "\(first.stderr)")
+        writeFile(dir + "/rules.yaml", "settlement_window: 3\n")
+        let bad = try CLI.run(["run", "--config", dir + "/recon.yaml", "--date", "2024-05-03"])
+        #expect(bad.status == 64 && bad.stderr.contains("config key 'settlement_window': unknown key"), "\(bad.stderr)")
+    }
+
     /// The three nights give byte-identical findings on SQLite and on PostgreSQL.
     @Test(.enabled(if: TestStores.kinds.contains("postgres"))) func bothStoresGiveTheSameNights() throws {
         let dirs = try TestStores.kinds.map { try Self.copyOfSample(store: $0) }

@@ -1,6 +1,7 @@
+import Dispatch
 import PaymentModels
 
-/// One output of a run. Writers are the extension point for new report formats (HTML next).
+/// One output of a run. Writers are the extension point for new report formats.
 public protocol ReportWriter: Sendable {
     /// The file name inside the output directory.
     var fileName: String { get }
@@ -14,16 +15,45 @@ public enum ReportWriters {
         MarkdownReportWriter(), HTMLReportWriter(),
     ]
 
-    /// Verifies conservation, then writes every report into `directory`.
+    /// Verifies conservation, then writes every report into `directory`, the files side by side
+    /// on all cores (each writer has its own file); the first failure, in writer order, is thrown.
     public static func writeAll(_ report: RunReport, to directory: String) throws(OutputError) {
         let problems = report.verify()
         precondition(problems.isEmpty, "refusing to write a report that does not add up: \(problems)")
-        for writer in standard {
-            let file = try OutputFile(path: directory + "/" + writer.fileName)
-            try writer.write(report, to: file)
-            try file.close()
+        let failures = Failures(count: standard.count)
+        DispatchQueue.concurrentPerform(iterations: standard.count) { i in
+            let writer = standard[i]
+            do throws(OutputError) {
+                let file = try OutputFile(path: directory + "/" + writer.fileName)
+                try writer.write(report, to: file)
+                try file.close()
+            } catch {
+                failures.set(i, error)
+            }
         }
+        if let failure = failures.first { throw failure }
     }
+}
+
+/// One slot per writer, each set by exactly one worker before `concurrentPerform` returns.
+private final class Failures: @unchecked Sendable {
+    // a buffer, not an array property: concurrent writes to distinct slots must not count as
+    // overlapping accesses to one stored property
+    private let errors: UnsafeMutableBufferPointer<OutputError?>
+
+    init(count: Int) {
+        errors = .allocate(capacity: count)
+        errors.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = errors.deinitialize()
+        errors.deallocate()
+    }
+
+    func set(_ i: Int, _ error: OutputError) { errors[i] = error }
+
+    var first: OutputError? { errors.lazy.compactMap { $0 }.first }
 }
 
 extension Optional where Wrapped == Money {

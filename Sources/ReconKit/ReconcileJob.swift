@@ -25,7 +25,8 @@ public struct ReconcileOptions: Sendable {
     public var settlementProfile: MappingProfile?
     /// Unsettled payments inside this window are in transit, not missing (nil: no window).
     public var window: SettlementWindow?
-    /// Amount tolerances and fee expectations (`RulesConfig`); the default is exact amounts.
+    /// Key order, amount tolerances and fee expectations (`RulesConfig`); the default is the
+    /// standard key order and exact amounts.
     public var rules = MatchRules()
     /// Bank statements the payouts are tied to (`--bank`); nil: no bank tie-out.
     public var bank: [String]?

@@ -29,7 +29,7 @@ public struct MatchingEngine: Sendable {
     var accountLines: [Int32] = []
     /// Whether any line names a payout batch (or is a payout): then batches are tied out.
     public private(set) var hasBatches = false
-    /// Tolerances and fee expectations.
+    /// Key order, amount tolerances and fee expectations.
     public var rules = MatchRules()
     /// Every settlement line added, in order; a payment refers to its lines by index here.
     var lines: [SettlementRecord] = []
@@ -270,7 +270,7 @@ public struct MatchingEngine: Sendable {
         var matched = 0
         /// Settlement lines matched: a payment's captures, refunds and chargebacks.
         var linesMatched = 0
-        /// Matches made by a rule other than equal amounts, by `MatchRule`.
+        /// Clean matches per `MatchRule` (by its raw value).
         var byRule = [Int](repeating: 0, count: MatchRule.allCases.count)
         var paymentsDiscrepant = 0
         var linesDiscrepant = 0

@@ -27,6 +27,7 @@ enum AlipayBill {
             "交易合计": .init(column: "业务类型", values: ["交易"], sumColumn: "商家实收（元）"),
             "退款合计": .init(column: "业务类型", values: ["退款"], sumColumn: "商家实收（元）"),
         ])
+        p.batchByDay = true  // paid out per bill day
         return p
     }
 

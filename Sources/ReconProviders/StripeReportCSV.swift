@@ -111,6 +111,7 @@ enum PayPalSettlementReport {
             prefixes: [("T00", .payment), ("T01", .fee), ("T04", .payout), ("T11", .refund), ("T12", .adjustment)],
             otherwise: .adjustment)
         p.timeColumn = "Transaction Completion Date"
+        p.batchByDay = true  // one settlement per day
         return p
     }
 }

@@ -383,6 +383,15 @@ struct TableAdapter {
             record.batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
             break
         }
+        if record.batchId == nil, profile.batchByDay, let time = record.settledAt {
+            // the day where the provider is: its time zone, or the row's own zone column
+            var offset = profile.timeZoneOffsetSeconds
+            if at.zone >= 0, let zone = text(row, at.zone), let seconds = Self.zoneOffsets[zone.uppercased()] {
+                offset = seconds
+            }
+            let local = Timestamp(millisecondsSince1970: time.millisecondsSince1970 + offset * 1000)
+            record.batchId = "\(profile.name) \(local.description.prefix(10))"
+        }
         return record
     }
 

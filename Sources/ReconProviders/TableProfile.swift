@@ -25,6 +25,10 @@ public struct TableProfile: Sendable {
     public var kind: KindRule?
     /// Columns holding the payout or batch a row was paid out in, first non-empty wins.
     public var batchColumns: [String] = []
+    /// Rows without a batch column are paid out by day (a WeChat Pay or Alipay bill day, a
+    /// PayPal settlement day): the batch is the profile's name and the row's local date,
+    /// `wechatpay-tradebill 2021-01-24`.
+    public var batchByDay = false
     public var timeColumn: String?
     /// Offset of the times written without one (China time is +08:00).
     public var timeZoneOffsetSeconds: Int64 = 0

@@ -37,6 +37,7 @@ enum WeChatPayBill {
                 "充值券退款总金额": .sum(column: "充值券退款金额"), "手续费总金额": .sum(column: "手续费"),
                 "订单总金额": .sum(column: "订单金额"), "申请退款总金额": .sum(column: "申请退款金额"),
             ])
+        p.batchByDay = true  // paid out per bill day
         return p
     }
 

@@ -39,6 +39,7 @@ import Testing
         #expect(records.map(\.gross.description) == ["10.00 CNY", "-4.00 CNY"])
         #expect(records.map(\.status) == [.settled, .settled])  // the refund moved money back
         #expect(records.map(\.kind) == [.payment, .refund])
+        #expect(records.allSatisfy { $0.batchId?.hasPrefix("wechatpay-tradebill 20") == true })
         #expect(records[0].key == "M-1" && records[0].alternateKeys == ["4200001"])  // refund nos "0" are none
         #expect(records[1].alternateKeys == ["4200001", "R-1", "5030001"])
         #expect(records[0].fee?.description == "0.06 CNY")
@@ -65,6 +66,7 @@ import Testing
         #expect(records.map(\.gross.description) == ["88.00 CNY", "-8.00 CNY"])
         #expect(records.map(\.status) == [.settled, .settled])
         #expect(records.map(\.kind) == [.payment, .refund])
+        #expect(records.allSatisfy { $0.batchId?.hasPrefix("alipay-merchant 20") == true })  // paid out by day
         #expect(records[1].alternateKeys == ["2024001", "RF-1"])  // the tab after each id is gone
         #expect(records[0].fee?.description == "0.53 CNY")
         #expect(stats.controlTotals.count == 4 && stats.controlTotals.allSatisfy(\.ties), "\(stats.controlTotals)")
@@ -114,6 +116,8 @@ import Testing
         #expect(records.map(\.gross.description) == ["19.99 USD", "1500 JPY", "-5.00 USD"])
         #expect(records.allSatisfy { $0.status == .settled })
         #expect(records.map(\.kind) == [.payment, .payment, .refund])
+        // the settlement day where PayPal is (UTC-7): one batch
+        #expect(Set(records.map(\.batchId)) == ["paypal-stl 2024-05-01"])
         #expect(records[0].settledAt?.description == "2024-05-01T17:00:05.000Z")
         #expect(records[1].fee?.description == "80 JPY")
         #expect(records[2].fee?.description == "-0.15 USD")  // the fee returned with the refund

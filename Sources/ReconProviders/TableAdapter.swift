@@ -383,6 +383,7 @@ struct TableAdapter {
             record.batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
             break
         }
+        if profile.negativeIsRefund && record.gross.minorUnits < 0 { record.kind = .refund }
         if record.batchId == nil, profile.batchByDay, let time = record.settledAt {
             // the day where the provider is: its time zone, or the row's own zone column
             var offset = profile.timeZoneOffsetSeconds

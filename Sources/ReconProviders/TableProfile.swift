@@ -29,6 +29,8 @@ public struct TableProfile: Sendable {
     /// PayPal settlement day): the batch is the profile's name and the row's local date,
     /// `wechatpay-tradebill 2021-01-24`.
     public var batchByDay = false
+    /// A row whose amount comes out negative is a refund (Vipps: Gross + Refund, no type column).
+    public var negativeIsRefund = false
     public var timeColumn: String?
     /// Offset of the times written without one (China time is +08:00).
     public var timeZoneOffsetSeconds: Int64 = 0

@@ -18,6 +18,8 @@ enum VippsSettlementCSV {
         p.timeColumn = "SettlementDate"
         p.dayFirstDates = true
         p.recordType = ("TransactionInfo", "TransactionInfo")
+        p.batchColumns = ["SettlementId"]  // each settlement is paid out to the bank as one
+        p.negativeIsRefund = true
         return p
     }
 }

@@ -90,8 +90,8 @@ enum VippsSettlementXML {
             settlement.sums["\(field)", default: 0] += minor
             return Money(minorUnits: minor, currency: currency)
         }
-        _ = try amount("TransactionCaptureAmount")
-        _ = try amount("TransactionRefundAmount")
+        let capture = try amount("TransactionCaptureAmount")
+        let refund = try amount("TransactionRefundAmount")
         guard let gross = try amount("TransactionGrossAmount") else {
             throw RecordError(field: "TransactionGrossAmount", "the amount is missing")
         }
@@ -107,6 +107,9 @@ enum VippsSettlementXML {
             key: keys.first ?? "", settlementId: t.text("TransactionID"), provider: "vipps", gross: gross, fee: fee,
             net: net, status: .settled, rawStatus: settlement.type, settledAt: time, provenance: source)
         if keys.count > 1 { record.alternateKeys = Array(keys.dropFirst()) }
+        // a transaction that only refunds is a refund; the settlement is the payout batch
+        if (refund?.minorUnits ?? 0) != 0 && (capture?.minorUnits ?? 0) == 0 { record.kind = .refund }
+        if !settlement.id.isEmpty { record.batchId = settlement.id }
         return record
     }
 

@@ -26,6 +26,24 @@ import Testing
         return names.sorted().map { folder + "/" + $0 }.filter { !notRead.contains($0) }
     }
 
+    /// Kinds from real files: Vipps refund-only transactions, camt bank transaction codes and
+    /// reversals, WeChat Pay REFUND rows.
+    @Test(.enabled(if: present, "../shared/fixtures is not present"))
+    func realFilesGiveTheirKinds() throws {
+        func kinds(_ file: String) throws -> [String: Int] {
+            let result = try CLI.run(["normalize", "--json-lines", Self.fixtures + "/" + file])
+            var counts: [String: Int] = [:]
+            for line in result.stdout.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+                counts[object?["kind"] ?? "?", default: 0] += 1
+            }
+            return counts
+        }
+        #expect(try kinds("vipps_settlement/vipps_Example-Gross.xml") == ["payment": 30, "refund": 18])
+        #expect(try kinds("camt053/viafintech_053_valid_example_v4.xml") == ["payment": 21, "fee": 6, "chargeback": 5])
+        #expect(try kinds("wechatpay/gunsluo_tradebill_REFUND_extracted.csv") == ["refund": 2])
+    }
+
     @Test(
         .enabled(if: present, "../shared/fixtures is not present"),
         arguments: [

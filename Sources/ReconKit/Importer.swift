@@ -36,20 +36,31 @@ public enum Importer {
         profile: MappingProfile?, transaction: Bool = false
     ) throws -> (ImportOutcome, [Reject]) {
         let hash = try sha256(path)
-        let input = try Inputs.open(path, encoding: profile?.encoding)
+        let input = InputHandOver(input: try Inputs.open(path, encoding: profile?.encoding))
         var rejects: [Reject] = []
+        // the file is parsed on its own thread while this one writes the store (`RecordPipe`)
         let read: (any RecordSink) throws -> Void = { sink in
-            let onReject: (Reject) throws -> Void = { try sink.reject($0) }
-            _ = try Inputs.rethrowingIO {
-                switch side {
-                case .payments:
-                    return try PaymentSourceReader.read(
-                        input, path: path, forced: forced, onPayment: { try sink.add($0) }, onReject: onReject)
-                case .settlement:
-                    return try SettlementSourceReader.read(
-                        input, path: path, profile: profile, onRecord: { try sink.add($0) }, onReject: onReject)
-                }
-            }
+            try RecordPipe.run(
+                read: { emit in
+                    _ = try Inputs.rethrowingIO {
+                        switch side {
+                        case .payments:
+                            return try PaymentSourceReader.read(
+                                input.input, path: path, forced: forced, onPayment: { try emit.payment($0) },
+                                onReject: { try emit.reject($0) })
+                        case .settlement:
+                            return try SettlementSourceReader.read(
+                                input.input, path: path, profile: profile, onRecord: { try emit.record($0) },
+                                onReject: { try emit.reject($0) })
+                        }
+                    }
+                },
+                consume: { batch in
+                    // element by element in place: a copy of each record retained its strings
+                    for i in batch.payments.indices { try sink.add(batch.payments[i]) }
+                    for i in batch.records.indices { try sink.add(batch.records[i]) }
+                    for reject in batch.rejects { try sink.reject(reject) }
+                })
             rejects = sink.rejects
         }
         do {
@@ -85,4 +96,9 @@ public enum Importer {
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// An opened file handed to the thread that reads it; no other thread touches it after.
+private struct InputHandOver: @unchecked Sendable {
+    let input: OpenedInput
 }

@@ -40,13 +40,19 @@ final class ImportSink: RecordSink {
 
     /// Inserts a record under `base#n`, n counting the occurrences of `base` in this file: the
     /// first free n, or the first taken by another import (then the record is already known).
-    /// Most bases occur once, so no table of them is kept unless one repeats or is known.
+    /// Most bases occur once, so no table of them is kept unless one repeats or is known. The
+    /// other parameters are bound (texts staged) by the caller.
     private func insert(_ base: String, _ statement: SQLiteDatabase.Statement, table: String) throws(StoreError) {
         var n = repeats[base] ?? 0
         while true {
             n += 1
-            statement.bind(1, "\(base)#\(n)")
-            try statement.finish()
+            let occurrence = n
+            statement.stage(1) { bytes in
+                bytes.append(contentsOf: base.utf8)
+                bytes.append(UInt8(ascii: "#"))
+                bytes.append(contentsOf: String(occurrence).utf8)
+            }
+            try statement.finishStaged()
             statement.reset()
             if database.changes > 0 {
                 added += 1
@@ -72,24 +78,25 @@ final class ImportSink: RecordSink {
         records += 1
         let key = p.primaryKey
         let s = paymentInsert
+        s.clearStaged()
         s.bind(2, importId)
-        s.bind(3, p.system.rawValue)
-        s.bind(4, key.value)
-        s.bind(5, p.providerId)
-        s.bind(6, StoredRows.column(p.keys))
+        s.stage(3, p.system.rawValue)
+        s.stage(4, key.value)
+        s.stage(5, p.providerId)
+        s.stage(6) { StoredRows.append(p.keys, to: &$0) }
         s.bind(7, p.amount.minorUnits)
-        s.bind(8, p.amount.currency.code)
+        s.stage(8, p.amount.currency.code)
         s.bind(9, p.fee?.minorUnits)
         s.bind(10, p.net?.minorUnits)
-        s.bind(11, p.status.rawValue)
-        s.bind(12, p.rawStatus)
+        s.stage(11, p.status.rawValue)
+        s.stage(12, p.rawStatus)
         s.bind(13, p.createdAt?.millisecondsSince1970)
         Self.bindSource(s, from: 14, p.provenance)
         try insert(Identity.payment(p), s, table: "payments")
     }
 
     static func bindSource(_ s: SQLiteDatabase.Statement, from k: Int32, _ p: Provenance) {
-        s.bind(k, p.file)
+        s.stage(k, p.file)
         s.bind(k + 1, p.position.byte)
         s.bind(k + 2, p.position.line)
         s.bind(k + 3, p.position.record)
@@ -100,21 +107,22 @@ final class ImportSink: RecordSink {
         records += 1
         let base = Identity.settlement(r)
         let s = recordInsert
+        s.clearStaged()
         s.bind(2, importId)
-        s.bind(3, r.provider)
-        s.bind(4, r.key)
-        s.bind(5, (r.alternateKeys ?? []).joined(separator: StoredRows.keySeparator))
-        s.bind(6, r.settlementId)
+        s.stage(3, r.provider)
+        s.stage(4, r.key)
+        s.stage(5) { StoredRows.append(alternates: r.alternateKeys, to: &$0) }
+        s.stage(6, r.settlementId)
         s.bind(7, r.gross.minorUnits)
-        s.bind(8, r.gross.currency.code)
+        s.stage(8, r.gross.currency.code)
         s.bind(9, r.fee?.minorUnits)
         s.bind(10, r.net?.minorUnits)
-        s.bind(11, r.status.rawValue)
-        s.bind(12, r.rawStatus)
+        s.stage(11, r.status.rawValue)
+        s.stage(12, r.rawStatus)
         s.bind(13, r.settledAt?.millisecondsSince1970)
         Self.bindSource(s, from: 14, r.provenance)
-        s.bind(19, r.kind.code)
-        s.bind(20, r.batchId)
+        s.stage(19, r.kind.code)
+        s.stage(20, r.batchId)
         try insert(base, s, table: "settlement_records")
     }
 

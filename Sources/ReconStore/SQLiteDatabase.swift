@@ -6,7 +6,12 @@ final class SQLiteDatabase {
     private let handle: OpaquePointer
     let path: String
 
+    /// Set up once per process, before the first connection (Swift runs a static initializer
+    /// once, thread-safely).
+    private static let configured: Bool = { recon_sqlite_disable_memstatus() == SQLITE_OK }()
+
     init(path: String) throws(StoreError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
@@ -136,6 +141,48 @@ final class SQLiteDatabase {
                 recon_sqlite_bind_text(
                     statement, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
                     Int32($0.count))
+            }
+        }
+
+        /// The texts of the row being bound, written into one buffer and bound without a copy
+        /// when the row runs (`finishStaged`): a million-row import bound nine texts a row,
+        /// each one copied by SQLite into a block of its own and freed again.
+        /// Starts with one byte so that an empty text points somewhere (a null pointer binds NULL).
+        // unchecked: only this statement's own methods touch them, one call at a time; the
+        // dynamic exclusivity checks of a class's stored properties were 4% of an import
+        @exclusivity(unchecked) private var staged: [UInt8] = [0]
+        @exclusivity(unchecked) private var stagedSpans: [(index: Int32, start: Int, count: Int)] = []
+
+        /// Starts a row: forgets the texts staged for the last one.
+        func clearStaged() {
+            staged.removeSubrange(1...)
+            stagedSpans.removeAll(keepingCapacity: true)
+        }
+
+        /// Stages a text (NULL when nil) for parameter `index`; a later stage of the same index wins.
+        func stage(_ index: Int32, _ text: String?) {
+            guard let text else {
+                sqlite3_bind_null(statement, index)
+                return
+            }
+            stage(index) { $0.append(contentsOf: text.utf8) }
+        }
+
+        /// Stages the bytes `write` appends as the text of parameter `index`.
+        func stage(_ index: Int32, writing write: (inout [UInt8]) -> Void) {
+            let start = staged.count
+            write(&staged)
+            stagedSpans.append((index, start, staged.count - start))
+        }
+
+        /// Binds the staged texts in place and runs the statement to its end.
+        func finishStaged() throws(StoreError) {
+            try staged.withUnsafeBufferPointer { buffer throws(StoreError) in
+                let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                for span in stagedSpans {
+                    recon_sqlite_bind_text_static(statement, span.index, base + span.start, Int32(span.count))
+                }
+                try finish()
             }
         }
 

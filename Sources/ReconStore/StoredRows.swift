@@ -68,7 +68,27 @@ enum StoredRows {
 
     /// A payment's keys in one column: `field=value` (the field's number), joined by U+001F.
     static func column(_ keys: PaymentKeys) -> String {
-        keys.map { "\($0.field.rawValue)=\($0.value)" }.joined(separator: keySeparator)
+        var bytes: [UInt8] = []
+        append(keys, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The keys column written straight into `bytes` (an import's staged row).
+    static func append(_ keys: PaymentKeys, to bytes: inout [UInt8]) {
+        for (k, key) in keys.enumerated() {
+            if k > 0 { bytes.append(0x1F) }
+            bytes.append(contentsOf: String(key.field.rawValue).utf8)
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(contentsOf: key.value.utf8)
+        }
+    }
+
+    /// A line's alternate keys, joined by U+001F, into `bytes`.
+    static func append(alternates: [String]?, to bytes: inout [UInt8]) {
+        for (k, key) in (alternates ?? []).enumerated() {
+            if k > 0 { bytes.append(0x1F) }
+            bytes.append(contentsOf: key.utf8)
+        }
     }
 
     /// The keys column read back; nil when it holds something this recon did not write.

@@ -24,6 +24,16 @@ public struct SettlementRecord: Sendable {
     private var netMinor = Packed.none
     private var settledMilliseconds = Packed.none
 
+    /// The payout batch the line belongs to: its `batchId`, or for a payout line without one,
+    /// the payout's own id (its key, else its settlement id: Stripe's payout row names the
+    /// payout as its source).
+    public var payoutBatch: String? {
+        if let batchId { return batchId }
+        guard kind == .payout else { return nil }
+        let own = key.isEmpty ? settlementId : key
+        return own?.isEmpty == false ? own : nil
+    }
+
     /// The fee the provider took, in the gross currency.
     public var fee: Money? {
         get { Packed.money(feeMinor, gross.currency) }

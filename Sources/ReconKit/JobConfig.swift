@@ -16,6 +16,7 @@ import Yams
 ///     settlement: ["sftp/stripe/*{yyyy}-{mm}-{dd}*.csv", "bank/camt053-{yyyy}{mm}{dd}.xml"]
 ///     profile: profiles/bank.yaml         # optional, for the settlement files
 ///     rules: rules.yaml                   # optional: tolerances and fees (RulesConfig)
+///     bank: ["bank/camt053-{yyyy}{mm}{dd}.xml"]  # optional: statements the payouts are tied to
 ///     settlement_window_days: 3           # default 0: no window
 ///     max_discrepancies: 0                # default 0
 ///     max_missing_amount: {EUR: "50.00"}  # per currency; default: none allowed
@@ -31,6 +32,7 @@ public struct JobConfig: Sendable {
     public var settlement: [String] = []
     public var profile: String?
     public var rules: String?
+    public var bank: [String] = []
     public var settlementWindowDays = 0
     public var maxDiscrepancies = 0
     public var maxRejected = 0
@@ -45,7 +47,7 @@ public struct JobConfig: Sendable {
 
     static let keys: Set<String> = [
         "store", "out", "payments", "settlement", "profile", "settlement_window_days", "max_discrepancies",
-        "max_missing_amount", "max_rejected", "rules",
+        "max_missing_amount", "max_rejected", "rules", "bank",
     ]
 
     public static func load(path: String) throws(ConfigError) -> JobConfig {
@@ -99,6 +101,7 @@ public struct JobConfig: Sendable {
         config.settlement = try strings("settlement")
         config.profile = try string("profile")
         config.rules = try string("rules")
+        config.bank = try strings("bank")
         config.settlementWindowDays = try count("settlement_window_days") ?? 0
         config.maxDiscrepancies = try count("max_discrepancies") ?? 0
         config.maxRejected = try count("max_rejected") ?? 0

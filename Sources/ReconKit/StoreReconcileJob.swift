@@ -36,6 +36,14 @@ public enum StoreReconcileJob {
         }
     }
 
+    /// The open records, and every stored record of the batches they belong to (once each).
+    static func batchLines(open: [Stored<SettlementRecord>], store: any Store) throws -> [SettlementRecord] {
+        let batches = Set(open.compactMap { $0.record.payoutBatch })
+        var seen = Set(open.map(\.identity))
+        let earlier = try store.settlementRecords(inBatches: batches).filter { seen.insert($0.identity).inserted }
+        return open.map(\.record) + earlier.map(\.record)
+    }
+
     static func reconcile(
         _ options: ReconcileOptions, store: any Store, dryRun: Bool, progress: (String) -> Void
     ) throws -> Outcome {
@@ -106,12 +114,19 @@ public enum StoreReconcileJob {
                     return duplicate
                 })
         }
+        let bank = try options.bank.map { try Inputs.readBank($0, strict: false) }
+        if engine.hasBatches || bank != nil {
+            // a batch is tied out whole: its lines from earlier nights come from the store
+            let lines = try batchLines(open: settlement, store: store)
+            ReconcileJob.tieOutPayouts(&result, lines: lines, bank: bank, windowDays: options.bankWindowDays)
+        }
         result.payments.read += paymentRejects.count
         result.payments.rejected = paymentRejects.count
         result.settlement.read += settlementRejects.count
         result.settlement.rejected = settlementRejects.count
         let report = RunReport(
-            version: ReconcileJob.version, inputs: inputs, result: result, rejects: paymentRejects + settlementRejects)
+            version: ReconcileJob.version, inputs: inputs + (bank?.summaries ?? []), result: result,
+            rejects: paymentRejects + settlementRejects + (bank?.rejects ?? []))
         try ReconcileJob.makeDirectory(options.outputDirectory)
         do { try ReportWriters.writeAll(report, to: options.outputDirectory) } catch {
             throw ReconError(.io, error.description)

@@ -47,11 +47,7 @@ public enum PayoutTieOut {
         var batches: [BatchKey: PayoutBatch] = [:]
         for i in lines.indices {
             let kind = lines[i].kind
-            // a payout line names its own batch when it carries no batch id: by its key (Stripe's
-            // payout row has the payout id as its source), else its settlement id
-            let own = kind == .payout ? (lines[i].key.isEmpty ? lines[i].settlementId : lines[i].key) : nil
-            guard let id = lines[i].batchId ?? own, !id.isEmpty
-            else { continue }
+            guard let id = lines[i].payoutBatch else { continue }
             let line = lines[i]
             let key = BatchKey(provider: line.provider ?? "", id: id, currency: line.gross.currency)
             var batch = batches[key] ?? PayoutBatch(provider: key.provider, batchId: id, currency: key.currency)

@@ -122,7 +122,7 @@ final class ImportSink: RecordSink {
         s.bind(13, r.settledAt?.millisecondsSince1970)
         Self.bindSource(s, from: 14, r.provenance)
         s.stage(19, r.kind.code)
-        s.stage(20, r.batchId)
+        s.stage(20, r.payoutBatch)
         try insert(base, s, table: "settlement_records")
     }
 

@@ -50,6 +50,10 @@ public final class PostgresStore: Store {
         ALTER TABLE settlement_records ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment';
         ALTER TABLE settlement_records ADD COLUMN batch_id TEXT;
         """,
+        // 3: as StoreSchema's third
+        """
+        CREATE INDEX settlement_records_batch ON settlement_records (batch_id) WHERE batch_id IS NOT NULL;
+        """,
     ]
 
     public init(url: String) throws(StoreError) {
@@ -134,6 +138,14 @@ public final class PostgresStore: Store {
 
     public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
         try connection.execute(StoredRows.openSettlement).map { row throws(StoreError) in
+            try StoredRows.settlement(TextRow(values: row), store: connection.name)
+        }
+    }
+
+    public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> [Stored<SettlementRecord>] {
+        guard !batches.isEmpty else { return [] }
+        try loadTemporary("batch_ids", batches)
+        return try connection.execute(StoredRows.batchSettlement).map { row throws(StoreError) in
             try StoredRows.settlement(TextRow(values: row), store: connection.name)
         }
     }
@@ -327,7 +339,7 @@ final class PostgresSink: RecordSink {
         c.field(r.settledAt?.millisecondsSince1970)
         source(r.provenance)
         c.field(r.kind.code)
-        c.field(r.batchId)
+        c.field(r.payoutBatch)
         try c.endRow()
     }
 

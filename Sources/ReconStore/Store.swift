@@ -18,6 +18,10 @@ public protocol Store: AnyObject {
     func openPayments() throws(StoreError) -> [Stored<Payment>]
     func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>]
 
+    /// Every settlement record of the payout batches `batches`, open or settled by an earlier
+    /// run: a batch is tied out whole, whichever nights brought its lines.
+    func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> [Stored<SettlementRecord>]
+
     /// For each of `keys` that is the primary key or provider id of a payment an earlier run
     /// settled, the first such run.
     func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64]

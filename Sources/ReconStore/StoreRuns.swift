@@ -65,6 +65,21 @@ extension SQLiteStore {
         return result
     }
 
+    public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> [Stored<SettlementRecord>] {
+        guard !batches.isEmpty else { return [] }
+        try database.execute("CREATE TEMP TABLE IF NOT EXISTS batch_ids (key TEXT NOT NULL); DELETE FROM batch_ids")
+        let insert = try database.prepare("INSERT INTO batch_ids (key) VALUES (?)")
+        for batch in batches {
+            try insert.bind([.text(batch)])
+            try insert.finish()
+        }
+        let rows = try database.prepare(StoredRows.batchSettlement)
+        try rows.bind([])
+        var result: [Stored<SettlementRecord>] = []
+        while try rows.step() { result.append(try StoredRows.settlement(rows, store: database.path)) }
+        return result
+    }
+
     /// For each of `keys` that is the primary key or the provider id of a payment an earlier run
     /// settled, the first such run. One scan of the settled payments, whatever the number of
     /// keys (there is no key index; see StoreSchema).

@@ -97,6 +97,10 @@ enum StoreSchema {
         ALTER TABLE settlement_records ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment';
         ALTER TABLE settlement_records ADD COLUMN batch_id TEXT;
         """,
+        // 3: a batch's lines found by its id, whatever night brought them (only lines with one)
+        """
+        CREATE INDEX settlement_records_batch ON settlement_records (batch_id) WHERE batch_id IS NOT NULL;
+        """,
     ]
 
     static var version: Int64 { Int64(migrations.count) }

@@ -87,10 +87,6 @@ struct ReconcileCommand: ParsableCommand {
             throw ValidationError("--as-of '\(asOf)' is not a date such as 2024-05-03 or 2024-05-03T06:00:00Z")
         }
         if dryRun && store == nil { throw ValidationError("--dry-run goes with --store") }
-        if !bank.isEmpty && store != nil {
-            throw ValidationError(
-                "--bank is not available with --store yet: payouts are tied to the bank in runs without a store")
-        }
         if strict && store != nil {
             throw ValidationError("--strict is not available with --store yet: rejected records are kept in the store")
         }

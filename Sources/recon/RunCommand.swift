@@ -63,7 +63,8 @@ struct RunCommand: ParsableCommand {
             let base = (config as NSString).deletingLastPathComponent
             let payments = JobConfig.expand(job.payments, date: night, base: base)
             let settlement = JobConfig.expand(job.settlement, date: night, base: base)
-            for pattern in payments.unmatched + settlement.unmatched {
+            let bank = JobConfig.expand(job.bank, date: night, base: base)
+            for pattern in payments.unmatched + settlement.unmatched + bank.unmatched {
                 log.warning("no file matches \(pattern)")
             }
             let out = JobConfig.expand([job.out], date: night, base: base)
@@ -73,6 +74,7 @@ struct RunCommand: ParsableCommand {
             options.settlementProfile = try job.profile.map {
                 try Inputs.loadProfile($0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0)
             }
+            if !job.bank.isEmpty { options.bank = bank.paths }
             try options.apply(
                 rulesFile: job.rules.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 },
                 windowDays: job.settlementWindowDays, asOf: night)

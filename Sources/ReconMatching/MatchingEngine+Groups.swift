@@ -59,7 +59,8 @@ extension MatchingEngine {
             return (capturedAmount(payment, split), [])
         }
         // one line keeps the payment, the others are duplicates
-        let outcomes = slots.map { judge(p, line: $0, field: lineField[$0]).0 }
+        let judged = slots.map { judge(p, line: $0, field: lineField[$0]) }
+        let outcomes = judged.map(\.0)
         let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
         var findings: [Discrepancy] = []
         for (k, slot) in slots.enumerated() where k != winner {
@@ -69,7 +70,7 @@ extension MatchingEngine {
             part.linesDiscrepant += 1
         }
         let field = lineField[slots[winner]]
-        countLine(outcomes[winner] == nil, field: field, rule: .exact, into: &part)
+        countLine(outcomes[winner] == nil, field: field, rule: judged[winner].1, into: &part)
         problem = outcomes[winner] != nil
         if let finding = outcomes[winner] { findings.append(finding) }
         return (capturedAmount(payment, [slots[winner]]), findings)

@@ -26,6 +26,10 @@ public struct Inspection: Sendable {
     public var totals: [Totals]
     /// The file's own totals (statement summaries, balances, footers) and whether they tie.
     public var controlTotals: [ControlTotal]
+    /// Settlement records per kind (empty for payments), in `SettlementKind` order.
+    public var kinds: [(kind: SettlementKind, count: Int)] = []
+    /// Payout batches the records name.
+    public var batches = 0
 
     public static let errorsListedMax = 10
 }
@@ -74,21 +78,32 @@ public enum Inspector {
             totals[k].net += net?.minorUnits ?? (amount.minorUnits - (fee?.minorUnits ?? 0))
         }
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
+        var kinds = [Int](repeating: 0, count: SettlementKind.allCases.count)
+        var batches = Set<String>()
         let stats = try Inputs.rethrowingIO {
             kind == "payments"
                 ? try PaymentSourceReader.read(
                     input, path: path, forced: forced, onPayment: { add($0.amount, fee: $0.fee, net: $0.net) },
                     onReject: onReject)
                 : try SettlementSourceReader.read(
-                    input, path: path, profile: profile, onRecord: { add($0.gross, fee: $0.fee, net: $0.net) },
-                    onReject: onReject)
+                    input, path: path, profile: profile,
+                    onRecord: { record in
+                        add(record.gross, fee: record.fee, net: record.net)
+                        kinds[Int(record.kind.rawValue)] += 1
+                        if let batch = record.payoutBatch { batches.insert(batch) }
+                    }, onReject: onReject)
         }
-        return Inspection(
+        var inspection = Inspection(
             path: path, container: input.container.rawValue, format: stats.format, kind: kind,
             provider: stats.providerList.isEmpty ? "unknown" : stats.providerList,
             encoding: input.encoding.rawValue,
             records: stats.records, rejected: stats.rejected, errors: errors,
             totals: totals.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
+        inspection.kinds = SettlementKind.allCases.compactMap { k in
+            kinds[Int(k.rawValue)] > 0 ? (k, kinds[Int(k.rawValue)]) : nil
+        }
+        inspection.batches = batches.count
+        return inspection
     }
 
     /// One JSON object per file: `path, format, provider, encoding, records, rejected, errors,
@@ -104,12 +119,15 @@ public enum Inspector {
             return "\(JSONText.string(t.currency.code)): {\"credits\": \(f(t.credits)), \"debits\": \(f(t.debits)), "
                 + "\"fees\": \(f(t.fees)), \"net\": \(f(t.net))}"
         }
+        let kinds = i.kinds.map { "\(JSONText.string($0.kind.code)): \($0.count)" }
         return "{\"path\": \(JSONText.string(i.path)), \"container\": \(JSONText.string(i.container)), "
             + "\"format\": \(JSONText.string(i.format)), \"kind\": \(JSONText.string(i.kind)), "
             + "\"provider\": \(JSONText.string(i.provider)), \"encoding\": \(JSONText.string(i.encoding)), "
             + "\"records\": \(i.records), \"rejected\": \(i.rejected), "
             + "\"errors\": [\(errors.joined(separator: ", "))], "
             + "\"totals\": {\(totals.joined(separator: ", "))}, "
+            + "\"kinds\": {\(kinds.joined(separator: ", "))}, "
+            + "\"payout_batches\": \(i.batches), "
             + "\"control_totals\": [\(i.controlTotals.map(controlTotalJSON).joined(separator: ", "))]}"
     }
 
@@ -127,6 +145,11 @@ public enum Inspector {
             out +=
                 "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), "
                 + "fees \(f(t.fees)), net \(f(t.net))\n"
+        }
+        // kinds only where they say something: a file of nothing but payments needs no line
+        if i.kinds.contains(where: { $0.kind != .payment }) || i.batches > 0 {
+            out += "  kinds: " + i.kinds.map { "\($0.count) \($0.kind.code)" }.joined(separator: ", ")
+            out += i.batches > 0 ? "; \(i.batches) payout batch\(i.batches == 1 ? "" : "es")\n" : "\n"
         }
         for c in i.controlTotals {
             out +=

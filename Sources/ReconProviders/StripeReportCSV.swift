@@ -104,11 +104,13 @@ enum PayPalSettlementReport {
         p.feeDirection = ("Fee Debit or Credit", ["CR"])
         p.status = .init(column: "Transaction Event Code", values: [:], otherwise: .settled)
         // event code families (PayPal's transaction event codes): T00 payments, T01 fees,
-        // T04 withdrawals to the bank, T11 reversals and refunds, T12 chargebacks
+        // T04 withdrawals to the bank; of the T11 reversals T1107 is a refund and T1106 a payment
+        // reversal, the others (holds for disputes, fee and card reversals) adjust the balance;
+        // T1201 is a chargeback and T1202 its reversal
         p.kind = .init(
             column: "Transaction Event Code",
             values: ["T1107": .refund, "T1106": .chargeback, "T1201": .chargeback, "T1202": .chargebackReversal],
-            prefixes: [("T00", .payment), ("T01", .fee), ("T04", .payout), ("T11", .refund), ("T12", .adjustment)],
+            prefixes: [("T00", .payment), ("T01", .fee), ("T04", .payout)],
             otherwise: .adjustment)
         p.timeColumn = "Transaction Completion Date"
         p.batchByDay = true  // one settlement per day

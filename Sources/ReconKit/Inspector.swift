@@ -80,6 +80,7 @@ public enum Inspector {
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
         var kinds = [Int](repeating: 0, count: SettlementKind.allCases.count)
         var batches = Set<String>()
+        var lastBatch: String?
         let stats = try Inputs.rethrowingIO {
             kind == "payments"
                 ? try PaymentSourceReader.read(
@@ -90,7 +91,11 @@ public enum Inspector {
                     onRecord: { record in
                         add(record.gross, fee: record.fee, net: record.net)
                         kinds[Int(record.kind.rawValue)] += 1
-                        if let batch = record.payoutBatch { batches.insert(batch) }
+                        // rows of one batch come together: hash a batch id only when it changes
+                        if let batch = record.payoutBatch, batch != lastBatch {
+                            batches.insert(batch)
+                            lastBatch = batch
+                        }
                     }, onReject: onReject)
         }
         var inspection = Inspection(

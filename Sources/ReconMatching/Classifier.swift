@@ -101,22 +101,28 @@ enum Classifier {
     }
 
     /// Which of several lines attached to one payment keeps it: a clean match first, then the
-    /// least severe finding, then the smallest settlement id, gross and position, so that the
-    /// choice does not depend on input order.
-    static func winner(outcomes: [Discrepancy?], lines: [SettlementRecord]) -> Int {
+    /// least severe finding; then an exact amount before one within tolerance; then the oldest
+    /// (settled first; a line without a time last); then the smallest settlement id, gross and
+    /// position, so that the choice does not depend on input order.
+    static func winner(outcomes: [Discrepancy?], exact: [Bool], lines: [SettlementRecord]) -> Int {
         var best = 0
-        for k in 1..<max(1, outcomes.count) where isBetter(k, than: best, outcomes, lines) {
+        for k in 1..<max(1, outcomes.count) where isBetter(k, than: best, outcomes, exact, lines) {
             best = k
         }
         return best
     }
 
-    static func isBetter(_ a: Int, than b: Int, _ outcomes: [Discrepancy?], _ lines: [SettlementRecord]) -> Bool {
+    static func isBetter(
+        _ a: Int, than b: Int, _ outcomes: [Discrepancy?], _ exact: [Bool], _ lines: [SettlementRecord]
+    ) -> Bool {
         // clean (nil) ranks before any finding; among findings the least severe (last kind) wins
         let rankA = outcomes[a].map { Discrepancy.Kind.allCases.count - $0.kind.precedence } ?? 0
         let rankB = outcomes[b].map { Discrepancy.Kind.allCases.count - $0.kind.precedence } ?? 0
         if rankA != rankB { return rankA < rankB }
+        if exact[a] != exact[b] { return exact[a] }
         let (x, y) = (lines[a], lines[b])
+        let (tx, ty) = (x.settledAt?.millisecondsSince1970 ?? .max, y.settledAt?.millisecondsSince1970 ?? .max)
+        if tx != ty { return tx < ty }
         if x.settlementId != y.settlementId { return (x.settlementId ?? "") < (y.settlementId ?? "") }
         if x.gross.minorUnits != y.gross.minorUnits { return x.gross.minorUnits < y.gross.minorUnits }
         return x.provenance < y.provenance

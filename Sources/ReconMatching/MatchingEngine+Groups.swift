@@ -61,7 +61,8 @@ extension MatchingEngine {
         // one line keeps the payment, the others are duplicates
         let judged = slots.map { judge(p, line: $0, field: lineField[$0]) }
         let outcomes = judged.map(\.0)
-        let winner = Classifier.winner(outcomes: outcomes, lines: slots.map { lines[$0] })
+        let winner = Classifier.winner(
+            outcomes: outcomes, exact: slots.map { lines[$0].gross == payment.amount }, lines: slots.map { lines[$0] })
         var findings: [Discrepancy] = []
         for (k, slot) in slots.enumerated() where k != winner {
             let duplicate = Classifier.duplicate(

@@ -119,6 +119,23 @@ func runRules(_ payments: [Payment], _ lines: [SettlementRecord], rules: MatchRu
         #expect(findings(runRules(payments, [line("A", 10_004), line("B", 10_006)])).count == 2)
     }
 
+    /// When several lines could keep a payment: exact amount before tolerance, then the oldest.
+    @Test func candidateSelectionIsExactFirstThenOldest() {
+        let rules = MatchRules(tolerances: [AmountTolerance(scope: RuleScope(), absoluteMinor: 5)])
+        let p = payment([PaymentKey(.reference, "O1")], 10_000)
+        // the line within tolerance is older and has the smaller id: the exact one still keeps it
+        let r = runRules(
+            [p], [kindLine(.payment, "O1", 9_998, id: "a", day: 1), kindLine(.payment, "O1", 10_000, id: "b", day: 2)],
+            rules: rules)
+        #expect(r.discrepancies.count == 1 && r.discrepancies[0].actual?.minorUnits == 9_998)
+        #expect(r.matchedByRule == ["exact": 1])
+        // two exact lines: the older keeps the payment, whatever its id
+        let older = runRules(
+            [p], [kindLine(.payment, "O1", 10_000, id: "z", day: 1), kindLine(.payment, "O1", 10_000, id: "a", day: 3)])
+        #expect(older.discrepancies.map(\.kind) == [.duplicateSettlement])
+        #expect(older.discrepancies[0].detail.contains("line z"), "\(older.discrepancies[0].detail)")
+    }
+
     @Test func percentToleranceTakesTheLargerOfTheTwo() {
         let rule = AmountTolerance(scope: RuleScope(), absoluteMinor: 1, percent: Percent(parsing: "0.1")!)
         let rules = MatchRules(tolerances: [rule])

@@ -31,23 +31,21 @@ struct TotalsTable: Sendable {
     }
 
     mutating func merge(_ other: TotalsTable) {
-        for entry in other.entries {
-            let i = index(of: entry.totals.currency, provider: entry.provider)
-            entries[i].totals.expected += entry.totals.expected
-            entries[i].totals.settled += entry.totals.settled
-            entries[i].totals.fees += entry.totals.fees
-            entries[i].totals.net += entry.totals.net
-        }
+        for entry in other.entries { add(entry.totals, provider: entry.provider) }
+    }
+
+    private mutating func add(_ totals: CurrencyTotals, provider: String) {
+        let i = index(of: totals.currency, provider: provider)
+        entries[i].totals.expected += totals.expected
+        entries[i].totals.settled += totals.settled
+        entries[i].totals.fees += totals.fees
+        entries[i].totals.net += totals.net
     }
 
     /// Per currency, all providers together, by currency code.
     var sorted: [CurrencyTotals] {
         var byCurrency = TotalsTable()
-        for entry in entries {
-            var one = TotalsTable()
-            one.entries = [("", entry.totals)]
-            byCurrency.merge(one)
-        }
+        for entry in entries { byCurrency.add(entry.totals, provider: "") }
         return byCurrency.entries.map(\.totals).sorted { $0.currency < $1.currency }
     }
 

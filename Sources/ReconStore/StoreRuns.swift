@@ -58,7 +58,12 @@ extension SQLiteStore {
 
     /// Settlement records no run has matched yet, in import order.
     public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
-        let rows = try database.prepare(StoredRows.openSettlement)
+        try settlement(StoredRows.openSettlement)
+    }
+
+    /// The settlement records a query of `StoredRows`' shape returns.
+    private func settlement(_ query: String) throws(StoreError) -> [Stored<SettlementRecord>] {
+        let rows = try database.prepare(query)
         try rows.bind([])
         var result: [Stored<SettlementRecord>] = []
         while try rows.step() { result.append(try StoredRows.settlement(rows, store: database.path)) }
@@ -73,11 +78,7 @@ extension SQLiteStore {
             try insert.bind([.text(batch)])
             try insert.finish()
         }
-        let rows = try database.prepare(StoredRows.batchSettlement)
-        try rows.bind([])
-        var result: [Stored<SettlementRecord>] = []
-        while try rows.step() { result.append(try StoredRows.settlement(rows, store: database.path)) }
-        return result
+        return try settlement(StoredRows.batchSettlement)
     }
 
     /// For each of `keys` that is the primary key or the provider id of a payment an earlier run

@@ -15,20 +15,18 @@ enum StoredRows {
         FROM payments WHERE closed_run IS NULL ORDER BY id
         """
 
-    static let openSettlement = """
-        SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
-            net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
-            source_locator, kind, batch_id
-        FROM settlement_records WHERE closed_run IS NULL ORDER BY id
+    /// The columns `settlement(_:store:)` reads, in its order.
+    static let settlementColumns = """
+        identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status,
+        raw_status, settled_ms, source_file, source_byte, source_line, source_record, source_locator, kind, batch_id
         """
 
+    static let openSettlement =
+        "SELECT \(settlementColumns) FROM settlement_records WHERE closed_run IS NULL ORDER BY id"
+
     /// The settlement records of the batches in `batch_ids` (a temporary table of one `key` column).
-    static let batchSettlement = """
-        SELECT identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor,
-            net_minor, status, raw_status, settled_ms, source_file, source_byte, source_line, source_record,
-            source_locator, kind, batch_id
-        FROM settlement_records WHERE batch_id IN (SELECT key FROM batch_ids) ORDER BY id
-        """
+    static let batchSettlement =
+        "SELECT \(settlementColumns) FROM settlement_records WHERE batch_id IN (SELECT key FROM batch_ids) ORDER BY id"
 
     /// A row of `openPayments`; `store` names the store in the error for a row it cannot read.
     static func payment(_ row: some StoreRow, store: String) throws(StoreError) -> Stored<Payment> {

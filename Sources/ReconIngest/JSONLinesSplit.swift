@@ -75,6 +75,14 @@ public final class FileRangeByteSource: ByteSource {
         }
     }
 
+    /// The whole unread range mapped into memory, so a reader parses the page cache in place
+    /// instead of copying it out with `pread` (a kernel copy that was 4% of a 1M run's CPU);
+    /// nil when nothing was mapped (an empty range, a read already started, `mmap` refused).
+    public func mapped() -> MappedBytes? {
+        guard offset < end else { return nil }
+        return MappedBytes(fd: fd, range: offset..<end)
+    }
+
     /// The offset just after the first newline at or after `from`; nil when there is none.
     func offsetAfterNewline(from: Int64) throws(IngestError) -> Int64? {
         var at = from
@@ -92,4 +100,29 @@ public final class FileRangeByteSource: ByteSource {
         }
         return nil
     }
+}
+
+/// A read-only view of a file range, mapped privately (the reader never writes to it, and a
+/// private mapping keeps the file safe if it did) and unmapped when released.
+public final class MappedBytes {
+    private let mapping: UnsafeMutableRawPointer
+    private let mappedLength: Int
+    /// The range's bytes, inside the mapping.
+    public let bytes: UnsafeMutableRawBufferPointer
+
+    init?(fd: Int32, range: Range<Int64>) {
+        let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        let alignedStart = range.lowerBound / page * page
+        let length = Int(range.upperBound - alignedStart)
+        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, off_t(alignedStart)),
+            base != MAP_FAILED
+        else { return nil }
+        madvise(base, length, MADV_SEQUENTIAL)
+        mapping = base
+        mappedLength = length
+        bytes = UnsafeMutableRawBufferPointer(
+            start: base + Int(range.lowerBound - alignedStart), count: Int(range.upperBound - range.lowerBound))
+    }
+
+    deinit { munmap(mapping, mappedLength) }
 }

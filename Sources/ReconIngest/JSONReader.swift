@@ -54,6 +54,9 @@ public final class JSONReader {
     public let name: String
     private let source: any ByteSource
     private var buffer: UnsafeMutableRawPointer
+    /// Set when the whole input is a mapped file range: `buffer` points into it, and there is
+    /// nothing to refill.
+    private let mapped: MappedBytes?
     private var capacity: Int
     private var start = 0
     private var end = 0
@@ -84,8 +87,8 @@ public final class JSONReader {
     public init(source: any ByteSource) throws(IngestError) {
         self.source = source
         name = source.name
-        capacity = IngestLimits.readChunkBytes
-        buffer = .allocate(byteCount: capacity, alignment: 16)
+        mapped = (source as? FileRangeByteSource)?.mapped()
+        (buffer, capacity, end) = Self.initialBuffer(mapped)
         while end - start < 3, try refill() {}
         if end - start >= 3 && byteAt(0) == 0xEF && byteAt(1) == 0xBB && byteAt(2) == 0xBF {
             start += 3
@@ -98,8 +101,8 @@ public final class JSONReader {
     public init(source: any ByteSource, segment: RecordPosition) {
         self.source = source
         name = source.name
-        capacity = IngestLimits.readChunkBytes
-        buffer = .allocate(byteCount: capacity, alignment: 16)
+        mapped = (source as? FileRangeByteSource)?.mapped()
+        (buffer, capacity, end) = Self.initialBuffer(mapped)
         base = segment.byte
         line = segment.line
         records = segment.record
@@ -107,7 +110,15 @@ public final class JSONReader {
         framing = .lines
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        if mapped == nil { buffer.deallocate() }
+    }
+
+    /// The mapped range as a buffer already full, or an empty buffer of one read block.
+    private static func initialBuffer(_ mapped: MappedBytes?) -> (UnsafeMutableRawPointer, Int, Int) {
+        if let mapped { return (mapped.bytes.baseAddress!, mapped.bytes.count, mapped.bytes.count) }
+        return (.allocate(byteCount: IngestLimits.readChunkBytes, alignment: 16), IngestLimits.readChunkBytes, 0)
+    }
 
     /// The line number after everything read so far (1 + newlines, from the start line).
     public var nextLineNumber: Int64 { line }
@@ -450,6 +461,10 @@ public final class JSONReader {
 
     /// Moves unread bytes to the front, grows when full, reads more. False at end of input.
     private func refill() throws(IngestError) -> Bool {
+        if mapped != nil {  // everything is in the buffer already
+            sourceDone = true
+            return false
+        }
         if start > 0 {
             let live = end - start
             if live > 0 { memmove(buffer, buffer + start, live) }

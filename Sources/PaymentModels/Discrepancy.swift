@@ -26,40 +26,122 @@ public struct Discrepancy: Sendable {
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.precedence < rhs.precedence }
     }
 
-    public var kind: Kind
+    // The fields live in one shared, copy-on-write box: a finding is copied several times on
+    // its way to the reports (merged from the workers, sorted, handed to each writer), and
+    // copying a box is one reference count where copying the fields was one per string and
+    // ~200 bytes of fresh memory per copy.
+    private var box: Box
+
+    private final class Box: @unchecked Sendable {  // mutated only while uniquely referenced
+        var kind: Kind
+        var matchKey: String
+        var keyField: KeyField?
+        var provider: String
+        var paymentId: String?
+        var expected: Money?
+        var expectedStatus: String?
+        var actual: Money?
+        var actualStatus: String?
+        var paymentSource: Provenance?
+        var settlementSource: Provenance?
+        var detail: String
+
+        init(
+            kind: Kind, matchKey: String, keyField: KeyField?, provider: String, paymentId: String?,
+            expected: Money?, expectedStatus: String?, actual: Money?, actualStatus: String?,
+            paymentSource: Provenance?, settlementSource: Provenance?, detail: String
+        ) {
+            self.kind = kind
+            self.matchKey = matchKey
+            self.keyField = keyField
+            self.provider = provider
+            self.paymentId = paymentId
+            self.expected = expected
+            self.expectedStatus = expectedStatus
+            self.actual = actual
+            self.actualStatus = actualStatus
+            self.paymentSource = paymentSource
+            self.settlementSource = settlementSource
+            self.detail = detail
+        }
+
+        func copy() -> Box {
+            Box(
+                kind: kind, matchKey: matchKey, keyField: keyField, provider: provider, paymentId: paymentId,
+                expected: expected, expectedStatus: expectedStatus, actual: actual, actualStatus: actualStatus,
+                paymentSource: paymentSource, settlementSource: settlementSource, detail: detail)
+        }
+    }
+
+    private var unique: Box {
+        mutating get {
+            if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+            return box
+        }
+    }
+
+    public var kind: Kind {
+        get { box.kind }
+        set { unique.kind = newValue }
+    }
     /// The key value the finding is about (for an unmatched payment, its merchant reference).
-    public var matchKey: String
+    public var matchKey: String {
+        get { box.matchKey }
+        set { unique.matchKey = newValue }
+    }
     /// Which key field matched (or, for an unmatched payment, which field `matchKey` is).
-    public var keyField: KeyField?
-    public var provider: String
+    public var keyField: KeyField? {
+        get { box.keyField }
+        set { unique.keyField = newValue }
+    }
+    public var provider: String {
+        get { box.provider }
+        set { unique.provider = newValue }
+    }
     /// The payment's provider-side id, when there is a payment.
-    public var paymentId: String?
-    public var expected: Money?
-    public var expectedStatus: String?
-    public var actual: Money?
-    public var actualStatus: String?
-    public var paymentSource: Provenance?
-    public var settlementSource: Provenance?
+    public var paymentId: String? {
+        get { box.paymentId }
+        set { unique.paymentId = newValue }
+    }
+    public var expected: Money? {
+        get { box.expected }
+        set { unique.expected = newValue }
+    }
+    public var expectedStatus: String? {
+        get { box.expectedStatus }
+        set { unique.expectedStatus = newValue }
+    }
+    public var actual: Money? {
+        get { box.actual }
+        set { unique.actual = newValue }
+    }
+    public var actualStatus: String? {
+        get { box.actualStatus }
+        set { unique.actualStatus = newValue }
+    }
+    public var paymentSource: Provenance? {
+        get { box.paymentSource }
+        set { unique.paymentSource = newValue }
+    }
+    public var settlementSource: Provenance? {
+        get { box.settlementSource }
+        set { unique.settlementSource = newValue }
+    }
     /// One sentence for a person: what differs and by how much.
-    public var detail: String
+    public var detail: String {
+        get { box.detail }
+        set { unique.detail = newValue }
+    }
 
     public init(
         kind: Kind, matchKey: String, keyField: KeyField?, provider: String, paymentId: String?,
         expected: Money?, expectedStatus: String?, actual: Money?, actualStatus: String?,
         paymentSource: Provenance?, settlementSource: Provenance?, detail: String
     ) {
-        self.kind = kind
-        self.matchKey = matchKey
-        self.keyField = keyField
-        self.provider = provider
-        self.paymentId = paymentId
-        self.expected = expected
-        self.expectedStatus = expectedStatus
-        self.actual = actual
-        self.actualStatus = actualStatus
-        self.paymentSource = paymentSource
-        self.settlementSource = settlementSource
-        self.detail = detail
+        box = Box(
+            kind: kind, matchKey: matchKey, keyField: keyField, provider: provider, paymentId: paymentId,
+            expected: expected, expectedStatus: expectedStatus, actual: actual, actualStatus: actualStatus,
+            paymentSource: paymentSource, settlementSource: settlementSource, detail: detail)
     }
 
     /// actual − expected, when both exist in the same currency.

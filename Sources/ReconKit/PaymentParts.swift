@@ -28,7 +28,7 @@ final class PaymentParts: @unchecked Sendable {
 
     /// A part read by the helper, numbered as if it started the file at line 1, record 0.
     struct HelperResult {
-        var payments: [Payment] = []
+        var payments: PaymentRun
         var rejects: [Reject] = []
         var stats = SourceStats()
     }
@@ -125,7 +125,10 @@ final class PaymentParts: @unchecked Sendable {
         while let k = takeBack() {
             let part = parts[k]
             let result = Result { () throws -> HelperResult in
-                var result = HelperResult()
+                // sized from the part's bytes at the shortest line a record takes: capacity
+                // never written costs no memory, and the run never grows by copying
+                var result = HelperResult(
+                    payments: PaymentRun(capacity: Int(part.range!.count) / SizeEstimate.lineBytesMin + 16))
                 let input = try Self.openPart(part.path, part.range!)
                 result.stats = try Inputs.rethrowingIO {
                     try PaymentSourceReader.read(
@@ -149,10 +152,11 @@ final class PaymentParts: @unchecked Sendable {
             }
             let file = parts[k].file
             let cursor = cursors[file]
-            for i in result.payments.indices { result.payments[i].provenance.position.shift(from: cursor) }
+            let payments = result.payments
+            for i in 0..<payments.count { payments.base[i].provenance.position.shift(from: cursor) }
             for i in result.rejects.indices { result.rejects[i].source.position.shift(from: cursor) }
-            for payment in result.payments { builder.append(payment) }
-            result.payments = []
+            builder.append(moving: payments.base, count: payments.count)
+            payments.count = 0
             rejects += result.rejects
             advance(file, by: result.stats, numberedFromOne: true)
         }
@@ -175,6 +179,37 @@ final class PaymentParts: @unchecked Sendable {
     static func openPart(_ path: String, _ range: Range<Int64>) throws -> OpenedInput {
         let source = try Inputs.rethrowingIO { try FileRangeByteSource(path: path, range: range) }
         return OpenedInput(source: source, container: .plain, format: .json, head: [])
+    }
+}
+
+/// Payments read by the helper, kept where they were parsed until they are moved into the
+/// key index builder (an array would copy them there, retaining every string once more).
+final class PaymentRun {
+    private(set) var base: UnsafeMutablePointer<Payment>
+    private var capacity: Int
+    /// Initialized payments at `base`; set to 0 by whoever moves them out.
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func append(_ payment: consuming Payment) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Payment>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        (base + count).initialize(to: payment)
+        count += 1
     }
 }
 

@@ -20,7 +20,7 @@ public struct ReconcileOptions: Sendable {
     public var forcedPaymentSystem: PaymentSystem?
     /// JSON Lines payment files of at least two parts this size are read by both threads
     /// (`PaymentParts`); tests set it small to exercise the cuts.
-    public var paymentPartBytes = 8 << 20
+    public var paymentPartBytes = 2 << 20
     /// Read the settlement files as this mapping profile says instead of by detection.
     public var settlementProfile: MappingProfile?
     /// Unsettled payments inside this window are in transit, not missing (nil: no window).

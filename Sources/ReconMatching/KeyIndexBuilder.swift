@@ -49,6 +49,19 @@ public final class KeyIndexBuilder: @unchecked Sendable {
         if pendingCount == ChunkedArray<Payment>.chunkSize { handOver() }
     }
 
+    /// Adds `count` payments moved out of `source` (which is left uninitialized), in order:
+    /// no payment is copied, so none of their strings is retained and released again.
+    public func append(moving source: UnsafeMutablePointer<Payment>, count: Int) {
+        var moved = 0
+        while moved < count {
+            let n = min(count - moved, ChunkedArray<Payment>.chunkSize - pendingCount)
+            (pending + pendingCount).moveInitialize(from: source + moved, count: n)
+            pendingCount += n
+            moved += n
+            if pendingCount == ChunkedArray<Payment>.chunkSize { handOver() }
+        }
+    }
+
     private func handOver() {
         let chunk = ChunkHandle(pointer: pending, count: pendingCount)
         pending = .allocate(capacity: ChunkedArray<Payment>.chunkSize)

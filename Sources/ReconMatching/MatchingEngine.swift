@@ -28,7 +28,7 @@ public struct MatchingEngine: Sendable {
     /// Lines about the account rather than a payment (fees, adjustments, payouts).
     var accountLines: [Int32] = []
     /// Whether any line names a payout batch (or is a payout): then batches are tied out.
-    public private(set) var hasBatches = false
+    public var hasBatches: Bool { tally.hasBatches }
     /// Key order, amount tolerances and fee expectations.
     public var rules = MatchRules()
     /// Every settlement line added, in order; a payment refers to its lines by index here.
@@ -38,9 +38,8 @@ public struct MatchingEngine: Sendable {
     /// Lines matched by one of their alternate keys, with that key: findings name it.
     var matchedBy: [Int32: String] = [:]
     var settlementAdded = 0
-    var unknownSettlementStatuses: [String: Int] = [:]
-    /// Settled money per currency, from every line whatever it matched.
-    var settledTotals = TotalsTable()
+    /// Settled money, unknown statuses and batches, from every line whatever it matched.
+    var tally = LineTally()
     /// When set, an unsettled payment still inside the window is in transit, not missing.
     public var window: SettlementWindow?
 
@@ -85,11 +84,17 @@ public struct MatchingEngine: Sendable {
         // with fee rules every pair is judged in full (`judge`), not only the unclean ones
         let judgeFees = !rules.fees.isEmpty
         let order = rules.keyOrder
-        let found = Parallel.map(count: lines.count - first) { [index, payments, lines] range, write in
+        let (found, tallies) = Parallel.map(count: lines.count - first) {
+            [index, payments, lines] range, write -> LineTally in
+            var tally = LineTally()
             index.bestCandidates(range, key: { lines[first + $0].key }, in: payments, order: order) { i, candidate in
                 var candidate = candidate
+                defer {  // the slow path for an ambiguous key chooses the payment, and tallies
+                    if !candidate.ambiguous { tally.add(lines, first + i, system: candidate.system) }
+                }
                 guard lines[first + i].kind.concernsPayment else {
-                    write(i, KeyIndex.Candidate())  // fees, adjustments, payouts: no payment to find
+                    candidate = KeyIndex.Candidate()  // fees, adjustments, payouts: no payment to find
+                    write(i, candidate)
                     return
                 }
                 if candidate.payment < 0, let alternates = lines[first + i].alternateKeys {
@@ -110,7 +115,9 @@ public struct MatchingEngine: Sendable {
                 }
                 write(i, candidate)
             }
+            return tally
         }
+        for part in tallies { tally.merge(part) }
         // `firstLine[payment]` is a cache miss per line in this sequential pass (74% of its
         // time): prefetch the entry a few lines ahead. A prefetch is only a hint, so the
         // addresses need not stay valid; they do, as nothing resizes these arrays here.
@@ -131,29 +138,17 @@ public struct MatchingEngine: Sendable {
                 if candidate.alternate >= 0 {
                     matchedBy[Int32(slot)] = lines[slot].alternateKeys![Int(candidate.alternate)]
                 }
-                attach(
-                    slot, to: candidate.payment, field: candidate.field, clean: candidate.clean,
-                    system: candidate.system)
+                attach(slot, to: candidate.payment, field: candidate.field, clean: candidate.clean)
             }
         }
     }
 
-    private mutating func attach(
-        _ slot: Int, to payment: Int, field: KeyField, clean: Bool = false, system: PaymentSystem?
-    ) {
+    /// Binds a line to its payment (or to the unexpected or account lines); its money was
+    /// tallied already.
+    private mutating func attach(_ slot: Int, to payment: Int, field: KeyField, clean: Bool = false) {
         settlementAdded += 1
         let kind = lines[slot].kind
-        if kind == .payment {
-            settledTotals.add(
-                settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net, status: lines[slot].status,
-                provider: system?.rawValue ?? lines[slot].provider ?? "")
-        }
-        if lines[slot].status == .unknown {
-            let record = lines[slot]
-            unknownSettlementStatuses[(record.provider ?? "") + "\u{0}" + record.rawStatus, default: 0] += 1
-        }
         lineField.append(field)
-        if !hasBatches && (kind == .payout || lines[slot].batchId != nil) { hasBatches = true }
         guard kind.concernsPayment else {
             accountLines.append(Int32(slot))
             return
@@ -198,7 +193,8 @@ public struct MatchingEngine: Sendable {
             }
         }
         if best < 0 { matchedBy[Int32(slot)] = nil }
-        attach(slot, to: best, field: bestField, system: best >= 0 ? payments[best].system : nil)
+        tally.add(lines, slot, system: best >= 0 ? payments[best].system : nil)
+        attach(slot, to: best, field: bestField)
     }
 
     /// The finding with the key that actually matched when it was one of the line's alternates.
@@ -218,7 +214,7 @@ public struct MatchingEngine: Sendable {
         var paymentsSide = SideCounts()
         var settlementSide = SideCounts()
         var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
-        var totals = settledTotals
+        var totals = tally.totals
         var unknownPayments: [String: Int] = [:]
         var inTransit: [InTransit] = []
         var byRule = [Int](repeating: 0, count: MatchRule.allCases.count)
@@ -249,7 +245,7 @@ public struct MatchingEngine: Sendable {
                 }),
             totals: totals.sorted,
             unknownStatuses: Self.unknowns("payments", unknownPayments)
-                + Self.unknowns("settlement", unknownSettlementStatuses))
+                + Self.unknowns("settlement", tally.unknownStatuses))
         result.totalsByProvider = totals.byProvider
         result.matchedByRule = Dictionary(
             uniqueKeysWithValues: MatchRule.allCases.compactMap { rule in
@@ -261,6 +257,35 @@ public struct MatchingEngine: Sendable {
         precondition(
             result.checkConservation().isEmpty, "matching lost records: \(result.checkConservation())")
         return result
+    }
+
+    /// What settlement lines add up to, whatever they matched: settled money (under the
+    /// matched payment's system, else the line's provider), unknown statuses, and whether any
+    /// line belongs to a payout batch. Counted per chunk where the lines are looked up.
+    struct LineTally: Sendable {
+        var totals = TotalsTable()
+        var unknownStatuses: [String: Int] = [:]
+        var hasBatches = false
+
+        /// Adds `lines[slot]`, read in place (a copy would retain every string of the line).
+        mutating func add(_ lines: [SettlementRecord], _ slot: Int, system: PaymentSystem?) {
+            let kind = lines[slot].kind
+            if kind == .payment {
+                totals.add(
+                    settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net,
+                    status: lines[slot].status, provider: system?.rawValue ?? lines[slot].provider ?? "")
+            }
+            if lines[slot].status == .unknown {
+                unknownStatuses[(lines[slot].provider ?? "") + "\u{0}" + lines[slot].rawStatus, default: 0] += 1
+            }
+            if !hasBatches && (kind == .payout || lines[slot].batchId != nil) { hasBatches = true }
+        }
+
+        mutating func merge(_ other: LineTally) {
+            totals.merge(other.totals)
+            unknownStatuses.merge(other.unknownStatuses, uniquingKeysWith: +)
+            hasBatches = hasBatches || other.hasBatches
+        }
     }
 
     /// What one chunk of payments came to.

@@ -30,6 +30,22 @@ enum Parallel {
         }
     }
 
+    /// `map` whose `fill` also returns something per chunk (a partial sum, say): those come
+    /// back in chunk order.
+    static func map<T: Sendable, S: Sendable>(
+        count: Int, _ fill: @Sendable (Range<Int>, _ write: (Int, T) -> Void) -> S
+    ) -> ([T], [S]) {
+        var summaries: [S] = []
+        let mapped = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let output = SendableBuffer(buffer: buffer)
+            summaries = chunkResults(count: count) { range in
+                fill(range) { i, value in (output.buffer.baseAddress! + i).initialize(to: value) }
+            }
+            initialized = count
+        }
+        return (mapped, summaries)
+    }
+
     /// Runs `body` over `chunks` contiguous ranges of `0..<count` concurrently; results in order.
     static func chunkResults<T: Sendable>(count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
         let chunkCount = count >= itemsMin ? chunks : 1

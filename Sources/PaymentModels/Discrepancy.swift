@@ -26,25 +26,25 @@ public struct Discrepancy: Sendable {
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.precedence < rhs.precedence }
     }
 
-    // The fields live in one shared, copy-on-write box: a finding is copied several times on
-    // its way to the reports (merged from the workers, sorted, handed to each writer), and
-    // copying a box is one reference count where copying the fields was one per string and
-    // ~200 bytes of fresh memory per copy.
+    // The fields live in one shared, immutable box: a finding is copied several times on its
+    // way to the reports (merged from the workers, sorted, handed to each writer), and copying
+    // a box is one reference count where copying the fields was one per string and ~200 bytes
+    // of fresh memory. Changing a field (rare) makes a new box.
     private var box: Box
 
-    private final class Box: @unchecked Sendable {  // mutated only while uniquely referenced
-        var kind: Kind
-        var matchKey: String
-        var keyField: KeyField?
-        var provider: String
-        var paymentId: String?
-        var expected: Money?
-        var expectedStatus: String?
-        var actual: Money?
-        var actualStatus: String?
-        var paymentSource: Provenance?
-        var settlementSource: Provenance?
-        var detail: String
+    private final class Box: Sendable {
+        let kind: Kind
+        let matchKey: String
+        let keyField: KeyField?
+        let provider: String
+        let paymentId: String?
+        let expected: Money?
+        let expectedStatus: String?
+        let actual: Money?
+        let actualStatus: String?
+        let paymentSource: Provenance?
+        let settlementSource: Provenance?
+        let detail: String
 
         init(
             kind: Kind, matchKey: String, keyField: KeyField?, provider: String, paymentId: String?,
@@ -64,73 +64,95 @@ public struct Discrepancy: Sendable {
             self.settlementSource = settlementSource
             self.detail = detail
         }
-
-        func copy() -> Box {
-            Box(
-                kind: kind, matchKey: matchKey, keyField: keyField, provider: provider, paymentId: paymentId,
-                expected: expected, expectedStatus: expectedStatus, actual: actual, actualStatus: actualStatus,
-                paymentSource: paymentSource, settlementSource: settlementSource, detail: detail)
-        }
-    }
-
-    private var unique: Box {
-        mutating get {
-            if !isKnownUniquelyReferenced(&box) { box = box.copy() }
-            return box
-        }
     }
 
     public var kind: Kind {
         get { box.kind }
-        set { unique.kind = newValue }
+        set {
+            box = Box(
+                kind: newValue, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     /// The key value the finding is about (for an unmatched payment, its merchant reference).
     public var matchKey: String {
         get { box.matchKey }
-        set { unique.matchKey = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: newValue, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     /// Which key field matched (or, for an unmatched payment, which field `matchKey` is).
     public var keyField: KeyField? {
         get { box.keyField }
-        set { unique.keyField = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: newValue, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var provider: String {
         get { box.provider }
-        set { unique.provider = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: newValue, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     /// The payment's provider-side id, when there is a payment.
     public var paymentId: String? {
         get { box.paymentId }
-        set { unique.paymentId = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: newValue, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var expected: Money? {
         get { box.expected }
-        set { unique.expected = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: newValue, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var expectedStatus: String? {
         get { box.expectedStatus }
-        set { unique.expectedStatus = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: newValue, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var actual: Money? {
         get { box.actual }
-        set { unique.actual = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: newValue, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var actualStatus: String? {
         get { box.actualStatus }
-        set { unique.actualStatus = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: newValue, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var paymentSource: Provenance? {
         get { box.paymentSource }
-        set { unique.paymentSource = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: newValue, settlementSource: box.settlementSource, detail: box.detail)
+        }
     }
     public var settlementSource: Provenance? {
         get { box.settlementSource }
-        set { unique.settlementSource = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: newValue, detail: box.detail)
+        }
     }
     /// One sentence for a person: what differs and by how much.
     public var detail: String {
         get { box.detail }
-        set { unique.detail = newValue }
+        set {
+            box = Box(
+                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: newValue)
+        }
     }
 
     public init(

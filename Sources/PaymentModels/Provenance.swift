@@ -28,14 +28,26 @@ public struct Provenance: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// for formats where one record spans lines (a JSON array or envelope).
     public enum Locator: UInt8, Sendable { case line, record }
 
-    public var file: String
+    public var source: SourceFile
     public var position: SourcePosition
     public var locator: Locator
 
-    public init(file: String, position: SourcePosition, locator: Locator = .line) {
-        self.file = file
+    /// The file's path.
+    public var file: String {
+        get { source.path }
+        set { source = SourceFile(newValue) }
+    }
+
+    public init(source: SourceFile, position: SourcePosition, locator: Locator = .line) {
+        self.source = source
         self.position = position
         self.locator = locator
+    }
+
+    /// Registers `file` by name; readers making a provenance per record use
+    /// `init(source:position:locator:)` with the file's `SourceFile`.
+    public init(file: String, position: SourcePosition, locator: Locator = .line) {
+        self.init(source: SourceFile(file), position: position, locator: locator)
     }
 
     /// `settlement.csv:18` or `payments.json:record 3`.
@@ -47,7 +59,7 @@ public struct Provenance: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     public static func < (lhs: Provenance, rhs: Provenance) -> Bool {
-        if lhs.file != rhs.file { return lhs.file < rhs.file }
+        if lhs.source != rhs.source { return lhs.source < rhs.source }
         return lhs.position.byte < rhs.position.byte
     }
 }

@@ -35,6 +35,7 @@ public enum CamtStatement {
     ) throws {
         // urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 -> camt.053.001.02
         stats.format = namespace.flatMap { $0.split(separator: ":").last.map(String.init) } ?? "camt"
+        let file = SourceFile(path)
         var block: Block?
         var blockName = ""
         var blocks = 0
@@ -65,14 +66,14 @@ public enum CamtStatement {
             case "Ntry":
                 let entry = try reader.readElement()
                 do {
-                    for record in try block!.records(entry, path: path) {
+                    for record in try block!.records(entry, source: file) {
                         stats.records += 1
                         try onRecord(record)
                     }
                 } catch let error as RecordError {
                     stats.records += 1
                     stats.rejected += 1
-                    let source = Provenance(file: path, position: SourcePosition(byte: 0, line: entry.line, record: 0))
+                    let source = Provenance(source: file, position: SourcePosition(byte: 0, line: entry.line, record: 0))
                     try onReject(Reject(source: source, field: error.field, reason: error.reason, raw: "<Ntry>"))
                 }
             default: break
@@ -104,7 +105,7 @@ public enum CamtStatement {
         }
 
         /// The entry's records, tallied for the control totals.
-        mutating func records(_ entry: XMLElement, path: String) throws(RecordError) -> [SettlementRecord] {
+        mutating func records(_ entry: XMLElement, source: SourceFile) throws(RecordError) -> [SettlementRecord] {
             let amount = try Self.money(entry.child("Amt"), field: "Ntry/Amt")
             let credit = try Self.isCredit(entry.text("CdtDbtInd"), field: "Ntry/CdtDbtInd")
             let rawStatus = entry.text("Sts", "Cd") ?? entry.text("Sts") ?? ""
@@ -137,7 +138,7 @@ public enum CamtStatement {
                 var record = SettlementRecord(
                     key: keys.key, settlementId: id, provider: iban, gross: gross, fee: fee,
                     status: status, rawStatus: reversal ? "\(rawStatus) reversal" : rawStatus, settledAt: booked,
-                    provenance: Provenance(file: path, position: SourcePosition(byte: 0, line: line, record: 0)))
+                    provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)))
                 record.alternateKeys = keys.alternates
                 record.kind = Self.kind(detail: detail, entry: entry, reversal: reversal)
                 return record

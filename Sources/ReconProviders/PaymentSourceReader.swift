@@ -66,6 +66,7 @@ public enum PaymentSourceReader {
             let reader = try segment.map { JSONReader(source: input.source, segment: $0) }
                 ?? JSONReader(source: input.source)
             defer { stats.nextLine = reader.nextLineNumber }
+            let source = SourceFile(path)
             while let item = try reader.next() {
                 stats.records += 1
                 switch item {
@@ -73,7 +74,7 @@ public enum PaymentSourceReader {
                     stats.rejected += 1
                     try onReject(SourceReject.json(error, path: path))
                 case .record(let record):
-                    let provenance = Provenance(path, record)
+                    let provenance = Provenance(source, record)
                     guard let adapter = forcedAdapter ?? PaymentAdapters.detect(record) else {
                         stats.rejected += 1
                         try onReject(
@@ -146,8 +147,8 @@ enum SourceReject {
 
 extension Provenance {
     /// Where a JSON record is: by line in JSON Lines, by record number in arrays and envelopes.
-    init(_ path: String, _ record: JSONRecord) {
-        self.init(file: path, position: record.position.source, locator: record.isLineFramed ? .line : .record)
+    init(_ source: SourceFile, _ record: JSONRecord) {
+        self.init(source: source, position: record.position.source, locator: record.isLineFramed ? .line : .record)
     }
 }
 

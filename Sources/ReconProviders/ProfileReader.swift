@@ -37,7 +37,7 @@ enum ProfileReader {
         }
         if profile.table.positional {  // the first row was data
             try SettlementSourceReader.readTableRow(
-                first, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+                first, &adapter, source: SourceFile(path), stats: &stats, onRecord: onRecord, onReject: onReject)
         }
         try SettlementSourceReader.readTableRows(
             reader, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
@@ -49,6 +49,7 @@ enum ProfileReader {
     ) throws {
         let reader = try JSONReader(source: input.source)
         let recordsPath = profile.records.map { $0.split(separator: ".").map(String.init) } ?? []
+        let source = SourceFile(path)
         while let item = try reader.next() {
             switch item {
             case .malformed(let error):
@@ -56,7 +57,7 @@ enum ProfileReader {
                 stats.rejected += 1
                 try onReject(SourceReject.json(error, path: path))
             case .record(let document):
-                let provenance = Provenance(path, document)
+                let provenance = Provenance(source, document)
                 var values = [document.value]
                 if !recordsPath.isEmpty {
                     guard let list = Self.member(document.value, recordsPath), list.kind == .array else {
@@ -103,11 +104,13 @@ enum ProfileReader {
     ) throws {
         let reader = try XMLReader(source: input.source)
         let recordName = profile.records!
+        let source = SourceFile(path)
         while let name = try reader.nextStart() {
             guard name == recordName else { continue }
             let element = try reader.readElement()
             stats.records += 1
-            let provenance = Provenance(file: path, position: SourcePosition(byte: 0, line: element.line, record: 0))
+            let provenance = Provenance(
+                source: source, position: SourcePosition(byte: 0, line: element.line, record: 0))
             do {
                 let record = try build(profile.table, provenance: provenance) { field in
                     // `Refs/EndToEndId`, or `Amt@Ccy` for an attribute

@@ -33,6 +33,7 @@ public enum SettlementSourceReader {
     ) throws {
         let reader = try JSONReader(source: input.source)
         defer { stats.format = PaymentSourceReader.formatName(reader.framing) }
+        let source = SourceFile(path)
         while let item = try reader.next() {
             stats.records += 1
             switch item {
@@ -40,7 +41,7 @@ public enum SettlementSourceReader {
                 stats.rejected += 1
                 try onReject(SourceReject.json(error, path: path))
             case .record(let record):
-                let provenance = Provenance(path, record)
+                let provenance = Provenance(source, record)
                 do {
                     let value = record.value
                     if StripeObject.recognizes(value) {
@@ -139,18 +140,19 @@ public enum SettlementSourceReader {
     ) throws {
         // tokenizing moves to its own thread; this one builds the records
         let rows = ReadAheadCSVReader(reader)
+        let source = SourceFile(path)
         while let row = try rows.next() {
-            try readTableRow(row, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+            try readTableRow(row, &adapter, source: source, stats: &stats, onRecord: onRecord, onReject: onReject)
         }
         stats.controlTotals += adapter.controlTotals()
         stats.adapters[adapter.profile.name] = stats.records - stats.rejected
     }
 
     static func readTableRow(
-        _ row: CSVRow, _ adapter: inout TableAdapter, path: String, stats: inout SourceStats,
+        _ row: CSVRow, _ adapter: inout TableAdapter, source: SourceFile, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
-        let provenance = Provenance(file: path, position: row.position.source)
+        let provenance = Provenance(source: source, position: row.position.source)
         do {
             if row.unterminatedQuote {
                 throw RecordError(field: "", "a quoted field is not closed before the end of the file")
@@ -171,9 +173,10 @@ public enum SettlementSourceReader {
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let rows = ReadAheadCSVReader(reader)  // tokenizing on its own thread, as for the layouts
+        let source = SourceFile(path)
         while let row = try rows.next() {
             stats.records += 1
-            let provenance = Provenance(file: path, position: row.position.source)
+            let provenance = Provenance(source: source, position: row.position.source)
             do {
                 if row.unterminatedQuote {
                     throw RecordError(field: "", "a quoted field is not closed before the end of the file")

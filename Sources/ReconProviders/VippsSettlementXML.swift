@@ -34,6 +34,7 @@ enum VippsSettlementXML {
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         stats.format = "vipps-settlement-xml"
+        let file = SourceFile(path)
         var settlements: [Settlement] = []
         var statedSettlementCount: Int?
         var reportCurrency: Currency?
@@ -53,7 +54,7 @@ enum VippsSettlementXML {
             case ("SettlementInfo", "TransactionInfo"):
                 let element = try reader.readElement()
                 stats.records += 1
-                let source = Provenance(file: path, position: SourcePosition(byte: 0, line: element.line, record: 0))
+                let source = Provenance(source: file, position: SourcePosition(byte: 0, line: element.line, record: 0))
                 do {
                     var settlement = settlements[settlements.count - 1]
                     let record = try record(element, settlement: &settlement, fallback: reportCurrency, source: source)

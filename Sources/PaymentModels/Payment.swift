@@ -54,9 +54,9 @@ public struct Payment: Sendable {
         self.provenance = provenance
         precondition(fee == nil || fee!.currency == amount.currency, "fee in another currency")
         precondition(net == nil || net!.currency == amount.currency, "net in another currency")
-        self.fee = fee
-        self.net = net
-        self.createdAt = createdAt
+        feeMinor = Packed.pack(fee?.minorUnits)
+        netMinor = Packed.pack(net?.minorUnits)
+        createdMilliseconds = Packed.pack(createdAt?.millisecondsSince1970)
     }
 
     /// The key a person searches for: the merchant's own reference where there is one.

@@ -54,7 +54,8 @@ public struct SettlementRecord: Sendable {
     public init(
         key: String, settlementId: String? = nil, provider: String? = nil, gross: Money,
         fee: Money? = nil, net: Money? = nil, status: SettlementStatus, rawStatus: String,
-        settledAt: Timestamp? = nil, provenance: Provenance
+        settledAt: Timestamp? = nil, provenance: Provenance, kind: SettlementKind = .payment,
+        batchId: String? = nil
     ) {
         self.key = key
         self.settlementId = settlementId
@@ -65,8 +66,10 @@ public struct SettlementRecord: Sendable {
         self.status = status
         self.rawStatus = rawStatus
         self.provenance = provenance
-        self.fee = fee
-        self.net = net
-        self.settledAt = settledAt
+        self.kind = kind
+        self.batchId = batchId
+        feeMinor = Packed.pack(fee?.minorUnits)
+        netMinor = Packed.pack(net?.minorUnits)
+        settledMilliseconds = Packed.pack(settledAt?.millisecondsSince1970)
     }
 }

@@ -46,6 +46,41 @@ struct KeyIndex: Sendable {
         insertUnchecked(payments, range: range)
     }
 
+    /// Appends the slot entries of `payment`'s keys to `entries`, as (hash, packed slot) pairs,
+    /// for `insert(entries:payments:)`. Done on the reading thread while the payment is at hand:
+    /// reading the keys back out of the payment table on the indexing thread copied them (every
+    /// key string retained and released) and missed the cache.
+    static func appendEntries(of payment: borrowing Payment, number: Int, to entries: inout [UInt64]) {
+        precondition(number < KeyIndex.paymentsMax, "more payments than the index holds")
+        for k in 0..<payment.keys.count {
+            let hash = payment.keys.withValueBytes(at: k, KeyIndex.hashBytes)
+            entries.append(hash)
+            entries.append(KeyIndex.pack(tag: hash, payment: number, key: k, field: payment.keys.field(at: k)))
+        }
+    }
+
+    /// Inserts entries made by `appendEntries` for payments now in `payments`; when the table
+    /// would get too full it is rebuilt, bigger, from `payments`.
+    mutating func insert(entries: [UInt64], payments: ChunkedArray<Payment>) {
+        let added = entries.count / 2
+        if keyCount + added > slots.count * KeyIndex.loadTenthsMax / 10 {
+            self = KeyIndex(expectedKeys: (keyCount + added) * 3 / 2)
+            insertUnchecked(payments, range: payments.indices)
+            return
+        }
+        let mask = self.mask
+        slots.withUnsafeMutableBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                for i in 0..<added {
+                    var slot = Int(truncatingIfNeeded: entries[2 * i]) & mask
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = entries[2 * i + 1]
+                }
+            }
+        }
+        keyCount += added
+    }
+
     /// Makes room for `keys` keys in all, rebuilding from `payments` if the table is smaller.
     mutating func reserve(keys: Int, _ payments: ChunkedArray<Payment>) {
         guard keys > slots.count * KeyIndex.loadTenthsMax / 10 else { return }

@@ -21,6 +21,10 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     /// The chunk being filled on the reading thread, handed over whole when full.
     private var pending = UnsafeMutablePointer<Payment>.allocate(capacity: ChunkedArray<Payment>.chunkSize)
     private var pendingCount = 0
+    /// The pending chunk's key entries (`KeyIndex.appendEntries`), made as payments arrive.
+    private var pendingEntries: [UInt64] = []
+    /// Payments appended so far: the next one's number.
+    private var appended = 0
 
     /// Keys a payment carries on average, for sizing the table from a payment count.
     static let keysPerPayment = 2
@@ -44,6 +48,8 @@ public final class KeyIndexBuilder: @unchecked Sendable {
 
     /// Adds one payment (on the reading thread); full chunks go to the indexing thread.
     public func append(_ payment: consuming Payment) {
+        KeyIndex.appendEntries(of: payment, number: appended, to: &pendingEntries)
+        appended += 1
         (pending + pendingCount).initialize(to: payment)
         pendingCount += 1
         if pendingCount == ChunkedArray<Payment>.chunkSize { handOver() }
@@ -52,24 +58,19 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     /// Adds `count` payments moved out of `source` (which is left uninitialized), in order:
     /// no payment is copied, so none of their strings is retained and released again.
     public func append(moving source: UnsafeMutablePointer<Payment>, count: Int) {
-        var moved = 0
-        while moved < count {
-            let n = min(count - moved, ChunkedArray<Payment>.chunkSize - pendingCount)
-            (pending + pendingCount).moveInitialize(from: source + moved, count: n)
-            pendingCount += n
-            moved += n
-            if pendingCount == ChunkedArray<Payment>.chunkSize { handOver() }
-        }
+        for i in 0..<count { append((source + i).move()) }
     }
 
     private func handOver() {
         let chunk = ChunkHandle(pointer: pending, count: pendingCount)
+        let entries = pendingEntries
         pending = .allocate(capacity: ChunkedArray<Payment>.chunkSize)
         pendingCount = 0
+        pendingEntries = []
+        pendingEntries.reserveCapacity(entries.count)
         queue.async { [self] in
-            let start = payments.count
             payments.append(adopting: chunk.pointer, count: chunk.count)
-            index.insert(payments, range: start..<payments.count)
+            index.insert(entries: entries, payments: payments)
         }
     }
 

@@ -114,18 +114,16 @@ public struct GenericSettlementCSV: Sendable {
                 throw RecordError(field: "settled_at", error.description)
             }
         }
-        var record = SettlementRecord(
-            key: key, settlementId: optionalText(row, c.settlementId),
-            provider: provider, gross: gross,
-            fee: try amount(row, c.fee, "fee", currency, required: false),
-            net: try amount(row, c.net, "net", currency, required: false),
-            status: status, rawStatus: rawStatus,
-            settledAt: settledAt, provenance: provenance)
-        record.kind = kind
+        var batchId: String?
         if c.batch >= 0, !row[c.batch].trimmedSpaces.isEmpty {
-            record.batchId = batchTexts.lookup(row[c.batch].trimmedSpaces) { _ in }.0
+            batchId = batchTexts.lookup(row[c.batch].trimmedSpaces) { _ in }.0
         }
-        return record
+        let fee = try amount(row, c.fee, "fee", currency, required: false)
+        let net = try amount(row, c.net, "net", currency, required: false)
+        return SettlementRecord(
+            key: key, settlementId: optionalText(row, c.settlementId), provider: provider, gross: gross,
+            fee: fee, net: net, status: status, rawStatus: rawStatus,
+            settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId)
     }
 
     func amount(

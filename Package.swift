@@ -8,6 +8,12 @@ let strictness: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Release builds of the modules on the hot paths: no dynamic exclusivity checks (debug
+/// builds, and so the tests, keep them).
+let speed: [SwiftSetting] = strictness + [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "recon",
     platforms: [.macOS(.v14)],
@@ -35,14 +41,14 @@ let package = Package(
             name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
-        .target(name: "PaymentModels", swiftSettings: strictness),
-        .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: strictness),
+        .target(name: "PaymentModels", swiftSettings: speed),
+        .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: speed),
         .target(
             name: "ReconProviders",
             dependencies: ["PaymentModels", "ReconIngest", .product(name: "Yams", package: "Yams")],
-            swiftSettings: strictness),
-        .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: strictness),
-        .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: strictness),
+            swiftSettings: speed),
+        .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: speed),
+        .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: speed),
         .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite", "CLibPQ"], swiftSettings: strictness),
         .target(
             name: "ReconKit",

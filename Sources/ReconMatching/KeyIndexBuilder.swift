@@ -12,6 +12,7 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     public struct Built: Sendable {
         public let payments: ChunkedArray<Payment>
         let index: KeyIndex
+        let tally: MatchingEngine.PaymentTally
     }
 
     // touched only on `queue`
@@ -25,6 +26,8 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     private var pendingEntries: [UInt64] = []
     /// Payments appended so far: the next one's number.
     private var appended = 0
+    /// Expected money and unknown statuses, counted while each payment is at hand.
+    private var tally = MatchingEngine.PaymentTally()
 
     /// Keys a payment carries on average, for sizing the table from a payment count.
     static let keysPerPayment = 2
@@ -49,6 +52,7 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     /// Adds one payment (on the reading thread); full chunks go to the indexing thread.
     public func append(_ payment: consuming Payment) {
         KeyIndex.appendEntries(of: payment, number: appended, to: &pendingEntries)
+        tally.add(payment)
         appended += 1
         (pending + pendingCount).initialize(to: payment)
         pendingCount += 1
@@ -77,7 +81,8 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     /// Waits for the indexing thread and returns the table and its index.
     public func finish() -> Built {
         if pendingCount > 0 { handOver() }
-        return queue.sync { Built(payments: payments, index: index) }
+        let tally = self.tally
+        return queue.sync { Built(payments: payments, index: index, tally: tally) }
     }
 }
 

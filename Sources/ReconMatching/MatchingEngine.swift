@@ -11,6 +11,8 @@ public import PaymentModels
 public struct MatchingEngine: Sendable {
     let payments: ChunkedArray<Payment>
     let index: KeyIndex
+    /// Expected money and unknown statuses of the payments, counted as they were added.
+    let paymentTally: PaymentTally
     /// Per payment: the first attached line's slot in `lines`, or -1.
     var firstLine: [Int32]
     /// Further lines attached to the same payment (duplicates; rare).
@@ -48,17 +50,20 @@ public struct MatchingEngine: Sendable {
     }
 
     public init(payments: ChunkedArray<Payment>) {
-        self.init(payments: payments, index: KeyIndex(payments: payments))
+        var tally = PaymentTally()
+        for p in payments.indices { tally.add(payments[p]) }
+        self.init(payments: payments, index: KeyIndex(payments: payments), tally: tally)
     }
 
     /// Takes an index built while the payments were read (`KeyIndexBuilder`).
     public init(built: KeyIndexBuilder.Built) {
-        self.init(payments: built.payments, index: built.index)
+        self.init(payments: built.payments, index: built.index, tally: built.tally)
     }
 
-    init(payments: ChunkedArray<Payment>, index: KeyIndex) {
+    init(payments: ChunkedArray<Payment>, index: KeyIndex, tally: PaymentTally) {
         self.payments = payments
         self.index = index
+        paymentTally = tally
         firstLine = [Int32](repeating: -1, count: payments.count)
         firstLineInfo = [UInt8](repeating: 0, count: payments.count)
     }
@@ -215,7 +220,6 @@ public struct MatchingEngine: Sendable {
         var settlementSide = SideCounts()
         var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
         var totals = tally.totals
-        var unknownPayments: [String: Int] = [:]
         var inTransit: [InTransit] = []
         var byRule = [Int](repeating: 0, count: MatchRule.allCases.count)
         for part in parts {
@@ -229,9 +233,8 @@ public struct MatchingEngine: Sendable {
             for (i, n) in part.byRule.enumerated() { byRule[i] += n }
             settlementSide.discrepant += part.linesDiscrepant
             for (i, n) in part.matchedCounts.enumerated() { matchedCounts[i] += n }
-            totals.merge(part.expected)
-            unknownPayments.merge(part.unknownStatuses, uniquingKeysWith: +)
         }
+        totals.merge(paymentTally.expected)
         paymentsSide.read = payments.count
         settlementSide.read = settlementAdded
         settlementSide.discrepant += unexpected.count
@@ -244,7 +247,7 @@ public struct MatchingEngine: Sendable {
                     matchedCounts[Int(field.rawValue)] > 0 ? (field, matchedCounts[Int(field.rawValue)]) : nil
                 }),
             totals: totals.sorted,
-            unknownStatuses: Self.unknowns("payments", unknownPayments)
+            unknownStatuses: Self.unknowns("payments", paymentTally.unknownStatuses)
                 + Self.unknowns("settlement", tally.unknownStatuses))
         result.totalsByProvider = totals.byProvider
         result.matchedByRule = Dictionary(
@@ -288,6 +291,41 @@ public struct MatchingEngine: Sendable {
         }
     }
 
+    /// What the payments add up to whatever matched them: the money expected to settle (per
+    /// system and currency) and the raw statuses no table knew. Counted as payments are added.
+    public struct PaymentTally: Sendable {
+        /// Expected minor units per (system, currency), found by comparing two integers: this
+        /// runs once per payment on the reading thread.
+        private var sums: [(system: PaymentSystem, currency: Currency, minor: Int64)] = []
+        var unknownStatuses: [String: Int] = [:]
+
+        public init() {}
+
+        /// Adds one payment, read in place.
+        mutating func add(_ payment: borrowing Payment) {
+            let status = payment.status
+            if status == .unknown {
+                unknownStatuses[payment.system.rawValue + "\u{0}" + payment.rawStatus, default: 0] += 1
+            }
+            guard status.expectation == .expected else { return }
+            let (system, amount) = (payment.system, payment.amount)
+            for i in sums.indices where sums[i].currency == amount.currency && sums[i].system == system {
+                sums[i].minor += amount.minorUnits
+                return
+            }
+            sums.append((system, amount.currency, amount.minorUnits))
+        }
+
+        /// The expected money as totals rows.
+        var expected: TotalsTable {
+            var table = TotalsTable()
+            for sum in sums {
+                table.add(expected: Money(minorUnits: sum.minor, currency: sum.currency), provider: sum.system.rawValue)
+            }
+            return table
+        }
+    }
+
     /// What one chunk of payments came to.
     struct Partial: Sendable {
         var findings: [Discrepancy] = []
@@ -301,9 +339,6 @@ public struct MatchingEngine: Sendable {
         var linesDiscrepant = 0
         var notExpected = 0
         var matchedCounts = [Int](repeating: 0, count: KeyField.allCases.count)
-        /// Expected money per system and currency.
-        var expected = TotalsTable()
-        var unknownStatuses: [String: Int] = [:]
         var inTransit: [InTransit] = []
 
         /// A payment and its one line: both matched, or both in the finding.
@@ -321,18 +356,12 @@ public struct MatchingEngine: Sendable {
         }
     }
 
-    /// Classifies `range` of payments. Fields are read in place (`payments[p].amount`) so that
-    /// clean matches cost no copies of payments or lines and no reference counting.
+    /// Classifies `range` of payments. A clean match is decided from the per-payment flags
+    /// alone, without reading the payment (a million of them were most of this pass's memory
+    /// traffic); other payments are read in place (`payments[p].amount`), with no copies.
     func classify(_ range: Range<Int>) -> Partial {
         var part = Partial()
         for p in range {
-            let status = payments[p].status
-            if status == .unknown {
-                part.unknownStatuses[payments[p].system.rawValue + "\u{0}" + payments[p].rawStatus, default: 0] += 1
-            }
-            if status.expectation == .expected {
-                part.expected.add(expected: payments[p].amount, provider: payments[p].system.rawValue)
-            }
             let first = Int(firstLine[p] < 0 ? -1 : firstLine[p] & ~Self.hasExtraLines)
             // several lines (captures, refunds, duplicates): the grouped rules, rare and slower
             if firstLineInfo[p] & Self.hasLinked != 0 || (first >= 0 && firstLine[p] & Self.hasExtraLines != 0) {

@@ -52,12 +52,14 @@ public struct SettlementRecord: Sendable {
     }
 
     public init(
-        key: String, settlementId: String? = nil, provider: String? = nil, gross: Money,
+        key: String, alternateKeys: [String]? = nil, settlementId: String? = nil, provider: String? = nil,
+        gross: Money,
         fee: Money? = nil, net: Money? = nil, status: SettlementStatus, rawStatus: String,
         settledAt: Timestamp? = nil, provenance: Provenance, kind: SettlementKind = .payment,
         batchId: String? = nil
     ) {
         self.key = key
+        self.alternateKeys = alternateKeys
         self.settlementId = settlementId
         self.provider = provider
         self.gross = gross

@@ -137,13 +137,21 @@ struct TableAdapter {
         return UnsafeRawBufferPointer(rebasing: b[start..<end])
     }
 
+    /// Byte equality; short values (status words, empty markers, currency codes) are compared
+    /// inline, where a `memcmp` call per comparison was 4% of reading a Stripe report.
+    @inline(__always)
     static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        guard a.count == b.count else { return false }
+        guard a.count > 16 else {
+            for i in 0..<a.count where a[i] != b[i] { return false }
+            return true
+        }
+        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
     }
 
+    @inline(__always)
     static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
-        a.count == b.count
-            && b.withUnsafeBytes { a.count == 0 || memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 }
+        a.count == b.count && b.withUnsafeBytes { equal(a, $0) }
     }
 
     static func hasPrefix(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
@@ -370,30 +378,32 @@ struct TableAdapter {
                 break
             }
         }
-        var record = SettlementRecord(
-            key: key, settlementId: id, provider: profile.name, gross: gross,
-            fee: fee.map { Money(minorUnits: $0, currency: currency) },
-            net: try money(row, at.net, currency, required: false), status: status,
-            rawStatus: raw, settledAt: try time(row), provenance: provenance)
-        record.alternateKeys = alternates
-        if at.kind >= 0 { record.kind = kindTexts.lookup(Self.bytes(row, at.kind)) { profile.kind!.kind(of: $0) }.1 }
+        let net = try money(row, at.net, currency, required: false)
+        let settledAt = try time(row)
+        var kind = SettlementKind.payment
+        if at.kind >= 0 { kind = kindTexts.lookup(Self.bytes(row, at.kind)) { profile.kind!.kind(of: $0) }.1 }
+        if profile.negativeIsRefund && gross.minorUnits < 0 { kind = .refund }
+        var batchId: String?
         for i in at.batches {
             let b = Self.bytes(row, i)
             guard !b.isEmpty, !isEmptyValue(b) else { continue }
-            record.batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
+            batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
             break
         }
-        if profile.negativeIsRefund && record.gross.minorUnits < 0 { record.kind = .refund }
-        if record.batchId == nil, profile.batchByDay, let time = record.settledAt {
+        if batchId == nil, profile.batchByDay, let time = settledAt {
             // the day where the provider is: its time zone, or the row's own zone column
             var offset = profile.timeZoneOffsetSeconds
             if at.zone >= 0, let zone = text(row, at.zone), let seconds = Self.zoneOffsets[zone.uppercased()] {
                 offset = seconds
             }
             let local = Timestamp(millisecondsSince1970: time.millisecondsSince1970 + offset * 1000)
-            record.batchId = "\(profile.name) \(local.description.prefix(10))"
+            batchId = "\(profile.name) \(local.description.prefix(10))"
         }
-        return record
+        // built in one go: setting fields on a finished record copied it (every string retained)
+        return SettlementRecord(
+            key: key, alternateKeys: alternates, settlementId: id, provider: profile.name, gross: gross,
+            fee: fee.map { Money(minorUnits: $0, currency: currency) }, net: net, status: status,
+            rawStatus: raw, settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId)
     }
 
     private func isEmptyValue(_ b: UnsafeRawBufferPointer) -> Bool {

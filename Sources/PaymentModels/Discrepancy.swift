@@ -32,6 +32,22 @@ public struct Discrepancy: Sendable {
     // of fresh memory. Changing a field (rare) makes a new box.
     private var box: Box
 
+    /// The fields as plain values, to build a box from.
+    private struct Fields {
+        var kind: Kind
+        var matchKey: String
+        var keyField: KeyField?
+        var provider: String
+        var paymentId: String?
+        var expected: Money?
+        var expectedStatus: String?
+        var actual: Money?
+        var actualStatus: String?
+        var paymentSource: Provenance?
+        var settlementSource: Provenance?
+        var detail: String
+    }
+
     private final class Box: Sendable {
         let kind: Kind
         let matchKey: String
@@ -46,113 +62,86 @@ public struct Discrepancy: Sendable {
         let settlementSource: Provenance?
         let detail: String
 
-        init(
-            kind: Kind, matchKey: String, keyField: KeyField?, provider: String, paymentId: String?,
-            expected: Money?, expectedStatus: String?, actual: Money?, actualStatus: String?,
-            paymentSource: Provenance?, settlementSource: Provenance?, detail: String
-        ) {
-            self.kind = kind
-            self.matchKey = matchKey
-            self.keyField = keyField
-            self.provider = provider
-            self.paymentId = paymentId
-            self.expected = expected
-            self.expectedStatus = expectedStatus
-            self.actual = actual
-            self.actualStatus = actualStatus
-            self.paymentSource = paymentSource
-            self.settlementSource = settlementSource
-            self.detail = detail
+        init(_ f: Fields) {
+            kind = f.kind
+            matchKey = f.matchKey
+            keyField = f.keyField
+            provider = f.provider
+            paymentId = f.paymentId
+            expected = f.expected
+            expectedStatus = f.expectedStatus
+            actual = f.actual
+            actualStatus = f.actualStatus
+            paymentSource = f.paymentSource
+            settlementSource = f.settlementSource
+            detail = f.detail
         }
+
+        var fields: Fields {
+            Fields(
+                kind: kind, matchKey: matchKey, keyField: keyField, provider: provider, paymentId: paymentId,
+                expected: expected, expectedStatus: expectedStatus, actual: actual, actualStatus: actualStatus,
+                paymentSource: paymentSource, settlementSource: settlementSource, detail: detail)
+        }
+    }
+
+    private mutating func change(_ body: (inout Fields) -> Void) {
+        var fields = box.fields
+        body(&fields)
+        box = Box(fields)
     }
 
     public var kind: Kind {
         get { box.kind }
-        set {
-            box = Box(
-                kind: newValue, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.kind = newValue } }
     }
     /// The key value the finding is about (for an unmatched payment, its merchant reference).
     public var matchKey: String {
         get { box.matchKey }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: newValue, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.matchKey = newValue } }
     }
     /// Which key field matched (or, for an unmatched payment, which field `matchKey` is).
     public var keyField: KeyField? {
         get { box.keyField }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: newValue, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.keyField = newValue } }
     }
     public var provider: String {
         get { box.provider }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: newValue, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.provider = newValue } }
     }
     /// The payment's provider-side id, when there is a payment.
     public var paymentId: String? {
         get { box.paymentId }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: newValue, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.paymentId = newValue } }
     }
     public var expected: Money? {
         get { box.expected }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: newValue, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.expected = newValue } }
     }
     public var expectedStatus: String? {
         get { box.expectedStatus }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: newValue, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.expectedStatus = newValue } }
     }
     public var actual: Money? {
         get { box.actual }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: newValue, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.actual = newValue } }
     }
     public var actualStatus: String? {
         get { box.actualStatus }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: newValue, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.actualStatus = newValue } }
     }
     public var paymentSource: Provenance? {
         get { box.paymentSource }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: newValue, settlementSource: box.settlementSource, detail: box.detail)
-        }
+        set { change { $0.paymentSource = newValue } }
     }
     public var settlementSource: Provenance? {
         get { box.settlementSource }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: newValue, detail: box.detail)
-        }
+        set { change { $0.settlementSource = newValue } }
     }
     /// One sentence for a person: what differs and by how much.
     public var detail: String {
         get { box.detail }
-        set {
-            box = Box(
-                kind: box.kind, matchKey: box.matchKey, keyField: box.keyField, provider: box.provider, paymentId: box.paymentId, expected: box.expected, expectedStatus: box.expectedStatus, actual: box.actual, actualStatus: box.actualStatus, paymentSource: box.paymentSource, settlementSource: box.settlementSource, detail: newValue)
-        }
+        set { change { $0.detail = newValue } }
     }
 
     public init(
@@ -161,9 +150,10 @@ public struct Discrepancy: Sendable {
         paymentSource: Provenance?, settlementSource: Provenance?, detail: String
     ) {
         box = Box(
-            kind: kind, matchKey: matchKey, keyField: keyField, provider: provider, paymentId: paymentId,
-            expected: expected, expectedStatus: expectedStatus, actual: actual, actualStatus: actualStatus,
-            paymentSource: paymentSource, settlementSource: settlementSource, detail: detail)
+            Fields(
+                kind: kind, matchKey: matchKey, keyField: keyField, provider: provider, paymentId: paymentId,
+                expected: expected, expectedStatus: expectedStatus, actual: actual, actualStatus: actualStatus,
+                paymentSource: paymentSource, settlementSource: settlementSource, detail: detail))
     }
 
     /// actual − expected, when both exist in the same currency.

@@ -73,7 +73,8 @@ public enum CamtStatement {
                 } catch let error as RecordError {
                     stats.records += 1
                     stats.rejected += 1
-                    let source = Provenance(source: file, position: SourcePosition(byte: 0, line: entry.line, record: 0))
+                    let source = Provenance(
+                        source: file, position: SourcePosition(byte: 0, line: entry.line, record: 0))
                     try onReject(Reject(source: source, field: error.field, reason: error.reason, raw: "<Ntry>"))
                 }
             default: break

@@ -14,6 +14,28 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
 
     public init() {}
 
+    /// Where inline key `position` (0-3) is stored within a `PaymentKeys`; nil past the fourth.
+    public static func valueOffset(_ position: Int) -> Int? {
+        switch position {
+        case 0: MemoryLayout<PaymentKeys>.offset(of: \.v0)
+        case 1: MemoryLayout<PaymentKeys>.offset(of: \.v1)
+        case 2: MemoryLayout<PaymentKeys>.offset(of: \.v2)
+        case 3: MemoryLayout<PaymentKeys>.offset(of: \.v3)
+        default: nil
+        }
+    }
+
+    /// Where the text of the `String` stored at `value` probably starts, read from its raw
+    /// words without retaining it: for a prefetch hint only. A native heap string's second
+    /// word holds its storage object's address (low 60 bits), the UTF-8 bytes 32 bytes in;
+    /// for a small or bridged string the result is some harmless address (a prefetch never
+    /// faults).
+    @inlinable
+    public static func textAddressHint(_ value: UnsafeRawPointer) -> UnsafeRawPointer? {
+        let object = value.loadUnaligned(fromByteOffset: 8, as: UInt.self)
+        return UnsafeRawPointer(bitPattern: (object & 0x0FFF_FFFF_FFFF_FFFF) &+ 32)
+    }
+
     public init(_ keys: [PaymentKey]) {
         for key in keys { add(key.field, key.value) }
     }

@@ -196,6 +196,9 @@ struct KeyIndex: Sendable {
         let block = 256
         var hashes = [UInt64](repeating: 0, count: block)
         var hit = [Int](repeating: -1, count: block)
+        var hitKey = [Int](repeating: 0, count: block)
+        let keysOffset = MemoryLayout<Payment>.offset(of: \Payment.keys)!
+        let valueOffsets = (0..<16).map { keysOffset + (PaymentKeys.valueOffset($0) ?? -1) }
         var start = range.lowerBound
         while start < range.upperBound {
             let end = min(range.upperBound, start + block)
@@ -208,6 +211,7 @@ struct KeyIndex: Sendable {
                     while slots[slot] != 0 {
                         if slots[slot] >> 40 == tag {
                             hit[j] = Int(truncatingIfNeeded: (slots[slot] >> 8) & 0xFFFF_FFFF) - 1
+                            hitKey[j] = Int(truncatingIfNeeded: (slots[slot] >> 4) & 0xF)
                             break
                         }
                         slot = (slot + 1) & mask
@@ -218,6 +222,12 @@ struct KeyIndex: Sendable {
                 let payment = payments.address(of: hit[j])
                 recon_prefetch(payment)
                 recon_prefetch(payment + 64)
+            }
+            // then the key text the compare will read: a long key lives in its own heap block,
+            // which the compare otherwise waited for, one line at a time
+            for j in 0..<(end - start) where hit[j] >= 0 && hitKey[j] < 4 {
+                let value = payments.address(of: hit[j]) + valueOffsets[hitKey[j]]
+                recon_prefetch(PaymentKeys.textAddressHint(value))
             }
             for i in start..<end {
                 body(

@@ -21,16 +21,22 @@ public enum ReportWriters {
         let problems = report.verify()
         precondition(problems.isEmpty, "refusing to write a report that does not add up: \(problems)")
         let failures = Failures(count: standard.count)
-        DispatchQueue.concurrentPerform(iterations: standard.count) { i in
-            let writer = standard[i]
-            do throws(OutputError) {
-                let file = try OutputFile(path: directory + "/" + writer.fileName)
-                try writer.write(report, to: file)
-                try file.close()
-            } catch {
-                failures.set(i, error)
+        // a group of tasks, not `concurrentPerform`: inside that, the discrepancies writer's own
+        // parallel formatting ran on one thread (libdispatch runs a nested apply serially)
+        let group = DispatchGroup()
+        for i in standard.indices {
+            DispatchQueue.global().async(group: group) {
+                let writer = standard[i]
+                do throws(OutputError) {
+                    let file = try OutputFile(path: directory + "/" + writer.fileName)
+                    try writer.write(report, to: file)
+                    try file.close()
+                } catch {
+                    failures.set(i, error)
+                }
             }
         }
+        group.wait()
         if let failure = failures.first { throw failure }
     }
 }

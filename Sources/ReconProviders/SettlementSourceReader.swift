@@ -157,9 +157,10 @@ public enum SettlementSourceReader {
             if row.unterminatedQuote {
                 throw RecordError(field: "", "a quoted field is not closed before the end of the file")
             }
-            guard let record = try adapter.record(row, provenance: provenance) else { return }
-            stats.records += 1
-            try onRecord(consume record)
+            try adapter.emit(row, provenance: provenance) { record in
+                stats.records += 1
+                try onRecord(consume record)
+            }
         } catch let error as RecordError {
             stats.records += 1
             stats.rejected += 1

@@ -373,7 +373,10 @@ struct TableAdapter {
                 if n == 1 {
                     key = text
                 } else {
-                    if alternates == nil { alternates = [] }
+                    if alternates == nil {  // sized once: growing it reallocated per row
+                        alternates = []
+                        alternates!.reserveCapacity(at.keys.count - 1)
+                    }
                     alternates!.append(text)
                 }
             }

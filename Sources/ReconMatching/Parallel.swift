@@ -7,31 +7,9 @@ enum Parallel {
     /// Chunks per run; more than the cores so that uneven chunks even out.
     static let chunks = 16
 
-    /// `(0..<count).map(transform)`, computed in chunks on all cores, written in place into
-    /// one array (no per-chunk arrays to join).
-    static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-        map(count: count) { range, write in
-            for i in range { write(i, transform(i)) }
-        }
-    }
-
-    /// `map` for transforms that work a range at a time: `fill` writes each index of its range
-    /// exactly once through `write`.
-    static func map<T: Sendable>(
-        count: Int, _ fill: @Sendable (Range<Int>, _ write: (Int, T) -> Void) -> Void
-    ) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let output = SendableBuffer(buffer: buffer)
-            _ = chunkResults(count: count) { range in
-                fill(range) { i, value in (output.buffer.baseAddress! + i).initialize(to: value) }
-                return true
-            }
-            initialized = count
-        }
-    }
-
-    /// `map` whose `fill` also returns something per chunk (a partial sum, say): those come
-    /// back in chunk order.
+    /// A map computed in chunks on all cores and written in place into one array (no per-chunk
+    /// arrays to join): `fill` writes each index of its range exactly once through `write`,
+    /// and returns something for its chunk (a partial sum, say); those come back in order.
     static func map<T: Sendable, S: Sendable>(
         count: Int, _ fill: @Sendable (Range<Int>, _ write: (Int, T) -> Void) -> S
     ) -> ([T], [S]) {

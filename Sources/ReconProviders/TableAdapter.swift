@@ -146,6 +146,8 @@ struct TableAdapter {
             for i in 0..<a.count where a[i] != b[i] { return false }
             return true
         }
+        // ids of one kind share a length but rarely their first eight bytes (`pi_…`, `ch_…`)
+        guard a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self) else { return false }
         return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
     }
 
@@ -356,15 +358,18 @@ struct TableAdapter {
                 if at.feeReturnedValues.contains(where: { Self.equal(way, $0) }) { fee = -charged }
             }
         }
-        // keys compared as bytes before any String is made; an id that is also a key shares it
+        // keys compared as bytes before any String is made; an id that is also a key shares it.
+        // The closure below reads locals only: touching `self` in it copied the whole adapter
+        // (every array in it retained) once per row.
         var key = ""
         var alternates: [String]?
         var id: String?
-        withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: max(1, at.keys.count)) { seen in
+        let (keyColumns, idColumns, empty) = (at.keys, at.ids, EmptyValues(at))
+        withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: max(1, keyColumns.count)) { seen in
             var n = 0
-            for i in at.keys {
+            for i in keyColumns {
                 let b = Self.bytes(row, i)
-                guard !b.isEmpty, !isEmptyValue(b), !seen[0..<n].contains(where: { Self.equal($0, b) }) else {
+                guard !b.isEmpty, !empty.contains(b), !seen[0..<n].contains(where: { Self.equal($0, b) }) else {
                     continue
                 }
                 seen[n] = b
@@ -375,14 +380,14 @@ struct TableAdapter {
                 } else {
                     if alternates == nil {  // sized once: growing it reallocated per row
                         alternates = []
-                        alternates!.reserveCapacity(at.keys.count - 1)
+                        alternates!.reserveCapacity(keyColumns.count - 1)
                     }
                     alternates!.append(text)
                 }
             }
-            for i in at.ids {
+            for i in idColumns {
                 let b = Self.bytes(row, i)
-                guard !b.isEmpty, !isEmptyValue(b) else { continue }
+                guard !b.isEmpty, !empty.contains(b) else { continue }
                 if let k = seen[0..<n].firstIndex(where: { Self.equal($0, b) }) {
                     id = k == 0 ? key : alternates![k - 1]
                 } else {
@@ -419,8 +424,22 @@ struct TableAdapter {
             rawStatus: raw, settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId)
     }
 
-    private func isEmptyValue(_ b: UnsafeRawBufferPointer) -> Bool {
-        b.count <= at.emptyValueLengthMax && at.emptyValues.contains { Self.equal(b, $0) }
+    private func isEmptyValue(_ b: UnsafeRawBufferPointer) -> Bool { EmptyValues(at).contains(b) }
+
+    /// The values an id column holds for "no value" (`/`, `-`).
+    struct EmptyValues {
+        let values: [[UInt8]]
+        let lengthMax: Int
+
+        init(_ at: Resolved) {
+            values = at.emptyValues
+            lengthMax = at.emptyValueLengthMax
+        }
+
+        @inline(__always)
+        func contains(_ b: UnsafeRawBufferPointer) -> Bool {
+            b.count <= lengthMax && values.contains { TableAdapter.equal(b, $0) }
+        }
     }
 
     private mutating func currency(_ row: CSVRow) throws(RecordError) -> Currency {

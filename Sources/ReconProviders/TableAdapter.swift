@@ -404,7 +404,7 @@ struct TableAdapter {
         var batchId: String?
         for i in at.batches {
             let b = Self.bytes(row, i)
-            guard !b.isEmpty, !isEmptyValue(b) else { continue }
+            guard !b.isEmpty, !empty.contains(b) else { continue }
             batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
             break
         }
@@ -423,8 +423,6 @@ struct TableAdapter {
             fee: fee.map { Money(minorUnits: $0, currency: currency) }, net: net, status: status,
             rawStatus: raw, settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId)
     }
-
-    private func isEmptyValue(_ b: UnsafeRawBufferPointer) -> Bool { EmptyValues(at).contains(b) }
 
     /// The values an id column holds for "no value" (`/`, `-`).
     struct EmptyValues {

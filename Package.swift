@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: speed),
         .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: speed),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: speed),
-        .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite", "CLibPQ"], swiftSettings: strictness),
+        .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite", "CLibPQ"], swiftSettings: speed),
         .target(
             name: "ReconKit",
             dependencies: [

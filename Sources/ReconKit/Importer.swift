@@ -36,10 +36,11 @@ public enum Importer {
         profile: MappingProfile?, transaction: Bool = false
     ) throws -> (ImportOutcome, [Reject]) {
         let hash = try sha256(path)
-        let input = InputHandOver(input: try Inputs.open(path, encoding: profile?.encoding))
         var rejects: [Reject] = []
-        // the file is parsed on its own thread while this one writes the store (`RecordPipe`)
+        // the file is parsed on its own thread while this one writes the store (`RecordPipe`);
+        // a store may read it twice, so each read opens it
         let read: (any RecordSink) throws -> Void = { sink in
+            let input = InputHandOver(input: try Inputs.open(path, encoding: profile?.encoding))
             try RecordPipe.run(
                 read: { emit in
                     _ = try Inputs.rethrowingIO {
@@ -56,9 +57,8 @@ public enum Importer {
                     }
                 },
                 consume: { batch in
-                    // element by element in place: a copy of each record retained its strings
-                    for i in batch.payments.indices { try sink.add(batch.payments[i]) }
-                    for i in batch.records.indices { try sink.add(batch.records[i]) }
+                    try sink.add(batch.payments)
+                    try sink.add(batch.records)
                     for reject in batch.rejects { try sink.reject(reject) }
                 })
             rejects = sink.rejects

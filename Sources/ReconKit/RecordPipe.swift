@@ -1,11 +1,12 @@
 import Foundation
 import PaymentModels
+import ReconStore
 
 /// A run of one file's records on their way from the reading thread to the store's, each kind
-/// in the file's order.
+/// in the file's order, the records already laid out as the store's rows.
 struct ImportBatch: Sendable {
-    var payments: [Payment] = []
-    var records: [SettlementRecord] = []
+    var payments = ImportRows(.payments)
+    var records = ImportRows(.settlement)
     var rejects: [Reject] = []
 
     var count: Int { payments.count + records.count + rejects.count }

@@ -74,7 +74,9 @@ final class PostgresConnection {
     private func failure(_ result: OpaquePointer?) -> StoreError {
         let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
         let text = message.isEmpty ? String(cString: PQerrorMessage(connection)) : message
-        return StoreError(.unavailable, "the PostgreSQL store \(name) failed: \(text.trimmingCharacters)")
+        var error = StoreError(.unavailable, "the PostgreSQL store \(name) failed: \(text.trimmingCharacters)")
+        error.sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C")))  /* PG_DIAG_SQLSTATE */ }.map { String(cString: $0) }
+        return error
     }
 
     /// Starts `COPY table (columns) FROM STDIN` (text format); then `field`s and `endRow` per
@@ -109,15 +111,34 @@ final class PostgresConnection {
             copyBuffer.append(contentsOf: [0x5C, 0x4E])  // \N
             return
         }
-        text.withUTF8 { bytes in
-            for b in bytes {
-                switch b {
-                case 0x5C: copyBuffer.append(contentsOf: [0x5C, 0x5C])
-                case 0x09: copyBuffer.append(contentsOf: [0x5C, 0x74])
-                case 0x0A: copyBuffer.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: copyBuffer.append(contentsOf: [0x5C, 0x72])
-                default: copyBuffer.append(b)
-                }
+        text.withUTF8 { escape($0) }
+    }
+
+    /// A field from an import row: its text escaped as COPY's text format wants, its integer, or NULL.
+    func field(_ cell: ImportRows.Cell, in bytes: UnsafeBufferPointer<UInt8>) {
+        switch cell.length {
+        case ImportRows.Cell.integerTag: return field(cell.value)
+        case ImportRows.Cell.nullTag: return field(nil as Int64?)
+        default: break
+        }
+        separate()
+        let text = UnsafeBufferPointer(rebasing: bytes[Int(cell.value)..<Int(cell.value) + Int(cell.length)])
+        // most texts need no escape: copied at once
+        if !text.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            copyBuffer.append(contentsOf: text)
+            return
+        }
+        escape(text)
+    }
+
+    private func escape(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for b in bytes {
+            switch b {
+            case 0x5C: copyBuffer.append(contentsOf: [0x5C, 0x5C])
+            case 0x09: copyBuffer.append(contentsOf: [0x5C, 0x74])
+            case 0x0A: copyBuffer.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: copyBuffer.append(contentsOf: [0x5C, 0x72])
+            default: copyBuffer.append(b)
             }
         }
     }
@@ -129,22 +150,21 @@ final class PostgresConnection {
             copyBuffer.append(contentsOf: [0x5C, 0x4E])
             return
         }
-        if number < 0 { copyBuffer.append(0x2D) }
+        // digits from the right end of a 20-byte scratch, then appended at once
         var magnitude = number.magnitude
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
+            var start = 24
             repeat {
-                d[count] = UInt8(magnitude % 10) + 0x30
+                start -= 1
+                d[start] = UInt8(magnitude % 10) + 0x30
                 magnitude /= 10
-                count += 1
             } while magnitude > 0
-            for k in stride(from: count - 1, through: 0, by: -1) { copyBuffer.append(d[k]) }
+            if number < 0 {
+                start -= 1
+                d[start] = 0x2D
+            }
+            copyBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[start...]))
         }
     }
 
@@ -170,16 +190,26 @@ final class PostgresConnection {
         guard status == 1 else { throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)") }
     }
 
-    func endCopy() throws(StoreError) {
+    /// Ends the COPY: the number of rows it loaded.
+    @discardableResult
+    func endCopy() throws(StoreError) -> Int {
         try flushCopy()
         copyOpen = false
         guard PQputCopyEnd(connection, nil) == 1 else {
             throw StoreError(.unavailable, "COPY to \(name) failed: \(lastError)")
         }
+        var rows = 0
+        var failed: StoreError?
         while let result = PQgetResult(connection) {
             defer { PQclear(result) }
-            guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                rows += Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failed == nil {
+                failed = failure(result)
+            }
         }
+        if let failed { throw failed }
+        return rows
     }
 
     private var lastError: String { String(cString: PQerrorMessage(connection)).trimmingCharacters }

@@ -144,45 +144,13 @@ final class SQLiteDatabase {
             }
         }
 
-        /// The texts of the row being bound, written into one buffer and bound without a copy
-        /// when the row runs (`finishStaged`): a million-row import bound nine texts a row,
-        /// each one copied by SQLite into a block of its own and freed again.
-        /// Starts with one byte so that an empty text points somewhere (a null pointer binds NULL).
-        // unchecked: only this statement's own methods touch them, one call at a time; the
-        // dynamic exclusivity checks of a class's stored properties were 4% of an import
-        @exclusivity(unchecked) private var staged: [UInt8] = [0]
-        @exclusivity(unchecked) private var stagedSpans: [(index: Int32, start: Int, count: Int)] = []
-
-        /// Starts a row: forgets the texts staged for the last one.
-        func clearStaged() {
-            staged.removeSubrange(1...)
-            stagedSpans.removeAll(keepingCapacity: true)
-        }
-
-        /// Stages a text (NULL when nil) for parameter `index`; a later stage of the same index wins.
-        func stage(_ index: Int32, _ text: String?) {
-            guard let text else {
-                sqlite3_bind_null(statement, index)
-                return
-            }
-            stage(index) { $0.append(contentsOf: text.utf8) }
-        }
-
-        /// Stages the bytes `write` appends as the text of parameter `index`.
-        func stage(_ index: Int32, writing write: (inout [UInt8]) -> Void) {
-            let start = staged.count
-            write(&staged)
-            stagedSpans.append((index, start, staged.count - start))
-        }
-
-        /// Binds the staged texts in place and runs the statement to its end.
-        func finishStaged() throws(StoreError) {
-            try staged.withUnsafeBufferPointer { buffer throws(StoreError) in
-                let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                for span in stagedSpans {
-                    recon_sqlite_bind_text_static(statement, span.index, base + span.start, Int32(span.count))
-                }
-                try finish()
+        /// Binds an import row's cell: a text in place (no copy: the caller keeps `text` alive
+        /// and unchanged until the statement has run), an integer or NULL.
+        func bind(_ index: Int32, _ cell: ImportRows.Cell, in text: UnsafePointer<CChar>) {
+            switch cell.length {
+            case ImportRows.Cell.integerTag: sqlite3_bind_int64(statement, index, cell.value)
+            case ImportRows.Cell.nullTag: sqlite3_bind_null(statement, index)
+            default: recon_sqlite_bind_text_static(statement, index, text + Int(cell.value), cell.length)
             }
         }
 

@@ -9,7 +9,9 @@ public protocol Store: AnyObject {
     func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T
 
     /// Imports one file inside the caller's transaction: `read` streams the file's records into
-    /// the sink. A file whose content (SHA-256) was imported before changes nothing.
+    /// the sink; a store may call it a second time, with a new sink, to read the file again
+    /// (PostgreSQL does when the file's records overlap the store's). A file whose content
+    /// (SHA-256) was imported before changes nothing.
     func importInTransaction(
         side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void
     ) throws -> ImportOutcome
@@ -47,11 +49,27 @@ extension Store {
 
 /// Receives one file's records during an import.
 public protocol RecordSink: AnyObject {
-    func add(_ payment: Payment) throws(StoreError)
-    func add(_ record: SettlementRecord) throws(StoreError)
+    /// Payments or settlement records, laid out as rows by the reading thread.
+    func add(_ rows: borrowing ImportRows) throws(StoreError)
     func reject(_ reject: Reject) throws(StoreError)
     /// The file's rejected records, also kept in the store.
     var rejects: [Reject] { get }
+}
+
+extension RecordSink {
+    /// One payment (a batch of one).
+    public func add(_ payment: Payment) throws(StoreError) {
+        var rows = ImportRows(.payments)
+        rows.append(payment)
+        try add(rows)
+    }
+
+    /// One settlement record (a batch of one).
+    public func add(_ record: SettlementRecord) throws(StoreError) {
+        var rows = ImportRows(.settlement)
+        rows.append(record)
+        try add(rows)
+    }
 }
 
 /// Opens the store a location names: `postgres://...` or `postgresql://...` is a PostgreSQL
@@ -64,17 +82,36 @@ public func openStore(_ location: String) throws(StoreError) -> any Store {
 }
 
 /// A store's identity for a record: `base#n`, n counting the occurrences of `base` in its file.
+/// The base is the source's natural id where it has one (a payment's system and primary key, a
+/// settlement record's provider, id and direction), else a fingerprint of the record's fields.
 enum Identity {
-    static func payment(_ p: Payment) -> String {
-        let key = p.primaryKey
-        return "\(p.system.rawValue):\(key.field.code)=\(key.value)"
+    /// `system:field=value`.
+    static func append(payment p: borrowing Payment, key: PaymentKey, to bytes: inout [UInt8]) {
+        append(p.system.rawValue, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(key.field.code, to: &bytes)
+        bytes.append(UInt8(ascii: "="))
+        append(key.value, to: &bytes)
     }
 
-    static func settlement(_ r: SettlementRecord) -> String {
-        let provider = r.provider ?? ""
-        let direction = r.gross.minorUnits < 0 ? "debit" : "credit"
-        return r.settlementId.map { "\(provider):id=\($0)|\(direction)" }
-            ?? "\(provider):key=\(r.key)|\(r.gross.minorUnits) \(r.gross.currency.code)|\(r.status.rawValue)|"
-            + "\(r.settledAt?.millisecondsSince1970 ?? 0)"
+    /// `provider:id=ID|credit` (or `|debit`), or without an id
+    /// `provider:key=KEY|GROSS CURRENCY|STATUS|SETTLED_MS`.
+    static func append(settlement r: borrowing SettlementRecord, to bytes: inout [UInt8]) {
+        append(r.provider ?? "", to: &bytes)
+        if let id = r.settlementId {
+            append(":id=", to: &bytes)
+            append(id, to: &bytes)
+            append(r.gross.minorUnits < 0 ? "|debit" : "|credit", to: &bytes)
+        } else {
+            append(":key=", to: &bytes)
+            append(r.key, to: &bytes)
+            append("|\(r.gross.minorUnits) \(r.gross.currency.code)|\(r.status.rawValue)|", to: &bytes)
+            append(String(r.settledAt?.millisecondsSince1970 ?? 0), to: &bytes)
+        }
+    }
+
+    private static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 }

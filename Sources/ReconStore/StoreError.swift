@@ -5,6 +5,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// PostgreSQL's SQLSTATE for a statement the server refused (`23505`: a unique key taken).
+    var sqlState: String?
 
     public init(_ code: Code, _ message: String) {
         self.code = code

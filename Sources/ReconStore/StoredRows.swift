@@ -79,7 +79,7 @@ enum StoredRows {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The keys column written straight into `bytes` (an import's staged row).
+    /// The keys column written straight into `bytes` (an import row).
     static func append(_ keys: PaymentKeys, to bytes: inout [UInt8]) {
         for (k, key) in keys.enumerated() {
             if k > 0 { bytes.append(0x1F) }

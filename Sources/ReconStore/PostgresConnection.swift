@@ -75,7 +75,8 @@ final class PostgresConnection {
         let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
         let text = message.isEmpty ? String(cString: PQerrorMessage(connection)) : message
         var error = StoreError(.unavailable, "the PostgreSQL store \(name) failed: \(text.trimmingCharacters)")
-        error.sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C")))  /* PG_DIAG_SQLSTATE */ }.map { String(cString: $0) }
+        let sqlState = Int32(UInt8(ascii: "C"))  // PG_DIAG_SQLSTATE, a character macro Swift does not import
+        error.sqlState = result.flatMap { PQresultErrorField($0, sqlState) }.map { String(cString: $0) }
         return error
     }
 

@@ -23,6 +23,10 @@ public struct SourceFile: Hashable, Sendable, Comparable {
         try body(SourceFileNames.shared.entry(id).bytes)
     }
 
+    /// The same bytes, which live as long as the process: safe to keep (a store binds them
+    /// without a copy).
+    public var pathUTF8: UnsafeBufferPointer<UInt8> { SourceFileNames.shared.entry(id).bytes }
+
     public static func < (lhs: SourceFile, rhs: SourceFile) -> Bool { lhs.path < rhs.path }
 }
 

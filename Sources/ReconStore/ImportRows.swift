@@ -10,10 +10,12 @@ public import PaymentModels
 public struct ImportRows: Sendable {
     public enum Table: Sendable { case payments, settlement }
 
-    /// One value: text at `bytes[start..<start + length]`, an integer, or NULL.
+    /// One value: text at `bytes[start..<start + length]`, an integer, NULL, or a record's file
+    /// (`files[value]`, see `fileText`).
     struct Cell {
         static let integerTag: Int32 = -1
         static let nullTag: Int32 = -2
+        static let fileTag: Int32 = -3
         var value: Int64
         var length: Int32
     }
@@ -22,6 +24,8 @@ public struct ImportRows: Sendable {
     /// Every text of every row, back to back. Starts with one byte so an empty text has an address.
     private(set) var bytes: [UInt8] = [0]
     private(set) var cells: [Cell] = []
+    /// The files the rows came from (one, nearly always).
+    private(set) var files: [SourceFile] = []
     public private(set) var count = 0
 
     public init(_ table: Table) {
@@ -53,6 +57,14 @@ public struct ImportRows: Sendable {
     public var isEmpty: Bool { count == 0 }
 
     // MARK: reading (the store's thread)
+
+    /// What a file cell stores: nothing when the record came from `imported`, the file the
+    /// import reads (the store reads it back from the import's row: a path on every row was a
+    /// fifth of its bytes), else the record's own file (a member of an archive, say).
+    func fileText(_ cell: Cell, imported: SourceFile) -> UnsafeBufferPointer<UInt8> {
+        let file = files[Int(cell.value)]
+        return file == imported ? UnsafeBufferPointer(start: nil, count: 0) : file.pathUTF8
+    }
 
     /// Row `row`'s identity base (the identity without its `#1`).
     func base(_ row: Int) -> String {
@@ -109,7 +121,8 @@ public struct ImportRows: Sendable {
     }
 
     private mutating func source(_ p: Provenance) {
-        text { bytes in p.source.withPathUTF8 { bytes.append(contentsOf: $0) } }
+        if files.last != p.source { files.append(p.source) }
+        cells.append(Cell(value: Int64(files.count - 1), length: Cell.fileTag))
         integer(p.position.byte)
         integer(p.position.line)
         integer(p.position.record)

@@ -11,15 +11,18 @@ final class ImportSink: RecordSink {
     private let rejectInsert: SQLiteDatabase.Statement
     private let database: SQLiteDatabase
     private let importId: Int64
+    /// The file this import reads: its records' file is stored as '' (see `ImportRows.fileText`).
+    private let imported: SourceFile
     /// Bases seen more than once in this file, or already known: the last n used.
     private var repeats: [String: Int] = [:]
     private(set) var records = 0
     private(set) var added = 0
     private(set) var rejects: [Reject] = []
 
-    init(database: SQLiteDatabase, importId: Int64) throws(StoreError) {
+    init(database: SQLiteDatabase, importId: Int64, path: String) throws(StoreError) {
         self.database = database
         self.importId = importId
+        imported = SourceFile(path)
         func insert(_ table: ImportRows.Table, into name: String) throws(StoreError) -> SQLiteDatabase.Statement {
             let columns = ImportRows.columns(table)
             let statement = try database.prepare(
@@ -44,7 +47,19 @@ final class ImportSink: RecordSink {
                 for row in 0..<rows.count {
                     records += 1
                     let first = row * width
-                    for c in 1..<width { statement.bind(Int32(c + 2), cells[first + c], in: text) }
+                    for c in 1..<width {
+                        let cell = cells[first + c]
+                        if cell.length == ImportRows.Cell.fileTag {
+                            // the import's own file is '', which needs an address (a null one binds NULL)
+                            let path = rows.fileText(cell, imported: imported)
+                            let start = path.baseAddress.map {
+                                UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)
+                            }
+                            statement.bind(Int32(c + 2), start ?? text, count: path.count)
+                        } else {
+                            statement.bind(Int32(c + 2), cell, in: text)
+                        }
+                    }
                     try insert(row: row, of: rows, identity: cells[first], in: text, statement)
                 }
             }

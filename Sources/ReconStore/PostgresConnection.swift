@@ -122,8 +122,12 @@ final class PostgresConnection {
         case ImportRows.Cell.nullTag: return field(nil as Int64?)
         default: break
         }
+        field(text: UnsafeBufferPointer(rebasing: bytes[Int(cell.value)..<Int(cell.value) + Int(cell.length)]))
+    }
+
+    /// A text field from bytes, escaped.
+    func field(text: UnsafeBufferPointer<UInt8>) {
         separate()
-        let text = UnsafeBufferPointer(rebasing: bytes[Int(cell.value)..<Int(cell.value) + Int(cell.length)])
         // most texts need no escape: copied at once
         if !text.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             copyBuffer.append(contentsOf: text)

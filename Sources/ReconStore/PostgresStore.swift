@@ -119,10 +119,10 @@ public final class PostgresStore: Store {
                 VALUES ($1, $2, $3, $4, 0, 0, 0) RETURNING id
                 """, [side.rawValue, path, sha256, importedAt]
             ).first?[0] ?? "0"
-        var sink = try PostgresSink(connection: connection, importId: importId, direct: true)
+        var sink = try PostgresSink(connection: connection, importId: importId, path: path, direct: true)
         try read(sink)
         if try !sink.finish() {
-            sink = try PostgresSink(connection: connection, importId: importId, direct: false)
+            sink = try PostgresSink(connection: connection, importId: importId, path: path, direct: false)
             try read(sink)
             _ = try sink.finish()
         }
@@ -262,6 +262,8 @@ public final class PostgresStore: Store {
 final class PostgresSink: RecordSink {
     private let connection: PostgresConnection
     private let importId: String
+    /// The file this import reads: its records' file is stored as '' (see `ImportRows.fileText`).
+    private let imported: SourceFile
     private let direct: Bool
     private var copying: ImportRows.Table?
     /// Occurrences of each identity's base in this file so far (careful way only).
@@ -270,9 +272,10 @@ final class PostgresSink: RecordSink {
     private(set) var added = 0
     private(set) var rejects: [Reject] = []
 
-    init(connection: PostgresConnection, importId: String, direct: Bool) throws(StoreError) {
+    init(connection: PostgresConnection, importId: String, path: String, direct: Bool) throws(StoreError) {
         self.connection = connection
         self.importId = importId
+        imported = SourceFile(path)
         self.direct = direct
         if direct { return }
         // typed as the tables they feed
@@ -325,7 +328,14 @@ final class PostgresSink: RecordSink {
                     c.field(Int64(records))
                     c.field(base + "#\(n)")
                 }
-                for k in 1..<width { c.field(rows.cells[first + k], in: bytes) }
+                for k in 1..<width {
+                    let cell = rows.cells[first + k]
+                    if cell.length == ImportRows.Cell.fileTag {
+                        c.field(text: rows.fileText(cell, imported: imported))
+                    } else {
+                        c.field(cell, in: bytes)
+                    }
+                }
                 try c.endRow()
             }
         }

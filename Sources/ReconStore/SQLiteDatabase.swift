@@ -150,8 +150,13 @@ final class SQLiteDatabase {
             switch cell.length {
             case ImportRows.Cell.integerTag: sqlite3_bind_int64(statement, index, cell.value)
             case ImportRows.Cell.nullTag: sqlite3_bind_null(statement, index)
-            default: recon_sqlite_bind_text_static(statement, index, text + Int(cell.value), cell.length)
+            default: bind(index, text + Int(cell.value), count: Int(cell.length))
             }
+        }
+
+        /// Binds `count` bytes at `text` in place, with the same promise as above.
+        func bind(_ index: Int32, _ text: UnsafePointer<CChar>, count: Int) {
+            recon_sqlite_bind_text_static(statement, index, text, Int32(count))
         }
 
         func bind(_ index: Int32, _ value: Int64?) {

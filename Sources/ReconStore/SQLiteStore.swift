@@ -81,7 +81,7 @@ public final class SQLiteStore: Store {
             """
         ).run([.text(side.rawValue), .text(path), .text(sha256), .text(importedAt)])
         let importId = try database.integer("SELECT last_insert_rowid()")!
-        let sink = try ImportSink(database: database, importId: importId)
+        let sink = try ImportSink(database: database, importId: importId, path: path)
         try read(sink)
         try database.prepare("UPDATE imports SET records = ?, added = ?, rejected = ? WHERE id = ?").run([
             .integer(Int64(sink.records)), .integer(Int64(sink.added)), .integer(Int64(sink.rejects.count)),

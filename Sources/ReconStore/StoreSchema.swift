@@ -8,6 +8,8 @@
 /// inserts (two key indexes halved the import speed), and the one query that searches settled
 /// payments by key runs once per run, as a scan. A record stays open (`closed_run` NULL) until
 /// a run settles it: open payments and settlement records are what the next run reconciles.
+/// A record's `source_file` is '' when it is the file its import read (`imports.path`): that
+/// path on every row was a fifth of the row (see `StoredRows.sourceFile`).
 enum StoreSchema {
     static let migrations: [String] = [
         // 1: imported files, their records and rejects; runs, their outputs

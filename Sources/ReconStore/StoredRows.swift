@@ -9,24 +9,32 @@ protocol StoreRow {
 /// The open records' queries and their rows read back into the shared models: one definition
 /// for both stores, so a record comes back the same from SQLite and from PostgreSQL.
 enum StoredRows {
+    /// A record's file. An import stores '' for the file it reads (nearly every record's), so
+    /// that is read back from the import (`i`) of the record (`r`).
+    static let sourceFile = "CASE WHEN r.source_file = '' THEN i.path ELSE r.source_file END"
+
     static let openPayments = """
         SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-            source_file, source_byte, source_line, source_record, source_locator, keys
-        FROM payments WHERE closed_run IS NULL ORDER BY id
+            \(sourceFile), source_byte, source_line, source_record, source_locator, keys
+        FROM payments r JOIN imports i ON i.id = r.import_id WHERE r.closed_run IS NULL ORDER BY r.id
         """
 
     /// The columns `settlement(_:store:)` reads, in its order.
     static let settlementColumns = """
         identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status,
-        raw_status, settled_ms, source_file, source_byte, source_line, source_record, source_locator, kind, batch_id
+        raw_status, settled_ms, \(sourceFile), source_byte, source_line, source_record, source_locator, kind, batch_id
         """
 
-    static let openSettlement =
-        "SELECT \(settlementColumns) FROM settlement_records WHERE closed_run IS NULL ORDER BY id"
+    static let openSettlement = """
+        SELECT \(settlementColumns) FROM settlement_records r JOIN imports i ON i.id = r.import_id
+        WHERE r.closed_run IS NULL ORDER BY r.id
+        """
 
     /// The settlement records of the batches in `batch_ids` (a temporary table of one `key` column).
-    static let batchSettlement =
-        "SELECT \(settlementColumns) FROM settlement_records WHERE batch_id IN (SELECT key FROM batch_ids) ORDER BY id"
+    static let batchSettlement = """
+        SELECT \(settlementColumns) FROM settlement_records r JOIN imports i ON i.id = r.import_id
+        WHERE r.batch_id IN (SELECT key FROM batch_ids) ORDER BY r.id
+        """
 
     /// A row of `openPayments`; `store` names the store in the error for a row it cannot read.
     static func payment(_ row: some StoreRow, store: String) throws(StoreError) -> Stored<Payment> {

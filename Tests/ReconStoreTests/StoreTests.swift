@@ -102,6 +102,27 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         #expect(back.provenance.description == "ü.json:record 3")
     }
 
+    /// The import's own file is stored once, on its import; a record from another file (an
+    /// archive's member, say) keeps its own. Both come back as they went in.
+    @Test(arguments: TestStores.kinds)
+    func eachRecordsFileComesBack(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        func from(_ file: String, line: Int64) -> SettlementRecord {
+            var r = record("K\(line)", 100)
+            r.provenance = Provenance(file: file, position: SourcePosition(byte: 0, line: line, record: line - 1))
+            return r
+        }
+        _ = try store.importFile(side: .settlement, path: "night.zip", sha256: "aa", importedAt: "now") {
+            try $0.add(from("night.zip", line: 2))
+            try $0.add(from("night.zip:inner.csv", line: 3))
+        }
+        _ = try store.importFile(side: .settlement, path: "next.csv", sha256: "bb", importedAt: "now") {
+            try $0.add(from("next.csv", line: 4))
+        }
+        let back = try store.openSettlement().map(\.record.provenance.description)
+        #expect(back == ["night.zip:2", "night.zip:inner.csv:3", "next.csv:4"])
+    }
+
     @Test(arguments: TestStores.kinds)
     func settlementKindsAndBatchesComeBack(kind: String) throws {
         let store = try openStore(TestStores.make(kind))

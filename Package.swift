@@ -42,7 +42,7 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
         .target(name: "PaymentModels", swiftSettings: speed),
-        .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2"], swiftSettings: speed),
+        .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport"], swiftSettings: speed),
         .target(
             name: "ReconProviders",
             dependencies: ["PaymentModels", "ReconIngest", .product(name: "Yams", package: "Yams")],

@@ -102,6 +102,18 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         #expect(back.provenance.description == "ü.json:record 3")
     }
 
+    /// A large file that overlaps an earlier one: PostgreSQL's COPY straight into the table is
+    /// refused after megabytes have been sent, and the file is read again the careful way.
+    @Test(arguments: TestStores.kinds)
+    func aLargeOverlappingFileAddsOnlyWhatIsNew(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        let night = (0..<30_000).map { payment("ORDER-\($0)", Int64($0)) }
+        #expect(try importPayments(store, sha: "aa", night).added == 30_000)
+        let again = try importPayments(store, sha: "bb", night + [payment("NEW-1", 1)])
+        #expect(again == .imported(records: 30_001, added: 1, known: 30_000, rejected: 0))
+        #expect(try store.counts().payments == 30_001)
+    }
+
     /// The import's own file is stored once, on its import; a record from another file (an
     /// archive's member, say) keeps its own. Both come back as they went in.
     @Test(arguments: TestStores.kinds)

@@ -96,13 +96,7 @@ public struct ImportRows: Sendable {
         text(key.value)
         text(p.providerId)
         text { StoredRows.append(p.keys, to: &$0) }
-        integer(p.amount.minorUnits)
-        text(p.amount.currency.code)
-        integer(p.fee?.minorUnits)
-        integer(p.net?.minorUnits)
-        text(p.status.rawValue)
-        text(p.rawStatus)
-        integer(p.createdAt?.millisecondsSince1970)
+        amounts(p.amount, fee: p.fee, net: p.net, status: p.status.rawValue, raw: p.rawStatus, at: p.createdAt)
         source(p.provenance)
     }
 
@@ -117,16 +111,24 @@ public struct ImportRows: Sendable {
         text(r.key)
         text { StoredRows.append(alternates: r.alternateKeys, to: &$0) }
         text(r.settlementId)
-        integer(r.gross.minorUnits)
-        text(r.gross.currency.code)
-        integer(r.fee?.minorUnits)
-        integer(r.net?.minorUnits)
-        text(r.status.rawValue)
-        text(r.rawStatus)
-        integer(r.settledAt?.millisecondsSince1970)
+        amounts(r.gross, fee: r.fee, net: r.net, status: r.status.rawValue, raw: r.rawStatus, at: r.settledAt)
         source(r.provenance)
         text(r.kind.code)
         text(r.payoutBatch)
+    }
+
+    /// The columns both tables share, in their order: amount, currency, fee, net, status, raw
+    /// status and time.
+    private mutating func amounts(
+        _ amount: Money, fee: Money?, net: Money?, status: String, raw: String, at time: Timestamp?
+    ) {
+        integer(amount.minorUnits)
+        text(amount.currency.code)
+        integer(fee?.minorUnits)
+        integer(net?.minorUnits)
+        text(status)
+        text(raw)
+        integer(time?.millisecondsSince1970)
     }
 
     private mutating func source(_ p: Provenance) {

@@ -104,11 +104,10 @@ import Testing
         #expect(plainSeen > 5000)
     }
 
-    @Test func aTypicalReportLineIsReadWhole() {
-        let record =
-            "txn_00000000000000000001,2024-05-02 10:01:01,usd,1698.81,49.56,1649.25,charge,\"Order 1, web\","
-            + "ch_000000000000000000000001,,ORD-000000000001\r\n"
-        let input = Array((record + String(repeating: "next,", count: 20)).utf8)
+    /// `plainRecord` over `text` from its start: the line end's offset (nil: not a plain
+    /// record) and the fields written.
+    static func plain(_ text: String) -> (end: Int?, fields: [String]) {
+        let input = Array(text.utf8)
         var output = [UInt8](repeating: 0, count: 256)
         var ends = [Int](repeating: 0, count: 16)
         var outputCount = 0
@@ -122,30 +121,25 @@ import Testing
                 }
             }
         }
-        #expect(end == record.utf8.count - 2)  // at the CR
         let fields = (0..<endsCount).map { k in
             String(decoding: output[(k == 0 ? 0 : ends[k - 1])..<ends[k]], as: UTF8.self)
         }
+        return (end, fields)
+    }
+
+    @Test func aTypicalReportLineIsReadWhole() {
+        let record =
+            "txn_00000000000000000001,2024-05-02 10:01:01,usd,1698.81,49.56,1649.25,charge,\"Order 1, web\","
+            + "ch_000000000000000000000001,,ORD-000000000001\r\n"
+        let (end, fields) = Self.plain(record + String(repeating: "next,", count: 20))
+        #expect(end == record.utf8.count - 2)  // at the CR
         #expect(fields.count == 11 && fields[7] == "Order 1, web" && fields[9] == "")
         #expect(fields.last == "ORD-000000000001")
     }
 
     @Test(arguments: ["a,\"b\"\"c\",d\n", "a,\"two\nlines\",d\n", "a,b\"c,d\n", "a,\"b\"c,d\n", "a,b,c"])
     func anythingElseIsLeftToTheStateMachine(_ start: String) {
-        let input = Array((start + String(repeating: "x", count: 80)).utf8)
-        var output = [UInt8](repeating: 0, count: 256)
-        var ends = [Int](repeating: 0, count: 16)
-        var outputCount = 0
-        var endsCount = 0
-        let end = input.withUnsafeBytes { bytes in
-            output.withUnsafeMutableBytes { out in
-                ends.withUnsafeMutableBufferPointer { e in
-                    CSVTokenizer.plainRecord(
-                        bytes, from: 0, delimiter: UInt8(ascii: ","), output: out, outputCount: &outputCount,
-                        ends: e, endsCount: &endsCount)
-                }
-            }
-        }
-        #expect(end == nil && outputCount == 0 && endsCount == 0)
+        let (end, fields) = Self.plain(start + String(repeating: "x", count: 80))
+        #expect(end == nil && fields.isEmpty)
     }
 }

@@ -80,14 +80,8 @@ enum StoredRows {
     /// key contains.
     static let keySeparator = "\u{1F}"
 
-    /// A payment's keys in one column: `field=value` (the field's number), joined by U+001F.
-    static func column(_ keys: PaymentKeys) -> String {
-        var bytes: [UInt8] = []
-        append(keys, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// The keys column written straight into `bytes` (an import row).
+    /// A payment's keys in one column, written into `bytes` (an import row): `field=value` (the
+    /// field's number), joined by U+001F.
     static func append(_ keys: PaymentKeys, to bytes: inout [UInt8]) {
         for (k, key) in keys.enumerated() {
             if k > 0 { bytes.append(0x1F) }

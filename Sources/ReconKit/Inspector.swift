@@ -138,7 +138,8 @@ public enum Inspector {
 
     static func controlTotalJSON(_ c: ControlTotal) -> String {
         "{\"name\": \(JSONText.string(c.name)), \"stated\": \(JSONText.string(c.stated)), "
-            + "\"computed\": \(JSONText.string(c.computed)), \"ties\": \(c.ties)}"
+            + "\"computed\": \(JSONText.string(c.computed)), \"ties\": \(c.ties)"
+            + (c.statedOnly ? ", \"stated_only\": true}" : "}")
     }
 
     /// A few lines for a person.
@@ -158,7 +159,9 @@ public enum Inspector {
         }
         for c in i.controlTotals {
             out +=
-                c.ties
+                c.statedOnly
+                ? "  states: \(c.name) = \(c.stated)\n"
+                : c.ties
                 ? "  ties: \(c.name) = \(c.stated)\n"
                 : "  DOES NOT TIE: \(c.name): stated \(c.stated), computed \(c.computed)\n"
         }

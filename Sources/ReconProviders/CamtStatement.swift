@@ -93,6 +93,9 @@ public enum CamtStatement {
         var summary: XMLElement?
         /// Per currency: entries and their sums, all and booked only.
         var tallies: [Currency: Tally] = [:]
+        /// Batch entries split into details that each state an amount, and how many of them
+        /// add up (the details' signed sum is the entry's signed amount).
+        var batchEntries = 0, batchEntriesAddingUp = 0
 
         struct Tally {
             var credits = 0, debits = 0
@@ -150,7 +153,7 @@ public enum CamtStatement {
                 try Self.detailAmount(detail)
             }
             if !details.isEmpty && (details.count == 1 || amounts.allSatisfy { $0 != nil }) {
-                return try details.indices.map { k throws(RecordError) in
+                let records = try details.indices.map { k throws(RecordError) in
                     let detail = details[k]
                     // an entry's only detail takes the entry's booked amount and direction
                     // (PostFinance books a DBIT entry over a detail marked CRDT); the details of a
@@ -170,6 +173,17 @@ public enum CamtStatement {
                         fee: details.count == 1 ? fee : try Self.charges(detail, currency: gross.currency),
                         detail: detail)
                 }
+                if details.count > 1 {
+                    batchEntries += 1
+                    var sum: Int64? = 0
+                    for r in records {
+                        guard r.gross.currency == amount.currency, let s = sum else { sum = nil; break }
+                        sum = s.addingReportingOverflow(r.gross.minorUnits).overflow ? nil
+                            : s + r.gross.minorUnits
+                    }
+                    if sum == signed(amount).minorUnits { batchEntriesAddingUp += 1 }
+                }
+                return records
             }
             return [make(signed(amount), Self.keys(entry: entry, details: details), entryId, entry.line, fee: fee)]
         }
@@ -323,6 +337,25 @@ public enum CamtStatement {
                     if let stated = sum(s.text(element, "Sum")) {
                         totals.append(.amount(prefix + "\(element)/Sum", stated: stated, computed: money(total)))
                     }
+                }
+            }
+            if batchEntries > 0 {
+                totals.append(
+                    .count(
+                        "\(label) batch entries whose details add up to the entry", stated: batchEntries,
+                        computed: batchEntriesAddingUp))
+            }
+            // a report of balances only (camt.052 intraday): each balance as stated
+            if entries == 0 {
+                for b in balances {
+                    guard let amt = b.child("Amt"), let m = try? Self.money(amt, field: "Bal/Amt") else { continue }
+                    let type = [
+                        b.text("Tp", "CdOrPrtry", "Cd") ?? b.text("Tp", "CdOrPrtry", "Prtry"),
+                        b.text("Tp", "SubTp", "Cd") ?? b.text("Tp", "SubTp", "Prtry"),
+                    ].compactMap { $0 }.joined(separator: "/")
+                    let day = b.text("Dt", "Dt") ?? b.text("Dt", "DtTm") ?? ""
+                    totals.append(
+                        .stated("\(label) balance \(type) \(day)", b.text("CdtDbtInd") == "DBIT" ? -m : m))
                 }
             }
             // opening + booked movements = closing, when the statement gives both

@@ -10,6 +10,9 @@ public struct ControlTotal: Sendable, Equatable {
     public var stated: String
     public var computed: String
     public var ties: Bool
+    /// A figure the file states that nothing in it can be checked against (the balances of a
+    /// camt.052 report that lists no entries): shown, never counted as tying or not.
+    public var statedOnly = false
 
     public init(name: String, stated: String, computed: String) {
         self.name = name
@@ -22,6 +25,14 @@ public struct ControlTotal: Sendable, Equatable {
     public static func amount(_ name: String, stated: Money, computed: Money) -> ControlTotal {
         var total = ControlTotal(name: name, stated: stated.description, computed: computed.description)
         total.ties = stated == computed
+        return total
+    }
+
+    /// A stated figure with nothing to check it against.
+    public static func stated(_ name: String, _ value: Money) -> ControlTotal {
+        var total = ControlTotal(name: name, stated: value.description, computed: "")
+        total.ties = true
+        total.statedOnly = true
         return total
     }
 

@@ -16,7 +16,7 @@ let speed: [SwiftSetting] = strictness + [
 
 let package = Package(
     name: "recon",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "recon", targets: ["recon"]),
         .library(name: "ReconKit", targets: ["ReconKit"]),

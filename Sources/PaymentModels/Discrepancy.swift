@@ -18,6 +18,9 @@ public struct Discrepancy: Sendable {
         case payoutMismatch = "payout_mismatch"
         /// A fee other than the configured one, or a line whose net is not gross - fee.
         case feeMismatch = "fee_mismatch"
+        /// A line paid out in another currency whose net + fee is not its gross at the rate the
+        /// file states (beyond the FX tolerance).
+        case fxMismatch = "fx_mismatch"
 
         public var code: String { rawValue }
 

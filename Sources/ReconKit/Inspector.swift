@@ -63,19 +63,24 @@ public enum Inspector {
         var errors: [Reject] = []
         // a short list, not a dictionary: a file has a handful of currencies and a million rows
         var totals: [Inspection.Totals] = []
+        func index(_ currency: Currency) -> Int {
+            if let k = totals.firstIndex(where: { $0.currency == currency }) { return k }
+            totals.append(Inspection.Totals(currency: currency))
+            return totals.count - 1
+        }
+        // a converted line's gross counts in its charge currency, its fee and net in the
+        // currency it was paid out in
         func add(_ amount: Money, fee: Money?, net: Money?) {
-            var k = totals.firstIndex { $0.currency == amount.currency } ?? -1
-            if k < 0 {
-                totals.append(Inspection.Totals(currency: amount.currency))
-                k = totals.count - 1
-            }
+            let k = index(amount.currency)
             if amount.minorUnits >= 0 {
                 totals[k].credits += amount.minorUnits
             } else {
                 totals[k].debits += amount.minorUnits
             }
-            totals[k].fees += fee?.minorUnits ?? 0
-            totals[k].net += net?.minorUnits ?? (amount.minorUnits - (fee?.minorUnits ?? 0))
+            let paidIn = fee?.currency ?? net?.currency ?? amount.currency
+            let j = paidIn == amount.currency ? k : index(paidIn)
+            totals[j].fees += fee?.minorUnits ?? 0
+            totals[j].net += net?.minorUnits ?? (j == k ? amount.minorUnits - (fee?.minorUnits ?? 0) : 0)
         }
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
         var kinds = [Int](repeating: 0, count: SettlementKind.allCases.count)

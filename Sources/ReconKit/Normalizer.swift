@@ -7,7 +7,7 @@ import ReconReports
 public enum Normalizer {
     public static let csvColumns = [
         "side", "system", "key_field", "key", "other_keys", "amount", "currency", "fee", "net",
-        "status", "raw_status", "time", "source", "kind", "batch",
+        "status", "raw_status", "time", "source", "kind", "batch", "settlement_currency", "exchange_rate",
     ]
 
     /// Streams normalized records to `emit`; rejects go to `onReject`.
@@ -44,7 +44,8 @@ public enum Normalizer {
             ("other_keys", others), ("amount", p.amount.decimalString), ("currency", p.amount.currency.code),
             ("fee", p.fee?.decimalString), ("net", p.net?.decimalString), ("status", p.status.rawValue),
             ("raw_status", p.rawStatus), ("time", p.createdAt?.description), ("source", p.provenance.description),
-            ("kind", SettlementKind.payment.code), ("batch", nil),
+            ("kind", SettlementKind.payment.code), ("batch", nil), ("settlement_currency", nil),
+            ("exchange_rate", nil),
         ]
         return render(fields, jsonLines: jsonLines)
     }
@@ -55,7 +56,10 @@ public enum Normalizer {
             ("other_keys", r.settlementId.map { "settlement_id=\($0)" }), ("amount", r.gross.decimalString),
             ("currency", r.gross.currency.code), ("fee", r.fee?.decimalString), ("net", r.net?.decimalString),
             ("status", r.status.rawValue), ("raw_status", r.rawStatus), ("time", r.settledAt?.description),
-            ("source", r.provenance.description), ("kind", r.kind.code), ("batch", r.batchId),
+            ("source", r.provenance.description), ("kind", r.kind.code), ("batch", r.payoutBatch),
+            // fee and net are in the settlement currency, named only when it is not the gross's
+            ("settlement_currency", r.isConverted ? r.settlementCurrency.code : nil),
+            ("exchange_rate", r.exchangeRate?.description),
         ]
         return render(fields, jsonLines: jsonLines)
     }

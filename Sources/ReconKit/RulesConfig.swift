@@ -21,6 +21,13 @@ import Yams
 ///         fixed_minor: 25
 ///         tolerance_minor: 1
 ///
+///     fx_tolerance_percent: "0.5"   # a converted line's net + fee may differ this much from
+///                                    # its gross at the stated rate (default: 1 minor unit)
+///     fx_tolerances:                 # per currency pair, the most specific wins
+///       - from: EUR                  # the charge currency; omit for any
+///         to: USD                    # the settlement currency; omit for any
+///         percent: "1"
+///
 /// The most specific rule wins (provider and currency, then currency, then provider, then
 /// neither); a provider `stripe` also covers the layouts `stripe-report` and `stripe-api`.
 /// Numbers are read from the YAML text itself, never through a floating-point value;
@@ -33,7 +40,11 @@ public struct RulesConfig: Sendable, Equatable {
 
     public init() {}
 
-    static let keys = ["settlement_window_days", "bank_window_days", "key_order", "tolerances", "fees"]
+    static let keys = [
+        "settlement_window_days", "bank_window_days", "key_order", "tolerances", "fees", "fx_tolerance_percent",
+        "fx_tolerances",
+    ]
+    static let fxKeys = ["from", "to", "percent"]
     static let toleranceKeys = ["provider", "currency", "absolute_minor", "percent"]
     static let feeKeys = ["provider", "currency", "percent", "fixed_minor", "tolerance_minor"]
 
@@ -95,6 +106,25 @@ public struct RulesConfig: Sendable, Equatable {
                     scope: try reader.scope(fields, at: at), percent: percent,
                     fixedMinor: try reader.minor(fields["fixed_minor"], at: at + ".fixed_minor") ?? 0,
                     toleranceMinor: try reader.minor(fields["tolerance_minor"], at: at + ".tolerance_minor") ?? 0))
+        }
+        if let all = try reader.percent(top["fx_tolerance_percent"], at: "fx_tolerance_percent") {
+            config.rules.fxTolerances.append(FXTolerance(percent: all))
+        }
+        for (i, item) in try reader.list(top["fx_tolerances"], at: "fx_tolerances").enumerated() {
+            let at = "fx_tolerances[\(i)]"
+            let fields = try reader.mapping(item, at: at, keys: fxKeys)
+            guard let percent = try reader.percent(fields["percent"], at: at + ".percent") else {
+                throw reader.fail(at + ".percent", "an FX tolerance needs its percent")
+            }
+            func currency(_ side: String) throws(JobConfig.ConfigError) -> Currency? {
+                guard let code = try reader.text(fields[side], at: "\(at).\(side)") else { return nil }
+                guard let c = Currency(code: code) else {
+                    throw reader.fail("\(at).\(side)", "'\(code)' is not an ISO 4217 currency code")
+                }
+                return c
+            }
+            config.rules.fxTolerances.append(
+                FXTolerance(from: try currency("from"), to: try currency("to"), percent: percent))
         }
         return config
     }

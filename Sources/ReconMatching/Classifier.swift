@@ -52,8 +52,31 @@ enum Classifier {
     /// Whether a line's net is its gross less its fee (true when it states no fee or net).
     @inline(__always)
     static func netAddsUp(_ line: SettlementRecord) -> Bool {
+        guard !line.isConverted else { return false }  // checked against its rate, slowly
         guard let fee = line.fee, let net = line.net else { return true }
         return net.minorUnits == line.gross.minorUnits - fee.minorUnits
+    }
+
+    /// A converted line whose net + fee is not its gross at the stated rate, beyond the FX
+    /// tolerance of the currency pair.
+    static func fxProblem(_ payment: Payment, _ line: SettlementRecord, field: KeyField, rules: MatchRules)
+        -> Discrepancy?
+    {
+        guard let difference = line.conversionDifference, let rate = line.exchangeRate,
+            let converted = rate.convert(line.gross, to: line.settlementCurrency)
+        else { return nil }
+        let tolerance = rules.fxTolerance(
+            from: line.gross.currency, to: line.settlementCurrency, converted: converted.minorUnits)
+        guard abs(difference.minorUnits) > tolerance else { return nil }
+        let paid = line.settledGross ?? converted
+        var finding = pair(
+            .fxMismatch, payment, line, field,
+            "\(line.gross) at the stated rate \(rate) is \(converted), but the line's net and fee come to "
+                + "\(paid) (difference \(difference.decimalString), tolerance "
+                + "\(Money(minorUnits: tolerance, currency: converted.currency).decimalString))")
+        finding.expected = converted
+        finding.actual = paid
+        return finding
     }
 
     /// A line whose net is not gross - fee, or whose fee is not the one the rule expects.
@@ -61,7 +84,7 @@ enum Classifier {
         _ payment: Payment, _ line: SettlementRecord, field: KeyField, rule: FeeRule?
     ) -> Discrepancy? {
         guard let fee = line.fee else { return nil }
-        if let net = line.net, net.minorUnits != line.gross.minorUnits - fee.minorUnits {
+        if !line.isConverted, let net = line.net, net.minorUnits != line.gross.minorUnits - fee.minorUnits {
             var finding = pair(
                 .feeMismatch, payment, line, field,
                 "the line's net \(net) is not its gross \(line.gross) less its fee \(fee) "
@@ -70,14 +93,14 @@ enum Classifier {
             finding.expected = Money(minorUnits: line.gross.minorUnits - fee.minorUnits, currency: fee.currency)
             return finding
         }
-        guard let rule else { return nil }
-        let expected = rule.expectedFee(on: line.gross.minorUnits)
+        guard let rule, let base = line.settledGross else { return nil }
+        let expected = rule.expectedFee(on: base.minorUnits)
         guard abs(abs(fee.minorUnits) - expected) > rule.toleranceMinor else { return nil }
         let expectedFee = Money(minorUnits: expected, currency: fee.currency)
         var finding = pair(
             .feeMismatch, payment, line, field,
             "charged a fee of \(fee) where \(rule.percent) + "
-                + "\(Money(minorUnits: rule.fixedMinor, currency: fee.currency).decimalString) of \(line.gross) "
+                + "\(Money(minorUnits: rule.fixedMinor, currency: fee.currency).decimalString) of \(base) "
                 + "is \(expectedFee)")
         finding.expected = expectedFee
         finding.actual = Money(minorUnits: abs(fee.minorUnits), currency: fee.currency)

@@ -6,6 +6,8 @@ public import PaymentModels
 public struct MatchRules: Sendable, Equatable {
     public var tolerances: [AmountTolerance] = []
     public var fees: [FeeRule] = []
+    /// How far a converted line may be from its gross at the stated rate (`fx_tolerance_percent`).
+    public var fxTolerances: [FXTolerance] = []
     /// Which key field wins when a line's key names payments by different fields.
     public var keyOrder = KeyOrder.standard
 
@@ -42,6 +44,20 @@ public struct MatchRules: Sendable, Equatable {
         return max(rule.absoluteMinor, rule.percent.of(amount.minorUnits))
     }
 
+    /// How far (in minor units of the settlement currency) a converted line's net + fee may be
+    /// from its gross at the stated rate: the most specific pair rule's share of the converted
+    /// amount, and never less than one minor unit (the provider's own rounding).
+    public func fxTolerance(from: Currency, to: Currency, converted: Int64) -> Int64 {
+        var best: (rule: FXTolerance, rank: Int)?
+        for rule in fxTolerances {
+            if let f = rule.from, f != from { continue }
+            if let t = rule.to, t != to { continue }
+            let rank = (rule.from != nil ? 1 : 0) + (rule.to != nil ? 1 : 0)
+            if best == nil || rank > best!.rank { best = (rule, rank) }
+        }
+        return max(1, best?.rule.percent.of(converted) ?? 0)
+    }
+
     public func feeRule(provider: String, currency: Currency) -> FeeRule? {
         fees.isEmpty ? nil : Self.mostSpecific(fees, provider: provider, currency: currency, \.scope)
     }
@@ -67,6 +83,20 @@ public struct AmountTolerance: Sendable, Equatable {
     public init(scope: RuleScope, absoluteMinor: Int64 = 0, percent: Percent = .zero) {
         self.scope = scope
         self.absoluteMinor = absoluteMinor
+        self.percent = percent
+    }
+}
+
+/// How far a converted line may differ from its gross at the stated rate, per currency pair
+/// (nil: any currency on that side).
+public struct FXTolerance: Sendable, Equatable {
+    public var from: Currency?
+    public var to: Currency?
+    public var percent: Percent
+
+    public init(from: Currency? = nil, to: Currency? = nil, percent: Percent) {
+        self.from = from
+        self.to = to
         self.percent = percent
     }
 }

@@ -416,7 +416,11 @@ public struct MatchingEngine: Sendable {
         if let finding = Classifier.classify(payment, line, field: field, tolerance: tolerance) {
             return (naming(finding, slot: slot), .exact)
         }
-        let feeRule = rules.feeRule(provider: line.provider ?? payment.system.rawValue, currency: line.gross.currency)
+        if let finding = Classifier.fxProblem(payment, line, field: field, rules: rules) {
+            return (naming(finding, slot: slot), .exact)
+        }
+        let feeRule = rules.feeRule(
+            provider: line.provider ?? payment.system.rawValue, currency: line.settlementCurrency)
         if let finding = Classifier.feeProblem(payment, line, field: field, rule: feeRule) {
             return (naming(finding, slot: slot), .exact)
         }

@@ -49,10 +49,12 @@ public enum PayoutTieOut {
             let kind = lines[i].kind
             guard let id = lines[i].payoutBatch else { continue }
             let line = lines[i]
-            let key = BatchKey(provider: line.provider ?? "", id: id, currency: line.gross.currency)
+            // summed in the currency the batch is paid out in: a converted line by its gross in
+            // that currency (net + fee, as the provider converted it)
+            let key = BatchKey(provider: line.provider ?? "", id: id, currency: line.settlementCurrency)
             var batch = batches[key] ?? PayoutBatch(provider: key.provider, batchId: id, currency: key.currency)
             batch.lines += 1
-            let gross = line.gross.minorUnits
+            let gross = line.settledGross?.minorUnits ?? 0
             let fee = line.fee?.minorUnits ?? 0
             if let time = line.settledAt, kind != .payout,
                 batch.payoutSource == nil, time.millisecondsSince1970 > batch.paidAt?.millisecondsSince1970 ?? .min

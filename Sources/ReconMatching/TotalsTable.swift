@@ -20,14 +20,18 @@ struct TotalsTable: Sendable {
     }
 
     /// Lines whose money moved count as settled, with their fee and net (gross - fee when the
-    /// line states no net).
+    /// line states no net). A converted line's gross counts in its charge currency, its fee and
+    /// net in the currency it was paid out in.
     mutating func add(settled gross: Money, fee: Money?, net: Money?, status: SettlementStatus, provider: String) {
         guard status.moneyMoved == true else { return }
         let i = index(of: gross.currency, provider: provider)
         let feeMinor = fee?.minorUnits ?? 0
         entries[i].totals.settled += gross.minorUnits
-        entries[i].totals.fees += feeMinor
-        entries[i].totals.net += net?.minorUnits ?? (gross.minorUnits - feeMinor)
+        // a converted line's fee and net are in the currency it was paid out in
+        let paidIn = fee?.currency ?? net?.currency ?? gross.currency
+        let j = paidIn == gross.currency ? i : index(of: paidIn, provider: provider)
+        entries[j].totals.fees += feeMinor
+        entries[j].totals.net += net?.minorUnits ?? (paidIn == gross.currency ? gross.minorUnits - feeMinor : 0)
     }
 
     mutating func merge(_ other: TotalsTable) {

@@ -45,12 +45,12 @@ public struct ImportRows: Sendable {
             return [
                 "provider", "key", "alternate_keys", "settlement_id", "gross_minor", "currency", "fee_minor",
                 "net_minor", "status", "raw_status", "settled_ms",
-            ] + source + ["kind", "batch_id"]
+            ] + source + ["kind", "batch_id", "settlement_currency", "exchange_rate"]
         }
     }
 
     /// Cells per row: the identity and the columns.
-    static func width(_ table: Table) -> Int { table == .payments ? 17 : 19 }
+    static func width(_ table: Table) -> Int { table == .payments ? 17 : 21 }
 
     var width: Int { Self.width(table) }
 
@@ -115,6 +115,8 @@ public struct ImportRows: Sendable {
         source(r.provenance)
         text(r.kind.code)
         text(r.payoutBatch)
+        text(r.isConverted ? r.settlementCurrency.code : nil)
+        text(r.exchangeRate?.description)
     }
 
     /// The columns both tables share, in their order: amount, currency, fee, net, status, raw

@@ -54,6 +54,11 @@ public final class PostgresStore: Store {
         """
         CREATE INDEX settlement_records_batch ON settlement_records (batch_id) WHERE batch_id IS NOT NULL;
         """,
+        // 4: as StoreSchema's fourth
+        """
+        ALTER TABLE settlement_records ADD COLUMN settlement_currency TEXT;
+        ALTER TABLE settlement_records ADD COLUMN exchange_rate TEXT;
+        """,
     ]
 
     public init(url: String) throws(StoreError) {

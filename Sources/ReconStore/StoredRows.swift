@@ -22,7 +22,8 @@ enum StoredRows {
     /// The columns `settlement(_:store:)` reads, in its order.
     static let settlementColumns = """
         identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status,
-        raw_status, settled_ms, \(sourceFile), source_byte, source_line, source_record, source_locator, kind, batch_id
+        raw_status, settled_ms, \(sourceFile), source_byte, source_line, source_record, source_locator, kind, batch_id,
+        settlement_currency, exchange_rate
         """
 
     static let openSettlement = """
@@ -60,12 +61,25 @@ enum StoredRows {
         else {
             throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
         }
-        func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: currency) } }
+        var paidIn = currency
+        var rate: ExchangeRate?
+        if let code = row.text(19) {
+            guard let other = Currency(code: code) else {
+                throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
+            }
+            paidIn = other
+        }
+        if let text = row.text(20) {
+            do { rate = try ExchangeRate(parsing: text) } catch {
+                throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
+            }
+        }
+        func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: paidIn) } }
         var record = SettlementRecord(
             key: row.text(2) ?? "", settlementId: row.text(4), provider: row.text(1),
             gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
             rawStatus: row.text(10) ?? "", settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
-            provenance: provenance(row, from: 12))
+            provenance: provenance(row, from: 12), settlementCurrency: paidIn, exchangeRate: rate)
         let alternates = (row.text(3) ?? "").split(separator: keySeparator).map(String.init)
         record.alternateKeys = alternates.isEmpty ? nil : alternates
         guard let kind = SettlementKind(code: row.text(17) ?? "payment") else {

@@ -312,3 +312,13 @@ public struct JSONNames: ExpressibleByArrayLiteral, Sendable {
     @inline(__always)
     func mayContain(length: Int) -> Bool { lengths & (1 << UInt64(min(length, 63))) != 0 }
 }
+
+extension JSONValue {
+    /// Parses one small JSON text held in a cell (a CSV column carrying a JSON object) and hands
+    /// its root to `body`; nil when the text is not valid JSON. The value is valid only inside.
+    public static func parsing<R>(_ bytes: UnsafeRawBufferPointer, _ body: (JSONValue) -> R) -> R? {
+        let tape = JSONTape(capacity: 64)
+        do { try JSONParser.parse(bytes, into: tape) } catch { return nil }
+        return body(JSONValue(bytes: bytes, nodes: tape.buffer, index: 0))
+    }
+}

@@ -21,6 +21,8 @@ enum StripeReportCSV {
         p.feeColumns = ["fee"]
         p.netColumn = "net"
         p.timeColumn = "created_utc"
+        p.alternateTimeColumns = ["created"]
+        p.signedFees = true
         p.kind = .init(column: "reporting_category", values: kinds, otherwise: .adjustment)
         p.batchColumns = ["automatic_payout_id"]
         return p
@@ -36,37 +38,48 @@ enum StripeReportCSV {
 }
 
 /// Adyen's Settlement details report (FORMATS.md): columns by header name, unsigned Gross
-/// Debit/Credit in the gross currency, fees (Commission, Markup, Scheme Fees, Interchange) in
-/// the net currency, local times with a time-zone abbreviation column; the journal `Type`
-/// (Settled, Refunded, Chargeback, Fee, MerchantPayout, ...) is kept as the raw status.
+/// Debit/Credit in the gross currency; fees (Commission, Markup, Scheme Fees, Interchange) and
+/// Net Debit/Credit in the net currency, with the `Exchange Rate` between them; account rows
+/// (Fee, MerchantPayout, InvoiceDeduction, DepositCorrection, ...) carry only a net; local
+/// times with a per-row time-zone abbreviation; the journal `Type` is the raw status.
 enum AdyenSettlementDetails {
     static var profile: TableProfile {
         var p = TableProfile(
             name: "adyen-settlement",
-            description: "Adyen Settlement details report CSV: Gross Credit - Gross Debit (GC), fees in NC, "
-                + "Type as journal type, Creation Date with TimeZone; keys Merchant Reference, Psp Reference",
-            signature: [
-                "Psp Reference", "Merchant Reference", "Type", "Gross Currency", "Gross Debit (GC)",
-                "Gross Credit (GC)",
+            description: "Adyen Settlement details report CSV (30 and 49 columns): Gross Credit - Gross Debit "
+                + "(GC), net and fees in NC with the Exchange Rate, net-only account rows, Type as kind, "
+                + "Creation Date with TimeZone; keys Merchant Reference, Modification Merchant Reference, "
+                + "Metadata references, Psp Reference",
+            signature: ["Psp Reference", "Merchant Reference", "Type", "Gross Currency", "Net Currency"],
+            keyColumns: [
+                "Merchant Reference", "Modification Merchant Reference", "Merchant Order Reference",
+                "Psp Reference", "Modification Reference",
             ],
-            keyColumns: ["Merchant Reference", "Psp Reference", "Modification Reference"],
             amount: .debitCredit(debit: "Gross Debit (GC)", credit: "Gross Credit (GC)"),
             currency: .column("Gross Currency", fallback: nil))
         p.settlementIdColumns = ["Modification Reference", "Psp Reference"]
         p.feeColumns = ["Commission (NC)", "Markup (NC)", "Scheme Fees (NC)", "Interchange (NC)"]
-        p.feeCurrencyColumn = "Net Currency"
+        p.settlementCurrencyColumn = "Net Currency"
+        p.netDebitCredit = ("Net Debit (NC)", "Net Credit (NC)")
+        p.rateColumn = "Exchange Rate"
+        p.netOnlyRows = true
+        p.metadataColumn = "Metadata"
         // every journal line is booked money; what it is about is its kind
         p.status = .init(column: "Type", values: [:], otherwise: .settled)
         p.kind = .init(
             column: "Type",
             values: [
-                "Settled": .payment, "SettledBulk": .payment, "Refunded": .refund, "RefundedBulk": .refund,
+                "Settled": .payment, "SettledBulk": .payment, "SettledInInstallments": .payment,
+                "Refunded": .refund, "RefundedBulk": .refund, "RefundedInInstallments": .refund,
                 "RefundedReversed": .adjustment, "Chargeback": .chargeback, "SecondChargeback": .chargeback,
-                "ChargebackReversed": .chargebackReversal, "Fee": .fee, "PaymentCost": .fee,
-                "InvoiceDeduction": .fee, "MerchantPayout": .payout, "PaidOut": .payout, "PaidOutReversed": .payout,
-                "DepositCorrection": .adjustment, "Balancetransfer": .adjustment, "ReserveAdjustment": .adjustment,
+                "ChargebackExternally": .chargeback, "ChargebackReversed": .chargebackReversal,
+                "ChargebackReversedExternally": .chargebackReversal, "Fee": .fee, "PaymentCost": .fee,
+                "MiscCosts": .fee, "InvoiceDeduction": .fee, "MerchantPayout": .payout, "PaidOut": .payout,
+                "PaidOutReversed": .payout, "DepositCorrection": .adjustment, "Balancetransfer": .adjustment,
+                "ReserveAdjustment": .adjustment, "ManualCorrected": .adjustment, "CashOutInstruction": .payout,
+                "CashOutFunding": .adjustment, "CashOutFee": .fee, "AdvancementCommissionExternallyWithInfo": .fee,
             ],
-            otherwise: .payment)
+            otherwise: nil)
         p.batchColumns = ["Batch Number"]
         p.timeColumn = "Creation Date"
         p.timeZoneColumn = "TimeZone"
@@ -87,11 +100,11 @@ enum PayPalSettlementReport {
                 + "amounts with DR/CR, fees; SC/RC counts and SF/RF totals and balances checked",
             signature: [
                 "CH", "Transaction ID", "Transaction Event Code", "Gross Transaction Amount",
-                "Gross Transaction Currency",
+                "Gross Transaction Currency", "Transaction Debit or Credit",
             ],
             keyColumns: ["Invoice ID", "Custom Field", "Transaction ID", "PayPal Reference ID"],
             amount: .directed(
-                amount: "Gross Transaction Amount", direction: "Transaction  Debit or Credit", credit: ["CR"],
+                amount: "Gross Transaction Amount", direction: "Transaction Debit or Credit", credit: ["CR"],
                 debit: ["DR"]),
             currency: .column("Gross Transaction Currency", fallback: nil))
         p.settlementIdColumns = ["Transaction ID"]
@@ -102,6 +115,7 @@ enum PayPalSettlementReport {
         p.countFooters = [("SC", 1, true), ("RC", 1, false)]
         p.totalFooters = [("SF", true), ("RF", false)]
         p.feeDirection = ("Fee Debit or Credit", ["CR"])
+        p.directionRequired = true
         p.status = .init(column: "Transaction Event Code", values: [:], otherwise: .settled)
         // event code families (PayPal's transaction event codes): T00 payments, T01 fees,
         // T04 withdrawals to the bank; of the T11 reversals T1107 is a refund and T1106 a payment

@@ -26,7 +26,9 @@ struct TableAdapter {
     private var sums: [String: Int64] = [:]
     private var sumCurrency: Currency?
     private var statusTexts = TextCache<SettlementStatus>()
-    private var kindTexts = TextCache<SettlementKind>()
+    private var kindTexts = TextCache<SettlementKind?>()
+    /// The settlement day of the current section (PayPal's `SH` line), `2026-01-06`.
+    private var sectionDay: String?
     private var batchTexts = TextCache<Void>()
     private var lastCurrency: (bytes: [UInt8], currency: Currency)?
 
@@ -35,7 +37,8 @@ struct TableAdapter {
         var keys: [Int] = []
         var ids: [Int] = []
         var fees: [Int] = []
-        var net = -1, status = -1, time = -1, zone = -1, currency = -1, feeCurrency = -1, recordType = -1
+        var net = -1, status = -1, time = -1, zone = -1, currency = -1, settlementCurrency = -1, recordType = -1
+        var netDebit = -1, netCredit = -1, rate = -1, metadata = -1
         var kind = -1
         var batches: [Int] = []
         var amount: [Int] = []
@@ -61,13 +64,17 @@ struct TableAdapter {
 
     /// An adapter when `cells` is the profile's header row.
     init?(profile: TableProfile, header cells: [String]) {
+        // names compared folded (case, runs of spaces): exports of one layout differ in both
         var columns: [String: Int] = [:]
-        for (i, name) in cells.enumerated() where columns[name] == nil { columns[name] = i }
-        guard profile.signature.allSatisfy({ columns[$0] != nil }) else { return nil }
+        for (i, name) in cells.enumerated() {
+            let folded = foldedColumnName(name)
+            if columns[folded] == nil { columns[folded] = i }
+        }
+        guard profile.signature.allSatisfy({ columns[foldedColumnName($0)] != nil }) else { return nil }
         self.profile = profile
         header = cells
         self.columns = columns
-        func index(_ name: String?) -> Int { name.flatMap { columns[$0] } ?? -1 }
+        func index(_ name: String?) -> Int { name.flatMap { columns[foldedColumnName($0)] } ?? -1 }
         var r = Resolved()
         r.keys = profile.keyColumns.map(index)
         r.ids = profile.settlementIdColumns.map(index)
@@ -77,8 +84,13 @@ struct TableAdapter {
         r.kind = index(profile.kind?.column)
         r.batches = profile.batchColumns.map(index)
         r.time = index(profile.timeColumn)
+        for name in profile.alternateTimeColumns where r.time < 0 { r.time = index(name) }
         r.zone = index(profile.timeZoneColumn)
-        r.feeCurrency = index(profile.feeCurrencyColumn)
+        r.settlementCurrency = index(profile.settlementCurrencyColumn)
+        r.netDebit = index(profile.netDebitCredit?.debit)
+        r.netCredit = index(profile.netDebitCredit?.credit)
+        r.rate = index(profile.rateColumn)
+        r.metadata = index(profile.metadataColumn)
         if case .column(let name, _) = profile.currency { r.currency = index(name) }
         switch profile.amount {
         case .signed(let c): r.amount = [index(c)]
@@ -120,6 +132,7 @@ struct TableAdapter {
         if let section = profile.sectionType, cells.first == section {
             sections += 1  // a typed file's first section header comes before the column header
             sectionCount = 0
+            sectionDay = Self.sectionDay(cells)
         }
         textLines.append(cells.filter { !$0.isEmpty }.joined(separator: ","))
     }
@@ -161,7 +174,7 @@ struct TableAdapter {
     }
 
     func cell(_ row: CSVRow, _ name: String?) -> String? {
-        guard let name, let i = columns[name] else { return nil }
+        guard let name, let i = columns[foldedColumnName(name)] else { return nil }
         return text(row, i)
     }
 
@@ -206,6 +219,7 @@ struct TableAdapter {
                 sections += 1
                 sectionCount = 0
                 sectionFooterSums = [:]
+                sectionDay = Self.sectionDay(cells)
             }
             for footer in profile.totalFooters where cells.first == footer.type {
                 footerTotals += Self.footerTotals(
@@ -224,6 +238,18 @@ struct TableAdapter {
         recordCount += 1
         sectionCount += 1
         return true
+    }
+
+    /// The day a section header names (`SH,2026/01/06 00:00:00 -0800,...`: the settlement
+    /// period's start, in the report's own time zone).
+    static func sectionDay(_ cells: [String]) -> String? {
+        guard cells.count > 1 else { return nil }
+        let bytes = Array(cells[1].utf8.prefix(10))
+        guard bytes.count == 10, bytes[4] == bytes[7], bytes[4] == UInt8(ascii: "/") || bytes[4] == UInt8(ascii: "-"),
+            bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (0x30...0x39).contains($0.element) })
+        else { return nil }
+        return String(decoding: bytes[0..<4], as: UTF8.self) + "-" + String(decoding: bytes[5..<7], as: UTF8.self) + "-"
+            + String(decoding: bytes[8..<10], as: UTF8.self)
     }
 
     private var footerCounts: [ControlTotal] = []
@@ -298,13 +324,40 @@ struct TableAdapter {
     }
 
     private mutating func makeRecord(_ row: CSVRow, provenance: Provenance) throws(RecordError) -> SettlementRecord {
-        let currency = try currency(row)
         var raw = ""
         var status = SettlementStatus.settled
         if at.hasStatus {
             let b = Self.bytes(row, at.status)
             (raw, status) = statusTexts.lookup(b) { profile.status!.values[$0] ?? profile.status!.otherwise }
         }
+        // the currency the row was paid out in (fee and net), when the layout names one
+        var paidIn: Currency?
+        if at.settlementCurrency >= 0 {
+            let b = Self.bytes(row, at.settlementCurrency)
+            if !b.isEmpty {
+                guard let c = Currency(asciiCode: b) else {
+                    throw RecordError(
+                        field: profile.settlementCurrencyColumn!,
+                        "'\(String(decoding: b, as: UTF8.self))' is not an ISO 4217 currency code")
+                }
+                paidIn = c
+            }
+        }
+        // an account row (Adyen's Fee, MerchantPayout, ...) has no gross: its amount is its net
+        let netOnly =
+            profile.netOnlyRows && at.amountKind == .debitCredit && Self.bytes(row, at.amount[0]).isEmpty
+            && Self.bytes(row, at.amount[1]).isEmpty
+        let currency: Currency
+        if netOnly {
+            guard let paidIn else {
+                throw RecordError(
+                    field: profile.settlementCurrencyColumn ?? "", "a row with only a net amount needs its currency")
+            }
+            currency = paidIn
+        } else {
+            currency = try self.currency(row)
+        }
+        let settlement = paidIn ?? currency
         var gross: Money
         switch at.amountKind {
         case .signed:
@@ -316,6 +369,14 @@ struct TableAdapter {
                 gross = -gross
             } else if !at.creditValues.contains(where: { Self.equal(way, $0) }) {
                 let text = String(decoding: way, as: UTF8.self)
+                if profile.directionRequired {
+                    throw RecordError(
+                        field: columnName(at.direction),
+                        "'\(text)' is neither a debit ("
+                            + at.debitValues.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+                            + ") nor a credit ("
+                            + at.creditValues.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ") + ")")
+                }
                 raw = raw.isEmpty ? text : "\(raw) (\(text))"
             }
         case .lessRefund:
@@ -327,36 +388,53 @@ struct TableAdapter {
                 if let part = try money(row, index, currency, required: false) { gross = gross + part }
             }
         case .debitCredit:
-            let d = try money(row, at.amount[0], currency, required: false)
-            let c = try money(row, at.amount[1], currency, required: false)
-            guard d != nil || c != nil else {
-                throw RecordError(
-                    field: columnName(at.amount[1]),
-                    "neither \(columnName(at.amount[0])) nor \(columnName(at.amount[1])) has an amount")
+            if netOnly {
+                guard let net = try debitCredit(row, at.netDebit, at.netCredit, settlement) else {
+                    throw RecordError(
+                        field: columnName(at.amount[1]),
+                        "neither the gross (\(columnName(at.amount[0])), \(columnName(at.amount[1]))) nor the net "
+                            + "(\(columnName(at.netDebit)), \(columnName(at.netCredit))) has an amount")
+                }
+                gross = net
+            } else {
+                guard let g = try debitCredit(row, at.amount[0], at.amount[1], currency) else {
+                    throw RecordError(
+                        field: columnName(at.amount[1]),
+                        "neither \(columnName(at.amount[0])) nor \(columnName(at.amount[1])) has an amount")
+                }
+                gross = g
             }
-            gross = (c ?? .zero(currency)) - (d ?? .zero(currency))
         }
         var fee: Int64?
-        var feeInGrossCurrency = true
-        if at.feeCurrency >= 0 {
-            let b = Self.bytes(row, at.feeCurrency)
+        for index in at.fees {
+            guard let m = try money(row, index, settlement, required: false) else { continue }
+            fee = (fee ?? 0) + (profile.signedFees ? m.minorUnits : abs(m.minorUnits))
+        }
+        if let charged = fee, at.feeDirection >= 0 {
+            let way = Self.bytes(row, at.feeDirection)
+            if at.feeReturnedValues.contains(where: { Self.equal(way, $0) }) { fee = -charged }
+        }
+        var net: Money?
+        if netOnly {
+            net = gross
+        } else if at.netDebit >= 0 || at.netCredit >= 0 {
+            net = try debitCredit(row, at.netDebit, at.netCredit, settlement)
+        } else {
+            net = try money(row, at.net, settlement, required: false)
+        }
+        var rate: ExchangeRate?
+        if at.rate >= 0, currency != settlement {
+            let b = Self.bytes(row, at.rate)
             if !b.isEmpty {
-                guard let c = Currency(asciiCode: b) else {
-                    throw RecordError(
-                        field: profile.feeCurrencyColumn!,
-                        "'\(String(decoding: b, as: UTF8.self))' is not an ISO 4217 currency code")
+                do throws(AmountError) { rate = try ExchangeRate(parsing: b) } catch {
+                    throw RecordError(field: columnName(at.rate), error)
                 }
-                feeInGrossCurrency = c == currency
             }
         }
-        if feeInGrossCurrency {
-            for index in at.fees {
-                if let m = try money(row, index, currency, required: false) { fee = (fee ?? 0) + abs(m.minorUnits) }
-            }
-            if let charged = fee, at.feeDirection >= 0 {
-                let way = Self.bytes(row, at.feeDirection)
-                if at.feeReturnedValues.contains(where: { Self.equal(way, $0) }) { fee = -charged }
-            }
+        if currency != settlement, net == nil, rate == nil {
+            throw RecordError(
+                field: profile.settlementCurrencyColumn ?? "",
+                "paid out in \(settlement) but charged in \(currency), with neither a net nor an exchange rate")
         }
         // keys compared as bytes before any String is made; an id that is also a key shares it.
         // The closure below reads locals only: touching `self` in it copied the whole adapter
@@ -396,10 +474,22 @@ struct TableAdapter {
                 break
             }
         }
-        let net = try money(row, at.net, currency, required: false)
+        if at.metadata >= 0 {
+            for value in Self.metadataKeys(Self.bytes(row, at.metadata)) where value != key {
+                if key.isEmpty { key = value } else if !(alternates ?? []).contains(value) {
+                    alternates = (alternates ?? []) + [value]
+                }
+            }
+        }
         let settledAt = try time(row)
         var kind = SettlementKind.payment
-        if at.kind >= 0 { kind = kindTexts.lookup(Self.bytes(row, at.kind)) { profile.kind!.kind(of: $0) }.1 }
+        if at.kind >= 0 {
+            let (text, found) = kindTexts.lookup(Self.bytes(row, at.kind)) { profile.kind!.kind(of: $0) }
+            guard let found else {
+                throw RecordError(field: profile.kind!.column, "'\(text)' is not a record type recon knows here")
+            }
+            kind = found
+        }
         if profile.negativeIsRefund && gross.minorUnits < 0 { kind = .refund }
         var batchId: String?
         for i in at.batches {
@@ -407,6 +497,9 @@ struct TableAdapter {
             guard !b.isEmpty, !empty.contains(b) else { continue }
             batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
             break
+        }
+        if batchId == nil, profile.batchByDay, let day = sectionDay {
+            batchId = "\(profile.name) \(day)"  // the settlement day the section covers
         }
         if batchId == nil, profile.batchByDay, let time = settledAt {
             // the day where the provider is: its time zone, or the row's own zone column
@@ -420,8 +513,32 @@ struct TableAdapter {
         // built in one go: setting fields on a finished record copied it (every string retained)
         return SettlementRecord(
             key: key, alternateKeys: alternates, settlementId: id, provider: profile.name, gross: gross,
-            fee: fee.map { Money(minorUnits: $0, currency: currency) }, net: net, status: status,
-            rawStatus: raw, settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId)
+            fee: fee.map { Money(minorUnits: $0, currency: settlement) }, net: net, status: status,
+            rawStatus: raw, settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId,
+            settlementCurrency: settlement, exchangeRate: rate)
+    }
+
+    /// Credit - debit of two unsigned columns; nil when both are empty.
+    func debitCredit(_ row: CSVRow, _ debit: Int, _ credit: Int, _ currency: Currency) throws(RecordError) -> Money? {
+        let d = try money(row, debit, currency, required: false)
+        let c = try money(row, credit, currency, required: false)
+        guard d != nil || c != nil else { return nil }
+        return Money(minorUnits: (c?.minorUnits ?? 0) - (d?.minorUnits ?? 0), currency: currency)
+    }
+
+    /// String values of a JSON metadata object whose names hold `ref` or `order` (Adyen's
+    /// `Metadata`: `{"gr4vy_tx_ref":"239460213.5", ...}`); none when the cell is not such an object.
+    static func metadataKeys(_ bytes: UnsafeRawBufferPointer) -> [String] {
+        guard bytes.first == UInt8(ascii: "{") else { return [] }
+        return JSONValue.parsing(bytes) { root in
+            root.members.compactMap { name, value -> String? in
+                let lower = name.lowercased()
+                guard lower.contains("ref") || lower.contains("order"), let text = value.string, !text.isEmpty,
+                    !text.contains("@")
+                else { return nil }
+                return text
+            }
+        } ?? []
     }
 
     /// The values an id column holds for "no value" (`/`, `-`).

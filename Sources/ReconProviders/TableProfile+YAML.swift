@@ -69,7 +69,14 @@ extension TableProfile {
             let marks = direction.returned.joined(separator: "/")
             notes.append("the built-in layout reads a fee marked \(marks) in \(direction.column) as returned")
         }
-        if feeCurrencyColumn != nil { notes.append("the built-in layout leaves out fees in another currency") }
+        if let column = settlementCurrencyColumn {
+            notes.append("the built-in layout reads fee and net in the currency of \(column)")
+        }
+        if let net = netDebitCredit { notes.append("the built-in layout reads the net as \(net.credit) - \(net.debit)") }
+        if let rate = rateColumn { notes.append("the built-in layout reads the exchange rate from \(rate)") }
+        if netOnlyRows { notes.append("the built-in layout reads a row without a gross as its net") }
+        if signedFees { notes.append("the built-in layout reads fees with their sign (negative: given back)") }
+        if let metadata = metadataColumn { notes.append("the built-in layout takes references from \(metadata)") }
         if signature.count > 0 && skipLines == 0 && !positional {
             notes.append("the built-in layout finds its header below any preamble; a profile uses skip_lines")
         }

@@ -29,6 +29,9 @@ public struct TableProfile: Sendable {
     /// PayPal settlement day): the batch is the profile's name and the row's local date,
     /// `wechatpay-tradebill 2021-01-24`.
     public var batchByDay = false
+    /// The direction column of a `.directed` amount must hold one of its values: anything else
+    /// is a reject naming it (PayPal's `DR`/`CR`), not an unsigned amount.
+    public var directionRequired = false
     /// A row whose amount comes out negative is a refund (Vipps: Gross + Refund, no type column).
     public var negativeIsRefund = false
     public var timeColumn: String?
@@ -50,9 +53,26 @@ public struct TableProfile: Sendable {
     public var timeZoneColumn: String?
     /// Amounts are integers in minor units, decimals implied by the currency (PayPal STL).
     public var minorUnits = false
-    /// The currency of the fee columns when it may differ from the gross currency (Adyen's
-    /// net currency); fees in another currency are left out rather than mislabelled.
-    public var feeCurrencyColumn: String?
+    /// The currency the row was paid out in, that of its fee and net, when it may differ from
+    /// the gross currency (Adyen's `Net Currency`).
+    public var settlementCurrencyColumn: String?
+    /// Unsigned net debit and credit columns, one of them filled: credit - debit (Adyen's
+    /// `Net Debit (NC)` / `Net Credit (NC)`), instead of `netColumn`.
+    public var netDebitCredit: (debit: String, credit: String)?
+    /// The exchange rate from the gross into the settlement currency, when the file states one.
+    public var rateColumn: String?
+    /// A row with neither gross column filled is an account row (a fee, an invoice deduction,
+    /// a payout): its amount is its net, in the settlement currency (Adyen).
+    public var netOnlyRows = false
+    /// Fee columns carry their sign: positive is charged, negative given back (Stripe's fee on a
+    /// `dispute_reversal`). Otherwise fees are unsigned charges.
+    public var signedFees = false
+    /// Further columns tried, in order, when `timeColumn` is absent from the file (Stripe's
+    /// `created` where newer exports have `created_utc`).
+    public var alternateTimeColumns: [String] = []
+    /// A column holding a JSON object of the merchant's metadata (Adyen's `Metadata`): its
+    /// values under names holding `ref` or `order` are further keys.
+    public var metadataColumn: String?
     /// Footer rows of a typed file stating record counts (PayPal's SC per section, RC per
     /// report), checked against the records; a section starts at a `sectionType` row.
     public var countFooters: [(type: String, column: Int, perSection: Bool)] = []
@@ -124,10 +144,11 @@ public struct TableProfile: Sendable {
         public var column: String
         public var values: [String: SettlementKind]
         public var prefixes: [(prefix: String, kind: SettlementKind)]
-        public var otherwise: SettlementKind
+        /// For a value neither names; nil: such a row is a reject naming the value.
+        public var otherwise: SettlementKind?
         public init(
             column: String, values: [String: SettlementKind],
-            prefixes: [(prefix: String, kind: SettlementKind)] = [], otherwise: SettlementKind = .payment
+            prefixes: [(prefix: String, kind: SettlementKind)] = [], otherwise: SettlementKind? = .payment
         ) {
             self.column = column
             self.values = values
@@ -135,7 +156,7 @@ public struct TableProfile: Sendable {
             self.otherwise = otherwise
         }
 
-        public func kind(of value: String) -> SettlementKind {
+        public func kind(of value: String) -> SettlementKind? {
             if let kind = values[value] { return kind }
             return prefixes.first { value.hasPrefix($0.prefix) }?.kind ?? otherwise
         }
@@ -171,6 +192,12 @@ public struct TableProfile: Sendable {
         case sum(column: String)
         case sumWhere(column: String, whereColumn: String, values: [String])
     }
+}
+
+/// A column name as compared: case folded, runs of spaces and tabs as one space, trimmed.
+/// PayPal writes `Transaction Debit or Credit` with one space in some files and two in others.
+public func foldedColumnName(_ name: String) -> String {
+    name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
 }
 
 /// Cleans one cell the way these exports need: spaces and tabs trimmed (Alipay pads cells

@@ -23,13 +23,15 @@ extension MatchingEngine {
         var paymentProblem = false
         if captures.isEmpty {
             unsettled(p, into: &part)
-            // the capture is owed (in transit, missing, or settled in an earlier run) unless the
-            // payment never succeeded
-            captured = payment.status.expectation == .notExpected ? 0 : payment.amount.minorUnits
+            // nothing captured in this run, and (for a store run) none in an earlier one: a
+            // payment an earlier run settled is closed, and its late refunds are linked by the
+            // store job. A refund or chargeback here returns money that never came in.
+            captured = 0
         } else {
             (captured, findings) = judgeCaptures(p, captures, problem: &paymentProblem, into: &part)
         }
-        findings += followReturns(p, captured: captured, problem: &paymentProblem, into: &part)
+        findings += followReturns(
+            p, captured: captured, settled: !captures.isEmpty, problem: &paymentProblem, into: &part)
         part.findings += findings
         guard !captures.isEmpty else { return }
         if !paymentProblem {
@@ -123,7 +125,7 @@ extension MatchingEngine {
 
     /// Refunds, chargebacks and reversals against what was captured; counts each line.
     private func followReturns(
-        _ p: Int, captured: Int64, problem: inout Bool, into part: inout Partial
+        _ p: Int, captured: Int64, settled: Bool, problem: inout Bool, into part: inout Partial
     ) -> [Discrepancy] {
         guard let slots = linked[Int32(p)] else { return [] }
         let payment = payments[p]
@@ -153,11 +155,14 @@ extension MatchingEngine {
             let change = line.kind == .chargebackReversal ? -magnitude : magnitude
             if change > 0, out + change > captured {
                 let capturedMoney = Money(minorUnits: captured, currency: currency)
+                let returned = Money(minorUnits: magnitude, currency: currency)
+                let what = "a \(line.kind.code.replacingUnderscores) of \(returned)"
                 var finding = Classifier.pair(
                     .refundUnmatched, payment, line, field,
-                    "a \(line.kind.code.replacingUnderscores) of \(Money(minorUnits: magnitude, currency: currency)) "
-                        + "would return \(Money(minorUnits: out + change, currency: currency)) in all, more "
-                        + "than the \(capturedMoney) captured")
+                    settled
+                        ? "\(what) would return \(Money(minorUnits: out + change, currency: currency)) in all, more "
+                            + "than the \(capturedMoney) captured"
+                        : "\(what) for a payment with no settled capture: money returned that never came in")
                 // expected: what could still be returned; actual: what this line returns
                 finding.expected = Money(minorUnits: max(0, captured - out), currency: currency)
                 finding.actual = Money(minorUnits: magnitude, currency: currency)

@@ -72,7 +72,9 @@ extension TableProfile {
         if let column = settlementCurrencyColumn {
             notes.append("the built-in layout reads fee and net in the currency of \(column)")
         }
-        if let net = netDebitCredit { notes.append("the built-in layout reads the net as \(net.credit) - \(net.debit)") }
+        if let net = netDebitCredit {
+            notes.append("the built-in layout reads the net as \(net.credit) - \(net.debit)")
+        }
         if let rate = rateColumn { notes.append("the built-in layout reads the exchange rate from \(rate)") }
         if netOnlyRows { notes.append("the built-in layout reads a row without a gross as its net") }
         if signedFees { notes.append("the built-in layout reads fees with their sign (negative: given back)") }

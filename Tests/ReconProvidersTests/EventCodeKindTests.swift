@@ -19,7 +19,7 @@ import Testing
     @Test func adyenAndStripeTypes() throws {
         let adyen = try #require(AdyenSettlementDetails.profile.kind)
         #expect(adyen.kind(of: "Refunded") == .refund && adyen.kind(of: "MerchantPayout") == .payout)
-        #expect(adyen.kind(of: "InvoiceDeduction") == .fee && adyen.kind(of: "SomethingNew") == .payment)
+        #expect(adyen.kind(of: "InvoiceDeduction") == .fee && adyen.kind(of: "SomethingNew") == nil)
         let stripe = try #require(StripeReportCSV.profile.kind)
         #expect(stripe.kind(of: "dispute_reversal") == .chargebackReversal && stripe.kind(of: "topup") == .adjustment)
     }

@@ -78,7 +78,7 @@ import Testing
             C,M,1813702551707653,R-1,visa,2024-01-15 11:26:49,CET,Settled,1713,GBP,,5.00,1,GBP,,4.88,,0.04,0.01,0.07,visaclassic,42
             C,M,1813702551707653,R-1,visa,2024-07-15 09:00:00,CEST,Refunded,1714,GBP,2.00,,1,GBP,2.00,,,,,,visaclassic,42
             C,M,1813702551707654,R-2,mc,2024-07-15 09:00:00,BST,Chargeback,1715,EUR,10.00,,1,EUR,10.00,,,,,,mc,42
-            C,M,1813702551707655,R-3,jcb,2024-07-15 09:00:00,CEST,Settled,1716,JPY,,7500,0.0061,EUR,,44.65,0.55,,,,jcb,42
+            C,M,1813702551707655,R-3,jcb,2024-07-15 09:00:00,CEST,Settled,1716,JPY,,7500,0.0061,EUR,,45.20,0.55,,,,jcb,42
             C,M,,,,2024-07-16 00:00:00,CEST,MerchantPayout,,GBP,50.00,,,GBP,50.00,,,,,,,42
             C,M,1813702551707656,R-4,visa,2024-07-15 09:00:00,XYZ,Settled,1717,GBP,,1.00,1,GBP,,0.98,,,,,visa,42
             """
@@ -91,7 +91,10 @@ import Testing
         #expect(records[0].settledAt?.description == "2024-01-15T10:26:49.000Z")  // CET is UTC+1
         #expect(records[1].settledAt?.description == "2024-07-15T07:00:00.000Z")  // CEST is UTC+2
         #expect(records[0].fee?.description == "0.12 GBP")
-        #expect(records[3].fee == nil)  // charged in EUR, not added to a JPY gross
+        // charged in JPY, paid out in EUR: fee and net in EUR at the stated rate (7500 x 0.0061 = 45.75)
+        #expect(records[3].fee?.description == "0.55 EUR" && records[3].net?.description == "45.20 EUR")
+        #expect(records[3].settlementCurrency.code == "EUR" && records[3].exchangeRate?.description == "0.0061")
+        #expect(records[3].settledGross?.description == "45.75 EUR" && records[3].conversionDifference?.minorUnits == 0)
         #expect(records[4].key == "")  // a payout names no payment
         #expect(rejects.map(\.field) == ["TimeZone"])
         #expect(rejects.first?.reason.contains("'XYZ'") == true)

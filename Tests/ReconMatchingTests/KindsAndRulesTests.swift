@@ -74,6 +74,43 @@ func runRules(_ payments: [Payment], _ lines: [SettlementRecord], rules: MatchRu
         #expect(r.discrepancies.first { $0.kind == .unexpectedInSettlement }?.detail.contains("chargeback") == true)
     }
 
+    /// A refund or chargeback whose payment has no capture in the run returns money that never
+    /// came in: refund_unmatched, next to the payment's own missing_in_settlement.
+    @Test func aRefundOrChargebackForAPaymentWithNoCaptureIsRefundUnmatched() {
+        let a = payment([PaymentKey(.reference, "O1")], 10_000)
+        let b = payment([PaymentKey(.reference, "O2")], 5_000)
+        let r = runRules([a, b], [kindLine(.refund, "O1", -2_500, day: 2), kindLine(.chargeback, "O2", -5_000, day: 2)])
+        #expect(
+            findings(r) == [
+                "missing_in_settlement:O1", "missing_in_settlement:O2", "refund_unmatched:O1", "refund_unmatched:O2",
+            ])
+        let refund = r.discrepancies.first { $0.kind == .refundUnmatched && $0.matchKey == "O1" }
+        #expect(refund?.detail.contains("no settled capture") == true, "\(refund?.detail ?? "")")
+        #expect(r.settlement.matched == 0)
+    }
+
+    /// A converted line (charged in EUR, paid out in USD) matches its EUR payment by its gross;
+    /// net + fee off its gross at the stated rate beyond the tolerance is fx_mismatch.
+    @Test func aConvertedLineMatchesByItsGrossAndIsCheckedAgainstItsRate() throws {
+        func converted(_ key: String, net: Int64, fee: Int64, at: Int64) throws -> SettlementRecord {
+            let plain = line(key, 10_000, eur, at: at)
+            return SettlementRecord(
+                key: key, provider: "adyen-settlement", gross: plain.gross, fee: Money(minorUnits: fee, currency: usd),
+                net: Money(minorUnits: net, currency: usd), status: .settled, rawStatus: "Settled",
+                provenance: plain.provenance, settlementCurrency: usd, exchangeRate: try ExchangeRate(parsing: "1.08"))
+        }
+        let payments = [
+            payment([PaymentKey(.reference, "E1")], 10_000, eur), payment([PaymentKey(.reference, "E2")], 10_000, eur),
+        ]
+        let lines = [try converted("E1", net: 10_650, fee: 150, at: 1), try converted("E2", net: 10_550, fee: 150, at: 2)]
+        let r = runRules(payments, lines)
+        #expect(findings(r) == ["fx_mismatch:E2"])  // 108.00 USD at the rate; 105.50 + 1.50 = 107.00
+        #expect(r.discrepancies.first?.expected?.description == "108.00 USD")
+        var rules = MatchRules()
+        rules.fxTolerances = [FXTolerance(from: eur, to: usd, percent: try #require(Percent(parsing: "1")))]
+        #expect(findings(runRules(payments, lines, rules: rules)).isEmpty)  // 1.00 is within 1% of 108.00
+    }
+
     @Test func aChargebackAndItsReversalLeaveThePaymentWhole() {
         let p = payment([PaymentKey(.reference, "O1")], 10_000, status: .disputed)
         let r = runRules(

@@ -15,14 +15,20 @@ public struct SettlementRecord: Sendable {
     public var provenance: Provenance
     /// What the line is about: a payment's settlement (most lines), a refund, a fee, a payout, ...
     public var kind = SettlementKind.payment
+    /// Set only when the provider paid out in another currency than the charge's (declared next
+    /// to `kind`, it fills that field's padding).
+    private var otherSettlementCurrency: Currency?
     /// The payout or batch the line was paid out in (Stripe's `automatic_payout_id`, Adyen's
     /// batch number), when the export says.
     public var batchId: String?
     /// The rate the file states for converting the gross into the settlement currency; nil when
-    /// it states none (the rate is then derived from gross, fee and net: `derivedRate`).
-    public var exchangeRate: ExchangeRate?
-    /// Set only when the provider paid out in another currency than the charge's.
-    private var otherSettlementCurrency: Currency?
+    /// it states none (`settledGross` then comes from net + fee).
+    public var exchangeRate: ExchangeRate? {
+        get { ExchangeRate(scaled: rateScaled) }
+        set { rateScaled = newValue?.scaled ?? 0 }
+    }
+    /// The stated rate in 10^-10 units, 0 for none: a bare integer, like fee and net below.
+    private var rateScaled: Int64 = 0
     // fee, net and time are stored as bare integers with a sentinel for "none" (see Packed):
     // 24 bytes less per line, which at a million lines is memory and page faults saved
     private var feeMinor = Packed.none
@@ -101,7 +107,7 @@ public struct SettlementRecord: Sendable {
         self.gross = gross
         let paidIn = settlementCurrency ?? gross.currency
         otherSettlementCurrency = paidIn == gross.currency ? nil : paidIn
-        self.exchangeRate = exchangeRate
+        rateScaled = exchangeRate?.scaled ?? 0
         precondition(fee == nil || fee!.currency == paidIn, "fee in another currency")
         precondition(net == nil || net!.currency == paidIn, "net in another currency")
         self.status = status

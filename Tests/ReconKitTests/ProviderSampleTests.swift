@@ -62,6 +62,18 @@ import Testing
         #expect(object["records"] as? Int == records && object["rejected"] as? Int == 0)
     }
 
+    /// The real PayPal activity download (../shared/fixtures): every row read, the totals exact.
+    @Test(.enabled(if: FixtureGoldenTests.present, "../shared/fixtures is not present"))
+    func thePayPalActivityDownloadReadsThroughItsProfile() throws {
+        let result = try CLI.run([
+            "inspect", "--profile", "samples/profiles/paypal-activity-de.yaml",
+            FixtureGoldenTests.fixtures + "/paypal_activity/jakobhellermann_paypal_de_activity_sample.csv",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("settlement from paypal-activity-de: 341 records, 0 rejected"), "\(result.stdout)")
+        #expect(result.stdout.contains("EUR: credits 5617.22, debits -5616.65, fees 0.57, net 0.00"), "\(result.stdout)")
+    }
+
     @Test func theBankExportReconcilesThroughItsProfile() throws {
         let result = try CLI.run([
             "reconcile", "--profile", "samples/profiles/bank-export.yaml", "--payments",

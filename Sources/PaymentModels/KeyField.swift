@@ -51,3 +51,18 @@ public struct PaymentKey: Hashable, Sendable {
         self.value = value
     }
 }
+
+extension PaymentKey {
+    /// A key as both sides compare it: without leading and trailing spaces, tabs, CRs and LFs,
+    /// so a padded key in one file matches its unpadded twin in the other. A key with nothing to
+    /// trim is returned as it is (the common case costs two byte reads, no copy).
+    @inlinable
+    public static func trimmed(_ value: String) -> String {
+        @inline(__always) func isPadding(_ b: UInt8?) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        guard isPadding(value.utf8.first) || isPadding(value.utf8.last) else { return value }
+        var utf8 = Substring(value).utf8
+        while isPadding(utf8.first) { utf8 = utf8.dropFirst() }
+        while isPadding(utf8.last) { utf8 = utf8.dropLast() }
+        return String(Substring(utf8))
+    }
+}

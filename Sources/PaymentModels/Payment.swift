@@ -12,6 +12,15 @@ public struct Payment: Sendable {
     private var feeMinor = Packed.none
     private var netMinor = Packed.none
     private var createdMilliseconds = Packed.none
+    private var orderedMinor = Packed.none
+
+    /// The amount the payment was created for, when that is not what is expected to settle
+    /// (a WooshPay PaymentIntent's `amount` where `amount_received` says less was captured);
+    /// nil otherwise. Kept for the reports; matching uses `amount`.
+    public var orderedAmount: Money? {
+        get { Packed.money(orderedMinor, amount.currency) }
+        set { orderedMinor = Packed.pack(newValue?.minorUnits) }
+    }
 
     /// A fee the system already reports (Yedpay's `charge`), in the payment's currency.
     public var fee: Money? {

@@ -10,7 +10,10 @@ public enum PaymentStatus: String, CaseIterable, Sendable {
     case canceled
     case expired
     case refunded
+    /// A dispute is open (the money may be held or taken back).
     case disputed
+    /// The dispute was lost: the money was taken back, so a chargeback line is expected.
+    case disputeLost = "dispute_lost"
     case unknown
 
     /// Whether the money is expected to show up in a settlement file.
@@ -19,7 +22,7 @@ public enum PaymentStatus: String, CaseIterable, Sendable {
         case .pending, .succeeded, .unknown: .expected
         case .failed, .canceled, .expired: .notExpected
         // captured first, then (partly) returned: a settlement line is normal, whatever it says
-        case .refunded, .disputed: .eitherWay
+        case .refunded, .disputed, .disputeLost: .eitherWay
         }
     }
 }

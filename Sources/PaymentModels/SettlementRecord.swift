@@ -100,7 +100,7 @@ public struct SettlementRecord: Sendable {
         settledAt: Timestamp? = nil, provenance: Provenance, kind: SettlementKind = .payment,
         batchId: String? = nil, settlementCurrency: Currency? = nil, exchangeRate: ExchangeRate? = nil
     ) {
-        self.key = key
+        self.key = PaymentKey.trimmed(key)
         self.alternateKeys = alternateKeys
         self.settlementId = settlementId
         self.provider = provider

@@ -8,6 +8,7 @@ public enum Normalizer {
     public static let csvColumns = [
         "side", "system", "key_field", "key", "other_keys", "amount", "currency", "fee", "net",
         "status", "raw_status", "time", "source", "kind", "batch", "settlement_currency", "exchange_rate",
+        "ordered_amount",
     ]
 
     /// Streams normalized records to `emit`; rejects go to `onReject`.
@@ -45,7 +46,7 @@ public enum Normalizer {
             ("fee", p.fee?.decimalString), ("net", p.net?.decimalString), ("status", p.status.rawValue),
             ("raw_status", p.rawStatus), ("time", p.createdAt?.description), ("source", p.provenance.description),
             ("kind", SettlementKind.payment.code), ("batch", nil), ("settlement_currency", nil),
-            ("exchange_rate", nil),
+            ("exchange_rate", nil), ("ordered_amount", p.orderedAmount?.decimalString),
         ]
         return render(fields, jsonLines: jsonLines)
     }
@@ -59,7 +60,7 @@ public enum Normalizer {
             ("source", r.provenance.description), ("kind", r.kind.code), ("batch", r.payoutBatch),
             // fee and net are in the settlement currency, named only when it is not the gross's
             ("settlement_currency", r.isConverted ? r.settlementCurrency.code : nil),
-            ("exchange_rate", r.exchangeRate?.description),
+            ("exchange_rate", r.exchangeRate?.description), ("ordered_amount", nil),
         ]
         return render(fields, jsonLines: jsonLines)
     }

@@ -23,9 +23,10 @@ enum Classifier {
                     ? ", beyond the tolerance of "
                         + Money(minorUnits: tolerance, currency: payment.amount.currency).decimalString
                     : ""
+                let ordered = payment.orderedAmount.map { " (ordered \($0); received \(payment.amount))" } ?? ""
                 return pair(
                     .amountMismatch, payment, line, field,
-                    "settled gross \(line.gross) differs from the created amount \(payment.amount) "
+                    "settled gross \(line.gross) differs from the created amount \(payment.amount)\(ordered) "
                         + "by \(difference.decimalString)\(beyond)")
             }
         }
@@ -41,6 +42,8 @@ enum Classifier {
         _ amount: Money, _ status: PaymentStatus, _ gross: Money, _ lineStatus: SettlementStatus
     ) -> Bool {
         guard amount == gross else { return false }
+        // a payment that says its money went back is judged with its refunds or chargebacks
+        guard status != .refunded && status != .disputeLost else { return false }
         guard let moved = lineStatus.moneyMoved, status != .unknown else { return true }
         switch status.expectation {
         case .notExpected: return !moved

@@ -32,6 +32,10 @@ extension MatchingEngine {
         }
         findings += followReturns(
             p, captured: captured, settled: !captures.isEmpty, problem: &paymentProblem, into: &part)
+        if let first = captures.first, let finding = nothingReturned(p, capture: first, captured: captured) {
+            findings.append(finding)
+            paymentProblem = true
+        }
         part.findings += findings
         guard !captures.isEmpty else { return }
         if !paymentProblem {
@@ -190,6 +194,34 @@ extension MatchingEngine {
             problem = true
         }
         return findings
+    }
+
+    /// A payment that says it was refunded, or that it lost its dispute, while no refund (or
+    /// chargeback) line returned anything of what was captured: an `amount_mismatch` paired
+    /// with the capture line, naming what should have gone back.
+    private func nothingReturned(_ p: Int, capture: Int, captured: Int64) -> Discrepancy? {
+        let payment = payments[p]
+        let returning: SettlementKind
+        switch payment.status {
+        case .refunded: returning = .refund
+        case .disputeLost: returning = .chargeback
+        default: return nil
+        }
+        guard captured > 0 else { return nil }
+        let returned = (linked[Int32(p)] ?? []).contains { slot in
+            let line = lines[Int(slot)]
+            return line.kind == returning && line.status.moneyMoved != false
+        }
+        guard !returned else { return nil }
+        let currency = payment.amount.currency
+        let word = returning == .refund ? "refunded" : "lost its dispute"
+        var finding = Classifier.pair(
+            .amountMismatch, payment, lines[capture], lineField[capture],
+            "the payment says \(word) (\(payment.rawStatus)) but no \(returning.code) line returns any of the "
+                + "\(Money(minorUnits: captured, currency: currency)) captured: nothing returned")
+        finding.expected = Money(minorUnits: captured, currency: currency)
+        finding.actual = Money(minorUnits: 0, currency: currency)
+        return naming(finding, slot: capture)
     }
 
     /// The order lines of one payment are followed in, whatever order the files came in.

@@ -177,19 +177,42 @@ public struct MatchingEngine: Sendable {
     }
 
     /// The slow path for a key several payments share: the earliest field, then a payment
-    /// that has no line yet, then the lowest payment number.
+    /// that has no line yet, then one of the line's currency and amount (for a capture) or
+    /// currency (for a refund), then the closest amount; the rest by the payments' content
+    /// (system, key, time), and only for payments alike in all of that, the lower number. So
+    /// which payment a line goes to does not depend on the order of the created payments.
     private mutating func attach(_ slot: Int) {
         var best = -1
         var bestField = KeyField.id
         var bestFree = false
         let order = rules.keyOrder
-        for (k, key) in ([lines[slot].key] + (lines[slot].alternateKeys ?? [])).enumerated() where best < 0 {
+        let line = lines[slot]
+        func fit(_ p: Int) -> (Int, UInt64) {
+            let amount = payments[p].amount
+            guard amount.currency == line.gross.currency else { return (2, .max) }
+            let settled = line.kind == .payment ? line.gross.minorUnits : amount.minorUnits
+            let distance = amount.minorUnits.subtractingReportingOverflow(settled)
+            let gap = distance.overflow ? UInt64.max : distance.partialValue.magnitude
+            return (gap == 0 ? 0 : 1, gap)
+        }
+        func content(_ p: Int) -> (String, String, Int64) {
+            let payment = payments[p]
+            return (payment.system.rawValue, payment.primaryKey.value, payment.createdAt?.millisecondsSince1970 ?? .min)
+        }
+        for (k, key) in ([line.key] + (line.alternateKeys ?? [])).enumerated() where best < 0 {
             if k > 0 { matchedBy[Int32(slot)] = key }
             index.candidates(key, in: payments) { payment, field in
                 let free = self.firstLine[payment] < 0
-                let better =
-                    best < 0 || order.before(field, bestField) || (field == bestField && free && !bestFree)
-                    || (field == bestField && free == bestFree && payment < best)
+                var better = best < 0 || order.before(field, bestField) || (field == bestField && free && !bestFree)
+                if !better, field == bestField, free == bestFree {
+                    let (a, b) = (fit(payment), fit(best))
+                    if a != b {
+                        better = a < b
+                    } else {
+                        let (x, y) = (content(payment), content(best))
+                        better = x != y ? x < y : payment < best
+                    }
+                }
                 if better {
                     best = payment
                     bestField = field
@@ -375,6 +398,10 @@ public struct MatchingEngine: Sendable {
             // the common case: one line, judged clean while it was looked up
             if firstLineInfo[p] & Self.cleanMatch != 0 {
                 part.record(nil, field: KeyField(rawValue: firstLineInfo[p] & 0xF)!)
+                continue
+            }
+            if payments[p].status == .refunded || payments[p].status == .disputeLost {
+                classifyGroup(p, first: first, into: &part)  // what went back is checked there
                 continue
             }
             let field = lineField[first]

@@ -15,7 +15,7 @@ public struct FormanceAdapter: PaymentAdapter {
     public static let table = StatusTable([
         "PENDING": .pending, "SUCCEEDED": .succeeded, "CANCELLED": .canceled, "FAILED": .failed,
         "EXPIRED": .expired, "REFUNDED": .refunded, "REFUNDED_FAILURE": .succeeded,
-        "DISPUTE": .disputed, "DISPUTE_WON": .succeeded, "DISPUTE_LOST": .disputed,
+        "DISPUTE": .disputed, "DISPUTE_WON": .succeeded, "DISPUTE_LOST": .disputeLost,
         "AUTHORISATION": .pending, "CAPTURE": .succeeded, "CAPTURE_FAILED": .failed,
         // "OTHER" is deliberately absent: it says nothing, so it is reported as unknown
     ].reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value })

@@ -1,3 +1,5 @@
+import PaymentModels
+
 /// A record's references in their order of preference, each once, blanks and placeholder
 /// values (`NOTPROVIDED`, `/`) left out: the first is the record's key, the others its
 /// alternate keys.
@@ -8,7 +10,9 @@ struct KeyList {
     init(ignoring ignored: [String] = []) { self.ignored = ignored }
 
     mutating func add(_ value: String?) {
-        guard let value, !value.isEmpty, !ignored.contains(value), !values.contains(value) else { return }
+        guard let value = value.map(PaymentKey.trimmed), !value.isEmpty, !ignored.contains(value),
+            !values.contains(value)
+        else { return }
         values.append(value)
     }
 

@@ -18,7 +18,7 @@ enum SeedSystemSettlement {
             case .pending: .pending
             case .failed, .canceled, .expired: .failed
             case .refunded: .refunded
-            case .disputed: .reversed
+            case .disputed, .disputeLost: .reversed
             case .unknown: .unknown
             }
         var record = SettlementRecord(

@@ -5,6 +5,8 @@ public import ReconIngest
 ///
 /// `amount` is integer minor units, `currency` comes in either case, `created` is epoch
 /// **milliseconds** (unlike Stripe's seconds). Keys: `merchant_order_id`, `id` (`pi_...`).
+/// When `amount_received` is given it is what is expected to settle (a partial capture), and
+/// `amount` is kept as the ordered amount for the reports.
 public struct WooshPayAdapter: PaymentAdapter {
     public init() {}
     public var statuses: StatusTable { Self.table }
@@ -16,7 +18,9 @@ public struct WooshPayAdapter: PaymentAdapter {
     public static let table = StatusTable(
         StatusTable.stripePaymentIntent.merging(["failed": .failed, "refunded": .refunded]) { a, _ in a })
 
-    static let fields: JSONNames = ["currency", "amount", "merchant_order_id", "id", "status", "created"]
+    static let fields: JSONNames = [
+        "currency", "amount", "merchant_order_id", "id", "status", "created", "amount_received",
+    ]
 
     public func recognizes(_ record: JSONRecord) -> Bool {
         let v = record.value
@@ -31,12 +35,15 @@ public struct WooshPayAdapter: PaymentAdapter {
         guard let minor = try f[1].minorAmount("amount") else {
             throw RecordError(field: "amount", "amount is missing")
         }
+        let received = try f[6].minorAmount("amount_received")
         var keys = PaymentKeys()
         keys.add(.merchantOrderId, f[2].text)
         keys.add(.paymentIntentId, f[3].text)
-        return try makePayment(
-            keys: keys, amount: Money(minorUnits: minor, currency: currency),
+        var payment = try makePayment(
+            keys: keys, amount: Money(minorUnits: received ?? minor, currency: currency),
             rawStatus: f[4].text, createdAt: try f[5].epoch("created", milliseconds: true),
             provenance: provenance, keyFields: "merchant_order_id/id")
+        if let received, received != minor { payment.orderedAmount = Money(minorUnits: minor, currency: currency) }
+        return payment
     }
 }

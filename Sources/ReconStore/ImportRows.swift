@@ -40,7 +40,7 @@ public struct ImportRows: Sendable {
             return [
                 "system", "key", "provider_id", "keys", "amount_minor", "currency", "fee_minor", "net_minor", "status",
                 "raw_status", "created_ms",
-            ] + source
+            ] + source + ["ordered_minor"]
         case .settlement:
             return [
                 "provider", "key", "alternate_keys", "settlement_id", "gross_minor", "currency", "fee_minor",
@@ -50,7 +50,7 @@ public struct ImportRows: Sendable {
     }
 
     /// Cells per row: the identity and the columns.
-    static func width(_ table: Table) -> Int { table == .payments ? 17 : 21 }
+    static func width(_ table: Table) -> Int { table == .payments ? 18 : 21 }
 
     var width: Int { Self.width(table) }
 
@@ -98,6 +98,7 @@ public struct ImportRows: Sendable {
         text { StoredRows.append(p.keys, to: &$0) }
         amounts(p.amount, fee: p.fee, net: p.net, status: p.status.rawValue, raw: p.rawStatus, at: p.createdAt)
         source(p.provenance)
+        integer(p.orderedAmount?.minorUnits)
     }
 
     public mutating func append(_ r: borrowing SettlementRecord) {

@@ -104,10 +104,12 @@ enum StoreSchema {
         CREATE INDEX settlement_records_batch ON settlement_records (batch_id) WHERE batch_id IS NOT NULL;
         """,
         // 4: a line paid out in another currency than it was charged in: the currency of its fee
-        // and net (NULL: the gross's) and the exchange rate the file states
+        // and net (NULL: the gross's) and the exchange rate the file states; a payment's ordered
+        // amount where less is expected to settle (WooshPay's amount_received)
         """
         ALTER TABLE settlement_records ADD COLUMN settlement_currency TEXT;
         ALTER TABLE settlement_records ADD COLUMN exchange_rate TEXT;
+        ALTER TABLE payments ADD COLUMN ordered_minor INTEGER;
         """,
     ]
 

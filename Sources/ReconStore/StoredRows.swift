@@ -15,7 +15,7 @@ enum StoredRows {
 
     static let openPayments = """
         SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-            \(sourceFile), source_byte, source_line, source_record, source_locator, keys
+            \(sourceFile), source_byte, source_line, source_record, source_locator, keys, ordered_minor
         FROM payments r JOIN imports i ON i.id = r.import_id WHERE r.closed_run IS NULL ORDER BY r.id
         """
 
@@ -49,7 +49,9 @@ enum StoredRows {
             system: system, keys: keys, amount: Money(minorUnits: amount, currency: currency), fee: money(4),
             net: money(5), status: status, rawStatus: row.text(7) ?? "",
             createdAt: row.integer(8).map(Timestamp.init(millisecondsSince1970:)), provenance: provenance(row, from: 9))
-        return Stored(identity: identity, record: payment)
+        var stored = Stored(identity: identity, record: payment)
+        stored.record.orderedAmount = money(15)
+        return stored
     }
 
     /// A row of `openSettlement`.

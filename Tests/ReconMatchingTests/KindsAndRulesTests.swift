@@ -111,6 +111,51 @@ func runRules(_ payments: [Payment], _ lines: [SettlementRecord], rules: MatchRu
         #expect(findings(runRules(payments, lines, rules: rules)).isEmpty)  // 1.00 is within 1% of 108.00
     }
 
+    /// A payment that says refunded, or that lost its dispute, with no refund or chargeback
+    /// line at all: amount_mismatch, nothing returned.
+    @Test func refundedOrDisputeLostWithNothingReturnedIsAnAmountMismatch() {
+        let refunded = payment([PaymentKey(.reference, "R1")], 10_000, status: .refunded)
+        let lost = payment([PaymentKey(.reference, "D1")], 8_000, status: .disputeLost)
+        let open = payment([PaymentKey(.reference, "D2")], 6_000, status: .disputed)
+        let r = runRules(
+            [refunded, lost, open],
+            [kindLine(.payment, "R1", 10_000, at: 1), kindLine(.payment, "D1", 8_000, at: 2),
+             kindLine(.payment, "D2", 6_000, at: 3)])
+        #expect(findings(r) == ["amount_mismatch:D1", "amount_mismatch:R1"])
+        let d1 = r.discrepancies.first { $0.matchKey == "D1" }
+        #expect(d1?.detail.contains("no chargeback line") == true && d1?.actual?.minorUnits == 0)
+        #expect(d1?.expected?.minorUnits == 8_000)
+        // with their refund and chargeback lines, both are whole
+        let whole = runRules(
+            [refunded, lost],
+            [kindLine(.payment, "R1", 10_000, day: 1, at: 1), kindLine(.refund, "R1", -10_000, day: 2, at: 2),
+             kindLine(.payment, "D1", 8_000, day: 1, at: 3), kindLine(.chargeback, "D1", -8_000, day: 2, at: 4)])
+        #expect(findings(whole).isEmpty)
+    }
+
+    /// Two payments share a provider id: the line goes to the one of its amount, whichever of
+    /// them comes first among the created payments.
+    @Test func aSharedProviderIdIsDecidedByAmountNotOrder() {
+        let a = payment([PaymentKey(.reference, "A"), PaymentKey(.paymentId, "SHARED")], 1_000, line: 1)
+        let b = payment([PaymentKey(.reference, "B"), PaymentKey(.paymentId, "SHARED")], 2_500, line: 2)
+        let lines = [kindLine(.payment, "SHARED", 2_500)]
+        for payments in [[a, b], [b, a]] {
+            let r = runRules(payments, lines)
+            #expect(findings(r) == ["missing_in_settlement:A"], "\(payments.map(\.primaryKey.value))")
+        }
+    }
+
+    /// A payment key padded with spaces matches its unpadded line, and the reverse.
+    @Test func paddedKeysMatchOnBothSides() {
+        let p = [payment([PaymentKey(.reference, "P1")], 100), payment([PaymentKey(.reference, "P2")], 200)]
+        var padded = PaymentKeys()
+        padded.add(.reference, " P3\t")
+        var q = payment([], 300)
+        q.keys = padded
+        let r = runRules(p + [q], [kindLine(.payment, " P1 ", 100), kindLine(.payment, "P2\r", 200), kindLine(.payment, "P3", 300)])
+        #expect(findings(r).isEmpty && r.payments.matched == 3)
+    }
+
     @Test func aChargebackAndItsReversalLeaveThePaymentWhole() {
         let p = payment([PaymentKey(.reference, "O1")], 10_000, status: .disputed)
         let r = runRules(

@@ -76,7 +76,8 @@ func findings(_ result: ReconciliationResult) -> [String] {
             (.failed, .settled, "status_mismatch"), (.canceled, .settled, "status_mismatch"),
             (.expired, .settled, "status_mismatch"), (.failed, .failed, nil),
             (.unknown, .failed, nil), (.succeeded, .unknown, nil), (.refunded, .refunded, nil),
-            (.refunded, .settled, nil),
+            // says refunded, settled, and no refund line returns anything
+            (.refunded, .settled, "amount_mismatch"),
         ] as [(PaymentStatus, SettlementStatus, String?)])
     func statusRules(paymentStatus: PaymentStatus, lineStatus: SettlementStatus, kind: String?) {
         let r = run(

@@ -80,7 +80,7 @@ func keys(_ p: Payment) -> [String] { p.keys.map { "\($0.field.code)=\($0.value)
         #expect(r.isEmpty)
         #expect(p.map { $0.amount.description } == ["1.00 USD", "1500 JPY", "1.234 KWD", "0.01 EUR"])
         #expect(keys(p[1]) == ["reference=R2", "id=XXX"])
-        #expect(p.map(\.status) == [.pending, .succeeded, .disputed, .unknown])
+        #expect(p.map(\.status) == [.pending, .succeeded, .disputeLost, .unknown])
         #expect(p[2].provenance.locator == .record && p[2].provenance.position.record == 3)
     }
 
@@ -97,6 +97,24 @@ func keys(_ p: Payment) -> [String] { p.keys.map { "\($0.field.code)=\($0.value)
         #expect(keys(p[0]) == ["merchant_order_id=Order112344343", "payment_intent_id=pi_1604012360740110336"])
         #expect(p[0].amount.description == "0.10 USD")
         #expect(p[0].createdAt?.description == "2022-12-17T07:15:23.000Z")  // milliseconds
+    }
+
+    /// `amount_received` (a partial capture) is what is expected to settle; `amount` is kept as
+    /// the ordered amount; a null `amount_received` changes nothing.
+    @Test func amountReceivedIsWhatSettles() throws {
+        let (p, r) = try readPayments(
+            #"[{"id":"pi_1","object":"payment_intent","currency":"usd","amount":5000,"amount_received":4000,"status":"succeeded","merchant_order_id":"O-1"},"#
+                + #"{"id":"pi_2","object":"payment_intent","currency":"usd","amount":700,"amount_received":null,"status":"succeeded","merchant_order_id":"O-2"}]"#)
+        #expect(r.isEmpty)
+        #expect(p[0].amount.description == "40.00 USD" && p[0].orderedAmount?.description == "50.00 USD")
+        #expect(p[1].amount.description == "7.00 USD" && p[1].orderedAmount == nil)
+    }
+
+    /// Keys are trimmed as the settlement side trims them: a padded key matches.
+    @Test func paddedKeysAreTrimmed() throws {
+        let (p, _) = try readPayments(
+            #"{"id":" pi_3\t","object":"payment_intent","currency":"EUR","amount":1,"status":"succeeded","merchant_order_id":"  O-3 "}"#)
+        #expect(keys(p[0]) == ["merchant_order_id=O-3", "payment_intent_id=pi_3"])
     }
 
     @Test(arguments: ["requires_payment_method", "requires_confirmation", "requires_action", "processing", "requires_capture"])

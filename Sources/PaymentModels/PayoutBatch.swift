@@ -22,6 +22,8 @@ public struct PayoutBatch: Sendable {
     public var payoutSource: Provenance?
     /// When the money left the provider: the payout line's time, else the batch's last line.
     public var paidAt: Timestamp?
+    /// Whether `paidAt` is a payout date the lines state, not the latest line's time.
+    public var datedByPayout = false
     /// The bank statement entry that received the payout, when bank statements were given.
     public var bankCredit: BankCredit?
 

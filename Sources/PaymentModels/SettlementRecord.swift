@@ -34,6 +34,7 @@ public struct SettlementRecord: Sendable {
     private var feeMinor = Packed.none
     private var netMinor = Packed.none
     private var settledMilliseconds = Packed.none
+    private var payoutMilliseconds = Packed.none
 
     /// The payout batch the line belongs to: its `batchId`, or for a payout line without one,
     /// the payout's own id (its key, else its settlement id: Stripe's payout row names the
@@ -93,12 +94,20 @@ public struct SettlementRecord: Sendable {
         set { settledMilliseconds = Packed.pack(newValue?.millisecondsSince1970) }
     }
 
+    /// When the line's batch is paid out, where the export says so on every line (Stripe's
+    /// `automatic_payout_effective_at`): a batch without its payout line is dated by this.
+    public var payoutAt: Timestamp? {
+        get { Packed.timestamp(payoutMilliseconds) }
+        set { payoutMilliseconds = Packed.pack(newValue?.millisecondsSince1970) }
+    }
+
     public init(
         key: String, alternateKeys: [String]? = nil, settlementId: String? = nil, provider: String? = nil,
         gross: Money,
         fee: Money? = nil, net: Money? = nil, status: SettlementStatus, rawStatus: String,
         settledAt: Timestamp? = nil, provenance: Provenance, kind: SettlementKind = .payment,
-        batchId: String? = nil, settlementCurrency: Currency? = nil, exchangeRate: ExchangeRate? = nil
+        batchId: String? = nil, settlementCurrency: Currency? = nil, exchangeRate: ExchangeRate? = nil,
+        payoutAt: Timestamp? = nil
     ) {
         self.key = PaymentKey.trimmed(key)
         self.alternateKeys = alternateKeys
@@ -118,5 +127,6 @@ public struct SettlementRecord: Sendable {
         feeMinor = Packed.pack(fee?.minorUnits)
         netMinor = Packed.pack(net?.minorUnits)
         settledMilliseconds = Packed.pack(settledAt?.millisecondsSince1970)
+        payoutMilliseconds = Packed.pack(payoutAt?.millisecondsSince1970)
     }
 }

@@ -56,10 +56,18 @@ public enum PayoutTieOut {
             batch.lines += 1
             let gross = line.settledGross?.minorUnits ?? 0
             let fee = line.fee?.minorUnits ?? 0
-            if let time = line.settledAt, kind != .payout,
-                batch.payoutSource == nil, time.millisecondsSince1970 > batch.paidAt?.millisecondsSince1970 ?? .min
-            {
-                batch.paidAt = time
+            // a batch without its payout line is dated by the payout date its lines state
+            // (Stripe's automatic_payout_effective_at), else by its latest line
+            if kind != .payout, batch.payoutSource == nil {
+                let latest = batch.paidAt?.millisecondsSince1970 ?? .min
+                if let payoutAt = line.payoutAt {
+                    if !batch.datedByPayout || payoutAt.millisecondsSince1970 > latest {
+                        batch.paidAt = payoutAt
+                        batch.datedByPayout = true
+                    }
+                } else if !batch.datedByPayout, let time = line.settledAt, time.millisecondsSince1970 > latest {
+                    batch.paidAt = time
+                }
             }
             switch kind {
             case .payment:

@@ -25,6 +25,7 @@ enum StripeReportCSV {
         p.signedFees = true
         p.kind = .init(column: "reporting_category", values: kinds, otherwise: .adjustment)
         p.batchColumns = ["automatic_payout_id"]
+        p.payoutTimeColumns = ["automatic_payout_effective_at_utc", "automatic_payout_effective_at"]
         return p
     }
 

@@ -38,7 +38,7 @@ struct TableAdapter {
         var ids: [Int] = []
         var fees: [Int] = []
         var net = -1, status = -1, time = -1, zone = -1, currency = -1, settlementCurrency = -1, recordType = -1
-        var netDebit = -1, netCredit = -1, rate = -1, metadata = -1
+        var netDebit = -1, netCredit = -1, rate = -1, metadata = -1, payoutTime = -1
         var kind = -1
         var batches: [Int] = []
         var amount: [Int] = []
@@ -91,6 +91,7 @@ struct TableAdapter {
         r.netCredit = index(profile.netDebitCredit?.credit)
         r.rate = index(profile.rateColumn)
         r.metadata = index(profile.metadataColumn)
+        for name in profile.payoutTimeColumns where r.payoutTime < 0 { r.payoutTime = index(name) }
         if case .column(let name, _) = profile.currency { r.currency = index(name) }
         switch profile.amount {
         case .signed(let c): r.amount = [index(c)]
@@ -481,7 +482,8 @@ struct TableAdapter {
                 }
             }
         }
-        let settledAt = try time(row)
+        let settledAt = try time(row, at.time, field: profile.timeColumn)
+        let payoutAt = at.payoutTime >= 0 ? try time(row, at.payoutTime, field: columnName(at.payoutTime)) : nil
         var kind = SettlementKind.payment
         if at.kind >= 0 {
             let (text, found) = kindTexts.lookup(Self.bytes(row, at.kind)) { profile.kind!.kind(of: $0) }
@@ -515,7 +517,7 @@ struct TableAdapter {
             key: key, alternateKeys: alternates, settlementId: id, provider: profile.name, gross: gross,
             fee: fee.map { Money(minorUnits: $0, currency: settlement) }, net: net, status: status,
             rawStatus: raw, settledAt: settledAt, provenance: provenance, kind: kind, batchId: batchId,
-            settlementCurrency: settlement, exchangeRate: rate)
+            settlementCurrency: settlement, exchangeRate: rate, payoutAt: payoutAt)
     }
 
     /// Credit - debit of two unsigned columns; nil when both are empty.
@@ -637,9 +639,10 @@ struct TableAdapter {
 
     static let currencySymbols: [[UInt8]] = ["¥", "￥", "$", "€", "£"].map { Array($0.utf8) }
 
-    private func time(_ row: CSVRow) throws(RecordError) -> Timestamp? {
-        guard let column = profile.timeColumn else { return nil }
-        let b = Self.bytes(row, at.time)
+    /// The time in column `index` (nil when empty), in the row's or the profile's time zone.
+    private func time(_ row: CSVRow, _ index: Int, field column: String?) throws(RecordError) -> Timestamp? {
+        guard let column, index >= 0 else { return nil }
+        let b = Self.bytes(row, index)
         guard !b.isEmpty else { return nil }
         var offset = profile.timeZoneOffsetSeconds
         if at.zone >= 0, let zone = text(row, at.zone) {

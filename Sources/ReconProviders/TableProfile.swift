@@ -35,6 +35,9 @@ public struct TableProfile: Sendable {
     /// A row whose amount comes out negative is a refund (Vipps: Gross + Refund, no type column).
     public var negativeIsRefund = false
     public var timeColumn: String?
+    /// Columns stating when a row's batch is paid out, first present wins (Stripe's
+    /// `automatic_payout_effective_at_utc` or `automatic_payout_effective_at`).
+    public var payoutTimeColumns: [String] = []
     /// Offset of the times written without one (China time is +08:00).
     public var timeZoneOffsetSeconds: Int64 = 0
     /// `DD.MM.YYYY` or `DD/MM/YYYY` dates (Vipps) instead of ISO.

@@ -45,12 +45,14 @@ public struct ImportRows: Sendable {
             return [
                 "provider", "key", "alternate_keys", "settlement_id", "gross_minor", "currency", "fee_minor",
                 "net_minor", "status", "raw_status", "settled_ms",
-            ] + source + ["kind", "batch_id", "settlement_currency", "exchange_rate"]
+            ] + source + [
+                "kind", "batch_id", "settlement_currency", "exchange_rate", "payout_ms",
+            ]
         }
     }
 
     /// Cells per row: the identity and the columns.
-    static func width(_ table: Table) -> Int { table == .payments ? 18 : 21 }
+    static func width(_ table: Table) -> Int { table == .payments ? 18 : 22 }
 
     var width: Int { Self.width(table) }
 
@@ -118,6 +120,7 @@ public struct ImportRows: Sendable {
         text(r.payoutBatch)
         text(r.isConverted ? r.settlementCurrency.code : nil)
         text(r.exchangeRate?.description)
+        integer(r.payoutAt?.millisecondsSince1970)
     }
 
     /// The columns both tables share, in their order: amount, currency, fee, net, status, raw

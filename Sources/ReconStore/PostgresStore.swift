@@ -58,6 +58,7 @@ public final class PostgresStore: Store {
         """
         ALTER TABLE settlement_records ADD COLUMN settlement_currency TEXT;
         ALTER TABLE settlement_records ADD COLUMN exchange_rate TEXT;
+        ALTER TABLE settlement_records ADD COLUMN payout_ms BIGINT;
         ALTER TABLE payments ADD COLUMN ordered_minor BIGINT;
         """,
     ]

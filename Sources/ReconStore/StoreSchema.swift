@@ -105,10 +105,12 @@ enum StoreSchema {
         """,
         // 4: a line paid out in another currency than it was charged in: the currency of its fee
         // and net (NULL: the gross's) and the exchange rate the file states; a payment's ordered
-        // amount where less is expected to settle (WooshPay's amount_received)
+        // amount where less is expected to settle (WooshPay's amount_received); when a line's batch is
+        // paid out (Stripe's automatic_payout_effective_at)
         """
         ALTER TABLE settlement_records ADD COLUMN settlement_currency TEXT;
         ALTER TABLE settlement_records ADD COLUMN exchange_rate TEXT;
+        ALTER TABLE settlement_records ADD COLUMN payout_ms INTEGER;
         ALTER TABLE payments ADD COLUMN ordered_minor INTEGER;
         """,
     ]

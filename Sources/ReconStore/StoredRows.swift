@@ -23,7 +23,7 @@ enum StoredRows {
     static let settlementColumns = """
         identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status,
         raw_status, settled_ms, \(sourceFile), source_byte, source_line, source_record, source_locator, kind, batch_id,
-        settlement_currency, exchange_rate
+        settlement_currency, exchange_rate, payout_ms
         """
 
     static let openSettlement = """
@@ -81,7 +81,8 @@ enum StoredRows {
             key: row.text(2) ?? "", settlementId: row.text(4), provider: row.text(1),
             gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
             rawStatus: row.text(10) ?? "", settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
-            provenance: provenance(row, from: 12), settlementCurrency: paidIn, exchangeRate: rate)
+            provenance: provenance(row, from: 12), settlementCurrency: paidIn, exchangeRate: rate,
+            payoutAt: row.integer(21).map(Timestamp.init(millisecondsSince1970:)))
         let alternates = (row.text(3) ?? "").split(separator: keySeparator).map(String.init)
         record.alternateKeys = alternates.isEmpty ? nil : alternates
         guard let kind = SettlementKind(code: row.text(17) ?? "payment") else {

@@ -6,7 +6,7 @@ import Testing
 /// the same lines shuffled and split across two files give the same findings and payouts.
 @Suite(.serialized) struct ScenarioTests {
     static let folder = "samples/scenarios"
-    static let scenarios = ["payouts", "refunds", "rules"]
+    static let scenarios = ["payouts", "refunds", "rules", "real-exports"]
     static let outputs = [
         "discrepancies.csv", "payouts.csv", "in_transit.csv", "summary.json", "report.md", "report.html",
     ]

@@ -1,4 +1,5 @@
 import PaymentModels
+import ReconIngest
 import ReconProviders
 
 /// `recon providers`: the adapters and the formats each reads.
@@ -9,7 +10,7 @@ public enum ProviderListing {
             out += "  \(adapter.system.rawValue.padding(14))\(adapter.shapes)\n"
         }
         out += "\nSettlement exports and bank statements (recognized by their content):\n"
-        for format in SettlementLayouts.all {
+        for format in SettlementFormats.all {
             out += "  \(format.name.padding(22))\(format.description)\n"
         }
         out += "\nAny input may be gzip-compressed (detected by its magic bytes) or '-' for stdin; text in\n"
@@ -19,13 +20,21 @@ public enum ProviderListing {
 }
 
 extension ProviderListing {
-    /// A built-in table layout as a profile (YAML).
+    /// A settlement format as a person can start a profile from: a built-in CSV layout as the
+    /// profile (YAML) that reads it; a format read by code as what it reads, in comments.
     public static func profile(_ name: String) throws -> String {
-        guard let table = SettlementLayouts.table(named: name) else {
-            let names = SettlementLayouts.all.map(\.name).joined(separator: ", ")
-            throw ReconError(.usage, "no built-in CSV layout named '\(name)' (layouts: \(names))")
+        guard let format = SettlementFormats.named(name) else {
+            let names = SettlementFormats.all.map(\.name).joined(separator: ", ")
+            throw ReconError(.usage, "no settlement format named '\(name)' (formats: \(names))")
         }
-        return table.yaml
+        if let layout = format.layout { return layout.yaml }
+        return """
+            # \(format.name): \(format.description)
+            # Read by recon's own \(format.content.rawValue.uppercased()) reader, recognized by its content: use it as
+            # it is (no profile needed). A variant it does not read can be described by a profile;
+            # see docs/PROFILES.md and the examples in samples/profiles/.
+
+            """
     }
 }
 

@@ -10,7 +10,20 @@ public import ReconIngest
 /// without its own inherits the entry's); `RvslInd` marks a reversal; `PDNG` and `INFO`
 /// entries are kept as pending. The statement's own totals (`TxsSummry`) and its balances
 /// (opening + booked credits - booked debits = closing) are checked as control totals.
-public enum CamtStatement {
+public struct CamtStatement: SettlementFormat {
+    public var name: String { Self.name }
+    public var description: String { Self.description }
+    public var content: ContentFormat { .xml }
+    public func recognizes(xmlRoot root: String, namespace: String?) -> Bool {
+        Self.recognizes(root: root, namespace: namespace)
+    }
+    public func read(
+        xml reader: XMLReader, path: String, namespace: String?, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        try Self.read(reader, path: path, namespace: namespace, stats: &stats, onRecord: onRecord, onReject: onReject)
+    }
+
     public static let name = "camt"
     public static let description =
         "ISO 20022 camt.052 / camt.053 / camt.054 XML (001.02 to 001.13): one record per entry or "

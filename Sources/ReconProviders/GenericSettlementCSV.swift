@@ -9,6 +9,13 @@ public import ReconIngest
 /// payment when absent) and `payout_id` (the payout batch the line was paid out in). Fee,
 /// adjustment and payout lines concern the account, not one payment, and may have no reference.
 public struct GenericSettlementCSV: Sendable {
+    /// The format's entry in the registry (the adapter itself holds one file's columns).
+    struct Format: SettlementFormat {
+        var name: String { GenericSettlementCSV.name }
+        var description: String { GenericSettlementCSV.description }
+        var content: ContentFormat { .csv }
+    }
+
     public static let name = "generic-csv"
     public static let description =
         "settlement CSV with columns settlement_id, provider, reference, gross|amount, currency, "

@@ -5,7 +5,17 @@ public import ReconIngest
 /// Formance payments list (`cursor.data`), a WooshPay payment-intent list, a Commerce Layer
 /// `stripe_payments` list. Each record is read by the system's payment adapter and stated as
 /// what the provider reports: its keys, amount, fee and net, and its status as money moved.
-enum SeedSystemSettlement {
+struct SeedSystemSettlement: SettlementFormat {
+    var name: String { Self.name }
+    var description: String { Self.description }
+    var content: ContentFormat { .json }
+    func recognizes(json record: JSONRecord) -> Bool { PaymentAdapters.detect(record) != nil }
+    func readerName(json record: JSONRecord) -> String { PaymentAdapters.detect(record)?.system.rawValue ?? name }
+    func record(json record: JSONRecord, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+        guard let adapter = PaymentAdapters.detect(record) else { throw RecordError(field: "", "not a seed record") }
+        return Self.record(try adapter.payment(from: record, provenance: provenance))
+    }
+
     static let name = "seed-systems"
     static let description =
         "the seed systems' lists as settlement: Yedpay transactions (JSON; CSV as yedpay-csv), Formance "

@@ -43,24 +43,15 @@ public enum SettlementSourceReader {
             case .record(let record):
                 let provenance = Provenance(source, record)
                 do {
-                    let value = record.value
-                    if StripeObject.recognizes(value) {
-                        try onRecord(try StripeObject.record(value, provenance: provenance))
-                        stats.adapters[StripeObject.name, default: 0] += 1
-                    } else if GenericSettlementJSON.recognizes(value) {
-                        try onRecord(try GenericSettlementJSON.record(value, provenance: provenance))
-                        stats.adapters[GenericSettlementJSON.name, default: 0] += 1
-                    } else if let adapter = PaymentAdapters.detect(record) {
-                        let payment = try adapter.payment(from: record, provenance: provenance)
-                        try onRecord(SeedSystemSettlement.record(payment))
-                        stats.adapters[adapter.system.rawValue, default: 0] += 1
-                    } else {
+                    guard let format = SettlementFormats.json.first(where: { $0.recognizes(json: record) }) else {
                         throw RecordError(
                             field: "",
-                            "not a settlement record recon knows (a Stripe API object, a seed system's record, "
-                                + "or an object with reference, amount and currency); describe it with --profile"
-                        )
+                            "not a settlement record recon knows (\(SettlementFormats.names(.json)): a Stripe API "
+                                + "object, a seed system's record, or an object with reference, amount and currency); "
+                                + "describe it with --profile")
                     }
+                    try onRecord(try format.record(json: record, provenance: provenance))
+                    stats.adapters[format.readerName(json: record), default: 0] += 1
                 } catch let error as RecordError {
                     stats.rejected += 1
                     try onReject(
@@ -79,18 +70,14 @@ public enum SettlementSourceReader {
             return try rejectFile("the XML document has no root element", path: path, stats: &stats, onReject: onReject)
         }
         let namespace = reader.namespaceURI
-        if CamtStatement.recognizes(root: root, namespace: namespace) {
-            return try CamtStatement.read(
-                reader, path: path, namespace: namespace, stats: &stats, onRecord: onRecord, onReject: onReject)
-        }
-        if VippsSettlementXML.recognizes(root: root, namespace: namespace) {
-            return try VippsSettlementXML.read(
-                reader, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+        if let format = SettlementFormats.xml.first(where: { $0.recognizes(xmlRoot: root, namespace: namespace) }) {
+            return try format.read(
+                xml: reader, path: path, namespace: namespace, stats: &stats, onRecord: onRecord, onReject: onReject)
         }
         try rejectFile(
             "an XML document with root <\(root)>\(namespace.map { " in namespace \($0)" } ?? "") is not a "
-                + "settlement format recon knows (it reads ISO 20022 camt.052/053/054 and Vipps settlement "
-                + "reports); describe it with --profile",
+                + "settlement format recon knows (its XML formats: \(SettlementFormats.names(.xml))); describe it "
+                + "with --profile",
             path: path, stats: &stats, onReject: onReject, line: reader.line)
     }
 
@@ -114,7 +101,7 @@ public enum SettlementSourceReader {
         var cells = (0..<header.count).map { cleanCell(header[$0]) }
         var found: TableAdapter?
         while found == nil {
-            found = SettlementLayouts.tables.lazy.compactMap { TableAdapter(profile: $0, header: cells) }.first
+            found = SettlementFormats.layouts.lazy.compactMap { TableAdapter(profile: $0, header: cells) }.first
             if found != nil || preamble.count >= headerSearchRows { break }
             preamble.append(cells)
             guard let next = try reader.next() else { break }
@@ -124,7 +111,7 @@ public enum SettlementSourceReader {
             let first = (preamble.first ?? cells).filter { !$0.isEmpty }.prefix(8).joined(separator: ", ")
             try rejectFile(
                 "not a settlement CSV recon knows: \(genericError.reason); no header of a known layout "
-                    + "(\(SettlementLayouts.tables.map(\.name).joined(separator: ", "))) in the first "
+                    + "(\(SettlementFormats.layouts.map(\.name).joined(separator: ", "))) in the first "
                     + "\(headerSearchRows) rows, which begin: \(first); describe it with --profile",
                 path: path, stats: &stats, onReject: onReject, line: header.position.line)
             return

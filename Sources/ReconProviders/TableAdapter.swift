@@ -730,7 +730,7 @@ struct TableAdapter {
                     add(name, column: whereColumn, values: values, sumColumn: column)
                 }
             }
-        case .lines(let figures):
+        case .lines(let figures, _):
             for (label, f) in figures { add(label, column: f.column, values: f.values, sumColumn: f.sumColumn) }
         }
     }
@@ -757,10 +757,12 @@ struct TableAdapter {
                     }
                 }
             }
-        case .lines(let figures):
+        case .lines(let figures, let grammar):
             for line in textLines {
                 for (label, _) in figures.sorted(by: { $0.key.count > $1.key.count }) {
-                    guard let (count, sum) = Self.statedCountAndSum(line, label: label, currency) else { continue }
+                    guard let (count, sum) = Self.statedCountAndSum(line, label: label, currency, grammar) else {
+                        continue
+                    }
                     totals.append(.count("\(label) count", stated: count, computed: counts[label] ?? 0))
                     if let sum {
                         totals.append(.amount("\(label) sum", stated: amount(sum), computed: amount(sums[label] ?? 0)))
@@ -777,27 +779,30 @@ struct TableAdapter {
         return nil
     }
 
-    /// `收入：1笔 28.50元`, `已收入:1笔,0.01元`, `#交易合计：3笔，商家实收共0.03元`: the count
-    /// before 笔 and the amount before 元, when `line` starts with `label` (after `#`).
-    static func statedCountAndSum(_ line: String, label: String, _ currency: Currency) -> (Int, Int64?)? {
+    /// The count before the grammar's count mark and the amount before its amount mark, when
+    /// `line` starts with `label` (after the prefix): `收入：1笔 28.50元`, `已收入:1笔,0.01元`,
+    /// `#交易合计：3笔，商家实收共0.03元` in the Chinese bills' grammar.
+    static func statedCountAndSum(
+        _ line: String, label: String, _ currency: Currency, _ grammar: TableProfile.LineGrammar
+    ) -> (Int, Int64?)? {
         var text = Substring(line)
-        while text.first == "#" { text = text.dropFirst() }
+        while text.first == grammar.prefix { text = text.dropFirst() }
         guard text.hasPrefix(label) else { return nil }
         text = text.dropFirst(label.count)
-        guard let first = text.first, first == "：" || first == ":" else { return nil }
+        guard let first = text.first, grammar.separators.contains(first) else { return nil }
         text = text.dropFirst()
-        guard let mark = text.firstIndex(of: "笔"), let count = Int(text[..<mark].trimmingCharacters) else {
+        guard let mark = text.firstIndex(of: grammar.countMark), let count = Int(text[..<mark].trimmingCharacters) else {
             return nil
         }
         let rest = text[text.index(after: mark)...]
-        guard let yuan = rest.firstIndex(of: "元") else { return (count, nil) }
-        var start = yuan
+        guard let end = rest.firstIndex(of: grammar.amountMark) else { return (count, nil) }
+        var start = end
         while start > rest.startIndex, let c = rest[rest.index(before: start)].asciiValue,
             (c >= 0x30 && c <= 0x39) || c == 0x2E
         {
             start = rest.index(before: start)
         }
-        let minor = try? minorUnits(String(rest[start..<yuan]), currency, field: label)
+        let minor = try? minorUnits(String(rest[start..<end]), currency, field: label)
         return (count, minor)
     }
 }

@@ -90,7 +90,4 @@ extension String {
     var replacingQuotes: String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\"") }
 }
 
-extension SettlementLayouts {
-    /// A built-in table layout by name, for `recon providers --show`.
-    public static func table(named name: String) -> TableProfile? { tables.first { $0.name == name } }
-}
+

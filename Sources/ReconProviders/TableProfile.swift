@@ -173,8 +173,26 @@ public struct TableProfile: Sendable {
         /// Free-text lines (before or after the table) such as `收入：1笔 28.50元` or
         /// `#交易合计：3笔，商家实收共0.03元`: label -> the records its count and sum are of
         /// (those whose `column` holds one of `values`; all records when `column` is nil), and
-        /// the column summed.
-        case lines([String: LineFigure])
+        /// the column summed; `grammar` says how a line writes them.
+        case lines([String: LineFigure], grammar: LineGrammar = .chinese)
+    }
+
+    /// How a summary line states a count and a sum: `label` `separator` count `countMark` ...
+    /// amount `amountMark`, after any `prefix` characters.
+    public struct LineGrammar: Sendable {
+        public var prefix: Character
+        public var separators: [Character]
+        public var countMark: Character
+        public var amountMark: Character
+        public init(prefix: Character, separators: [Character], countMark: Character, amountMark: Character) {
+            self.prefix = prefix
+            self.separators = separators
+            self.countMark = countMark
+            self.amountMark = amountMark
+        }
+
+        /// WeChat Pay's and Alipay's: `#交易合计：3笔，商家实收共0.03元`, `收入：1笔 28.50元`.
+        public static let chinese = LineGrammar(prefix: "#", separators: ["：", ":"], countMark: "笔", amountMark: "元")
     }
 
     public struct LineFigure: Sendable {

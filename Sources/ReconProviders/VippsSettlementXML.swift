@@ -3,7 +3,18 @@ public import ReconIngest
 
 /// Vipps settlement report, XML form (`SettlementReport-3.0.xsd`): per settlement
 /// (`SettlementInfo`) its transactions and its totals, which are checked against them.
-enum VippsSettlementXML {
+struct VippsSettlementXML: SettlementFormat {
+    var name: String { Self.name }
+    var description: String { Self.description }
+    var content: ContentFormat { .xml }
+    func recognizes(xmlRoot root: String, namespace: String?) -> Bool { Self.recognizes(root: root, namespace: namespace) }
+    func read(
+        xml reader: XMLReader, path: String, namespace: String?, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        try Self.read(reader, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+    }
+
     static let name = "vipps-xml"
     static let description =
         "Vipps settlement report XML (SettlementReport 3.0): TransactionInfo per OrderID/TransactionID; "

@@ -158,6 +158,21 @@ struct CLI {
         #expect(providers.stdout.contains("commercelayer") && providers.stdout.contains("generic-csv"))
     }
 
+    /// `recon providers --show NAME` works for every settlement format `recon providers` lists:
+    /// a CSV layout prints as a profile, a format read by code says what it reads.
+    @Test func everyListedFormatCanBeShown() throws {
+        let listing = try CLI.run(["providers"]).stdout
+        let names = listing.components(separatedBy: "Settlement exports")[1].split(separator: "\n")
+            .filter { $0.hasPrefix("  ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(names.count >= 17 && names.contains("adyen-settlement") && names.contains("camt"), "\(names)")
+        for name in names {
+            let shown = try CLI.run(["providers", "--show", name])
+            #expect(shown.status == 0 && !shown.stdout.isEmpty, "\(name): \(shown.stderr)")
+        }
+        let unknown = try CLI.run(["providers", "--show", "no-such-format"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("formats: generic-csv"), "\(unknown.stderr)")
+    }
+
     @Test func closedStdoutPipeIsNotAnError() throws {
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/bash")

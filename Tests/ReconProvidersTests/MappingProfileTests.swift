@@ -123,10 +123,10 @@ import Testing
 @Suite struct BuiltInProfileExportTests {
     /// Every built-in CSV layout prints as a profile that loads, with the same columns.
     @Test func everyBuiltInLayoutRoundTripsAsAProfile() throws {
-        let names = SettlementLayouts.all.map(\.name).filter { SettlementLayouts.table(named: $0) != nil }
+        let names = SettlementFormats.all.map(\.name).filter { SettlementFormats.named($0)?.layout != nil }
         #expect(names.count >= 10)
         for name in names {
-            let table = try #require(SettlementLayouts.table(named: name))
+            let table = try #require(SettlementFormats.named(name)?.layout)
             let profile = try MappingProfile.parse(table.yaml, file: name)
             #expect(profile.table.name == name + "-copy")
             #expect(profile.table.keyColumns == table.keyColumns)
@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func theWeChatCopyReadsAWeChatBill() throws {
-        let yaml = try #require(SettlementLayouts.table(named: "wechatpay-tradebill")).yaml
+        let yaml = try #require(SettlementFormats.named("wechatpay-tradebill")?.layout).yaml
         // a profile names every column it reads, and the file must have them all (typos show)
         let bill =
             "交易时间,微信订单号,商户订单号,商户退款单号,微信退款单号,交易状态,应结订单金额,货币种类,手续费\n"

@@ -791,9 +791,8 @@ struct TableAdapter {
         text = text.dropFirst(label.count)
         guard let first = text.first, grammar.separators.contains(first) else { return nil }
         text = text.dropFirst()
-        guard let mark = text.firstIndex(of: grammar.countMark), let count = Int(text[..<mark].trimmingCharacters) else {
-            return nil
-        }
+        guard let mark = text.firstIndex(of: grammar.countMark), let count = Int(text[..<mark].trimmingCharacters)
+        else { return nil }
         let rest = text[text.index(after: mark)...]
         guard let end = rest.firstIndex(of: grammar.amountMark) else { return (count, nil) }
         var start = end

@@ -7,7 +7,9 @@ struct VippsSettlementXML: SettlementFormat {
     var name: String { Self.name }
     var description: String { Self.description }
     var content: ContentFormat { .xml }
-    func recognizes(xmlRoot root: String, namespace: String?) -> Bool { Self.recognizes(root: root, namespace: namespace) }
+    func recognizes(xmlRoot root: String, namespace: String?) -> Bool {
+        Self.recognizes(root: root, namespace: namespace)
+    }
     func read(
         xml reader: XMLReader, path: String, namespace: String?, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void

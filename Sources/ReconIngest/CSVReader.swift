@@ -21,6 +21,29 @@ public struct CSVRow {
         String(decoding: self[index], as: UTF8.self)
     }
 
+    /// A row made of `fields` (JSON or XML values a profile names, read through the same table
+    /// reading as a CSV's rows); the row is valid only inside `body`.
+    public static func withFields<R>(
+        _ fields: [[UInt8]], position: RecordPosition, _ body: (CSVRow) throws -> R
+    ) rethrows -> R {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        ends.reserveCapacity(fields.count)
+        for field in fields {
+            bytes += field
+            ends.append(bytes.count)
+        }
+        if bytes.isEmpty { bytes.append(0) }  // a valid base address for empty fields
+        return try bytes.withUnsafeBytes { b in
+            try ends.withUnsafeBufferPointer { e in
+                try body(
+                    CSVRow(
+                        bytes: b.baseAddress!, ends: e.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                        count: fields.count, position: position, unterminatedQuote: false))
+            }
+        }
+    }
+
     /// The record re-joined with `,` (quoted where needed) for reject files and messages.
     public var rawText: String {
         (0..<count).map { index in

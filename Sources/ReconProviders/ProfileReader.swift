@@ -48,8 +48,12 @@ enum ProfileReader {
         _ onRecord: (consuming SettlementRecord) throws -> Void, _ onReject: (Reject) throws -> Void
     ) throws {
         let reader = try JSONReader(source: input.source)
-        let recordsPath = profile.records.map { $0.split(separator: ".").map(String.init) } ?? []
+        let recordsPath = profile.records.map(Self.steps) ?? []
+        let fields = profile.table.signature
+        let paths = fields.map(Self.steps)
+        var adapter = TableAdapter(profile: profile.table, header: fields)!  // the header is the fields
         let source = SourceFile(path)
+        var documents = 0, found = 0
         while let item = try reader.next() {
             switch item {
             case .malformed(let error):
@@ -57,6 +61,7 @@ enum ProfileReader {
                 stats.rejected += 1
                 try onReject(SourceReject.json(error, path: path))
             case .record(let document):
+                documents += 1
                 let provenance = Provenance(source, document)
                 var values = [document.value]
                 if !recordsPath.isEmpty {
@@ -71,26 +76,61 @@ enum ProfileReader {
                     }
                     values = list.elements
                 }
+                found += 1
                 for value in values {
-                    stats.records += 1
-                    do {
-                        let record = try build(profile.table, provenance: provenance) { field in
-                            Self.member(value, field.split(separator: ".").map(String.init))?.scalarText
-                        }
-                        try onRecord(record)
-                    } catch let error as RecordError {
-                        stats.rejected += 1
-                        try onReject(
-                            Reject(source: provenance, field: error.field, reason: error.reason, raw: document.rawText))
-                    }
+                    let cells = paths.map { Array((Self.member(value, $0)?.scalarText ?? "").utf8) }
+                    try readRecord(
+                        cells, &adapter, provenance: provenance, raw: document.rawText, stats: &stats,
+                        onRecord: onRecord, onReject: onReject)
                 }
             }
         }
+        stats.controlTotals += adapter.controlTotals()
+        if documents > 0 && found == 0 {
+            try SettlementSourceReader.rejectFile(
+                "the profile's records path '\(profile.records ?? "")' matches nothing in the file",
+                path: path, stats: &stats, onReject: onReject)
+        }
+    }
+
+    /// One JSON or XML record through the table reading: its values in the profile's field
+    /// order, as a row. A record is never skipped: one holding none of the fields is a reject.
+    static func readRecord(
+        _ cells: [[UInt8]], _ adapter: inout TableAdapter, provenance: Provenance, raw: String,
+        stats: inout SourceStats, onRecord: (consuming SettlementRecord) throws -> Void,
+        onReject: (Reject) throws -> Void
+    ) throws {
+        stats.records += 1
+        do {
+            var emitted = false
+            try CSVRow.withFields(cells, position: RecordPosition(byte: 0, line: 0, record: 0)) { row in
+                try adapter.emit(row, provenance: provenance) { record in
+                    emitted = true
+                    try onRecord(consume record)
+                }
+            }
+            if !emitted { throw RecordError(field: "", "the record has none of the fields the profile names") }
+        } catch let error as RecordError {
+            stats.rejected += 1
+            try onReject(Reject(source: provenance, field: error.field, reason: error.reason, raw: raw))
+        }
+    }
+
+    /// A dotted path's steps; `items[0].id` and `items.0.id` both index an array.
+    static func steps(_ path: String) -> [String] {
+        path.split(whereSeparator: { $0 == "." || $0 == "[" || $0 == "]" }).map(String.init)
     }
 
     static func member(_ value: JSONValue, _ path: [String]) -> JSONValue? {
         var current = value
         for key in path {
+            if current.kind == .array {
+                guard let i = Int(key), i >= 0 else { return nil }
+                let elements = current.elements
+                guard i < elements.count else { return nil }
+                current = elements[i]
+                continue
+            }
             var key = key
             guard let next = key.withUTF8({ current.member(UnsafeRawBufferPointer($0)) }) else { return nil }
             current = next
@@ -98,114 +138,49 @@ enum ProfileReader {
         return current
     }
 
+    /// `ns:Name` as `Name`: elements are matched by local name, whatever prefix a file binds.
+    static func localName(_ step: some StringProtocol) -> String {
+        let text = String(step)
+        return text.split(separator: ":").last.map(String.init) ?? text
+    }
+
     static func readXML(
         _ input: OpenedInput, path: String, _ profile: MappingProfile, _ stats: inout SourceStats,
         _ onRecord: (consuming SettlementRecord) throws -> Void, _ onReject: (Reject) throws -> Void
     ) throws {
         let reader = try XMLReader(source: input.source)
-        let recordName = profile.records!
+        let recordName = localName(profile.records!)
+        let fields = profile.table.signature
+        // `Refs/EndToEndId`, or `Amt@Ccy` for an attribute; prefixes stand for their local names
+        let paths = fields.map { field -> (steps: [String], attribute: String?) in
+            let parts = field.split(separator: "@", maxSplits: 1)
+            let steps = parts.first.map { $0.split(separator: "/").map(localName) } ?? []
+            return (steps, parts.count == 2 ? localName(parts[1]) : nil)
+        }
+        var adapter = TableAdapter(profile: profile.table, header: fields)!
         let source = SourceFile(path)
+        var found = 0
         while let name = try reader.nextStart() {
             guard name == recordName else { continue }
             let element = try reader.readElement()
-            stats.records += 1
+            found += 1
             let provenance = Provenance(
                 source: source, position: SourcePosition(byte: 0, line: element.line, record: 0))
-            do {
-                let record = try build(profile.table, provenance: provenance) { field in
-                    // `Refs/EndToEndId`, or `Amt@Ccy` for an attribute
-                    let parts = field.split(separator: "@", maxSplits: 1).map(String.init)
-                    let steps = parts[0].split(separator: "/").map(String.init)
-                    guard let target = steps.isEmpty ? element : element.path(components: steps[...]) else {
-                        return nil
-                    }
-                    return parts.count == 2 ? target.attribute(named: parts[1]) : target.nonEmptyText
+            let cells = paths.map { path -> [UInt8] in
+                guard let target = path.steps.isEmpty ? element : element.path(components: path.steps[...]) else {
+                    return []
                 }
-                try onRecord(record)
-            } catch let error as RecordError {
-                stats.rejected += 1
-                try onReject(
-                    Reject(source: provenance, field: error.field, reason: error.reason, raw: "<\(recordName)>"))
+                return Array(((path.attribute.map { target.attribute(named: $0) } ?? target.nonEmptyText) ?? "").utf8)
             }
+            try readRecord(
+                cells, &adapter, provenance: provenance, raw: "<\(recordName)>", stats: &stats, onRecord: onRecord,
+                onReject: onReject)
         }
-    }
-
-    /// A record from named values (JSON and XML paths), with the table reading's rules.
-    static func build(
-        _ p: TableProfile, provenance: Provenance, _ value: (String) -> String?
-    ) throws(RecordError) -> SettlementRecord {
-        let currency: Currency
-        switch p.currency {
-        case .fixed(let code): currency = Currency(code: code)!
-        case .column(let field, _):
-            guard let code = value(field), let c = Currency(code: code) else {
-                throw RecordError(field: field, "'\(value(field) ?? "")' is not an ISO 4217 currency code")
-            }
-            currency = c
+        stats.controlTotals += adapter.controlTotals()
+        if found == 0 {
+            try SettlementSourceReader.rejectFile(
+                "no <\(recordName)> element in the document: the profile's records name matches nothing",
+                path: path, stats: &stats, onReject: onReject)
         }
-        func money(_ field: String?, required: Bool = false) throws(RecordError) -> Money? {
-            guard let field, var text = value(field), !text.isEmpty else {
-                if required { throw RecordError(field: field ?? "", "the amount is missing") }
-                return nil
-            }
-            if p.decimalComma { text = String(text.filter { $0 != "." }.map { $0 == "," ? "." : $0 }) }
-            if p.minorUnits {
-                do { return Money(minorUnits: try AmountParser.parseMinor(text), currency: currency) } catch {
-                    throw RecordError(field: field, error)
-                }
-            }
-            return Money(minorUnits: try TableAdapter.minorUnits(text, currency, field: field), currency: currency)
-        }
-        var raw = p.status.flatMap { value($0.column) } ?? ""
-        let status = p.status.map { $0.values[raw] ?? $0.otherwise } ?? .settled
-        var gross: Money
-        switch p.amount {
-        case .signed(let field): gross = try money(field, required: true)!
-        case .directed(let field, let direction, let credit, let debit):
-            gross = try money(field, required: true)!
-            let way = value(direction) ?? ""
-            if debit.contains(way) {
-                gross = -gross
-            } else if !credit.contains(way) {
-                raw = raw.isEmpty ? way : "\(raw) (\(way))"
-            }
-        case .debitCredit(let debit, let credit):
-            let d = try money(debit)
-            let c = try money(credit)
-            guard d != nil || c != nil else {
-                throw RecordError(field: credit, "neither \(debit) nor \(credit) has an amount")
-            }
-            gross = (c ?? .zero(currency)) - (d ?? .zero(currency))
-        case .lessRefund(let field, let refund):
-            gross = try money(field, required: true)! - (try money(refund) ?? .zero(currency))
-        case .sum(let fields):
-            gross = .zero(currency)
-            for field in fields { gross = gross + (try money(field) ?? .zero(currency)) }
-        }
-        var fee: Int64?
-        for field in p.feeColumns { if let m = try money(field) { fee = (fee ?? 0) + abs(m.minorUnits) } }
-        var keys = KeyList(ignoring: p.emptyValues)
-        for field in p.keyColumns { keys.add(value(field)) }
-        var time: Timestamp?
-        if let field = p.timeColumn, let text = value(field), !text.isEmpty {
-            var offset = p.timeZoneOffsetSeconds  // for times written without their own offset
-            if let zoneField = p.timeZoneColumn, let zone = value(zoneField) {
-                guard let seconds = TableAdapter.zoneOffsets[zone.uppercased()] else {
-                    throw RecordError(field: zoneField, "'\(zone)' is not a time zone abbreviation recon knows")
-                }
-                offset = seconds
-            }
-            do {
-                time = try withBytes(text) { (b) throws(DateError) in
-                    try TableAdapter.timestamp(b, p, zoneOffsetSeconds: offset)
-                }
-            } catch { throw RecordError(field: field, error.description) }
-        }
-        var record = SettlementRecord(
-            key: keys.key, settlementId: p.settlementIdColumns.lazy.compactMap(value).first, provider: p.name,
-            gross: gross, fee: fee.map { Money(minorUnits: $0, currency: currency) }, net: try money(p.netColumn),
-            status: status, rawStatus: raw, settledAt: time, provenance: provenance)
-        record.alternateKeys = keys.alternates
-        return record
     }
 }

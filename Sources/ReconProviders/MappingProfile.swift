@@ -17,6 +17,11 @@ public struct MappingProfile: Sendable {
     /// JSON: a dotted path to the array of records inside each document; XML: the name of
     /// the record element.
     public var records: String?
+    /// XML: the root element the profile reads (its local name); a file with another root is
+    /// not this profile's when several are given.
+    public var root: String?
+    /// Every field (column, JSON path, XML path) the profile reads, required or not.
+    public var fields: [String] = []
 
     /// Why a profile cannot be used: the key and the problem.
     public struct ProfileError: Error, Sendable, CustomStringConvertible {
@@ -26,10 +31,14 @@ public struct MappingProfile: Sendable {
         public var description: String { "\(file): profile key '\(key)': \(problem)" }
     }
 
+    /// Every key a profile may have; docs/PROFILES.md explains each.
     static let keys: Set<String> = [
         "name", "description", "format", "encoding", "delimiter", "decimal_comma", "header", "skip_lines",
-        "end_marker", "record_type", "records", "key", "settlement_id", "amount", "debit", "credit", "direction",
-        "units", "currency", "currency_code", "fee", "net", "status", "statuses", "time", "date_format", "time_zone",
+        "end_marker", "record_type", "records", "root", "key", "settlement_id", "amount", "debit", "credit",
+        "direction", "units", "implied_decimals", "rounding", "currency", "currency_code", "fee", "fee_sign",
+        "fee_direction", "net", "net_debit", "net_credit", "net_only_rows", "settlement_currency", "exchange_rate",
+        "status", "statuses", "kind", "kinds", "kind_otherwise", "batch", "batch_by_day", "time", "time_zone",
+        "time_zone_column", "payout_time", "date_format", "optional", "header_record", "footer_record",
     ]
 
     public static func load(path: String) throws(ProfileError) -> MappingProfile {
@@ -91,6 +100,7 @@ public struct MappingProfile: Sendable {
         case "xml": format = .xml
         case let other: throw fail("format", "'\(other)' is not csv, json or xml")
         }
+        var directionRequired = false
         let keyColumns = try strings("key")
         guard !keyColumns.isEmpty else { throw fail("key", "name the column(s) holding the reference to match on") }
         // the amount and its sign
@@ -107,6 +117,11 @@ public struct MappingProfile: Sendable {
             else { throw fail("direction", "expected {column: NAME, credit: [VALUES], debit: [VALUES]}") }
             guard let amountColumn else { throw fail("amount", "a direction needs the amount column it signs") }
             amount = .directed(amount: amountColumn, direction: column, credit: creditValues, debit: debitValues)
+            switch d["other"] as? String {
+            case nil: directionRequired = true  // another value is a reject naming it
+            case "unsigned": directionRequired = false
+            case let other?: throw fail("direction", "other: '\(other)' is not 'unsigned' (or leave it out)")
+            }
         } else if debit != nil || credit != nil {
             guard let debit, let credit else {
                 throw fail(debit == nil ? "debit" : "credit", "debit and credit go together")
@@ -129,10 +144,14 @@ public struct MappingProfile: Sendable {
         var p = TableProfile(
             name: name, description: try string("description") ?? "mapping profile \(file)", signature: [],
             keyColumns: keyColumns, amount: amount, currency: currency)
+        p.directionRequired = directionRequired
         p.settlementIdColumns = try strings("settlement_id")
         p.feeColumns = try strings("fee")
         p.netColumn = try string("net")
-        p.timeColumn = try string("time")
+        let times = try strings("time")
+        p.timeColumn = times.first
+        p.alternateTimeColumns = Array(times.dropFirst())
+        try Self.parseExtensions(&p, root, string: string, strings: strings, bool: bool, fail: fail)
         switch try string("units") ?? "major" {
         case "major": break
         case "minor", "implied": p.minorUnits = true
@@ -181,14 +200,27 @@ public struct MappingProfile: Sendable {
         } else if root["statuses"] != nil {
             throw fail("statuses", "statuses need the status column they map")
         }
-        // every named column must be in the file's header
-        var named = keyColumns + p.settlementIdColumns + p.feeColumns
-        named += [p.netColumn, p.timeColumn, p.status?.column, amountColumn, debit, credit].compactMap { $0 }
+        // every named column must be in the file's header, but those marked optional and the
+        // fallbacks after a first choice
+        var named = keyColumns + p.settlementIdColumns + p.feeColumns + p.batchColumns + p.payoutTimeColumns
+        named += [
+            p.netColumn, p.timeColumn, p.status?.column, p.kind?.column, amountColumn, debit, credit,
+            p.settlementCurrencyColumn, p.rateColumn, p.timeZoneColumn, p.netDebitCredit?.debit,
+            p.netDebitCredit?.credit, p.feeDirection?.column,
+        ].compactMap { $0 }
         if case .column(let c, _) = currency { named.append(c) }
         if case .directed(_, let d, _, _) = amount { named.append(d) }
         if let t = p.recordType { named.append(t.column) }
-        p.signature = Array(Set(named)).sorted()
+        let optional = Set(try strings("optional"))
+        for column in optional.sorted() where !named.contains(column) && !p.alternateTimeColumns.contains(column) {
+            throw fail("optional", "'\(column)' is not a column the profile names")
+        }
+        p.signature = Array(Set(named).subtracting(optional)).sorted()
+        // every column the profile reads, for JSON and XML (fallbacks and optional ones too)
+        let fields = Array(Set(named + p.alternateTimeColumns)).sorted()
         var profile = MappingProfile(format: format, table: p)
+        profile.fields = fields
+        profile.root = try string("root")
         if let enc = try string("encoding") {
             guard let e = TextEncoding(rawValue: enc.lowercased()) else {
                 throw fail(
@@ -206,6 +238,119 @@ public struct MappingProfile: Sendable {
             throw fail("records", "an XML profile names the record element (records: Ntry)")
         }
         return profile
+    }
+
+    /// The keys beyond the basic columns: kinds, batches, fee signs, FX, typed records, units.
+    static func parseExtensions(
+        _ p: inout TableProfile, _ root: [String: Any], string: (String) throws(ProfileError) -> String?,
+        strings: (String) throws(ProfileError) -> [String], bool: (String) throws(ProfileError) -> Bool?,
+        fail: (String, String) -> ProfileError
+    ) throws(ProfileError) {
+        let kindCodes = SettlementKind.allCases.map(\.code).joined(separator: ", ")
+        if let column = try string("kind") {
+            guard let map = root["kinds"] as? [String: Any], !map.isEmpty else {
+                throw fail("kinds", "a kind column needs its map of values to kinds (\(kindCodes))")
+            }
+            var values: [String: SettlementKind] = [:]
+            var prefixes: [(prefix: String, kind: SettlementKind)] = []
+            for (raw, target) in map.sorted(by: { $0.key < $1.key }) {
+                guard let code = target as? String, let kind = SettlementKind(code: code) else {
+                    throw fail("kinds", "'\(raw)' maps to '\(target)', which is not a kind (\(kindCodes))")
+                }
+                if raw.hasSuffix("*") { prefixes.append((String(raw.dropLast()), kind)) } else { values[raw] = kind }
+            }
+            var otherwise: SettlementKind?
+            if let code = try string("kind_otherwise") {
+                guard let kind = SettlementKind(code: code) else {
+                    throw fail("kind_otherwise", "'\(code)' is not a kind (\(kindCodes))")
+                }
+                otherwise = kind
+            }
+            p.kind = .init(column: column, values: values, prefixes: prefixes, otherwise: otherwise)
+        } else if root["kinds"] != nil || root["kind_otherwise"] != nil {
+            throw fail(root["kinds"] != nil ? "kinds" : "kind_otherwise", "name the kind column they map (kind: COLUMN)")
+        }
+        p.batchColumns = try strings("batch")
+        p.batchByDay = try bool("batch_by_day") ?? false
+        if let sign = try string("fee_sign") {
+            guard let value = TableProfile.FeeSign(rawValue: sign) else {
+                let known = TableProfile.FeeSign.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail("fee_sign", "'\(sign)' is not one of \(known)")
+            }
+            p.feeSign = value
+        }
+        if let direction = root["fee_direction"] {
+            guard let d = direction as? [String: Any], let column = name(d["column"]),
+                let returned = (d["returned"] as? [Any])?.compactMap(name) ?? name(d["returned"]).map({ [$0] })
+            else { throw fail("fee_direction", "expected {column: NAME, returned: [VALUES]}") }
+            p.feeDirection = (column, returned)
+        }
+        p.settlementCurrencyColumn = try string("settlement_currency")
+        let netDebit = try string("net_debit")
+        let netCredit = try string("net_credit")
+        if netDebit != nil || netCredit != nil {
+            guard let netDebit, let netCredit else {
+                throw fail(netDebit == nil ? "net_debit" : "net_credit", "net_debit and net_credit go together")
+            }
+            guard p.netColumn == nil else { throw fail("net", "give either net or net_debit and net_credit") }
+            p.netDebitCredit = (netDebit, netCredit)
+        }
+        p.rateColumn = try string("exchange_rate")
+        p.netOnlyRows = try bool("net_only_rows") ?? false
+        if p.netOnlyRows, p.netDebitCredit == nil || p.settlementCurrencyColumn == nil {
+            throw fail("net_only_rows", "rows with only a net need net_debit, net_credit and settlement_currency")
+        }
+        p.timeZoneColumn = try string("time_zone_column")
+        p.payoutTimeColumns = try strings("payout_time")
+        if let decimals = root["implied_decimals"] {
+            guard let n = decimals as? Int, (0...18).contains(n) else {
+                throw fail("implied_decimals", "expected a number of decimals from 0 to 18")
+            }
+            p.impliedDecimals = n
+        }
+        if let rule = try string("rounding") {
+            guard let value = RoundingRule(rawValue: rule) else {
+                throw fail("rounding", "'\(rule)' is not one of \(RoundingRule.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            p.rounding = value
+        }
+        if let decimals = p.impliedDecimals, p.rounding == nil, case .fixed(let code) = p.currency,
+            let currency = Currency(code: code), decimals > currency.exponent
+        {
+            throw fail(
+                "rounding",
+                "implied_decimals \(decimals) is finer than \(code)'s \(currency.exponent): say how to round "
+                    + "(rounding: \(RoundingRule.allCases.map(\.rawValue).joined(separator: " | ")))")
+        }
+        if let header = root["header_record"] {
+            guard let h = header as? [String: Any], let type = name(h["type"]) else {
+                throw fail("header_record", "expected {type: VALUE, batch: POSITION}")
+            }
+            p.sectionType = type
+            if let position = h["batch"] {
+                guard let n = position as? Int, n >= 1 else {
+                    throw fail("header_record", "batch: the position (1, 2, ...) of the cell naming the batch")
+                }
+                p.sectionBatchColumn = n - 1
+            }
+        }
+        if let footer = root["footer_record"] {
+            guard let f = footer as? [String: Any], let type = name(f["type"]) else {
+                throw fail("footer_record", "expected {type: VALUE, count: POSITION, sum: POSITION}")
+            }
+            let perSection = p.sectionType != nil
+            for (figure, value) in [("count", f["count"]), ("sum", f["sum"])] {
+                guard let value else { continue }
+                guard let n = value as? Int, n >= 1 else {
+                    throw fail("footer_record", "\(figure): the position (1, 2, ...) of the cell stating it")
+                }
+                if figure == "count" {
+                    p.countFooters.append((type, n - 1, perSection))
+                } else {
+                    p.sumFooters.append((type, n - 1, perSection))
+                }
+            }
+        }
     }
 
     /// A column name, or a position given as a number.

@@ -24,11 +24,15 @@ enum ProfileReader {
         let reader = try CSVReader(source: input.source, delimiter: profile.delimiter)
         for _ in 0..<profile.table.skipLines where try reader.next() == nil { return }
         guard let first = try reader.next() else { return }
+        // a file without a header names its columns by position, as far as the profile reaches
+        // (typed records differ in length)
+        let reach = max(first.count, (profile.fields + profile.table.signature).compactMap { Int($0) }.max() ?? 0)
         let names =
             profile.table.positional
-            ? (1...max(1, first.count)).map(String.init) : (0..<first.count).map { cleanCell(first[$0]) }
+            ? (1...max(1, reach)).map(String.init) : (0..<first.count).map { cleanCell(first[$0]) }
         guard var adapter = TableAdapter(profile: profile.table, header: names) else {
-            let missing = profile.table.signature.filter { !names.contains($0) }
+            let found = Set(names.map(foldedColumnName))
+            let missing = profile.table.signature.filter { !found.contains(foldedColumnName($0)) }
             try SettlementSourceReader.rejectFile(
                 "the profile '\(profile.table.name)' names columns this file does not have: "
                     + "\(missing.joined(separator: ", ")) (found: \(names.joined(separator: ", ")))",
@@ -49,7 +53,7 @@ enum ProfileReader {
     ) throws {
         let reader = try JSONReader(source: input.source)
         let recordsPath = profile.records.map(Self.steps) ?? []
-        let fields = profile.table.signature
+        let fields = profile.fields.isEmpty ? profile.table.signature : profile.fields
         let paths = fields.map(Self.steps)
         var adapter = TableAdapter(profile: profile.table, header: fields)!  // the header is the fields
         let source = SourceFile(path)
@@ -150,7 +154,7 @@ enum ProfileReader {
     ) throws {
         let reader = try XMLReader(source: input.source)
         let recordName = localName(profile.records!)
-        let fields = profile.table.signature
+        let fields = profile.fields.isEmpty ? profile.table.signature : profile.fields
         // `Refs/EndToEndId`, or `Amt@Ccy` for an attribute; prefixes stand for their local names
         let paths = fields.map { field -> (steps: [String], attribute: String?) in
             let parts = field.split(separator: "@", maxSplits: 1)

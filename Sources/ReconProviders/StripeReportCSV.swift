@@ -22,7 +22,7 @@ enum StripeReportCSV {
         p.netColumn = "net"
         p.timeColumn = "created_utc"
         p.alternateTimeColumns = ["created"]
-        p.signedFees = true
+        p.feeSign = .signed
         p.kind = .init(column: "reporting_category", values: kinds, otherwise: .adjustment)
         p.batchColumns = ["automatic_payout_id"]
         p.payoutTimeColumns = ["automatic_payout_effective_at_utc", "automatic_payout_effective_at"]

@@ -130,11 +130,8 @@ struct TableAdapter {
 
     /// Rows before the header, kept for layouts that state their totals there.
     mutating func preamble(_ cells: [String]) {
-        if let section = profile.sectionType, cells.first == section {
-            sections += 1  // a typed file's first section header comes before the column header
-            sectionCount = 0
-            sectionDay = Self.sectionDay(cells)
-        }
+        // a typed file's first section header comes before the column header
+        if let section = profile.sectionType, cells.first == section { startSection(cells) }
         textLines.append(cells.filter { !$0.isEmpty }.joined(separator: ","))
     }
 
@@ -198,6 +195,11 @@ struct TableAdapter {
             sectionFooterSums[record.gross.currency, default: FooterSums()].add(record)
             footerSums[record.gross.currency, default: FooterSums()].add(record)
         }
+        if !profile.sumFooters.isEmpty {
+            sumCurrency = record.gross.currency
+            sectionGross &+= record.gross.minorUnits
+            fileGross &+= record.gross.minorUnits
+        }
         try sink(record)
     }
 
@@ -216,11 +218,18 @@ struct TableAdapter {
         if Self.equal(first, at.headerFirst), (0..<row.count).map({ cleanCell(row[$0]) }) == header { return false }
         if at.recordType >= 0, !Self.equal(Self.bytes(row, at.recordType), at.recordTypeValue) {
             let cells = (0..<row.count).map { cleanCell(row[$0]) }
-            if let section = profile.sectionType, cells.first == section {
-                sections += 1
-                sectionCount = 0
-                sectionFooterSums = [:]
-                sectionDay = Self.sectionDay(cells)
+            if let section = profile.sectionType, cells.first == section { startSection(cells) }
+            for footer in profile.sumFooters where cells.first == footer.type && footer.column < cells.count {
+                guard let currency = sumCurrency ?? firstFixedCurrency,
+                    let stated = try? Self.bytesOf(cells[footer.column], { (b) throws(AmountError) in
+                        try amount(b, currency)
+                    })
+                else { continue }
+                let name = footer.perSection ? "section \(sections) \(footer.type) sum" : "\(footer.type) sum"
+                footerTotals.append(
+                    .amount(
+                        name, stated: Money(minorUnits: stated, currency: currency),
+                        computed: Money(minorUnits: footer.perSection ? sectionGross : fileGross, currency: currency)))
             }
             for footer in profile.totalFooters where cells.first == footer.type {
                 footerTotals += Self.footerTotals(
@@ -239,6 +248,27 @@ struct TableAdapter {
         recordCount += 1
         sectionCount += 1
         return true
+    }
+
+    /// A section header row (PayPal's `SH`, a typed file's `H`): counts and sums start again;
+    /// its day, or the cell the profile names, is the batch of the records that follow.
+    private mutating func startSection(_ cells: [String]) {
+        sections += 1
+        sectionCount = 0
+        sectionFooterSums = [:]
+        sectionGross = 0
+        sectionDay = Self.sectionDay(cells)
+        sectionBatch = profile.sectionBatchColumn.flatMap { $0 < cells.count && !cells[$0].isEmpty ? cells[$0] : nil }
+    }
+
+    private var sectionGross: Int64 = 0
+    private var fileGross: Int64 = 0
+    private var sectionBatch: String?
+
+    static func bytesOf<R>(_ text: String, _ body: (UnsafeRawBufferPointer) throws(AmountError) -> R)
+        throws(AmountError) -> R
+    {
+        try withBytes(text) { (b) throws(AmountError) in try body(b) }
     }
 
     /// The day a section header names (`SH,2026/01/06 00:00:00 -0800,...`: the settlement
@@ -409,7 +439,11 @@ struct TableAdapter {
         var fee: Int64?
         for index in at.fees {
             guard let m = try money(row, index, settlement, required: false) else { continue }
-            fee = (fee ?? 0) + (profile.signedFees ? m.minorUnits : abs(m.minorUnits))
+            switch profile.feeSign {
+            case .unsigned: fee = (fee ?? 0) + abs(m.minorUnits)
+            case .signed: fee = (fee ?? 0) + m.minorUnits
+            case .negativeCharged: fee = (fee ?? 0) - m.minorUnits
+            }
         }
         if let charged = fee, at.feeDirection >= 0 {
             let way = Self.bytes(row, at.feeDirection)
@@ -500,6 +534,7 @@ struct TableAdapter {
             batchId = batchTexts.lookup(b) { _ in }.0  // a file has few payouts: one string each
             break
         }
+        if batchId == nil, let batch = sectionBatch { batchId = batch }
         if batchId == nil, profile.batchByDay, let day = sectionDay {
             batchId = "\(profile.name) \(day)"  // the settlement day the section covers
         }
@@ -587,24 +622,36 @@ struct TableAdapter {
         }
         // the column's name is looked up only for a message: copying it per row was measurable
         do throws(AmountError) {
-            if profile.minorUnits { return Money(minorUnits: try AmountParser.parseMinor(b), currency: currency) }
-            if profile.decimalComma {
-                // 1.234,56 -> 1234.56, in a copy
-                var plain: [UInt8] = []
-                plain.reserveCapacity(b.count)
-                for byte in b where byte != UInt8(ascii: ".") {
-                    plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
-                }
-                return Money(minorUnits: try Self.parseMajor(plain, currency), currency: currency)
-            }
-            return Money(minorUnits: try Self.parseMajor(b, currency), currency: currency)
+            return Money(minorUnits: try amount(b, currency), currency: currency)
         } catch {
             throw RecordError(field: columnName(index), error)
         }
     }
 
-    /// Major units after an optional currency symbol (`¥50.0`).
-    static func parseMajor(_ bytes: UnsafeRawBufferPointer, _ currency: Currency) throws(AmountError) -> Int64 {
+    /// An amount as the profile writes it: implied decimals, minor units, a decimal comma, or
+    /// major units (after a currency symbol), rounded only by the profile's rule.
+    func amount(_ b: UnsafeRawBufferPointer, _ currency: Currency) throws(AmountError) -> Int64 {
+        if let decimals = profile.impliedDecimals {
+            return try AmountParser.parseImplied(b, decimals: decimals, currency: currency, rounding: profile.rounding)
+        }
+        if profile.minorUnits { return try AmountParser.parseMinor(b) }
+        if profile.decimalComma {
+            // 1.234,56 -> 1234.56, in a copy
+            var plain: [UInt8] = []
+            plain.reserveCapacity(b.count)
+            for byte in b where byte != UInt8(ascii: ".") {
+                plain.append(byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
+            }
+            return try Self.parseMajor(plain, currency, profile.rounding)
+        }
+        return try Self.parseMajor(b, currency, profile.rounding)
+    }
+
+    /// Major units after an optional currency symbol (`¥50.0`); finer than the currency only
+    /// with a rounding rule.
+    static func parseMajor(
+        _ bytes: UnsafeRawBufferPointer, _ currency: Currency, _ rounding: RoundingRule? = nil
+    ) throws(AmountError) -> Int64 {
         var b = bytes
         if let lead = b.first, lead == UInt8(ascii: "$") || lead >= 0x80 {  // ¥ ￥ $ € £
             for symbol in currencySymbols where hasPrefix(b, symbol) {
@@ -612,12 +659,17 @@ struct TableAdapter {
                 break
             }
         }
-        return try AmountParser.parseMajor(b, currency: currency)
+        guard let rounding else { return try AmountParser.parseMajor(b, currency: currency) }
+        return try AmountParser.parseMajor(b, currency: currency, rounding: rounding)
     }
 
-    static func parseMajor(_ bytes: [UInt8], _ currency: Currency) throws(AmountError) -> Int64 {
+    static func parseMajor(
+        _ bytes: [UInt8], _ currency: Currency, _ rounding: RoundingRule? = nil
+    ) throws(AmountError) -> Int64 {
         let result = bytes.withUnsafeBytes { b -> Result<Int64, AmountError> in
-            do throws(AmountError) { return .success(try parseMajor(b, currency)) } catch { return .failure(error) }
+            do throws(AmountError) { return .success(try parseMajor(b, currency, rounding)) } catch {
+                return .failure(error)
+            }
         }
         return try result.get()
     }

@@ -23,7 +23,8 @@ extension TableProfile {
         case .signed(let c): lines.append("amount: " + quote(c))
         case .directed(let c, let d, let credit, let debit):
             lines.append("amount: " + quote(c))
-            lines.append("direction: {column: \(quote(d)), credit: \(list(credit)), debit: \(list(debit))}")
+            let other = directionRequired ? "" : ", other: unsigned"
+            lines.append("direction: {column: \(quote(d)), credit: \(list(credit)), debit: \(list(debit))\(other)}")
         case .debitCredit(let d, let c):
             lines.append("debit: " + quote(d))
             lines.append("credit: " + quote(c))
@@ -46,7 +47,7 @@ extension TableProfile {
             let pairs = status.values.sorted { $0.key < $1.key }.map { "\(quote($0.key)): \($0.value.rawValue)" }
             if !pairs.isEmpty { lines.append("statuses: {" + pairs.joined(separator: ", ") + "}") }
         }
-        if let time = timeColumn { lines.append("time: " + quote(time)) }
+        if let time = timeColumn { lines.append("time: " + list([time] + alternateTimeColumns)) }
         if dayFirstDates { lines.append("date_format: DD.MM.YYYY") }
         if monthFirstDates { lines.append("date_format: MM/DD/YYYY") }
         if timeZoneOffsetSeconds != 0 {
@@ -54,7 +55,6 @@ extension TableProfile {
             let m = abs(timeZoneOffsetSeconds) / 60
             lines.append("time_zone: \"\(sign)\(m / 600)\(m / 60 % 10):\(m % 60 / 10)\(m % 10)\"")
         }
-        if let zone = timeZoneColumn { notes.append("the built-in layout reads each row's time zone from \(zone)") }
         if let marker = endMarkers.first { lines.append("end_marker: " + quote(marker)) }
         if let type = recordType {
             lines.append("record_type: {column: \(quote(type.column)), value: \(quote(type.value))}")
@@ -66,18 +66,47 @@ extension TableProfile {
             notes.append("the built-in layout reads \(emptyValues.joined(separator: " ")) in id columns as no value")
         }
         if let direction = feeDirection {
-            let marks = direction.returned.joined(separator: "/")
-            notes.append("the built-in layout reads a fee marked \(marks) in \(direction.column) as returned")
+            lines.append("fee_direction: {column: \(quote(direction.column)), returned: \(list(direction.returned))}")
         }
-        if let column = settlementCurrencyColumn {
-            notes.append("the built-in layout reads fee and net in the currency of \(column)")
-        }
+        if let column = settlementCurrencyColumn { lines.append("settlement_currency: " + quote(column)) }
         if let net = netDebitCredit {
-            notes.append("the built-in layout reads the net as \(net.credit) - \(net.debit)")
+            lines.append("net_debit: " + quote(net.debit))
+            lines.append("net_credit: " + quote(net.credit))
         }
-        if let rate = rateColumn { notes.append("the built-in layout reads the exchange rate from \(rate)") }
-        if netOnlyRows { notes.append("the built-in layout reads a row without a gross as its net") }
-        if signedFees { notes.append("the built-in layout reads fees with their sign (negative: given back)") }
+        if let rate = rateColumn { lines.append("exchange_rate: " + quote(rate)) }
+        if netOnlyRows { lines.append("net_only_rows: true") }
+        if let kind {
+            lines.append("kind: " + quote(kind.column))
+            let pairs =
+                kind.values.sorted { $0.key < $1.key }.map { "\(quote($0.key)): \($0.value.code)" }
+                + kind.prefixes.map { "\(quote($0.prefix + "*")): \($0.kind.code)" }
+            lines.append("kinds: {" + pairs.joined(separator: ", ") + "}")
+            if let otherwise = kind.otherwise { lines.append("kind_otherwise: \(otherwise.code)") }
+        }
+        if !batchColumns.isEmpty { lines.append("batch: " + list(batchColumns)) }
+        if batchByDay { lines.append("batch_by_day: true") }
+        if let zone = timeZoneColumn { lines.append("time_zone_column: " + quote(zone)) }
+        if !payoutTimeColumns.isEmpty { lines.append("payout_time: " + list(payoutTimeColumns)) }
+        // what the built-in layout does not require (its signature) is optional in the copy
+        var named = keyColumns + settlementIdColumns + feeColumns + batchColumns + payoutTimeColumns
+        named += [
+            netColumn, timeColumn, status?.column, kind?.column, settlementCurrencyColumn, rateColumn, timeZoneColumn,
+            netDebitCredit?.debit, netDebitCredit?.credit, feeDirection?.column,
+        ].compactMap { $0 }
+        switch amount {
+        case .signed(let c), .lessRefund(let c, _): named.append(c)
+        case .directed(let c, let d, _, _): named += [c, d]
+        case .debitCredit(let d, let c): named += [d, c]
+        case .sum(let cs): named.append(cs[0])
+        }
+        if case .column(let c, _) = currency { named.append(c) }
+        var seen = Set(signature.map(foldedColumnName))
+        var optional: [String] = []
+        for column in named + alternateTimeColumns where !signature.isEmpty && seen.insert(foldedColumnName(column)).inserted {
+            optional.append(column)
+        }
+        if !optional.isEmpty { lines.append("optional: " + list(optional)) }
+        if feeSign != .unsigned { lines.append("fee_sign: \(feeSign.rawValue)") }
         if let metadata = metadataColumn { notes.append("the built-in layout takes references from \(metadata)") }
         if signature.count > 0 && skipLines == 0 && !positional {
             notes.append("the built-in layout finds its header below any preamble; a profile uses skip_lines")

@@ -67,9 +67,19 @@ public struct TableProfile: Sendable {
     /// A row with neither gross column filled is an account row (a fee, an invoice deduction,
     /// a payout): its amount is its net, in the settlement currency (Adyen).
     public var netOnlyRows = false
-    /// Fee columns carry their sign: positive is charged, negative given back (Stripe's fee on a
-    /// `dispute_reversal`). Otherwise fees are unsigned charges.
-    public var signedFees = false
+    /// How the fee columns write their sign.
+    public var feeSign = FeeSign.unsigned
+    /// Amounts are integers with this many implied decimals, whatever the currency (`12345`
+    /// with 2 is 123.45); nil: as written (or minor units, with `minorUnits`).
+    public var impliedDecimals: Int?
+    /// How an amount finer than its currency is rounded; nil: such an amount is an error.
+    public var rounding: RoundingRule?
+    /// Footer rows stating the sum of the records' amounts: the record type (first cell), the
+    /// cell holding the sum, and whether it covers the section (else the file).
+    public var sumFooters: [(type: String, column: Int, perSection: Bool)] = []
+    /// The cell of a section header row (`sectionType`) naming the batch of the records that
+    /// follow it (a typed file's `H` line).
+    public var sectionBatchColumn: Int?
     /// Further columns tried, in order, when `timeColumn` is absent from the file (Stripe's
     /// `created` where newer exports have `created_utc`).
     public var alternateTimeColumns: [String] = []
@@ -122,6 +132,16 @@ public struct TableProfile: Sendable {
         case sum([String])
         /// Unsigned debit and credit columns, one of them filled: credit - debit (Adyen).
         case debitCredit(debit: String, credit: String)
+    }
+
+    /// How fee columns write their sign.
+    public enum FeeSign: String, Sendable, CaseIterable {
+        /// A magnitude: always a charge (most exports).
+        case unsigned
+        /// Positive is charged, negative given back (Stripe's fee on a `dispute_reversal`).
+        case signed
+        /// Negative is charged, positive given back (PayPal's activity download: `-0,57`).
+        case negativeCharged = "negative_charged"
     }
 
     public enum CurrencyRule: Sendable {

@@ -268,7 +268,8 @@ public struct MappingProfile: Sendable {
             }
             p.kind = .init(column: column, values: values, prefixes: prefixes, otherwise: otherwise)
         } else if root["kinds"] != nil || root["kind_otherwise"] != nil {
-            throw fail(root["kinds"] != nil ? "kinds" : "kind_otherwise", "name the kind column they map (kind: COLUMN)")
+            let key = root["kinds"] != nil ? "kinds" : "kind_otherwise"
+            throw fail(key, "name the kind column they map (kind: COLUMN)")
         }
         p.batchColumns = try strings("batch")
         p.batchByDay = try bool("batch_by_day") ?? false
@@ -310,7 +311,8 @@ public struct MappingProfile: Sendable {
         }
         if let rule = try string("rounding") {
             guard let value = RoundingRule(rawValue: rule) else {
-                throw fail("rounding", "'\(rule)' is not one of \(RoundingRule.allCases.map(\.rawValue).joined(separator: ", "))")
+                let known = RoundingRule.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail("rounding", "'\(rule)' is not one of \(known)")
             }
             p.rounding = value
         }

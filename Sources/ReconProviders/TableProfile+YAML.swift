@@ -102,8 +102,8 @@ extension TableProfile {
         if case .column(let c, _) = currency { named.append(c) }
         var seen = Set(signature.map(foldedColumnName))
         var optional: [String] = []
-        for column in named + alternateTimeColumns where !signature.isEmpty && seen.insert(foldedColumnName(column)).inserted {
-            optional.append(column)
+        for column in named + alternateTimeColumns where !signature.isEmpty {
+            if seen.insert(foldedColumnName(column)).inserted { optional.append(column) }
         }
         if !optional.isEmpty { lines.append("optional: " + list(optional)) }
         if feeSign != .unsigned { lines.append("fee_sign: \(feeSign.rawValue)") }

@@ -38,7 +38,7 @@ public struct MappingProfile: Sendable {
         "direction", "units", "implied_decimals", "rounding", "currency", "currency_code", "fee", "fee_sign",
         "fee_direction", "net", "net_debit", "net_credit", "net_only_rows", "settlement_currency", "exchange_rate",
         "status", "statuses", "kind", "kinds", "kind_otherwise", "batch", "batch_by_day", "time", "time_zone",
-        "time_zone_column", "payout_time", "date_format", "optional", "header_record", "footer_record",
+        "time_zone_column", "payout_time", "date_format", "optional", "header_record", "footer_record", "balance",
     ]
 
     public static func load(path: String) throws(ProfileError) -> MappingProfile {
@@ -205,7 +205,7 @@ public struct MappingProfile: Sendable {
         var named = keyColumns + p.settlementIdColumns + p.feeColumns + p.batchColumns + p.payoutTimeColumns
         named += [
             p.netColumn, p.timeColumn, p.status?.column, p.kind?.column, amountColumn, debit, credit,
-            p.settlementCurrencyColumn, p.rateColumn, p.timeZoneColumn, p.netDebitCredit?.debit,
+            p.settlementCurrencyColumn, p.rateColumn, p.timeZoneColumn, p.balanceColumn, p.netDebitCredit?.debit,
             p.netDebitCredit?.credit, p.feeDirection?.column,
         ].compactMap { $0 }
         if case .column(let c, _) = currency { named.append(c) }
@@ -302,6 +302,7 @@ public struct MappingProfile: Sendable {
             throw fail("net_only_rows", "rows with only a net need net_debit, net_credit and settlement_currency")
         }
         p.timeZoneColumn = try string("time_zone_column")
+        p.balanceColumn = try string("balance")
         p.payoutTimeColumns = try strings("payout_time")
         if let decimals = root["implied_decimals"] {
             guard let n = decimals as? Int, (0...18).contains(n) else {

@@ -54,7 +54,11 @@ enum ProfileReader {
         let reader = try JSONReader(source: input.source)
         let recordsPath = profile.records.map(Self.steps) ?? []
         let fields = profile.fields.isEmpty ? profile.table.signature : profile.fields
-        let paths = fields.map(Self.steps)
+        // `^.id` is a member of the element enclosing the record (one `^` per level up)
+        let paths = fields.map { field -> (up: Int, steps: [String]) in
+            let up = field.prefix { $0 == "^" }.count
+            return (up, Self.steps(String(field.dropFirst(up))))
+        }
         var adapter = TableAdapter(profile: profile.table, header: fields)!  // the header is the fields
         let source = SourceFile(path)
         var documents = 0, found = 0
@@ -67,9 +71,11 @@ enum ProfileReader {
             case .record(let document):
                 documents += 1
                 let provenance = Provenance(source, document)
-                var values = [document.value]
+                var records: [(value: JSONValue, ancestors: [JSONValue])] = [(document.value, [])]
                 if !recordsPath.isEmpty {
-                    guard let list = Self.member(document.value, recordsPath), list.kind == .array else {
+                    records = []
+                    guard Self.expand(document.value, recordsPath[...], ancestors: [document.value], into: &records)
+                    else {
                         stats.records += 1
                         stats.rejected += 1
                         try onReject(
@@ -78,11 +84,14 @@ enum ProfileReader {
                                 reason: "no array of records at '\(profile.records!)'", raw: document.rawText))
                         continue
                     }
-                    values = list.elements
                 }
                 found += 1
-                for value in values {
-                    let cells = paths.map { Array((Self.member(value, $0)?.scalarText ?? "").utf8) }
+                for (value, ancestors) in records {
+                    let cells = paths.map { path -> [UInt8] in
+                        let base =
+                            path.up == 0 ? value : ancestors.count >= path.up ? ancestors[ancestors.count - path.up] : nil
+                        return Array(((base.flatMap { Self.member($0, path.steps) })?.scalarText ?? "").utf8)
+                    }
                     try readRecord(
                         cells, &adapter, provenance: provenance, raw: document.rawText, stats: &stats,
                         onRecord: onRecord, onReject: onReject)
@@ -120,9 +129,44 @@ enum ProfileReader {
         }
     }
 
-    /// A dotted path's steps; `items[0].id` and `items.0.id` both index an array.
+    /// A dotted path's steps; `items[0].id` and `items.0.id` both index an array, and `[]` (or
+    /// `*`) stands for each of its elements.
     static func steps(_ path: String) -> [String] {
-        path.split(whereSeparator: { $0 == "." || $0 == "[" || $0 == "]" }).map(String.init)
+        var steps: [String] = []
+        var current = ""
+        var previous: Character = " "
+        for c in path {
+            if c == "." || c == "[" || c == "]" {
+                if c == "]" && previous == "[" { steps.append("*") }  // `[]`: each element
+                if !current.isEmpty { steps.append(current) }
+                current = ""
+            } else {
+                current.append(c)
+            }
+            previous = c
+        }
+        if !current.isEmpty { steps.append(current) }
+        return steps
+    }
+
+    /// The records at `steps` below `value`: the array the path ends at, each element with the
+    /// elements enclosing it (the document, then one per `*` step). False when the path leads
+    /// to no array.
+    static func expand(
+        _ value: JSONValue, _ steps: ArraySlice<String>, ancestors: [JSONValue],
+        into records: inout [(value: JSONValue, ancestors: [JSONValue])]
+    ) -> Bool {
+        guard let star = steps.firstIndex(of: "*") else {
+            guard let list = member(value, Array(steps)), list.kind == .array else { return false }
+            for element in list.elements { records.append((element, ancestors)) }
+            return true
+        }
+        guard let list = member(value, Array(steps[..<star])), list.kind == .array else { return false }
+        var any = false
+        for element in list.elements {
+            any = expand(element, steps[(star + 1)...], ancestors: ancestors + [element], into: &records) || any
+        }
+        return any
     }
 
     static func member(_ value: JSONValue, _ path: [String]) -> JSONValue? {

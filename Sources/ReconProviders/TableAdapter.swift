@@ -39,6 +39,8 @@ struct TableAdapter {
         var fees: [Int] = []
         var net = -1, status = -1, time = -1, zone = -1, currency = -1, settlementCurrency = -1, recordType = -1
         var netDebit = -1, netCredit = -1, rate = -1, metadata = -1, payoutTime = -1
+        var times: [Int] = []
+        var balance = -1
         var kind = -1
         var batches: [Int] = []
         var amount: [Int] = []
@@ -84,13 +86,16 @@ struct TableAdapter {
         r.kind = index(profile.kind?.column)
         r.batches = profile.batchColumns.map(index)
         r.time = index(profile.timeColumn)
-        for name in profile.alternateTimeColumns where r.time < 0 { r.time = index(name) }
+        // the first column present, then per row the first with a value
+        r.times = ([profile.timeColumn].compactMap { $0 } + profile.alternateTimeColumns).map(index).filter { $0 >= 0 }
+        if r.time < 0 { r.time = r.times.first ?? -1 }
         r.zone = index(profile.timeZoneColumn)
         r.settlementCurrency = index(profile.settlementCurrencyColumn)
         r.netDebit = index(profile.netDebitCredit?.debit)
         r.netCredit = index(profile.netDebitCredit?.credit)
         r.rate = index(profile.rateColumn)
         r.metadata = index(profile.metadataColumn)
+        r.balance = index(profile.balanceColumn)
         for name in profile.payoutTimeColumns where r.payoutTime < 0 { r.payoutTime = index(name) }
         if case .column(let name, _) = profile.currency { r.currency = index(name) }
         switch profile.amount {
@@ -195,6 +200,7 @@ struct TableAdapter {
             sectionFooterSums[record.gross.currency, default: FooterSums()].add(record)
             footerSums[record.gross.currency, default: FooterSums()].add(record)
         }
+        if at.balance >= 0 { checkBalance(row, record) }
         if !profile.sumFooters.isEmpty {
             sumCurrency = record.gross.currency
             sectionGross &+= record.gross.minorUnits
@@ -249,6 +255,23 @@ struct TableAdapter {
         sectionCount += 1
         return true
     }
+
+    /// The running balance: this row's stated balance against the previous row's plus this
+    /// row's net (gross - fee without one), per currency.
+    private mutating func checkBalance(_ row: CSVRow, _ record: SettlementRecord) {
+        let currency = record.settlementCurrency
+        let b = Self.bytes(row, at.balance)
+        guard !b.isEmpty, let stated = try? amount(b, currency) else { return }
+        let net = record.net?.minorUnits ?? (record.gross.minorUnits &- (record.fee?.minorUnits ?? 0))
+        if let previous = balances[currency] {
+            balanceRows += 1
+            if previous &+ net == stated { balanceTies += 1 }
+        }
+        balances[currency] = stated
+    }
+
+    private var balances: [Currency: Int64] = [:]
+    private var balanceRows = 0, balanceTies = 0
 
     /// A section header row (PayPal's `SH`, a typed file's `H`): counts and sums start again;
     /// its day, or the cell the profile names, is the batch of the records that follow.
@@ -516,7 +539,11 @@ struct TableAdapter {
                 }
             }
         }
-        let settledAt = try time(row, at.time, field: profile.timeColumn)
+        var timeIndex = at.time
+        if at.times.count > 1, Self.bytes(row, timeIndex).isEmpty {
+            timeIndex = at.times.first { !Self.bytes(row, $0).isEmpty } ?? timeIndex
+        }
+        let settledAt = try time(row, timeIndex, field: columnName(timeIndex))
         let payoutAt = at.payoutTime >= 0 ? try time(row, at.payoutTime, field: columnName(at.payoutTime)) : nil
         var kind = SettlementKind.payment
         if at.kind >= 0 {
@@ -788,7 +815,13 @@ struct TableAdapter {
     }
 
     func controlTotals() -> [ControlTotal] {
-        let footers = footerCounts + footerTotals
+        var footers = footerCounts + footerTotals
+        if let column = profile.balanceColumn, balanceRows > 0 {
+            footers.append(
+                .count(
+                    "rows whose \(column) is the previous row's plus their net", stated: balanceRows,
+                    computed: balanceTies))
+        }
         guard let summary = profile.summary, let currency = sumCurrency ?? firstFixedCurrency else { return footers }
         var totals: [ControlTotal] = []
         func amount(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }

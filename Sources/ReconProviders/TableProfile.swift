@@ -77,6 +77,9 @@ public struct TableProfile: Sendable {
     /// Footer rows stating the sum of the records' amounts: the record type (first cell), the
     /// cell holding the sum, and whether it covers the section (else the file).
     public var sumFooters: [(type: String, column: Int, perSection: Bool)] = []
+    /// A column stating the account's balance after each row (PayPal's `Guthaben`): each row's
+    /// balance must be the previous row's plus this row's net, checked as a control total.
+    public var balanceColumn: String?
     /// The cell of a section header row (`sectionType`) naming the batch of the records that
     /// follow it (a typed file's `H` line).
     public var sectionBatchColumn: Int?

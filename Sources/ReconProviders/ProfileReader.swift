@@ -88,8 +88,8 @@ enum ProfileReader {
                 found += 1
                 for (value, ancestors) in records {
                     let cells = paths.map { path -> [UInt8] in
-                        let base =
-                            path.up == 0 ? value : ancestors.count >= path.up ? ancestors[ancestors.count - path.up] : nil
+                        let up = path.up
+                        let base = up == 0 ? value : ancestors.count >= up ? ancestors[ancestors.count - up] : nil
                         return Array(((base.flatMap { Self.member($0, path.steps) })?.scalarText ?? "").utf8)
                     }
                     try readRecord(

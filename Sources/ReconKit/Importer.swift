@@ -17,7 +17,7 @@ extension Timestamp {
 public enum Importer {
     /// One line per file: what the import did.
     public static func run(
-        _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profile: MappingProfile?,
+        _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profiles: [MappingProfile],
         report: (String) -> Void
     ) throws {
         let store: any Store
@@ -25,7 +25,7 @@ public enum Importer {
         let now = Timestamp.current.description
         for path in paths {
             let (outcome, _) = try importFile(
-                path, side: side, store: store, importedAt: now, forced: forced, profile: profile, transaction: true)
+                path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles, transaction: true)
             report("\(path): \(describe(outcome, side: side))")
         }
     }
@@ -33,14 +33,14 @@ public enum Importer {
     /// Imports one file (in its own transaction, or the caller's): its outcome and rejects.
     static func importFile(
         _ path: String, side: ImportSide, store: any Store, importedAt: String, forced: PaymentSystem?,
-        profile: MappingProfile?, transaction: Bool = false
+        profiles: [MappingProfile], transaction: Bool = false
     ) throws -> (ImportOutcome, [Reject]) {
         let hash = try sha256(path)
         var rejects: [Reject] = []
         // the file is parsed on its own thread while this one writes the store (`RecordPipe`);
         // a store may read it twice, so each read opens it
         let read: (any RecordSink) throws -> Void = { sink in
-            let input = InputHandOver(input: try Inputs.open(path, encoding: profile?.encoding))
+            let input = InputHandOver(input: try Inputs.open(path, encoding: MappingProfile.encoding(of: profiles)))
             try RecordPipe.run(
                 read: { emit in
                     _ = try Inputs.rethrowingIO {
@@ -51,7 +51,7 @@ public enum Importer {
                                 onReject: { try emit.reject($0) })
                         case .settlement:
                             return try SettlementSourceReader.read(
-                                input.input, path: path, profile: profile, onRecord: { try emit.record($0) },
+                                input.input, path: path, profiles: profiles, onRecord: { try emit.record($0) },
                                 onReject: { try emit.reject($0) })
                         }
                     }

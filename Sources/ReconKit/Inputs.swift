@@ -1,3 +1,4 @@
+import Foundation
 import PaymentModels
 import ReconIngest
 import ReconMatching
@@ -40,18 +41,20 @@ public enum Inputs {
     }
 
     static func readSettlement(
-        _ paths: [String], strict: Bool, profile: MappingProfile? = nil
+        _ paths: [String], strict: Bool, profiles: [MappingProfile] = []
     ) throws -> SideInput<SettlementRecord> {
-        try readSide(paths, .settlement, strict: strict, store: nil, encoding: profile?.encoding) {
+        let encoding = MappingProfile.encoding(of: profiles)
+        return try readSide(paths, .settlement, strict: strict, store: nil, encoding: encoding) {
             input, path, onRecord, onReject in
-            try SettlementSourceReader.read(input, path: path, profile: profile, onRecord: onRecord, onReject: onReject)
+            try SettlementSourceReader.read(
+                input, path: path, profiles: profiles, onRecord: onRecord, onReject: onReject)
         }
     }
 
     /// Bank statements (camt.053/054, or any settlement format) for the payout tie-out.
     static func readBank(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
         try readSide(paths, .bank, strict: strict, store: nil) { input, path, onRecord, onReject in
-            try SettlementSourceReader.read(input, path: path, profile: nil, onRecord: onRecord, onReject: onReject)
+            try SettlementSourceReader.read(input, path: path, onRecord: onRecord, onReject: onReject)
         }
     }
 
@@ -62,6 +65,22 @@ public enum Inputs {
         } catch {
             throw ReconError(.usage, error.description)
         }
+    }
+
+    /// Mapping profiles from files and folders (every `.yaml`/`.yml` in a folder, by name).
+    public static func loadProfiles(_ paths: [String]) throws -> [MappingProfile] {
+        var files: [String] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                let yaml = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                files += yaml.map { path + "/" + $0 }
+            } else {
+                files.append(path)
+            }
+        }
+        return try files.map(loadProfile)
     }
 
     /// Reads one side's files in order with `reader`, collecting records (into `store`, or

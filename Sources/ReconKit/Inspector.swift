@@ -40,12 +40,13 @@ public enum Inspector {
     /// payment, it is read again as a settlement file, and the reading with fewer rejects wins
     /// (payments on a tie). `forced` always means payments; stdin is read once.
     public static func inspect(
-        _ path: String, forced: PaymentSystem? = nil, profile: MappingProfile? = nil
+        _ path: String, forced: PaymentSystem? = nil, profiles: [MappingProfile] = []
     ) throws -> Inspection {
-        if let profile {
-            return try read(
-                try Inputs.open(path, encoding: profile.encoding), path: path, kind: "settlement", forced: nil,
-                profile: profile)
+        if !profiles.isEmpty {
+            let input = try Inputs.open(path, encoding: MappingProfile.encoding(of: profiles))
+            if input.format != .json || MappingProfile.choose(profiles, for: input) != nil || profiles.count == 1 {
+                return try read(input, path: path, kind: "settlement", forced: nil, profiles: profiles)
+            }
         }
         let input = try Inputs.open(path)
         if input.format == .json {
@@ -58,7 +59,7 @@ public enum Inspector {
     }
 
     static func read(
-        _ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?, profile: MappingProfile? = nil
+        _ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?, profiles: [MappingProfile] = []
     ) throws -> Inspection {
         var errors: [Reject] = []
         // a short list, not a dictionary: a file has a handful of currencies and a million rows
@@ -92,7 +93,7 @@ public enum Inspector {
                     input, path: path, forced: forced, onPayment: { add($0.amount, fee: $0.fee, net: $0.net) },
                     onReject: onReject)
                 : try SettlementSourceReader.read(
-                    input, path: path, profile: profile,
+                    input, path: path, profiles: profiles,
                     onRecord: { record in
                         add(record.gross, fee: record.fee, net: record.net)
                         kinds[Int(record.kind.rawValue)] += 1

@@ -14,7 +14,8 @@ import Yams
 ///     out: out/{yyyy}-{mm}-{dd}
 ///     payments: ["exports/payments-{yyyy}{mm}{dd}.jsonl"]
 ///     settlement: ["sftp/stripe/*{yyyy}-{mm}-{dd}*.csv", "bank/camt053-{yyyy}{mm}{dd}.xml"]
-///     profile: profiles/bank.yaml         # optional, for the settlement files
+///     profiles: [profiles/]               # optional: mapping profiles (files or folders) for the
+///                                         # settlement files they read (`profile:` also works)
 ///     rules: rules.yaml                   # optional: tolerances and fees (RulesConfig)
 ///     bank: ["bank/camt053-{yyyy}{mm}{dd}.xml"]  # optional: statements the payouts are tied to
 ///     settlement_window_days: 3           # default 0: no window
@@ -30,7 +31,7 @@ public struct JobConfig: Sendable {
     public var out = "recon-out"
     public var payments: [String] = []
     public var settlement: [String] = []
-    public var profile: String?
+    public var profiles: [String] = []
     public var rules: String?
     public var bank: [String] = []
     public var settlementWindowDays = 0
@@ -46,7 +47,7 @@ public struct JobConfig: Sendable {
     }
 
     static let keys: Set<String> = [
-        "store", "out", "payments", "settlement", "profile", "settlement_window_days", "max_discrepancies",
+        "store", "out", "payments", "settlement", "profile", "profiles", "settlement_window_days", "max_discrepancies",
         "max_missing_amount", "max_rejected", "rules", "bank",
     ]
 
@@ -99,7 +100,7 @@ public struct JobConfig: Sendable {
         config.out = try string("out") ?? config.out
         config.payments = try strings("payments")
         config.settlement = try strings("settlement")
-        config.profile = try string("profile")
+        config.profiles = try strings("profile") + strings("profiles")
         config.rules = try string("rules")
         config.bank = try strings("bank")
         config.settlementWindowDays = try count("settlement_window_days") ?? 0

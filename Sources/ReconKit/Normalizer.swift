@@ -13,24 +13,25 @@ public enum Normalizer {
 
     /// Streams normalized records to `emit`; rejects go to `onReject`.
     public static func run(
-        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, profile: MappingProfile? = nil, strict: Bool,
+        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, profiles: [MappingProfile] = [], strict: Bool,
         emit: (String) throws -> Void, onReject: @escaping (Reject) -> Void
     ) throws {
         if !jsonLines { try emit(CSVFormat.row(csvColumns)) }
         for path in paths {
-            let input = try Inputs.open(path, encoding: profile?.encoding)
+            let input = try Inputs.open(path, encoding: MappingProfile.encoding(of: profiles))
+            let profiled = MappingProfile.choose(profiles, for: input) != nil || profiles.count == 1
             let handleReject: (Reject) throws -> Void = { reject in
                 if strict { throw StrictStop(reject: reject) }
                 onReject(reject)
             }
             _ = try Inputs.rethrowingIO {
-                if input.format == .json && profile == nil {
+                if input.format == .json && !profiled {
                     return try PaymentSourceReader.read(
                         input, path: path, forced: forced,
                         onPayment: { try emit(line(payment: $0, jsonLines: jsonLines)) }, onReject: handleReject)
                 }
                 return try SettlementSourceReader.read(
-                    input, path: path, profile: profile,
+                    input, path: path, profiles: profiles,
                     onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
                     onReject: handleReject)
             }

@@ -22,7 +22,7 @@ public struct ReconcileOptions: Sendable {
     /// (`PaymentParts`); tests set it small to exercise the cuts.
     public var paymentPartBytes = 2 << 20
     /// Read the settlement files as this mapping profile says instead of by detection.
-    public var settlementProfile: MappingProfile?
+    public var settlementProfiles: [MappingProfile] = []
     /// Unsettled payments inside this window are in transit, not missing (nil: no window).
     public var window: SettlementWindow?
     /// Key order, amount tolerances and fee expectations (`RulesConfig`); the default is the
@@ -145,7 +145,7 @@ public enum ReconcileJob {
                 options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
             return (
                 payments,
-                try Inputs.readSettlement(options.settlement, strict: true, profile: options.settlementProfile)
+                try Inputs.readSettlement(options.settlement, strict: true, profiles: options.settlementProfiles)
             )
         }
         let parts = try PaymentParts(
@@ -153,10 +153,10 @@ public enum ReconcileJob {
         let settlementBox = ResultBox<SideInput<SettlementRecord>>()
         let group = DispatchGroup()
         let paths = options.settlement
-        let profile = options.settlementProfile
+        let profiles = options.settlementProfiles
         let start = PhaseTrace.now()
         DispatchQueue.global().async(group: group) {
-            settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false, profile: profile) })
+            settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false, profiles: profiles) })
             settlementBox.seconds = PhaseTrace.now() - start
             parts.helpFromBack()
         }

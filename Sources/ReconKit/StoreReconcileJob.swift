@@ -56,7 +56,7 @@ public enum StoreReconcileJob {
                 progress("importing \(side.rawValue) \(path)")
                 let (outcome, rejects) = try Importer.importFile(
                     path, side: side, store: store, importedAt: startedAt, forced: options.forcedPaymentSystem,
-                    profile: side == .settlement ? options.settlementProfile : nil)
+                    profiles: side == .settlement ? options.settlementProfiles : [])
                 if side == .payments { paymentRejects += rejects } else { settlementRejects += rejects }
                 var records = 0
                 if case .imported(let n, _, _, _) = outcome { records = n }

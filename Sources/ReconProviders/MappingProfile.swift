@@ -374,3 +374,69 @@ public struct MappingProfile: Sendable {
         return sign == "-" ? -seconds : seconds
     }
 }
+
+extension MappingProfile {
+    /// Whether this profile reads `input`, judged from its first bytes: the format, then for a
+    /// CSV the header row (after `skip_lines`) holding every column the profile requires, for
+    /// XML the root element (`root:`) or the record element, for JSON the records path and the
+    /// first key's name. How a run with several profiles picks one for each file.
+    public func reads(_ input: OpenedInput) -> Bool {
+        guard format.rawValue == input.format.rawValue else { return false }
+        let head = input.head
+        switch format {
+        case .csv:
+            guard let reader = try? CSVReader(source: MemoryByteSource(head), delimiter: delimiter) else {
+                return false
+            }
+            for _ in 0..<table.skipLines where (try? reader.next()) == nil { return false }
+            guard let first = try? reader.next() else { return false }
+            let cells = (0..<first.count).map { cleanCell(first[$0]) }
+            if table.positional {
+                if let type = table.recordType, let column = Int(type.column), column >= 1 {
+                    // a typed file: its first line is one of the types the profile names
+                    let known = [type.value, table.sectionType].compactMap { $0 }
+                        + table.countFooters.map(\.type) + table.sumFooters.map(\.type)
+                    return column <= cells.count && known.contains(cells[column - 1])
+                }
+                return cells.count >= (table.signature.compactMap { Int($0) }.max() ?? 1)
+            }
+            let found = Set(cells.map(foldedColumnName))
+            return table.signature.allSatisfy { found.contains(foldedColumnName($0)) }
+        case .xml:
+            let text = String(decoding: head, as: UTF8.self)
+            if let root {
+                guard let start = Self.firstElement(text) else { return false }
+                return ProfileReader.localName(start) == ProfileReader.localName(root)
+            }
+            let name = ProfileReader.localName(records ?? "")
+            return text.contains("<\(name)") || text.contains(":\(name)>") || text.contains(":\(name) ")
+        case .json:
+            let text = String(decoding: head, as: UTF8.self)
+            let steps = (records.map(ProfileReader.steps) ?? []).filter { $0 != "*" && Int($0) == nil }
+            let key = table.keyColumns.first.map(ProfileReader.steps)?.first.map { [$0] } ?? []
+            return (steps + key).allSatisfy { text.contains("\"\($0)\"") }
+        }
+    }
+
+    /// The first element's name in an XML text (past the declaration, comments and a DTD).
+    static func firstElement(_ text: String) -> String? {
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            rest = rest[rest.index(after: open)...]
+            guard let first = rest.first, first != "?" && first != "!" else { continue }
+            return String(rest.prefix { !" \t\r\n/>".contains($0) })
+        }
+        return nil
+    }
+
+    /// The profile of `profiles` that reads `input` (the first that does, in order).
+    public static func choose(_ profiles: [MappingProfile], for input: OpenedInput) -> MappingProfile? {
+        profiles.first { $0.reads(input) }
+    }
+
+    /// The encoding to open a file in for these profiles: theirs when they agree on one.
+    public static func encoding(of profiles: [MappingProfile]) -> TextEncoding? {
+        let declared = Set(profiles.compactMap(\.encoding))
+        return declared.count == 1 && profiles.allSatisfy({ $0.encoding != nil }) ? declared.first : nil
+    }
+}

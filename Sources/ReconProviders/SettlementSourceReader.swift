@@ -3,15 +3,20 @@ public import ReconIngest
 
 /// Reads settlement records from a settlement export, choosing the adapter from the content.
 public enum SettlementSourceReader {
-    /// With `profile`, the file is read as the profile says instead of by detection.
+    /// With `profiles`, a file one of them reads (its header, root element or records path;
+    /// the first in order) is read as that profile says; any other file by detection. With one
+    /// profile and a file no built-in format recognizes either, the profile reads it and says
+    /// what the file lacks.
     public static func read(
-        _ input: OpenedInput, path: String, profile: MappingProfile? = nil,
+        _ input: OpenedInput, path: String, profiles: [MappingProfile] = [],
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws -> SourceStats {
         var stats = SourceStats()
         stats.format = input.format.rawValue
         do {
-            if let profile {
+            var chosen = MappingProfile.choose(profiles, for: input)
+            if chosen == nil, profiles.count == 1, !recognizesBuiltIn(input) { chosen = profiles[0] }
+            if let profile = chosen {
                 try ProfileReader.read(
                     input, path: path, profile: profile, stats: &stats, onRecord: onRecord, onReject: onReject)
                 return stats
@@ -79,6 +84,36 @@ public enum SettlementSourceReader {
                 + "settlement format recon knows (its XML formats: \(SettlementFormats.names(.xml))); describe it "
                 + "with --profile",
             path: path, stats: &stats, onReject: onReject, line: reader.line)
+    }
+
+    /// Whether a built-in format recognizes the file from its first bytes: the generic CSV or a
+    /// layout's header among its first rows, an XML format's root element. JSON is judged record
+    /// by record, so no.
+    static func recognizesBuiltIn(_ input: OpenedInput) -> Bool {
+        switch input.format {
+        case .json: return false
+        case .xml:
+            let text = String(decoding: input.head, as: UTF8.self)
+            guard let root = MappingProfile.firstElement(text) else { return false }
+            // the root's default namespace, as the document's first xmlns="..." states it
+            var namespace: String?
+            if let start = text.firstRange(of: "xmlns=\"") {
+                namespace = String(text[start.upperBound...].prefix { $0 != "\"" })
+            }
+            let local = ProfileReader.localName(root)
+            return SettlementFormats.xml.contains { $0.recognizes(xmlRoot: local, namespace: namespace) }
+        case .csv:
+            guard let reader = try? CSVReader(source: MemoryByteSource(input.head)) else { return false }
+            for _ in 0..<headerSearchRows {
+                guard let row = try? reader.next() else { return false }
+                if GenericSettlementCSV.recognizes(header: row) { return true }
+                let cells = (0..<row.count).map { cleanCell(row[$0]) }
+                if SettlementFormats.layouts.contains(where: { TableAdapter(profile: $0, header: cells) != nil }) {
+                    return true
+                }
+            }
+            return false
+        }
     }
 
     /// Rows looked at for a known header before giving up (preambles run to a few dozen).

@@ -36,7 +36,7 @@ struct ImportCommand: ParsableCommand {
             try Output.guarded {
                 try Importer.run(
                     paths, side: .payments, storePath: StoreOptions.location(options.store), forced: provider,
-                    profile: nil,
+                    profiles: [],
                     report: { Output.out($0 + "\n") })
                 return 0
             }
@@ -46,15 +46,17 @@ struct ImportCommand: ParsableCommand {
     struct Settlement: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import settlement files.")
         @Argument(help: "Settlement files (any format recon reads).") var paths: [String]
-        @Option(name: .long, help: "Read the files as this mapping profile (YAML) says.")
-        var profile: String?
+        @Option(
+            name: .long,
+            help: "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable.")
+        var profile: [String] = []
         @OptionGroup var options: StoreOption
 
         func run() throws {
             try Output.guarded {
                 try Importer.run(
                     paths, side: .settlement, storePath: StoreOptions.location(options.store), forced: nil,
-                    profile: try profile.map(Inputs.loadProfile), report: { Output.out($0 + "\n") })
+                    profiles: try Inputs.loadProfiles(profile), report: { Output.out($0 + "\n") })
                 return 0
             }
         }

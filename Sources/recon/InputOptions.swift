@@ -9,6 +9,10 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: "Read created payments as this system instead of detecting it.")
     var provider: PaymentSystem?
 
-    @Option(name: .long, help: "Read the files as this mapping profile (YAML) says; see samples/profiles/.")
-    var profile: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable. "
+                + "See docs/PROFILES.md."))
+    var profile: [String] = []
 }

@@ -13,9 +13,9 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try Output.guarded {
-            let profile = try input.profile.map(Inputs.loadProfile)
+            let profiles = try Inputs.loadProfiles(input.profile)
             for path in input.paths {
-                let inspection = try Inspector.inspect(path, forced: input.provider, profile: profile)
+                let inspection = try Inspector.inspect(path, forced: input.provider, profiles: profiles)
                 Output.out(json ? Inspector.json(inspection) + "\n" : Inspector.text(inspection))
             }
             return 0

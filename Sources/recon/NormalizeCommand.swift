@@ -22,7 +22,7 @@ struct NormalizeCommand: ParsableCommand {
         try Output.guarded {
             try Normalizer.run(
                 input.paths, jsonLines: jsonLines, forced: input.provider,
-                profile: try input.profile.map(Inputs.loadProfile), strict: strict,
+                profiles: try Inputs.loadProfiles(input.profile), strict: strict,
                 emit: { output.write($0) },
                 onReject: { Output.err("recon: \($0.message)\n") })
             return 0

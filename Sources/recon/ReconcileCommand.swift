@@ -42,8 +42,12 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .long, help: "Read every created payment as this system instead of detecting it.")
     var provider: PaymentSystem?
 
-    @Option(name: .long, help: "Read the --settlement files as this mapping profile (YAML) says.")
-    var profile: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the --settlement files a mapping profile (YAML, or a folder of them) reads as it says; "
+                + "repeatable. See docs/PROFILES.md."))
+    var profile: [String] = []
 
     @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
     var strict = false
@@ -100,7 +104,7 @@ struct ReconcileCommand: ParsableCommand {
             var options = ReconcileOptions(payments: payments, settlement: settlement, outputDirectory: out)
             options.strict = strict
             options.forcedPaymentSystem = provider
-            options.settlementProfile = try profile.map(Inputs.loadProfile)
+            options.settlementProfiles = try Inputs.loadProfiles(profile)
             if !bank.isEmpty { options.bank = bank }
             try options.apply(
                 rulesFile: rules, windowDays: settlementWindow,

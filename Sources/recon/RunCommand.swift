@@ -71,9 +71,8 @@ struct RunCommand: ParsableCommand {
             let outDirectory = out.paths.first ?? out.unmatched[0]
             var options = ReconcileOptions(
                 payments: payments.paths, settlement: settlement.paths, outputDirectory: outDirectory)
-            options.settlementProfile = try job.profile.map {
-                try Inputs.loadProfile($0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0)
-            }
+            options.settlementProfiles = try Inputs.loadProfiles(
+                job.profiles.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 })
             if !job.bank.isEmpty { options.bank = bank.paths }
             try options.apply(
                 rulesFile: job.rules.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 },

@@ -67,6 +67,23 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("config key 'settlement_window': unknown key"), "\(bad.stderr)")
     }
 
+    /// A night's settlement files read through a folder of profiles (`profiles:`): the typed
+    /// CSV export is read by its profile, the generic settlement file by detection as before.
+    @Test func theConfigsProfilesFolderReadsTheFilesItDescribes() throws {
+        let dir = try Self.copyOfSample()
+        let config = try #require(readFile(dir + "/recon.yaml"))
+        try FileManager.default.createDirectory(atPath: dir + "/profiles", withIntermediateDirectories: true)
+        writeFile(dir + "/profiles/typed.yaml", try #require(readFile(CLI.root + "/samples/profiles/typed-records.yaml")))
+        writeFile(dir + "/settlement/typed-2024-05-02.csv", "H;B-1;2024-05-02\nI;T-9;ORD-9999;5.00;EUR;0.10;DEPOSIT;2024-05-02T10:00:00Z\nF;1;5.00\n")
+        writeFile(
+            dir + "/recon.yaml",
+            config.replacingOccurrences(of: "settlement: [", with: "profiles: [profiles]\nsettlement: [\"settlement/typed-{yyyy}-{mm}-{dd}.csv\", "))
+        let night = try CLI.run(["run", "--config", dir + "/recon.yaml", "--date", "2024-05-02"])
+        let summary = try #require(readFile(dir + "/state/out/2024-05-02/summary.json"), "\(night.stderr)")
+        #expect(summary.contains("\"provider\": \"typed-records\""), "\(summary)")
+        #expect(night.stderr.contains("1 discrepancies") || night.stderr.contains("unexpected"), "\(night.stderr)")
+    }
+
     /// The three nights give byte-identical findings on SQLite and on PostgreSQL.
     @Test(.enabled(if: TestStores.kinds.contains("postgres"))) func bothStoresGiveTheSameNights() throws {
         let dirs = try TestStores.kinds.map { try Self.copyOfSample(store: $0) }

@@ -74,6 +74,29 @@ import Testing
         #expect(result.stdout.contains("EUR: credits 5617.22, debits -5616.65, fees 0.57, net 0.00"), "\(result.stdout)")
     }
 
+    /// Several profiles in one run (given one by one, or as their folder): each file is read by
+    /// the profile whose header, root or records path it has, any other by detection, and
+    /// `inspect` names which read it.
+    @Test func severalProfilesEachReadTheirOwnFiles() throws {
+        let files = [
+            "samples/profiles/typed-records.csv", "samples/profiles/nested-payouts.json",
+            "samples/profiles/namespaced-report.xml", "samples/providers/stripe/payout_reconciliation.csv",
+            "samples/providers/camt/statement_2024-05-02.camt053.xml",
+        ]
+        let given = ["typed-records.yaml", "nested-payouts.yaml", "namespaced-report.yaml"].flatMap {
+            ["--profile", "samples/profiles/" + $0]
+        }
+        for profiles in [given, ["--profile", "samples/profiles/"]] {
+            let result = try CLI.run(["inspect"] + profiles + files)
+            #expect(result.status == 0, "\(result.stderr)")
+            let readers = result.stdout.split(separator: "\n").filter { $0.contains("records,") }
+                .map { $0.split(separator: " ")[2].trimmingCharacters(in: CharacterSet(charactersIn: ":")) }
+            let camt = profiles.count == 2 ? "example-xml-entries" : "camt"  // the folder has a camt profile
+            #expect(readers == ["typed-records", "nested-payouts-json", "namespaced-xml", "stripe-report", camt])
+            #expect(!result.stdout.contains("rejected") || !result.stdout.contains(" 1 rejected"))
+        }
+    }
+
     @Test func theBankExportReconcilesThroughItsProfile() throws {
         let result = try CLI.run([
             "reconcile", "--profile", "samples/profiles/bank-export.yaml", "--payments",

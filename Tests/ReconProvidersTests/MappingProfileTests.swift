@@ -10,7 +10,7 @@ import Testing
         var records: [SettlementRecord] = []
         var rejects: [Reject] = []
         _ = try SettlementSourceReader.read(
-            input, path: "f", profile: profile, onRecord: { records.append($0) }, onReject: { rejects.append($0) })
+            input, path: "f", profiles: [profile], onRecord: { records.append($0) }, onReject: { rejects.append($0) })
         return (records, rejects)
     }
 

@@ -90,6 +90,16 @@ final class XMLEvents {
         bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(event.from)..<Int(event.to)])) }
     }
 
+    /// The value of a start event's attribute, by its interned name.
+    func attribute(of event: Event, name: Int32) -> String? {
+        guard event.from < event.to else { return nil }
+        for k in Int(event.from)..<Int(event.to) where attributeNames[k] == name {
+            let (start, end) = attributeValues[k]
+            return bytes.withUnsafeBytes { String(decoding: $0[Int(start)..<Int(end)], as: UTF8.self) }
+        }
+        return nil
+    }
+
     func copyAttributes(of event: Event, into tree: XMLTree, node: Int32) {
         guard event.from < event.to else { return }
         bytes.withUnsafeBytes { all in

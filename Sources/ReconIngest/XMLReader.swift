@@ -134,6 +134,13 @@ public final class XMLReader {
         return nil
     }
 
+    /// An attribute (by local name) of the element `nextStart` returned, without reading the
+    /// element (a root's `TotalNoOfTransactions`, say).
+    public func attribute(_ name: String) -> String? {
+        guard let start else { return nil }
+        return events.attribute(of: start, name: names.id(name))
+    }
+
     /// The namespace URI of the element `nextStart` returned (`urn:iso:std:iso:20022:...`).
     public var namespaceURI: String? {
         startNamespace < 0 ? nil : names.strings[Int(startNamespace)]

@@ -75,6 +75,16 @@ public struct ZipArchive {
     /// a summary (`汇总`). Several data files are an error naming them, never a silent choice.
     public func dataEntry() throws(IngestError) -> Entry {
         let files = entries.filter { !$0.isDirectory }
+        if files.contains(where: { $0.name == "[Content_Types].xml" }) {
+            let kind =
+                files.contains { $0.name.hasPrefix("xl/") } ? "an Excel workbook (XLSX)"
+                : files.contains { $0.name.hasPrefix("word/") } ? "a Word document (DOCX)" : "an Office document"
+            throw IngestError(
+                .malformedZip,
+                "\(kind), not a settlement export recon reads (CSV, JSON, XML, optionally zipped or gzipped); "
+                    + "save the sheet as CSV, or use the provider's CSV or XML version of the report",
+                file: path)
+        }
         let data =
             files.count > 1
             ? files.filter { !$0.name.contains("汇总") && !$0.name.lowercased().contains("summary") } : files

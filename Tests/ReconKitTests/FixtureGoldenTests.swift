@@ -19,7 +19,11 @@ import Testing
     }()
 
     /// Files recon does not read yet, with the reason (the issue excludes the OCR file).
-    static let notRead: Set<String> = ["vipps_settlement/vipps_OCRV20170114.sample.txt"]
+    static let notRead: Set<String> = [
+        "vipps_settlement/vipps_OCRV20170114.sample.txt",
+        // the XLSX copy of a Swedbank Pay report: refused with its own message (tested below)
+        "swedbankpay_settlement/SwedbankPay_R1234-0001-Redovisningsservice.xlsx",
+    ]
 
     /// Files that list no records by design: a camt.052 intraday report of balances only.
     static let balancesOnly: Set<String> = ["camt052/Subite-eu_LT809872649478701594_camt052v06_2024-03-14.xml"]
@@ -51,6 +55,7 @@ import Testing
         .enabled(if: present, "../shared/fixtures is not present"),
         arguments: [
             "camt052", "camt053", "camt054", "wechatpay", "alipay", "stripe", "vipps_settlement", "blnk_recon",
+            "swedbankpay_settlement",
         ])
     func inspectMatchesTheGolden(folder: String) throws {
         var text = ""
@@ -68,5 +73,29 @@ import Testing
         let golden = CLI.root + "/Tests/ReconKitTests/Goldens/\(folder).txt"
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" { writeFile(golden, text) }
         #expect(text == readFile(golden), "inspect output for \(folder) differs from \(golden)")
+    }
+
+    /// Swedbank Pay's XLSX copy of its report is refused with a message saying what to use.
+    @Test(.enabled(if: present, "../shared/fixtures is not present"))
+    func anExcelWorkbookIsRefusedWithItsOwnMessage() throws {
+        let result = try CLI.run([
+            "inspect", Self.fixtures + "/swedbankpay_settlement/SwedbankPay_R1234-0001-Redovisningsservice.xlsx",
+        ])
+        #expect(result.status == 65 && result.stderr.contains("an Excel workbook (XLSX)"), "\(result.stderr)")
+        #expect(result.stderr.contains("save the sheet as CSV"))
+    }
+
+    /// Swedbank Pay's real reports record by record: kind, signed amount, currency, batch, key.
+    @Test(
+        .enabled(if: present, "../shared/fixtures is not present"),
+        arguments: [
+            "SwedbankPay_R1234-0001-Redovisningsservice.xml", "SwedbankPay_transaction-list.xml",
+            "SwedbankPay_transaktionsstatistik-redovisningsservice.xml",
+        ])
+    func swedbankPayReadsRecordByRecord(file: String) throws {
+        let text = try ProviderQuirkGoldenTests.records(Self.fixtures + "/swedbankpay_settlement/" + file)
+        let golden = CLI.root + "/Tests/ReconKitTests/Goldens/records/swedbankpay_" + file + ".txt"
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" { writeFile(golden, text) }
+        #expect(text == readFile(golden), "\(file) reads differently from \(golden)")
     }
 }

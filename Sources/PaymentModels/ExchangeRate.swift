@@ -36,7 +36,9 @@ public struct ExchangeRate: Hashable, Sendable, CustomStringConvertible {
     /// `amount` at this rate in `currency`'s minor units, rounded half away from zero; nil when
     /// the result does not fit in Int64.
     public func convert(_ amount: Money, to currency: Currency) -> Money? {
-        let numerator = Int128(amount.minorUnits) * Int128(scaled) * Int128(currency.minorUnitsPerMajor)
+        let (product, o1) = Int128(amount.minorUnits).multipliedReportingOverflow(by: Int128(scaled))
+        let (numerator, o2) = product.multipliedReportingOverflow(by: Int128(currency.minorUnitsPerMajor))
+        guard !o1 && !o2 else { return nil }
         let denominator = Self.scale * Int128(amount.currency.minorUnitsPerMajor)
         var quotient = numerator / denominator
         let remainder = numerator % denominator

@@ -164,9 +164,14 @@ public struct MappingProfile: Sendable {
         case let other:
             throw fail("date_format", "'\(other)' is not iso, DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY")
         }
-        if let zone = try string("time_zone") {
+        if let zone = try string("time_zone"), let rule = EuropeanTime.zones[zone] {
+            p.europeanTime = rule
+        } else if let zone = try string("time_zone") {
             guard let seconds = Self.offset(zone) else {
-                throw fail("time_zone", "'\(zone)' is not an offset such as +01:00 or an abbreviation such as CET")
+                throw fail(
+                    "time_zone",
+                    "'\(zone)' is not an offset such as +01:00, an abbreviation such as CET, or a European zone "
+                        + "such as Europe/Berlin")
             }
             p.timeZoneOffsetSeconds = seconds
         }

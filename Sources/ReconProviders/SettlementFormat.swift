@@ -53,7 +53,8 @@ extension TableProfile: SettlementFormat {
 public enum SettlementFormats {
     public static let all: [any SettlementFormat] = [
         GenericSettlementCSV.Format(), StripeObject(), GenericSettlementJSON(), SeedSystemSettlement(), CamtStatement(),
-        VippsSettlementXML(), SwedbankPaySettlement(), WeChatPayBill.tradeBill, WeChatPayBill.fundFlowBill, WeChatPayBill.personalBill,
+        VippsSettlementXML(), SwedbankPaySettlement(), WeChatPayBill.tradeBill, WeChatPayBill.fundFlowBill,
+        WeChatPayBill.personalBill,
         AlipayBill.merchantBill, AlipayBill.appBill, AlipayBill.webTradeList, VippsSettlementCSV.profile,
         StripeReportCSV.profile, AdyenSettlementDetails.profile, PayPalSettlementReport.profile,
         SeedSystemSettlement.yedpayCSV,

@@ -76,7 +76,8 @@ struct SwedbankPaySettlement: SettlementFormat {
         }
         stats.adapters[name, default: 0] += stats.records - stats.rejected
         if let statedTotal {
-            stats.controlTotals.append(.count("\(accounting) TotalNoOfTransactions", stated: statedTotal, computed: read))
+            stats.controlTotals.append(
+                .count("\(accounting) TotalNoOfTransactions", stated: statedTotal, computed: read))
         }
         for block in blocks {
             guard let currency = block.currency, let text = block.statedSum,
@@ -88,7 +89,8 @@ struct SwedbankPaySettlement: SettlementFormat {
                     computed: Money(minorUnits: block.sum, currency: currency)))
         }
         for (key, service) in services.sorted(by: { $0.key < $1.key }) where service.statedAmount != nil {
-            stats.controlTotals.append(.count("summary \(key) transactions", stated: service.statedCount, computed: service.count))
+            stats.controlTotals.append(
+                .count("summary \(key) transactions", stated: service.statedCount, computed: service.count))
             let code = String(key.prefix { $0 != "/" })
             guard let currency = Currency(code: code),
                 let stated = try? AmountParser.parseMajor(service.statedAmount!, currency: currency)
@@ -123,7 +125,9 @@ struct SwedbankPaySettlement: SettlementFormat {
         guard let currency = code.map({ Currency(code: $0) }) ?? blockCurrency else {
             throw RecordError(field: "Currency", "'\(code ?? "")' is not an ISO 4217 currency code")
         }
-        guard let amountText = t.attribute("Amount") else { throw RecordError(field: "Amount", "the amount is missing") }
+        guard let amountText = t.attribute("Amount") else {
+            throw RecordError(field: "Amount", "the amount is missing")
+        }
         let minor: Int64
         do { minor = try AmountParser.parseMajor(amountText, currency: currency) } catch {
             throw RecordError(field: "Amount", error)

@@ -732,6 +732,12 @@ struct TableAdapter {
             offset = seconds
         }
         do throws(DateError) {
+            if let rule = profile.europeanTime, at.zone < 0 {
+                let local = try Self.timestamp(b, profile, zoneOffsetSeconds: 0)
+                let seconds = rule.offsetSeconds(localMilliseconds: local.millisecondsSince1970)
+                // a time written with its own offset keeps it: only wall-clock times are shifted
+                return try Self.timestamp(b, profile, zoneOffsetSeconds: seconds)
+            }
             return try Self.timestamp(b, profile, zoneOffsetSeconds: offset)
         } catch {
             throw RecordError(field: column, error.description)

@@ -40,6 +40,9 @@ public struct TableProfile: Sendable {
     public var payoutTimeColumns: [String] = []
     /// Offset of the times written without one (China time is +08:00).
     public var timeZoneOffsetSeconds: Int64 = 0
+    /// A European zone's summer-time rule for times written without an offset (`Europe/Berlin`),
+    /// instead of the fixed `timeZoneOffsetSeconds`.
+    public var europeanTime: EuropeanTime?
     /// `DD.MM.YYYY` or `DD/MM/YYYY` dates (Vipps) instead of ISO.
     public var dayFirstDates = false
     /// `MM/DD/YYYY` dates (US exports).

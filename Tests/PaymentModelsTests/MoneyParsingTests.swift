@@ -88,3 +88,35 @@ import Testing
         #expect(throws: DateError.self) { try Timestamp(parsing: "2024-05-01T10:00:00Zjunk") }
     }
 }
+
+@Suite struct EuropeanTimeAndRatesTests {
+    /// The EU changes at 01:00 UTC on the last Sundays of March and October.
+    @Test func summerTimeStartsAndEndsOnTheLastSundays() throws {
+        func offset(_ local: String, _ rule: EuropeanTime = .central) throws -> Int64 {
+            rule.offsetSeconds(localMilliseconds: try Timestamp(parsing: local).millisecondsSince1970)
+        }
+        #expect(try offset("2024-03-31T01:59:59Z") == 3600 && offset("2024-03-31T03:00:00Z") == 7200)
+        #expect(try offset("2024-10-27T02:59:59Z") == 7200 && offset("2024-10-27T03:00:00Z") == 3600)
+        #expect(try offset("2023-03-26T03:30:00Z") == 7200 && offset("2023-03-25T12:00:00Z") == 3600)
+        #expect(try offset("2024-07-01T12:00:00Z", .western) == 3600 && offset("2024-01-01T12:00:00Z", .eastern) == 7200)
+    }
+
+    @Test func ratesAreExactAndConvertWithRounding() throws {
+        let rate = try ExchangeRate(parsing: "1.0656568")
+        #expect(rate.description == "1.0656568")
+        let eur = Currency(code: "EUR")!, usd = Currency(code: "USD")!, jpy = Currency(code: "JPY")!
+        #expect(rate.convert(Money(minorUnits: 535, currency: eur), to: usd)?.minorUnits == 570)
+        #expect(try ExchangeRate(parsing: "0.0061").convert(Money(minorUnits: 7500, currency: jpy), to: eur)?.minorUnits == 4575)
+        #expect(try ExchangeRate(parsing: "1.5").convert(Money(minorUnits: -3, currency: usd), to: usd)?.minorUnits == -5)
+        #expect(throws: AmountError.self) { try ExchangeRate(parsing: "0") }
+        #expect(throws: AmountError.self) { try ExchangeRate(parsing: "1.23456789012") }  // 11 decimals
+        #expect(throws: AmountError.self) { try ExchangeRate(parsing: "1,2") }
+        #expect(ExchangeRate(scaled: Int64.max)!.convert(Money(minorUnits: Int64.max, currency: usd), to: usd) == nil)
+    }
+
+    @Test func roundingRules() {
+        #expect(RoundingRule.halfUp.divide(125, byPowerOfTen: 1) == 13 && RoundingRule.halfUp.divide(-125, byPowerOfTen: 1) == -13)
+        #expect(RoundingRule.halfEven.divide(125, byPowerOfTen: 1) == 12 && RoundingRule.halfEven.divide(135, byPowerOfTen: 1) == 14)
+        #expect(RoundingRule.down.divide(-129, byPowerOfTen: 1) == -12 && RoundingRule.halfUp.divide(5, byPowerOfTen: 19) == nil)
+    }
+}

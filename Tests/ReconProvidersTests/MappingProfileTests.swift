@@ -98,6 +98,16 @@ import Testing
         ("name: x\nformat: xml\nkey: a\namount: b\ncurrency: c\n", "records", "record element"),
         ("name: x\nkey: a\namount: b\ncurrency: c\nencoding: ebcdic\n", "encoding", "'ebcdic'"),
         ("- just\n- a list\n", "", "YAML mapping"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nkind: t\nkinds: {S: sale, X: teleport}\n", "kinds", "'teleport'"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nkind: t\n", "kinds", "map of values to kinds"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nkinds: {S: payment}\n", "kinds", "name the kind column"),
+        ("name: x\nkey: a\namount: b\ncurrency_code: EUR\nimplied_decimals: 4\n", "rounding", "finer than EUR"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nrounding: nearest\n", "rounding", "'nearest'"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nfee_sign: odd\n", "fee_sign", "'odd'"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nnet_debit: d\n", "net_credit", "go together"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\noptional: [zz]\n", "optional", "'zz'"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nfooter_record: {type: F, sum: 0}\n", "footer_record", "position"),
+        ("name: x\nkey: a\namount: b\ncurrency: c\nnet_only_rows: true\n", "net_only_rows", "net_debit"),
     ])
     func badProfilesNameTheKeyAndTheProblem(text: String, key: String, problem: String) {
         do {
@@ -146,5 +156,31 @@ import Testing
         #expect(rejects.isEmpty)
         #expect(records.map(\.key) == ["M-1"] && records.map(\.gross.description) == ["10.00 CNY"])
         #expect(records.first?.settledAt?.description == "2024-05-01T02:00:00.000Z")
+    }
+
+    /// Amounts finer than the currency are read only with the profile's rounding rule; implied
+    /// decimals scale exactly; a kind map's unmapped value is a reject naming it; a strict
+    /// indicator rejects an unknown value.
+    @Test func roundingImpliedDecimalsKindsAndIndicators() throws {
+        let base = "name: x\nkey: ref\namount: amt\ncurrency: cur\n"
+        let csv = Array("ref,amt,cur,t,dc\nA,10.125,EUR,S,C\nB,10.135,EUR,R,D\nC,-0.005,EUR,Q,C\nD,1.5,EUR,S,X\n".utf8)
+        let (plain, plainRejects) = try MappingProfileTests.read(base, csv)
+        #expect(plain.count == 1 && plainRejects.count == 3)  // 10.125 EUR has too many decimals, and so on
+        let (halfUp, _) = try MappingProfileTests.read(base + "rounding: half_up\n", csv)
+        #expect(halfUp.map(\.gross.description) == ["10.13 EUR", "10.14 EUR", "-0.01 EUR", "1.50 EUR"])
+        let (halfEven, _) = try MappingProfileTests.read(base + "rounding: half_even\n", csv)
+        #expect(halfEven.map(\.gross.description) == ["10.12 EUR", "10.14 EUR", "0.00 EUR", "1.50 EUR"])
+        let (down, _) = try MappingProfileTests.read(base + "rounding: down\n", csv)
+        #expect(down.map(\.gross.description) == ["10.12 EUR", "10.13 EUR", "0.00 EUR", "1.50 EUR"])
+        let kinds = base + "rounding: down\nkind: t\nkinds: {S: payment, R: refund}\n"
+        + "direction: {column: dc, credit: [C], debit: [D]}\n"
+        let (typed, typedRejects) = try MappingProfileTests.read(kinds, csv)
+        #expect(typed.map(\.kind) == [.payment, .refund])
+        #expect(typed.map(\.gross.description) == ["10.12 EUR", "-10.13 EUR"])
+        #expect(typedRejects.map(\.field) == ["t", "dc"])
+        #expect(typedRejects[0].reason.contains("'Q'") && typedRejects[1].reason.contains("'X'"))
+        let implied = "name: x\nkey: ref\namount: amt\ncurrency: cur\nimplied_decimals: 3\nrounding: half_up\n"
+        let (scaled, _) = try MappingProfileTests.read(implied, Array("ref,amt,cur\nA,12345,JPY\nB,12345,KWD\nC,12345,USD\n".utf8))
+        #expect(scaled.map(\.gross.description) == ["12 JPY", "12.345 KWD", "12.35 USD"])
     }
 }

@@ -82,6 +82,8 @@ public struct ReconciliationResult: Sendable {
     /// Payout batches tied out (sorted by provider, batch id and currency), when the
     /// settlement lines name their batches.
     public var payouts: [PayoutBatch] = []
+    /// Lines paid out in another currency than charged, per provider and currency pair.
+    public var conversions: [ConversionTotal] = []
     /// Bank statement entries, when given: matched are credits that received a payout,
     /// not expected the account's other entries.
     public var bank: SideCounts?
@@ -164,5 +166,49 @@ public struct SettlementWindow: Sendable {
 
     public func isOpen(for created: Timestamp) -> Bool {
         dueBy(created).millisecondsSince1970 > asOf.millisecondsSince1970
+    }
+}
+
+/// The lines of one provider converted from one currency into another: their gross at the rates
+/// the file states against what was paid out and charged for them (net + fee), in the settlement
+/// currency. A difference is what the provider's conversion did not account for.
+public struct ConversionTotal: Sendable, Equatable {
+    public var provider: String
+    public var from: Currency
+    public var to: Currency
+    public var lines = 0
+    /// Lines with a stated rate and a net, the ones summed below.
+    public var withRate = 0
+    public var grossAtRate: Int64 = 0
+    public var netAndFees: Int64 = 0
+    public var difference: Int64 { grossAtRate &- netAndFees }
+
+    public init(provider: String, from: Currency, to: Currency) {
+        self.provider = provider
+        self.from = from
+        self.to = to
+    }
+
+    /// The totals of the converted lines among `lines`, by provider, then currencies.
+    public static func of(_ lines: some Sequence<SettlementRecord>) -> [ConversionTotal] {
+        var totals: [ConversionTotal] = []
+        for line in lines where line.isConverted {
+            let provider = line.provider ?? ""
+            var k = totals.firstIndex {
+                $0.provider == provider && $0.from == line.gross.currency && $0.to == line.settlementCurrency
+            } ?? -1
+            if k < 0 {
+                totals.append(ConversionTotal(provider: provider, from: line.gross.currency, to: line.settlementCurrency))
+                k = totals.count - 1
+            }
+            totals[k].lines += 1
+            guard let rate = line.exchangeRate, let converted = rate.convert(line.gross, to: line.settlementCurrency),
+                let paid = line.settledGross
+            else { continue }
+            totals[k].withRate += 1
+            totals[k].grossAtRate &+= converted.minorUnits
+            totals[k].netAndFees &+= paid.minorUnits
+        }
+        return totals.sorted { ($0.provider, $0.from.code, $0.to.code) < ($1.provider, $1.from.code, $1.to.code) }
     }
 }

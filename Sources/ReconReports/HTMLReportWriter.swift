@@ -28,6 +28,7 @@ public struct HTMLReportWriter: ReportWriter {
             """
         out += headline(report)
         out += "<h2>Totals per provider and currency</h2>\n" + totalsTable(r)
+        if !r.conversions.isEmpty { out += "<h2>Currency conversions</h2>\n" + conversionsTable(r) }
         out += "<h2>Findings by kind</h2>\n<div class=\"charts\">" + countChart(report) + amountCharts(r) + "</div>\n"
         if !r.payouts.isEmpty { out += "<h2>Payout tie-out</h2>\n" + payoutTable(r) }
         out += "<h2>Discrepancies</h2>\n" + findingsTable(r, kinds: report.countsByKind.filter { $0.1 > 0 }.map(\.0))
@@ -73,6 +74,20 @@ public struct HTMLReportWriter: ReportWriter {
             out +=
                 "<td class=n>\(f(t.net))</td><td class=\"n\(t.difference != 0 ? " bad" : "")\">"
                 + "\(f(t.difference))</td></tr>\n"
+        }
+        return out + "</tbody></table>\n"
+    }
+
+    /// Converted lines per provider and currency pair: gross at the stated rates, net + fees.
+    static func conversionsTable(_ r: ReconciliationResult) -> String {
+        var out = "<table><thead><tr><th>provider</th><th>from</th><th>to</th><th class=n>lines</th>"
+        out += "<th class=n>gross at stated rate</th><th class=n>net + fees</th><th class=n>FX difference</th>"
+        out += "</tr></thead><tbody>\n"
+        for c in r.conversions {
+            let f = { (v: Int64) in MinorUnits.format(v, exponent: c.to.exponent) }
+            out += "<tr><td>\(escape(c.provider))</td><td>\(c.from.code)</td><td>\(c.to.code)</td>"
+            out += "<td class=n>\(c.lines)</td><td class=n>\(f(c.grossAtRate))</td><td class=n>\(f(c.netAndFees))</td>"
+            out += "<td class=\"n\(c.difference != 0 ? " bad" : "")\">\(f(c.difference))</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }

@@ -34,6 +34,18 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "| \(cell(provider)) | \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
             out += "| \(f(t.net)) | \(f(t.difference)) |\n"
         }
+        if !r.conversions.isEmpty {
+            out += "\n## Currency conversions\n\n"
+            out += "Lines charged in one currency and paid out in another: their gross at the rates the files "
+            out += "state, against the net and fees paid for them.\n\n"
+            out += "| provider | from | to | lines | gross at stated rate | net + fees | FX difference |\n"
+            out += "|---|---|---|---:|---:|---:|---:|\n"
+            for c in r.conversions {
+                let f = { (v: Int64) in MinorUnits.format(v, exponent: c.to.exponent) }
+                out += "| \(cell(c.provider)) | \(c.from.code) | \(c.to.code) | \(c.lines) | \(f(c.grossAtRate)) "
+                out += "| \(f(c.netAndFees)) | \(f(c.difference)) |\n"
+            }
+        }
         if !r.payouts.isEmpty { out += payoutTable(r) }
         if !r.unknownStatuses.isEmpty {
             out += "\n## Unknown statuses\n\nNot guessed: these values are in no status table. "

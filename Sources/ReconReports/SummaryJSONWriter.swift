@@ -66,8 +66,20 @@ public struct SummaryJSONWriter: ReportWriter {
             ("totals_by_provider", JSONText.array(byProvider, indent: 1)),
             ("unknown_statuses", JSONText.array(unknown, indent: 1)),
             ("payouts", JSONText.array(r.payouts.map { payout($0, bankGiven: r.bank != nil) }, indent: 1)),
+            ("conversions", JSONText.array(r.conversions.map(conversion), indent: 1)),
             ("conservation", conservation(report)),
         ])
+    }
+
+    /// A provider's converted lines: gross at the stated rates against net + fees.
+    static func conversion(_ c: ConversionTotal) -> String {
+        JSONText.object(
+            [
+                ("provider", JSONText.string(c.provider)), ("from", JSONText.string(c.from.code)),
+                ("to", JSONText.string(c.to.code)), ("lines", "\(c.lines)"), ("with_rate", "\(c.withRate)"),
+                ("gross_at_rate", amount(c.grossAtRate, c.to)), ("net_and_fees", amount(c.netAndFees, c.to)),
+                ("fx_difference", amount(c.difference, c.to)),
+            ], indent: 2)
     }
 
     static func amount(_ minor: Int64, _ currency: Currency) -> String {

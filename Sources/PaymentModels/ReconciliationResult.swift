@@ -198,7 +198,8 @@ public struct ConversionTotal: Sendable, Equatable {
                 $0.provider == provider && $0.from == line.gross.currency && $0.to == line.settlementCurrency
             } ?? -1
             if k < 0 {
-                totals.append(ConversionTotal(provider: provider, from: line.gross.currency, to: line.settlementCurrency))
+                totals.append(
+                    ConversionTotal(provider: provider, from: line.gross.currency, to: line.settlementCurrency))
                 k = totals.count - 1
             }
             totals[k].lines += 1

@@ -92,4 +92,36 @@ import Testing
             }
         }
     }
+
+    /// The created payments (JSON Lines) shuffled and split across two files, with a seed: the
+    /// same findings, payouts and in-transit list (which payment a line goes to never depends on
+    /// the order the payments came in).
+    @Test(arguments: ["payouts", "refunds", "rules", "real-exports"])
+    func shuffledAndSplitPaymentsGiveTheSameFindings(scenario: String) throws {
+        let arguments = Self.arguments(scenario)
+        let paymentsIndex = try #require(arguments.firstIndex(of: "--payments"))
+        let text = try #require(readFile(CLI.root + "/\(Self.folder)/\(arguments[paymentsIndex + 1])"))
+        var rows = text.split(separator: "\n").map(String.init)
+        let reference = makeTemporaryDirectory()
+        _ = try CLI.run(["reconcile"] + arguments + ["--out", reference], directory: Self.folder)
+        var random = SeededRandom(seed: 29)
+        for _ in 0..<3 {
+            rows.shuffle(using: &random)
+            let cut = Int.random(in: 1..<rows.count, using: &random)
+            let dir = makeTemporaryDirectory()
+            writeFile(dir + "/a.jsonl", rows[..<cut].joined(separator: "\n") + "\n")
+            writeFile(dir + "/b.jsonl", rows[cut...].joined(separator: "\n") + "\n")
+            var shuffled = arguments
+            shuffled[paymentsIndex + 1] = dir + "/b.jsonl"
+            shuffled.insert(dir + "/a.jsonl", at: paymentsIndex + 2)
+            let out = makeTemporaryDirectory()
+            let again = try CLI.run(["reconcile"] + shuffled + ["--out", out], directory: Self.folder)
+            #expect(again.status == 1, "\(again.stderr)")
+            for name in ["discrepancies.csv", "payouts.csv", "in_transit.csv"] {
+                let a = Self.withoutSources(readFile(reference + "/" + name) ?? "")
+                let b = Self.withoutSources(readFile(out + "/" + name) ?? "")
+                #expect(a == b, "\(scenario)/\(name) changed with the order of the created payments")
+            }
+        }
+    }
 }

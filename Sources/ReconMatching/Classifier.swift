@@ -162,7 +162,18 @@ enum Classifier {
             kind: kind, matchKey: line.key, keyField: field, provider: payment.system.rawValue,
             paymentId: payment.providerId, expected: payment.amount, expectedStatus: payment.rawStatus,
             actual: line.gross, actualStatus: line.rawStatus, paymentSource: payment.provenance,
-            settlementSource: line.provenance, detail: detail)
+            settlementSource: line.provenance, detail: detail + paidOut(line))
+    }
+
+    /// For a line paid out in another currency, what was paid out: `; paid out in USD: net
+    /// 5.43, fee 0.27, at the stated rate 1.0656568`. Empty for the others.
+    static func paidOut(_ line: SettlementRecord) -> String {
+        guard line.isConverted else { return "" }
+        var parts: [String] = []
+        if let net = line.net { parts.append("net \(net.decimalString)") }
+        if let fee = line.fee { parts.append("fee \(fee.decimalString)") }
+        if let rate = line.exchangeRate { parts.append("at the stated rate \(rate)") }
+        return "; paid out in \(line.settlementCurrency): " + parts.joined(separator: ", ")
     }
 
     static func duplicate(

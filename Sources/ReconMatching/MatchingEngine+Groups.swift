@@ -12,7 +12,6 @@ import PaymentModels
 /// the refunded part.
 extension MatchingEngine {
     func classifyGroup(_ p: Int, first: Int, into part: inout Partial) {
-        let payment = payments[p]
         var captures = first >= 0 ? [first] : []
         if first >= 0, firstLine[p] & Self.hasExtraLines != 0, let extra = extraLines[Int32(p)] {
             captures += extra.map(Int.init)

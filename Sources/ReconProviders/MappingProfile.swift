@@ -1,4 +1,4 @@
-public import PaymentModels
+import PaymentModels
 public import ReconIngest
 import Yams
 

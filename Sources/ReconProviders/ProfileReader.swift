@@ -1,5 +1,5 @@
-public import PaymentModels
-public import ReconIngest
+import PaymentModels
+import ReconIngest
 
 /// Reads a settlement file as a user's `MappingProfile` says: a CSV through the same table
 /// reading as the built-in layouts, JSON and XML records through field paths.

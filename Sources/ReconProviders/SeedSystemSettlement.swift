@@ -1,5 +1,5 @@
-public import PaymentModels
-public import ReconIngest
+import PaymentModels
+import ReconIngest
 
 /// The seed systems' own lists read as the settlement side: a Yedpay transactions export, a
 /// Formance payments list (`cursor.data`), a WooshPay payment-intent list, a Commerce Layer

@@ -1,5 +1,5 @@
-public import PaymentModels
-public import ReconIngest
+import PaymentModels
+import ReconIngest
 
 /// Stripe API objects as JSON, one or a list (`{"object":"list","data":[...]}`): balance
 /// transactions, charges, payment intents, refunds, disputes and payouts. Amounts are integer

@@ -1,5 +1,5 @@
-public import PaymentModels
-public import ReconIngest
+import PaymentModels
+import ReconIngest
 
 /// Swedbank Pay's (PayEx's) settlement transaction lists as XML, both schema generations: the
 /// current `SalesAccountedTransactions` 2.0 (`Summary`/`Currency`/`Transaction`, attributes in
@@ -46,7 +46,7 @@ struct SwedbankPaySettlement: SettlementFormat {
             switch element {
             case "Summary", "SUMMARY":
                 Self.summary(try reader.readElement(), into: &services)
-            case "Currency", "CURRENCY" where depth == 2:
+            case "Currency" where depth == 2, "CURRENCY" where depth == 2:
                 let code = reader.attribute("Currency") ?? reader.attribute("Name") ?? ""
                 blocks.append((Currency(code: code), code, reader.attribute("Sum"), 0, 0))
             case "Transaction", "TRAN":

@@ -1,5 +1,5 @@
-public import PaymentModels
-public import ReconIngest
+import PaymentModels
+import ReconIngest
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,5 @@
 public import PaymentModels
-public import ReconIngest
+import ReconIngest
 
 /// How to read one tabular settlement layout: which header identifies it, which columns hold
 /// the key, the amount and its sign, the status and the time, and where the file states its

@@ -1,5 +1,5 @@
-public import PaymentModels
-public import ReconIngest
+import PaymentModels
+import ReconIngest
 
 /// Vipps settlement report, XML form (`SettlementReport-3.0.xsd`): per settlement
 /// (`SettlementInfo`) its transactions and its totals, which are checked against them.

@@ -99,7 +99,7 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
 
     /// Adds a key if `value` is non-empty, keeping `KeyField` order.
     public mutating func add(_ field: KeyField, _ value: String?) {
-        guard let value = value.map(PaymentKey.trimmed), !value.isEmpty else { return }
+        guard let value, !value.isEmpty else { return }  // adapters trim (JSON `text`, CSV cells)
         let n = Int(inlineCount)
         if n < 4 && more == nil && (n == 0 || self.field(at: n - 1) <= field) {
             setInline(n, PaymentKey(field, value))  // adapters add in order: no array built

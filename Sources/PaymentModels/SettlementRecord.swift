@@ -18,6 +18,9 @@ public struct SettlementRecord: Sendable {
     /// Set only when the provider paid out in another currency than the charge's (declared next
     /// to `kind`, it fills that field's padding).
     private var otherSettlementCurrency: Currency?
+    /// The day the line's batch is paid out (days since 1970), Int32.min for none: a day is what
+    /// the bank window counts in, and four bytes here fill padding where eight would not.
+    private var payoutDay = Int32.min
     /// The payout or batch the line was paid out in (Stripe's `automatic_payout_id`, Adyen's
     /// batch number), when the export says.
     public var batchId: String?
@@ -34,7 +37,6 @@ public struct SettlementRecord: Sendable {
     private var feeMinor = Packed.none
     private var netMinor = Packed.none
     private var settledMilliseconds = Packed.none
-    private var payoutMilliseconds = Packed.none
 
     /// The payout batch the line belongs to: its `batchId`, or for a payout line without one,
     /// the payout's own id (its key, else its settlement id: Stripe's payout row names the
@@ -94,11 +96,18 @@ public struct SettlementRecord: Sendable {
         set { settledMilliseconds = Packed.pack(newValue?.millisecondsSince1970) }
     }
 
-    /// When the line's batch is paid out, where the export says so on every line (Stripe's
-    /// `automatic_payout_effective_at`): a batch without its payout line is dated by this.
+    /// The day the line's batch is paid out, where the export says so on every line (Stripe's
+    /// `automatic_payout_effective_at`), as midnight UTC: a batch without its payout line is
+    /// dated by it.
     public var payoutAt: Timestamp? {
-        get { Packed.timestamp(payoutMilliseconds) }
-        set { payoutMilliseconds = Packed.pack(newValue?.millisecondsSince1970) }
+        get { payoutDay == Int32.min ? nil : Timestamp(millisecondsSince1970: Int64(payoutDay) * 86_400_000) }
+        set { payoutDay = Self.day(newValue) }
+    }
+
+    static func day(_ time: Timestamp?) -> Int32 {
+        guard let ms = time?.millisecondsSince1970 else { return Int32.min }
+        let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        return Int32(exactly: day) ?? Int32.min
     }
 
     public init(
@@ -109,7 +118,7 @@ public struct SettlementRecord: Sendable {
         batchId: String? = nil, settlementCurrency: Currency? = nil, exchangeRate: ExchangeRate? = nil,
         payoutAt: Timestamp? = nil
     ) {
-        self.key = PaymentKey.trimmed(key)
+        self.key = key
         self.alternateKeys = alternateKeys
         self.settlementId = settlementId
         self.provider = provider
@@ -127,6 +136,6 @@ public struct SettlementRecord: Sendable {
         feeMinor = Packed.pack(fee?.minorUnits)
         netMinor = Packed.pack(net?.minorUnits)
         settledMilliseconds = Packed.pack(settledAt?.millisecondsSince1970)
-        payoutMilliseconds = Packed.pack(payoutAt?.millisecondsSince1970)
+        payoutDay = Self.day(payoutAt)
     }
 }

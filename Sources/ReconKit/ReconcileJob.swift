@@ -78,7 +78,7 @@ public enum ReconcileJob {
         engine.add(contentsOf: settlement.records)
         trace.mark("attached")
         var result = engine.finish()
-        result.conversions = ConversionTotal.of(settlement.records)
+        if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.records) }
         workingSet.engine = engine
         trace.mark("classified")
         let bank = try options.bank.map { try Inputs.readBank($0, strict: options.strict) }

@@ -114,7 +114,7 @@ public enum StoreReconcileJob {
                     return duplicate
                 })
         }
-        result.conversions = ConversionTotal.of(settlement.lazy.map(\.record))
+        if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.lazy.map(\.record)) }
         let bank = try options.bank.map { try Inputs.readBank($0, strict: false) }
         if engine.hasBatches || bank != nil {
             // a batch is tied out whole: its lines from earlier nights come from the store

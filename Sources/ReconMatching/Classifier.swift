@@ -162,7 +162,7 @@ enum Classifier {
             kind: kind, matchKey: line.key, keyField: field, provider: payment.system.rawValue,
             paymentId: payment.providerId, expected: payment.amount, expectedStatus: payment.rawStatus,
             actual: line.gross, actualStatus: line.rawStatus, paymentSource: payment.provenance,
-            settlementSource: line.provenance, detail: detail + paidOut(line))
+            settlementSource: line.provenance, detail: line.isConverted ? detail + paidOut(line) : detail)
     }
 
     /// For a line paid out in another currency, what was paid out: `; paid out in USD: net

@@ -31,6 +31,8 @@ public struct MatchingEngine: Sendable {
     var accountLines: [Int32] = []
     /// Whether any line names a payout batch (or is a payout): then batches are tied out.
     public var hasBatches: Bool { tally.hasBatches }
+    /// Whether any line was paid out in another currency than charged.
+    public var hasConvertedLines: Bool { tally.hasConverted }
     /// Key order, amount tolerances and fee expectations.
     public var rules = MatchRules()
     /// Every settlement line added, in order; a payment refers to its lines by index here.
@@ -292,6 +294,7 @@ public struct MatchingEngine: Sendable {
         var totals = TotalsTable()
         var unknownStatuses: [String: Int] = [:]
         var hasBatches = false
+        var hasConverted = false
 
         /// Adds `lines[slot]`, read in place (a copy would retain every string of the line).
         mutating func add(_ lines: [SettlementRecord], _ slot: Int, system: PaymentSystem?) {
@@ -305,12 +308,14 @@ public struct MatchingEngine: Sendable {
                 unknownStatuses[(lines[slot].provider ?? "") + "\u{0}" + lines[slot].rawStatus, default: 0] += 1
             }
             if !hasBatches && (kind == .payout || lines[slot].batchId != nil) { hasBatches = true }
+            if !hasConverted && lines[slot].isConverted { hasConverted = true }
         }
 
         mutating func merge(_ other: LineTally) {
             totals.merge(other.totals)
             unknownStatuses.merge(other.unknownStatuses, uniquingKeysWith: +)
             hasBatches = hasBatches || other.hasBatches
+            hasConverted = hasConverted || other.hasConverted
         }
     }
 

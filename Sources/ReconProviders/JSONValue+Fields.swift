@@ -6,11 +6,22 @@ import ReconIngest
 /// Written over `JSONValue?` so adapters can look several members up in one pass
 /// (`JSONValue.members`) and convert each found value here.
 extension Optional where Wrapped == JSONValue {
-    /// A non-empty text value (string, or number/boolean as written); nil when absent, null
-    /// or empty, because the seed systems write `""` for "none".
+    /// A non-empty text value (string, or number/boolean as written), without leading and
+    /// trailing spaces, tabs and line ends (keys compare trimmed on both sides); nil when
+    /// absent, null or empty, because the seed systems write `""` for "none".
     var text: String? {
-        guard let value = self, let text = value.scalarText, !text.isEmpty else { return nil }
-        return text
+        guard let value = self else { return nil }
+        let raw = value.rawBytes
+        // the padding test reads two bytes in place; only a padded value pays for trimming
+        @inline(__always) func isPadding(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        guard let text = value.scalarText else { return nil }
+        // padding as escapes (`\t`) starts with a backslash or ends one byte after one
+        let escaped = raw.first == 0x5C || (raw.count >= 2 && raw[raw.count - 2] == 0x5C)
+        if let first = raw.first, let last = raw.last, escaped || isPadding(first) || isPadding(last) {
+            let trimmed = PaymentKey.trimmed(text)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        return text.isEmpty ? nil : text
     }
 
     /// Major-unit decimal (`"12.34"` or `12.34`) in `currency`.

@@ -135,7 +135,9 @@ struct GenericSettlementJSON: SettlementFormat {
         var gross = try value.majorAmount("gross", currency: currency)
         if gross == nil { gross = try value.majorAmount("amount", currency: currency) }
         guard let gross else { throw RecordError(field: "amount", "the amount is missing") }
-        guard let key = value.text("reference") else { throw RecordError(field: "reference", "the reference is empty") }
+        guard let key = value.text("reference") else {
+            throw RecordError(field: "reference", "the reference is empty")
+        }
         let raw = value.text("status") ?? ""
         let status = raw.isEmpty ? .settled : GenericSettlementCSV.statuses[raw.lowercased()] ?? .unknown
         return SettlementRecord(

@@ -74,6 +74,29 @@ import Testing
         #expect(result.stdout.contains("EUR: credits 5617.22, debits -5616.65, fees 0.57, net 0.00"), "\(result.stdout)")
     }
 
+    /// Keys are trimmed alike on both sides: a created payment whose key is padded with spaces
+    /// or a tab matches its settlement line, padded or not, and the reverse.
+    @Test func paddedKeysMatchOnBothSides() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(
+            dir + "/payments.jsonl",
+            #"{"reference": " P-1 ", "connectorID": "c", "amount": 100, "type": "PAY-IN", "status": "SUCCEEDED", "asset": "EUR/2"}"#
+                + "\n"
+                + #"{"reference": "P-2", "connectorID": "c", "amount": 200, "type": "PAY-IN", "status": "SUCCEEDED", "asset": "EUR/2"}"#
+                + "\n"
+                + #"{"reference": "P-3\t", "connectorID": "c", "amount": 300, "type": "PAY-IN", "status": "SUCCEEDED", "asset": "EUR/2"}"#
+                + "\n")
+        writeFile(
+            dir + "/settlement.csv",
+            "settlement_id,reference,gross,currency,status\ns1,P-1,1.00,EUR,settled\ns2,  P-2 ,2.00,EUR,settled\n"
+                + "s3,\" P-3\",3.00,EUR,settled\n")
+        let result = try CLI.run([
+            "reconcile", "--payments", dir + "/payments.jsonl", "--settlement", dir + "/settlement.csv", "--out",
+            dir + "/out",
+        ])
+        #expect(result.status == 0 && result.stderr.contains("3 matched, 0 discrepancies"), "\(result.stderr)")
+    }
+
     /// Several profiles in one run (given one by one, or as their folder): each file is read by
     /// the profile whose header, root or records path it has, any other by detection, and
     /// `inspect` names which read it.

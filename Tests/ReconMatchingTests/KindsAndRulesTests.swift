@@ -145,17 +145,6 @@ func runRules(_ payments: [Payment], _ lines: [SettlementRecord], rules: MatchRu
         }
     }
 
-    /// A payment key padded with spaces matches its unpadded line, and the reverse.
-    @Test func paddedKeysMatchOnBothSides() {
-        let p = [payment([PaymentKey(.reference, "P1")], 100), payment([PaymentKey(.reference, "P2")], 200)]
-        var padded = PaymentKeys()
-        padded.add(.reference, " P3\t")
-        var q = payment([], 300)
-        q.keys = padded
-        let r = runRules(p + [q], [kindLine(.payment, " P1 ", 100), kindLine(.payment, "P2\r", 200), kindLine(.payment, "P3", 300)])
-        #expect(findings(r).isEmpty && r.payments.matched == 3)
-    }
-
     @Test func aChargebackAndItsReversalLeaveThePaymentWhole() {
         let p = payment([PaymentKey(.reference, "O1")], 10_000, status: .disputed)
         let r = runRules(

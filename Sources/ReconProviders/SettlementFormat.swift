@@ -41,6 +41,24 @@ extension SettlementFormat {
     ) throws {}
 }
 
+/// A JSON format whose records are each recognized and read by two static functions.
+protocol JSONRecordFormat: SettlementFormat {
+    static var name: String { get }
+    static var description: String { get }
+    static func recognizes(_ value: JSONValue) -> Bool
+    static func record(_ value: JSONValue, provenance: Provenance) throws(RecordError) -> SettlementRecord
+}
+
+extension JSONRecordFormat {
+    var name: String { Self.name }
+    var description: String { Self.description }
+    var content: ContentFormat { .json }
+    func recognizes(json record: JSONRecord) -> Bool { Self.recognizes(record.value) }
+    func record(json record: JSONRecord, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+        try Self.record(record.value, provenance: provenance)
+    }
+}
+
 /// A built-in CSV layout is a format of its own.
 extension TableProfile: SettlementFormat {
     public var content: ContentFormat { .csv }

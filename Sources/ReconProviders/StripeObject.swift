@@ -8,15 +8,7 @@ import ReconIngest
 ///
 /// Keys: the merchant's order id where the metadata carries one (`order_id`, `reference`,
 /// `merchant_order_id`), then the payment intent, the charge and the object's own id.
-struct StripeObject: SettlementFormat {
-    var name: String { Self.name }
-    var description: String { Self.description }
-    var content: ContentFormat { .json }
-    func recognizes(json record: JSONRecord) -> Bool { Self.recognizes(record.value) }
-    func record(json record: JSONRecord, provenance: Provenance) throws(RecordError) -> SettlementRecord {
-        try Self.record(record.value, provenance: provenance)
-    }
-
+struct StripeObject: JSONRecordFormat {
     static let name = "stripe-api"
     static let description =
         "Stripe API JSON (a list or one object): balance_transaction, charge, payment_intent, refund, "
@@ -112,15 +104,7 @@ struct StripeObject: SettlementFormat {
 /// Settlement records as plain JSON objects with the generic CSV's field names (`reference`,
 /// `amount` or `gross` in major units, `currency`, optional `id`/`settlement_id`, `fee`,
 /// `net`, `status`, `settled_at`/`date`): Blnk's reconciliation export, or any tool's.
-struct GenericSettlementJSON: SettlementFormat {
-    var name: String { Self.name }
-    var description: String { Self.description }
-    var content: ContentFormat { .json }
-    func recognizes(json record: JSONRecord) -> Bool { Self.recognizes(record.value) }
-    func record(json record: JSONRecord, provenance: Provenance) throws(RecordError) -> SettlementRecord {
-        try Self.record(record.value, provenance: provenance)
-    }
-
+struct GenericSettlementJSON: JSONRecordFormat {
     static let name = "generic-json"
     static let description =
         "settlement JSON objects with reference, amount|gross (major units), currency, and optional "

@@ -63,34 +63,7 @@ import Testing
     }
 
     @Test(arguments: ["refunds", "rules"]) func shuffledAndSplitLinesGiveTheSameFindings(scenario: String) throws {
-        let arguments = Self.arguments(scenario)
-        let settlementIndex = try #require(arguments.firstIndex(of: "--settlement"))
-        let settlement = arguments[settlementIndex + 1]
-        let text = try #require(readFile(CLI.root + "/\(Self.folder)/\(settlement)"))
-        var rows = text.split(separator: "\n").map(String.init)
-        let header = rows.removeFirst()
-        let reference = makeTemporaryDirectory()
-        let first = try CLI.run(["reconcile"] + arguments + ["--out", reference], directory: Self.folder)
-        #expect(first.status == 1 && !Self.withoutSources(readFile(reference + "/discrepancies.csv") ?? "").isEmpty)
-        var random = SeededRandom(seed: 11)
-        for _ in 0..<3 {
-            rows.shuffle(using: &random)
-            let cut = Int.random(in: 1..<rows.count, using: &random)
-            let dir = makeTemporaryDirectory()
-            writeFile(dir + "/a.csv", ([header] + rows[..<cut]).joined(separator: "\n") + "\n")
-            writeFile(dir + "/b.csv", ([header] + rows[cut...]).joined(separator: "\n") + "\n")
-            var shuffled = arguments
-            shuffled[settlementIndex + 1] = dir + "/a.csv"
-            shuffled.insert(dir + "/b.csv", at: settlementIndex + 2)
-            let out = makeTemporaryDirectory()
-            let again = try CLI.run(["reconcile"] + shuffled + ["--out", out], directory: Self.folder)
-            #expect(again.status == 1, "\(again.stderr)")
-            for name in ["discrepancies.csv", "payouts.csv", "in_transit.csv"] {
-                let a = Self.withoutSources(readFile(reference + "/" + name) ?? "")
-                let b = Self.withoutSources(readFile(out + "/" + name) ?? "")
-                #expect(a == b, "\(scenario)/\(name) changed with the order of the lines")
-            }
-        }
+        try Self.shuffleAndSplit(scenario, option: "--settlement", header: true, seed: 11, what: "settlement lines")
     }
 
     /// The created payments (JSON Lines) shuffled and split across two files, with a seed: the
@@ -98,29 +71,40 @@ import Testing
     /// the order the payments came in).
     @Test(arguments: ["payouts", "refunds", "rules", "real-exports"])
     func shuffledAndSplitPaymentsGiveTheSameFindings(scenario: String) throws {
+        try Self.shuffleAndSplit(scenario, option: "--payments", header: false, seed: 29, what: "created payments")
+    }
+
+    /// Reconciles `scenario` as given, then three times with the first file after `option`
+    /// shuffled (its header kept on top) and split in two at a seeded random row; the findings,
+    /// payouts and in-transit lists (without the columns naming sources) must not change.
+    static func shuffleAndSplit(_ scenario: String, option: String, header: Bool, seed: UInt64, what: String) throws {
         let arguments = Self.arguments(scenario)
-        let paymentsIndex = try #require(arguments.firstIndex(of: "--payments"))
-        let text = try #require(readFile(CLI.root + "/\(Self.folder)/\(arguments[paymentsIndex + 1])"))
+        let index = try #require(arguments.firstIndex(of: option))
+        let file = arguments[index + 1]
+        let text = try #require(readFile(CLI.root + "/\(Self.folder)/\(file)"))
         var rows = text.split(separator: "\n").map(String.init)
+        let top = header ? [rows.removeFirst()] : []
         let reference = makeTemporaryDirectory()
-        _ = try CLI.run(["reconcile"] + arguments + ["--out", reference], directory: Self.folder)
-        var random = SeededRandom(seed: 29)
+        let first = try CLI.run(["reconcile"] + arguments + ["--out", reference], directory: Self.folder)
+        #expect(first.status == 1 && !Self.withoutSources(readFile(reference + "/discrepancies.csv") ?? "").isEmpty)
+        let suffix = file.hasSuffix(".jsonl") ? ".jsonl" : ".csv"
+        var random = SeededRandom(seed: seed)
         for _ in 0..<3 {
             rows.shuffle(using: &random)
             let cut = Int.random(in: 1..<rows.count, using: &random)
             let dir = makeTemporaryDirectory()
-            writeFile(dir + "/a.jsonl", rows[..<cut].joined(separator: "\n") + "\n")
-            writeFile(dir + "/b.jsonl", rows[cut...].joined(separator: "\n") + "\n")
+            writeFile(dir + "/a" + suffix, (top + rows[..<cut]).joined(separator: "\n") + "\n")
+            writeFile(dir + "/b" + suffix, (top + rows[cut...]).joined(separator: "\n") + "\n")
             var shuffled = arguments
-            shuffled[paymentsIndex + 1] = dir + "/b.jsonl"
-            shuffled.insert(dir + "/a.jsonl", at: paymentsIndex + 2)
+            shuffled[index + 1] = dir + "/b" + suffix
+            shuffled.insert(dir + "/a" + suffix, at: index + 2)
             let out = makeTemporaryDirectory()
             let again = try CLI.run(["reconcile"] + shuffled + ["--out", out], directory: Self.folder)
             #expect(again.status == 1, "\(again.stderr)")
             for name in ["discrepancies.csv", "payouts.csv", "in_transit.csv"] {
                 let a = Self.withoutSources(readFile(reference + "/" + name) ?? "")
                 let b = Self.withoutSources(readFile(out + "/" + name) ?? "")
-                #expect(a == b, "\(scenario)/\(name) changed with the order of the created payments")
+                #expect(a == b, "\(scenario)/\(name) changed with the order of the \(what)")
             }
         }
     }

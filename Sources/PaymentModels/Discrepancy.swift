@@ -159,10 +159,11 @@ public struct Discrepancy: Sendable {
                 paymentSource: paymentSource, settlementSource: settlementSource, detail: detail))
     }
 
-    /// actual − expected, when both exist in the same currency.
+    /// actual − expected, when both exist in the same currency and the difference fits an
+    /// amount (two amounts near the limits of opposite sign may not).
     public var difference: Money? {
         guard let expected, let actual, expected.currency == actual.currency else { return nil }
-        return actual - expected
+        return Money(total: Total(actual.minorUnits) - Total(expected.minorUnits), currency: actual.currency)
     }
 }
 

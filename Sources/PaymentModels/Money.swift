@@ -36,10 +36,11 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
 
 /// Formatting of integer minor units as exact decimal strings.
 public enum MinorUnits {
-    /// `format(-125, exponent: 2)` is `"-1.25"`; `format(1500, exponent: 0)` is `"1500"`.
-    public static func format(_ minor: Int64, exponent: Int) -> String {
+    /// `format(-125, exponent: 2)` is `"-1.25"`; `format(1500, exponent: 0)` is `"1500"`. Any
+    /// width: an amount is an `Int64`, a sum of them a `Total`.
+    public static func format(_ minor: some BinaryInteger, exponent: Int) -> String {
         let negative = minor < 0
-        // magnitude as UInt64 so that Int64.min formats instead of trapping
+        // the magnitude, so that the type's minimum formats instead of trapping
         var digits = String(minor.magnitude)
         if exponent > 0 {
             if digits.count <= exponent {
@@ -48,5 +49,18 @@ public enum MinorUnits {
             digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -exponent))
         }
         return negative ? "-" + digits : digits
+    }
+}
+
+/// A sum of minor units: wide enough that adding up any number of `Int64` amounts (a file of
+/// rows near the limit, a batch, a provider's day) can never overflow. Amounts themselves stay
+/// `Int64`; only sums and differences are totals.
+public typealias Total = Int128
+
+extension Money {
+    /// A total as money, when it fits an amount (nil beyond ±9.2 × 10^18 minor units).
+    public init?(total: Total, currency: Currency) {
+        guard let minor = Int64(exactly: total) else { return nil }
+        self.init(minorUnits: minor, currency: currency)
     }
 }

@@ -8,17 +8,17 @@ public struct PayoutBatch: Sendable {
     /// Lines in the batch, the payout line included.
     public var lines = 0
     /// Gross of the payments settled (money in).
-    public var payments: Int64 = 0
+    public var payments: Total = 0
     /// Refunds, negative.
-    public var refunds: Int64 = 0
+    public var refunds: Total = 0
     /// Chargebacks (negative) and their reversals (positive).
-    public var chargebacks: Int64 = 0
+    public var chargebacks: Total = 0
     /// Fees the provider kept: the lines' fees and its fee lines, positive.
-    public var fees: Int64 = 0
+    public var fees: Total = 0
     /// Corrections and other balance movements, signed.
-    public var adjustments: Int64 = 0
+    public var adjustments: Total = 0
     /// What the payout line says was paid to the bank (positive), if the batch has one.
-    public var payout: Int64?
+    public var payout: Total?
     public var payoutSource: Provenance?
     /// When the money left the provider: the payout line's time, else the batch's last line.
     public var paidAt: Timestamp?
@@ -34,10 +34,10 @@ public struct PayoutBatch: Sendable {
     }
 
     /// gross - fees - refunds - chargebacks ± adjustments: what the payout should be.
-    public var expectedPayout: Int64 { payments + refunds + chargebacks + adjustments - fees }
+    public var expectedPayout: Total { payments + refunds + chargebacks + adjustments - fees }
 
     /// The amount the bank should have received: the payout line's, else the batch's sum.
-    public var paidOut: Int64 { payout ?? expectedPayout }
+    public var paidOut: Total { payout ?? expectedPayout }
 
     /// The tie-out in words for the report: `tied`, `payout differs`, `bank differs`,
     /// `no bank credit`, `no payout line`.
@@ -45,7 +45,7 @@ public struct PayoutBatch: Sendable {
         if let payout, payout != expectedPayout { return "payout differs" }
         if bankGiven {
             guard let bankCredit else { return "no bank credit" }
-            if bankCredit.amount.minorUnits != paidOut { return "bank differs" }
+            if Total(bankCredit.amount.minorUnits) != paidOut { return "bank differs" }
         }
         return payout == nil ? "no payout line" : "tied"
     }

@@ -22,15 +22,15 @@ public struct SideCounts: Sendable, Equatable {
 public struct CurrencyTotals: Sendable, Equatable {
     public var currency: Currency
     /// Payments expected to settle.
-    public var expected: Int64 = 0
+    public var expected: Total = 0
     /// Gross of settlement lines whose money moved.
-    public var settled: Int64 = 0
-    public var fees: Int64 = 0
-    public var net: Int64 = 0
+    public var settled: Total = 0
+    public var fees: Total = 0
+    public var net: Total = 0
 
     public init(currency: Currency) { self.currency = currency }
 
-    public var difference: Int64 { settled - expected }
+    public var difference: Total { settled - expected }
 }
 
 /// Money of one provider in one currency: expected by a payment system, settled against it.
@@ -179,9 +179,9 @@ public struct ConversionTotal: Sendable, Equatable {
     public var lines = 0
     /// Lines with a stated rate and a net, the ones summed below.
     public var withRate = 0
-    public var grossAtRate: Int64 = 0
-    public var netAndFees: Int64 = 0
-    public var difference: Int64 { grossAtRate &- netAndFees }
+    public var grossAtRate: Total = 0
+    public var netAndFees: Total = 0
+    public var difference: Total { grossAtRate - netAndFees }
 
     public init(provider: String, from: Currency, to: Currency) {
         self.provider = provider
@@ -207,8 +207,8 @@ public struct ConversionTotal: Sendable, Equatable {
                 let paid = line.settledGross
             else { continue }
             totals[k].withRate += 1
-            totals[k].grossAtRate &+= converted.minorUnits
-            totals[k].netAndFees &+= paid.minorUnits
+            totals[k].grossAtRate += Total(converted.minorUnits)
+            totals[k].netAndFees += Total(paid.minorUnits)
         }
         return totals.sorted { ($0.provider, $0.from.code, $0.to.code) < ($1.provider, $1.from.code, $1.to.code) }
     }

@@ -77,7 +77,7 @@ public struct SettlementRecord: Sendable {
     /// net plus its fee, else the gross at the stated rate; nil when neither is known.
     public var settledGross: Money? {
         guard let other = otherSettlementCurrency else { return gross }
-        if let net { return Money(minorUnits: net.minorUnits &+ (fee?.minorUnits ?? 0), currency: other) }
+        if let net { return Money(total: Total(net.minorUnits) + Total(fee?.minorUnits ?? 0), currency: other) }
         return exchangeRate?.convert(gross, to: other)
     }
 
@@ -88,7 +88,8 @@ public struct SettlementRecord: Sendable {
         guard let other = otherSettlementCurrency, let rate = exchangeRate, let net,
             let converted = rate.convert(gross, to: other)
         else { return nil }
-        return Money(minorUnits: converted.minorUnits &- net.minorUnits &- (fee?.minorUnits ?? 0), currency: other)
+        let paid = Total(net.minorUnits) + Total(fee?.minorUnits ?? 0)
+        return Money(total: Total(converted.minorUnits) - paid, currency: other)
     }
 
     public var settledAt: Timestamp? {

@@ -5,6 +5,9 @@
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var millisecondsSince1970: Int64
 
+    /// The instants recon reads from epoch numbers: years 0 to 9999, as dates are written.
+    public static let range: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
     public init(millisecondsSince1970: Int64) {
         self.millisecondsSince1970 = millisecondsSince1970
     }

@@ -7,10 +7,10 @@ import ReconReports
 public struct Inspection: Sendable {
     public struct Totals: Sendable {
         public var currency: Currency
-        public var credits: Int64 = 0
-        public var debits: Int64 = 0
-        public var fees: Int64 = 0
-        public var net: Int64 = 0
+        public var credits: Total = 0
+        public var debits: Total = 0
+        public var fees: Total = 0
+        public var net: Total = 0
     }
 
     public var path: String
@@ -73,15 +73,17 @@ public enum Inspector {
         // currency it was paid out in
         func add(_ amount: Money, fee: Money?, net: Money?) {
             let k = index(amount.currency)
-            if amount.minorUnits >= 0 {
-                totals[k].credits += amount.minorUnits
+            let gross = Total(amount.minorUnits)
+            if gross >= 0 {
+                totals[k].credits += gross
             } else {
-                totals[k].debits += amount.minorUnits
+                totals[k].debits += gross
             }
             let paidIn = fee?.currency ?? net?.currency ?? amount.currency
             let j = paidIn == amount.currency ? k : index(paidIn)
-            totals[j].fees += fee?.minorUnits ?? 0
-            totals[j].net += net?.minorUnits ?? (j == k ? amount.minorUnits - (fee?.minorUnits ?? 0) : 0)
+            let charged = Total(fee?.minorUnits ?? 0)
+            totals[j].fees += charged
+            totals[j].net += net.map { Total($0.minorUnits) } ?? (j == k ? gross - charged : 0)
         }
         let onReject: (Reject) throws -> Void = { if errors.count < Inspection.errorsListedMax { errors.append($0) } }
         var kinds = [Int](repeating: 0, count: SettlementKind.allCases.count)
@@ -126,7 +128,7 @@ public enum Inspector {
                 + "\"reason\": \(JSONText.string($0.reason))}"
         }
         let totals = i.totals.map { t in
-            let f = { (v: Int64) in JSONText.string(MinorUnits.format(v, exponent: t.currency.exponent)) }
+            let f = { (v: Total) in JSONText.string(MinorUnits.format(v, exponent: t.currency.exponent)) }
             return "\(JSONText.string(t.currency.code)): {\"credits\": \(f(t.credits)), \"debits\": \(f(t.debits)), "
                 + "\"fees\": \(f(t.fees)), \"net\": \(f(t.net))}"
         }
@@ -153,7 +155,7 @@ public enum Inspector {
         var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)\n"
         out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
         for t in i.totals {
-            let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            let f = { (v: Total) in MinorUnits.format(v, exponent: t.currency.exponent) }
             out +=
                 "  \(t.currency.code): credits \(f(t.credits)), debits \(f(t.debits)), "
                 + "fees \(f(t.fees)), net \(f(t.net))\n"

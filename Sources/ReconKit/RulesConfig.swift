@@ -36,6 +36,9 @@ import Yams
 public struct RulesConfig: Sendable, Equatable {
     public var rules = MatchRules()
     public var settlementWindowDays: Int?
+    /// The longest window in days (100 years): longer ones are refused, never multiplied into
+    /// an overflowing time.
+    public static let daysMax = 36_500
     public var bankWindowDays: Int?
 
     public init() {}
@@ -206,6 +209,9 @@ public struct RulesConfig: Sendable, Equatable {
                 throw fail(key, "expected a whole number of days such as 3 or \"3d\", not '\(raw)'")
             }
             guard days >= 0 else { throw fail(key, "must be 0 or more days, not \(raw)") }
+            guard days <= RulesConfig.daysMax else {
+                throw fail(key, "\(raw) days is more than recon counts (at most \(RulesConfig.daysMax), 100 years)")
+            }
             return days
         }
     }
@@ -216,6 +222,10 @@ extension ReconcileOptions {
     /// settlement window: `windowDays` from the command line or the nightly config when above 0,
     /// else the rules file's, measured to `asOf`.
     public mutating func apply(rulesFile: String?, windowDays: Int, asOf: Timestamp) throws {
+        guard (0...RulesConfig.daysMax).contains(windowDays) else {
+            throw ReconError(
+                .usage, "--settlement-window \(windowDays): a window is 0 to \(RulesConfig.daysMax) days (100 years)")
+        }
         var days = windowDays
         if let rulesFile {
             let config: RulesConfig

@@ -16,8 +16,9 @@ enum Classifier {
                 "created in \(payment.amount.currency) but settled in \(line.gross.currency)")
         }
         if payment.amount.minorUnits != line.gross.minorUnits {
-            let difference = line.gross - payment.amount
-            if abs(difference.minorUnits) > tolerance {
+            let total = Total(line.gross.minorUnits) - Total(payment.amount.minorUnits)
+            let difference = MinorUnits.format(total, exponent: payment.amount.currency.exponent)
+            if total.magnitude > UInt128(tolerance.magnitude) {
                 let beyond =
                     tolerance > 0
                     ? ", beyond the tolerance of "
@@ -27,7 +28,7 @@ enum Classifier {
                 return pair(
                     .amountMismatch, payment, line, field,
                     "settled gross \(line.gross) differs from the created amount \(payment.amount)\(ordered) "
-                        + "by \(difference.decimalString)\(beyond)")
+                        + "by \(difference)\(beyond)")
             }
         }
         if let problem = statusProblem(payment, line) {
@@ -57,7 +58,7 @@ enum Classifier {
     static func netAddsUp(_ line: SettlementRecord) -> Bool {
         guard !line.isConverted else { return false }  // checked against its rate, slowly
         guard let fee = line.fee, let net = line.net else { return true }
-        return net.minorUnits == line.gross.minorUnits - fee.minorUnits
+        return Total(net.minorUnits) == Total(line.gross.minorUnits) - Total(fee.minorUnits)
     }
 
     /// A converted line whose net + fee is not its gross at the stated rate, beyond the FX
@@ -70,7 +71,7 @@ enum Classifier {
         else { return nil }
         let tolerance = rules.fxTolerance(
             from: line.gross.currency, to: line.settlementCurrency, converted: converted.minorUnits)
-        guard abs(difference.minorUnits) > tolerance else { return nil }
+        guard difference.minorUnits.magnitude > UInt64(tolerance) else { return nil }
         let paid = line.settledGross ?? converted
         var finding = pair(
             .fxMismatch, payment, line, field,
@@ -87,13 +88,14 @@ enum Classifier {
         _ payment: Payment, _ line: SettlementRecord, field: KeyField, rule: FeeRule?
     ) -> Discrepancy? {
         guard let fee = line.fee else { return nil }
-        if !line.isConverted, let net = line.net, net.minorUnits != line.gross.minorUnits - fee.minorUnits {
+        let less = Total(line.gross.minorUnits) - Total(fee.minorUnits)
+        if !line.isConverted, let net = line.net, Total(net.minorUnits) != less {
             var finding = pair(
                 .feeMismatch, payment, line, field,
                 "the line's net \(net) is not its gross \(line.gross) less its fee \(fee) "
-                    + "(\(Money(minorUnits: line.gross.minorUnits - fee.minorUnits, currency: fee.currency)))")
+                    + "(\(MinorUnits.format(less, exponent: fee.currency.exponent)) \(fee.currency))")
             finding.actual = net
-            finding.expected = Money(minorUnits: line.gross.minorUnits - fee.minorUnits, currency: fee.currency)
+            finding.expected = Money(total: less, currency: fee.currency)
             return finding
         }
         guard let rule, let base = line.settledGross else { return nil }

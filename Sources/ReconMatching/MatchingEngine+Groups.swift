@@ -17,7 +17,7 @@ extension MatchingEngine {
             captures += extra.map(Int.init)
         }
         var findings: [Discrepancy] = []
-        var captured: Int64 = 0
+        var captured: Total = 0
         // whether a finding is about the payment itself, not only about one of its extra lines
         var paymentProblem = false
         if captures.isEmpty {
@@ -48,7 +48,7 @@ extension MatchingEngine {
     /// findings. Counts the lines; the payment itself is counted by the caller.
     private func judgeCaptures(
         _ p: Int, _ slots: [Int], problem: inout Bool, into part: inout Partial
-    ) -> (Int64, [Discrepancy]) {
+    ) -> (Total, [Discrepancy]) {
         let payment = payments[p]
         if slots.count == 1 {
             let field = lineField[slots[0]]
@@ -96,11 +96,11 @@ extension MatchingEngine {
     }
 
     /// Money the lines moved in the payment's currency (lines in another currency count 0).
-    private func capturedAmount(_ payment: Payment, _ slots: [Int]) -> Int64 {
+    private func capturedAmount(_ payment: Payment, _ slots: [Int]) -> Total {
         slots.reduce(0) { sum, slot in
             let line = lines[slot]
             guard line.gross.currency == payment.amount.currency, line.status.moneyMoved != false else { return sum }
-            return sum + line.gross.minorUnits
+            return sum + Total(line.gross.minorUnits)
         }
     }
 
@@ -110,32 +110,33 @@ extension MatchingEngine {
     private func partialCaptures(_ p: Int, _ slots: [Int]) -> [Int]? {
         let payment = payments[p]
         var ids = Set<String>()
-        var sum: Int64 = 0
+        var sum: Total = 0
         for slot in slots {
             let line = lines[slot]
             guard line.gross.currency == payment.amount.currency, line.status.moneyMoved == true,
                 line.gross != payment.amount
             else { return nil }
             if let id = line.settlementId, !ids.insert(id).inserted { return nil }
-            sum += line.gross.minorUnits
+            sum += Total(line.gross.minorUnits)
         }
         let tolerance = rules.tolerance(
             provider: lines[slots[0]].provider ?? payment.system.rawValue, system: payment.system.rawValue,
             amount: payment.amount)
-        guard abs(sum - payment.amount.minorUnits) <= tolerance else { return nil }
+        guard (sum - Total(payment.amount.minorUnits)).magnitude <= UInt128(tolerance.magnitude) else { return nil }
         return slots.sorted { lineOrder(lines[$0], lines[$1]) }
     }
 
     /// Refunds, chargebacks and reversals against what was captured; counts each line.
     private func followReturns(
-        _ p: Int, captured: Int64, settled: Bool, problem: inout Bool, into part: inout Partial
+        _ p: Int, captured: Total, settled: Bool, problem: inout Bool, into part: inout Partial
     ) -> [Discrepancy] {
         guard let slots = linked[Int32(p)] else { return [] }
         let payment = payments[p]
         let currency = payment.amount.currency
         var findings: [Discrepancy] = []
-        var out: Int64 = 0  // refunded + charged back - reversed, so far
-        var refunded: Int64 = 0
+        var out: Total = 0  // refunded + charged back - reversed, so far
+        var refunded: Total = 0
+        let money = { (total: Total) in "\(MinorUnits.format(total, exponent: currency.exponent)) \(currency)" }
         var lastRefund = -1
         for slot in slots.map(Int.init).sorted(by: { lineOrder(lines[$0], lines[$1]) }) {
             let line = lines[slot]
@@ -154,21 +155,19 @@ extension MatchingEngine {
                 part.linesMatched += 1  // a refund that failed moved nothing: linked, and done
                 continue
             }
-            let magnitude = abs(line.gross.minorUnits)
+            let magnitude = Total(line.gross.minorUnits.magnitude)
             let change = line.kind == .chargebackReversal ? -magnitude : magnitude
             if change > 0, out + change > captured {
-                let capturedMoney = Money(minorUnits: captured, currency: currency)
-                let returned = Money(minorUnits: magnitude, currency: currency)
-                let what = "a \(line.kind.code.replacingUnderscores) of \(returned)"
+                let what = "a \(line.kind.code.replacingUnderscores) of \(money(magnitude))"
                 var finding = Classifier.pair(
                     .refundUnmatched, payment, line, field,
                     settled
-                        ? "\(what) would return \(Money(minorUnits: out + change, currency: currency)) in all, more "
-                            + "than the \(capturedMoney) captured"
+                        ? "\(what) would return \(money(out + change)) in all, more than the \(money(captured)) "
+                            + "captured"
                         : "\(what) for a payment with no settled capture: money returned that never came in")
                 // expected: what could still be returned; actual: what this line returns
-                finding.expected = Money(minorUnits: max(0, captured - out), currency: currency)
-                finding.actual = Money(minorUnits: magnitude, currency: currency)
+                finding.expected = Money(total: max(0, captured - out), currency: currency)
+                finding.actual = Money(total: magnitude, currency: currency)
                 findings.append(naming(finding, slot: slot)!)
                 part.linesDiscrepant += 1
                 continue
@@ -184,11 +183,11 @@ extension MatchingEngine {
             let line = lines[lastRefund]
             var finding = Classifier.pair(
                 .amountMismatch, payment, line, lineField[lastRefund],
-                "the payment says refunded but its refunds return \(Money(minorUnits: refunded, currency: currency)) "
-                    + "of the \(Money(minorUnits: captured, currency: currency)) captured (refunded part short by "
-                    + "\(Money(minorUnits: captured - refunded, currency: currency).decimalString))")
-            finding.expected = Money(minorUnits: captured, currency: currency)
-            finding.actual = Money(minorUnits: refunded, currency: currency)
+                "the payment says refunded but its refunds return \(money(refunded)) of the \(money(captured)) "
+                    + "captured (refunded part short by "
+                    + "\(MinorUnits.format(captured - refunded, exponent: currency.exponent)))")
+            finding.expected = Money(total: captured, currency: currency)
+            finding.actual = Money(total: refunded, currency: currency)
             findings.append(naming(finding, slot: lastRefund)!)
             problem = true
         }
@@ -198,7 +197,7 @@ extension MatchingEngine {
     /// A payment that says it was refunded, or that it lost its dispute, while no refund (or
     /// chargeback) line returned anything of what was captured: an `amount_mismatch` paired
     /// with the capture line, naming what should have gone back.
-    private func nothingReturned(_ p: Int, capture: Int, captured: Int64) -> Discrepancy? {
+    private func nothingReturned(_ p: Int, capture: Int, captured: Total) -> Discrepancy? {
         let payment = payments[p]
         let returning: SettlementKind
         switch payment.status {
@@ -217,8 +216,8 @@ extension MatchingEngine {
         var finding = Classifier.pair(
             .amountMismatch, payment, lines[capture], lineField[capture],
             "the payment says \(word) (\(payment.rawStatus)) but no \(returning.code) line returns any of the "
-                + "\(Money(minorUnits: captured, currency: currency)) captured: nothing returned")
-        finding.expected = Money(minorUnits: captured, currency: currency)
+                + "\(MinorUnits.format(captured, exponent: currency.exponent)) \(currency) captured: nothing returned")
+        finding.expected = Money(total: captured, currency: currency)
         finding.actual = Money(minorUnits: 0, currency: currency)
         return naming(finding, slot: capture)
     }

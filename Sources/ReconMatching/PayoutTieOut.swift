@@ -54,8 +54,8 @@ public enum PayoutTieOut {
             let key = BatchKey(provider: line.provider ?? "", id: id, currency: line.settlementCurrency)
             var batch = batches[key] ?? PayoutBatch(provider: key.provider, batchId: id, currency: key.currency)
             batch.lines += 1
-            let gross = line.settledGross?.minorUnits ?? 0
-            let fee = line.fee?.minorUnits ?? 0
+            let gross = Total(line.settledGross?.minorUnits ?? 0)
+            let fee = Total(line.fee?.minorUnits ?? 0)
             // a batch without its payout line is dated by the payout date its lines state
             // (Stripe's automatic_payout_effective_at), else by its latest line
             if kind != .payout, batch.payoutSource == nil {
@@ -132,7 +132,7 @@ public enum PayoutTieOut {
             let from = batch.paidAt.map { $0.millisecondsSince1970 / day * day }
             let match = credits.first { i in
                 guard !used.contains(i), bank[i].gross.currency == batch.currency,
-                    bank[i].gross.minorUnits == batch.paidOut
+                    Total(bank[i].gross.minorUnits) == batch.paidOut
                 else { return false }
                 guard let from, let booked = bank[i].settledAt?.millisecondsSince1970 else { return from == nil }
                 return booked >= from && booked < from + Int64(windowDays + 1) * day
@@ -152,21 +152,23 @@ public enum PayoutTieOut {
     }
 
     static func finding(_ batch: PayoutBatch, bankGiven: Bool, windowDays: Int) -> Discrepancy? {
-        let money = { (minor: Int64) in Money(minorUnits: minor, currency: batch.currency) }
+        // totals are exact at any size; a total beyond an amount's range is named in the detail
+        // and left out of the expected and actual columns
+        let money = { (total: Total) in Money(total: total, currency: batch.currency) }
+        let text = { (total: Total) in MinorUnits.format(total, exponent: batch.currency.exponent) }
+        let named = { (total: Total) in "\(text(total)) \(batch.currency.code)" }
         let parts =
-            "payments \(money(batch.payments).decimalString) - fees \(money(batch.fees).decimalString) "
-            + "- refunds \(money(-batch.refunds).decimalString) "
-            + "- chargebacks \(money(-batch.chargebacks).decimalString) "
-            + "+ adjustments \(money(batch.adjustments).decimalString) = \(money(batch.expectedPayout).decimalString)"
+            "payments \(text(batch.payments)) - fees \(text(batch.fees)) - refunds \(text(-batch.refunds)) "
+            + "- chargebacks \(text(-batch.chargebacks)) + adjustments \(text(batch.adjustments)) "
+            + "= \(text(batch.expectedPayout))"
         var finding = Discrepancy(
             kind: .payoutMismatch, matchKey: batch.batchId, keyField: nil, provider: batch.provider, paymentId: nil,
-            expected: money(batch.expectedPayout), expectedStatus: nil, actual: batch.payout.map(money),
+            expected: money(batch.expectedPayout), expectedStatus: nil, actual: batch.payout.flatMap(money),
             actualStatus: "payout", paymentSource: nil, settlementSource: batch.payoutSource, detail: "")
         if let payout = batch.payout, payout != batch.expectedPayout {
             finding.detail =
-                "payout \(batch.batchId) paid \(money(payout)) but its \(batch.lines - 1) lines come to "
-                + "\(money(batch.expectedPayout)) (\(parts)); "
-                + "difference \(money(payout - batch.expectedPayout).decimalString)"
+                "payout \(batch.batchId) paid \(named(payout)) but its \(batch.lines - 1) lines come to "
+                + "\(named(batch.expectedPayout)) (\(parts)); difference \(text(payout - batch.expectedPayout))"
             return finding
         }
         guard bankGiven else { return nil }
@@ -174,18 +176,18 @@ public enum PayoutTieOut {
             finding.expected = money(batch.paidOut)
             finding.actual = nil
             finding.detail =
-                "no bank credit of \(money(batch.paidOut)) for payout \(batch.batchId), by reference or within "
+                "no bank credit of \(named(batch.paidOut)) for payout \(batch.batchId), by reference or within "
                 + "\(windowDays) days of \(batch.paidAt.map { String($0.description.prefix(10)) } ?? "the payout")"
             return finding
         }
-        guard credit.amount.minorUnits != batch.paidOut else { return nil }
+        guard Total(credit.amount.minorUnits) != batch.paidOut else { return nil }
         finding.expected = money(batch.paidOut)
         finding.actual = credit.amount
         finding.actualStatus = "bank credit"
         finding.settlementSource = credit.source
         finding.detail =
-            "the bank credited \(credit.amount) for payout \(batch.batchId) of \(money(batch.paidOut)) (\(parts)); "
-            + "difference \((credit.amount - money(batch.paidOut)).decimalString)"
+            "the bank credited \(credit.amount) for payout \(batch.batchId) of \(named(batch.paidOut)) (\(parts)); "
+            + "difference \(text(Total(credit.amount.minorUnits) - batch.paidOut))"
         return finding
     }
 }

@@ -16,7 +16,7 @@ struct TotalsTable: Sendable {
     }
 
     mutating func add(expected amount: Money, provider: String) {
-        entries[index(of: amount.currency, provider: provider)].totals.expected += amount.minorUnits
+        entries[index(of: amount.currency, provider: provider)].totals.expected += Total(amount.minorUnits)
     }
 
     /// Lines whose money moved count as settled, with their fee and net (gross - fee when the
@@ -25,13 +25,14 @@ struct TotalsTable: Sendable {
     mutating func add(settled gross: Money, fee: Money?, net: Money?, status: SettlementStatus, provider: String) {
         guard status.moneyMoved == true else { return }
         let i = index(of: gross.currency, provider: provider)
-        let feeMinor = fee?.minorUnits ?? 0
-        entries[i].totals.settled += gross.minorUnits
+        let feeMinor = Total(fee?.minorUnits ?? 0)
+        entries[i].totals.settled += Total(gross.minorUnits)
         // a converted line's fee and net are in the currency it was paid out in
         let paidIn = fee?.currency ?? net?.currency ?? gross.currency
         let j = paidIn == gross.currency ? i : index(of: paidIn, provider: provider)
         entries[j].totals.fees += feeMinor
-        entries[j].totals.net += net?.minorUnits ?? (paidIn == gross.currency ? gross.minorUnits - feeMinor : 0)
+        let lessFee = paidIn == gross.currency ? Total(gross.minorUnits) - feeMinor : 0
+        entries[j].totals.net += net.map { Total($0.minorUnits) } ?? lessFee
     }
 
     mutating func merge(_ other: TotalsTable) {

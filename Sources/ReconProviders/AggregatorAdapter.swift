@@ -52,7 +52,11 @@ public struct AggregatorAdapter: PaymentAdapter {
         if value.kind == .number { return try v.epoch("date", milliseconds: false) }
         if let text = value.string, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             let number = Int64(text) ?? 0
-            return Timestamp(millisecondsSince1970: text.count >= 13 ? number : number * 1000)
+            let (ms, overflow) = text.count >= 13 ? (number, false) : number.multipliedReportingOverflow(by: 1000)
+            guard !overflow, Timestamp.range.contains(ms) else {
+                throw RecordError(field: "date", "'\(text)' is not a time recon can hold (years 0 to 9999)")
+            }
+            return Timestamp(millisecondsSince1970: ms)
         }
         return try v.timestamp("date")
     }

@@ -112,8 +112,8 @@ public struct CamtStatement: SettlementFormat {
 
         struct Tally {
             var credits = 0, debits = 0
-            var creditSum: Int64 = 0, debitSum: Int64 = 0
-            var bookedNet: Int64 = 0
+            var creditSum: Total = 0, debitSum: Total = 0
+            var bookedNet: Total = 0
         }
 
         mutating func account(_ acct: XMLElement) {
@@ -130,12 +130,12 @@ public struct CamtStatement: SettlementFormat {
             var tally = tallies[amount.currency] ?? Tally()
             if credit {
                 tally.credits += 1
-                tally.creditSum += amount.minorUnits
+                tally.creditSum += Total(amount.minorUnits)
             } else {
                 tally.debits += 1
-                tally.debitSum += amount.minorUnits
+                tally.debitSum += Total(amount.minorUnits)
             }
-            if rawStatus == "BOOK" { tally.bookedNet += credit ? amount.minorUnits : -amount.minorUnits }
+            if rawStatus == "BOOK" { tally.bookedNet += credit ? Total(amount.minorUnits) : -Total(amount.minorUnits) }
             tallies[amount.currency] = tally
 
             var status: SettlementStatus =
@@ -262,19 +262,23 @@ public struct CamtStatement: SettlementFormat {
         /// Charges in the entry's currency: `TtlChrgsAndTaxAmt`, else the sum of the records
         /// (`Rcrd/Amt`, or `Amt` directly in 001.02).
         static func charges(_ element: XMLElement, currency: Currency) throws(RecordError) -> Money? {
-            var total: Int64?
+            var total: Total?
             for chrgs in element.children("Chrgs") {
                 if let amt = chrgs.child("TtlChrgsAndTaxAmt") {
                     let m = try money(amt, field: "Chrgs/TtlChrgsAndTaxAmt")
-                    if m.currency == currency { total = (total ?? 0) + m.minorUnits }
+                    if m.currency == currency { total = (total ?? 0) + Total(m.minorUnits) }
                     continue
                 }
                 for amt in chrgs.children("Rcrd").compactMap({ $0.child("Amt") }) + chrgs.children("Amt") {
                     let m = try money(amt, field: "Chrgs/Amt")
-                    if m.currency == currency { total = (total ?? 0) + m.minorUnits }
+                    if m.currency == currency { total = (total ?? 0) + Total(m.minorUnits) }
                 }
             }
-            return total.map { Money(minorUnits: $0, currency: currency) }
+            guard let total else { return nil }
+            guard let charges = Money(total: total, currency: currency) else {
+                throw RecordError(field: "Chrgs", "the charges come to more than recon holds exactly")
+            }
+            return charges
         }
 
         static func money(_ amt: XMLElement?, field: String) throws(RecordError) -> Money {
@@ -317,9 +321,7 @@ public struct CamtStatement: SettlementFormat {
                 }
                 return Money(minorUnits: minor, currency: currency)
             }
-            func money(_ minor: Int64) -> Money {
-                Money(minorUnits: minor, currency: currency ?? Currency(code: "XXX")!)
-            }
+            func money(_ total: Total) -> Total { total }  // sums are compared at any size
             let entries = tallies.values.reduce(0) { $0 + $1.credits + $1.debits }
             if let s = summary {
                 let prefix = "\(label) TxsSummry/"
@@ -387,7 +389,7 @@ public struct CamtStatement: SettlementFormat {
                 totals.append(
                     .amount(
                         "\(label) balance \(openCode) + booked entries = \(closeCode)", stated: closing,
-                        computed: money(opening.minorUnits + tally.bookedNet)))
+                        computed: Total(opening.minorUnits) + tally.bookedNet))
             }
             return totals
         }

@@ -28,6 +28,19 @@ public struct ControlTotal: Sendable, Equatable {
         return total
     }
 
+    /// A stated amount against a computed sum of any size.
+    public static func amount(_ name: String, stated: Money, computed: Total) -> ControlTotal {
+        total(name, stated: Total(stated.minorUnits), computed: computed, stated.currency)
+    }
+
+    /// An amount total at any size (sums of many rows are `Total`s): ties when equal.
+    public static func total(_ name: String, stated: Total, computed: Total, _ currency: Currency) -> ControlTotal {
+        let text = { (v: Total) in "\(MinorUnits.format(v, exponent: currency.exponent)) \(currency.code)" }
+        var total = ControlTotal(name: name, stated: text(stated), computed: text(computed))
+        total.ties = stated == computed
+        return total
+    }
+
     /// A stated figure with nothing to check it against.
     public static func stated(_ name: String, _ value: Money) -> ControlTotal {
         var total = ControlTotal(name: name, stated: value.description, computed: "")

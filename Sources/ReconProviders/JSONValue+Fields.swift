@@ -91,7 +91,11 @@ extension Optional where Wrapped == JSONValue {
     /// Epoch time as an integer: milliseconds when `milliseconds`, else seconds.
     func epoch(_ name: StaticString, milliseconds: Bool) throws(RecordError) -> Timestamp? {
         guard let raw = try minorAmount(name) else { return nil }
-        return Timestamp(millisecondsSince1970: milliseconds ? raw : raw * 1000)
+        let (ms, overflow) = milliseconds ? (raw, false) : raw.multipliedReportingOverflow(by: 1000)
+        guard !overflow, Timestamp.range.contains(ms) else {
+            throw RecordError(field: "\(name)", "\(raw) is not a time recon can hold (years 0 to 9999)")
+        }
+        return Timestamp(millisecondsSince1970: ms)
     }
 }
 

@@ -26,7 +26,7 @@ struct SwedbankPaySettlement: SettlementFormat {
         var statedCount = 0
         var statedAmount: String?
         var count = 0
-        var sum: Int64 = 0
+        var sum: Total = 0
     }
 
     func read(
@@ -39,7 +39,7 @@ struct SwedbankPaySettlement: SettlementFormat {
         let accounting = reader.attribute("AccountingNo") ?? "report"
         let file = SourceFile(path)
         var services: [String: Service] = [:]  // by "currency/service"
-        var blocks: [(currency: Currency?, code: String, statedSum: String?, count: Int, sum: Int64)] = []
+        var blocks: [(currency: Currency?, code: String, statedSum: String?, count: Int, sum: Total)] = []
         var read = 0
         while let element = try reader.nextStart() {
             let depth = reader.stack.count
@@ -59,11 +59,11 @@ struct SwedbankPaySettlement: SettlementFormat {
                     let record = try Self.record(transaction, blockCurrency: blocks.last?.currency, provenance)
                     let service = transaction.attribute("ServiceName") ?? transaction.attribute("Type") ?? ""
                     services["\(record.gross.currency.code)/\(service)", default: Service()].count += 1
-                    services["\(record.gross.currency.code)/\(service)", default: Service()].sum &+=
-                        record.gross.minorUnits
+                    services["\(record.gross.currency.code)/\(service)", default: Service()].sum +=
+                        Total(record.gross.minorUnits)
                     if !blocks.isEmpty {
                         blocks[blocks.count - 1].count += 1
-                        blocks[blocks.count - 1].sum &+= record.gross.minorUnits
+                        blocks[blocks.count - 1].sum += Total(record.gross.minorUnits)
                     }
                     try onRecord(record)
                 } catch let error as RecordError {
@@ -86,7 +86,7 @@ struct SwedbankPaySettlement: SettlementFormat {
             stats.controlTotals.append(
                 .amount(
                     "\(root) \(block.code) Sum", stated: Money(minorUnits: stated, currency: currency),
-                    computed: Money(minorUnits: block.sum, currency: currency)))
+                    computed: block.sum))
         }
         for (key, service) in services.sorted(by: { $0.key < $1.key }) where service.statedAmount != nil {
             stats.controlTotals.append(
@@ -98,7 +98,7 @@ struct SwedbankPaySettlement: SettlementFormat {
             stats.controlTotals.append(
                 .amount(
                     "summary \(key) amount", stated: Money(minorUnits: stated, currency: currency),
-                    computed: Money(minorUnits: service.sum, currency: currency)))
+                    computed: service.sum))
         }
     }
 

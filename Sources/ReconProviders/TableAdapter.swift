@@ -23,7 +23,7 @@ struct TableAdapter {
     private var textLines: [String] = []
     /// Accumulated per figure key: count and sum in minor units.
     private var counts: [String: Int] = [:]
-    private var sums: [String: Int64] = [:]
+    private var sums: [String: Total] = [:]
     private var sumCurrency: Currency?
     private var statusTexts = TextCache<SettlementStatus>()
     private var kindTexts = TextCache<SettlementKind?>()
@@ -203,8 +203,8 @@ struct TableAdapter {
         if at.balance >= 0 { checkBalance(row, record) }
         if !profile.sumFooters.isEmpty {
             sumCurrency = record.gross.currency
-            sectionGross &+= record.gross.minorUnits
-            fileGross &+= record.gross.minorUnits
+            sectionGross += Total(record.gross.minorUnits)
+            fileGross += Total(record.gross.minorUnits)
         }
         try sink(record)
     }
@@ -233,9 +233,8 @@ struct TableAdapter {
                 else { continue }
                 let name = footer.perSection ? "section \(sections) \(footer.type) sum" : "\(footer.type) sum"
                 footerTotals.append(
-                    .amount(
-                        name, stated: Money(minorUnits: stated, currency: currency),
-                        computed: Money(minorUnits: footer.perSection ? sectionGross : fileGross, currency: currency)))
+                    .total(
+                        name, stated: Total(stated), computed: footer.perSection ? sectionGross : fileGross, currency))
             }
             for footer in profile.totalFooters where cells.first == footer.type {
                 footerTotals += Self.footerTotals(
@@ -262,15 +261,16 @@ struct TableAdapter {
         let currency = record.settlementCurrency
         let b = Self.bytes(row, at.balance)
         guard !b.isEmpty, let stated = try? amount(b, currency) else { return }
-        let net = record.net?.minorUnits ?? (record.gross.minorUnits &- (record.fee?.minorUnits ?? 0))
+        let net = record.net.map { Total($0.minorUnits) }
+            ?? Total(record.gross.minorUnits) - Total(record.fee?.minorUnits ?? 0)
         if let previous = balances[currency] {
             balanceRows += 1
-            if previous &+ net == stated { balanceTies += 1 }
+            if previous + net == Total(stated) { balanceTies += 1 }
         }
-        balances[currency] = stated
+        balances[currency] = Total(stated)
     }
 
-    private var balances: [Currency: Int64] = [:]
+    private var balances: [Currency: Total] = [:]
     private var balanceRows = 0, balanceTies = 0
 
     /// A section header row (PayPal's `SH`, a typed file's `H`): counts and sums start again;
@@ -284,8 +284,8 @@ struct TableAdapter {
         sectionBatch = profile.sectionBatchColumn.flatMap { $0 < cells.count && !cells[$0].isEmpty ? cells[$0] : nil }
     }
 
-    private var sectionGross: Int64 = 0
-    private var fileGross: Int64 = 0
+    private var sectionGross: Total = 0
+    private var fileGross: Total = 0
     private var sectionBatch: String?
 
     static func bytesOf<R>(_ text: String, _ body: (UnsafeRawBufferPointer) throws(AmountError) -> R)
@@ -313,17 +313,20 @@ struct TableAdapter {
 
     /// What a PayPal-style total footer adds up, per currency, in minor units.
     struct FooterSums {
-        var grossCredits: Int64 = 0, grossDebits: Int64 = 0, feeCredits: Int64 = 0, feeDebits: Int64 = 0
+        var grossCredits: Total = 0, grossDebits: Total = 0, feeCredits: Total = 0, feeDebits: Total = 0
 
         mutating func add(_ record: SettlementRecord) {
-            let gross = record.gross.minorUnits
+            let gross = Total(record.gross.minorUnits)
             if gross >= 0 { grossCredits += gross } else { grossDebits -= gross }
             // a fee is charged (a debit to the merchant) unless it is negative, i.e. returned
-            if let fee = record.fee?.minorUnits { if fee >= 0 { feeDebits += fee } else { feeCredits -= fee } }
+            if let minor = record.fee?.minorUnits {
+                let fee = Total(minor)
+                if fee >= 0 { feeDebits += fee } else { feeCredits -= fee }
+            }
         }
 
         /// The balance's movement these records make.
-        var movement: Int64 { grossCredits - grossDebits + feeCredits - feeDebits }
+        var movement: Total { grossCredits - grossDebits + feeCredits - feeDebits }
     }
 
     /// The totals a footer row states (`SF`, `USD`, gross CR, gross DR, fee CR, fee DR, then
@@ -332,7 +335,6 @@ struct TableAdapter {
     static func footerTotals(_ cells: [String], name: String, computed: [Currency: FooterSums]) -> [ControlTotal] {
         guard cells.count > 5, let currency = Currency(code: cells[1]) else { return [] }
         let sums = computed[currency] ?? FooterSums()
-        func money(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }
         var totals: [ControlTotal] = []
         let figures = [
             ("gross credits", sums.grossCredits), ("gross debits", sums.grossDebits),
@@ -340,10 +342,10 @@ struct TableAdapter {
         ]
         for (k, (label, value)) in figures.enumerated() {
             guard let stated = Int64(cells[2 + k]) else { continue }
-            totals.append(.amount("\(name) \(currency.code) \(label)", stated: money(stated), computed: money(value)))
+            totals.append(.total("\(name) \(currency.code) \(label)", stated: Total(stated), computed: value, currency))
         }
-        func balance(_ at: Int) -> Int64? {
-            guard at + 1 < cells.count, let amount = Int64(cells[at + 1]) else { return nil }
+        func balance(_ at: Int) -> Total? {
+            guard at + 1 < cells.count, let amount = Int64(cells[at + 1]).map({ Total($0) }) else { return nil }
             switch cells[at] {
             case "CR": return amount
             case "DR": return -amount
@@ -352,9 +354,9 @@ struct TableAdapter {
         }
         if let begin = balance(6), let end = balance(8) {
             totals.append(
-                .amount(
-                    "\(name) \(currency.code) ending minus beginning balance", stated: money(end - begin),
-                    computed: money(sums.movement)))
+                .total(
+                    "\(name) \(currency.code) ending minus beginning balance", stated: end - begin,
+                    computed: sums.movement, currency))
         }
         return totals
     }
@@ -435,11 +437,17 @@ struct TableAdapter {
             }
         case .lessRefund:
             gross = try money(row, at.amount[0], currency)!
-            if let refund = try money(row, at.amount[1], currency, required: false) { gross = gross - refund }
+            if let refund = try money(row, at.amount[1], currency, required: false) {
+                let less = Total(gross.minorUnits) - Total(refund.minorUnits)
+                gross = try Self.checked(less, currency, columnName(at.amount[1]))
+            }
         case .sum:
             gross = .zero(currency)
             for index in at.amount {
-                if let part = try money(row, index, currency, required: false) { gross = gross + part }
+                if let part = try money(row, index, currency, required: false) {
+                    let sum = Total(gross.minorUnits) + Total(part.minorUnits)
+                    gross = try Self.checked(sum, currency, columnName(index))
+                }
             }
         case .debitCredit:
             if netOnly {
@@ -459,14 +467,17 @@ struct TableAdapter {
                 gross = g
             }
         }
-        var fee: Int64?
+        var fees: Total?
         for index in at.fees {
             guard let m = try money(row, index, settlement, required: false) else { continue }
             switch profile.feeSign {
-            case .unsigned: fee = (fee ?? 0) + abs(m.minorUnits)
-            case .signed: fee = (fee ?? 0) + m.minorUnits
-            case .negativeCharged: fee = (fee ?? 0) - m.minorUnits
+            case .unsigned: fees = (fees ?? 0) + Total(m.minorUnits.magnitude)
+            case .signed: fees = (fees ?? 0) + Total(m.minorUnits)
+            case .negativeCharged: fees = (fees ?? 0) - Total(m.minorUnits)
             }
+        }
+        var fee = try fees.map { (total) throws(RecordError) in
+            try Self.checked(total, settlement, columnName(at.fees.first ?? -1)).minorUnits
         }
         if let charged = fee, at.feeDirection >= 0 {
             let way = Self.bytes(row, at.feeDirection)
@@ -587,7 +598,19 @@ struct TableAdapter {
         let d = try money(row, debit, currency, required: false)
         let c = try money(row, credit, currency, required: false)
         guard d != nil || c != nil else { return nil }
-        return Money(minorUnits: (c?.minorUnits ?? 0) - (d?.minorUnits ?? 0), currency: currency)
+        return try Self.checked(Total(c?.minorUnits ?? 0) - Total(d?.minorUnits ?? 0), currency, columnName(credit))
+    }
+
+    /// A sum or difference of a row's amounts as an amount, or a reject naming the column when
+    /// it is beyond what an amount can hold.
+    static func checked(_ total: Total, _ currency: Currency, _ field: String) throws(RecordError) -> Money {
+        guard let money = Money(total: total, currency: currency) else {
+            throw RecordError(
+                field: field,
+                "the amounts come to \(MinorUnits.format(total, exponent: currency.exponent)) \(currency), beyond "
+                    + "what recon holds exactly (±92,233,720,368,547,758.07 in a 2-decimal currency)")
+        }
+        return money
     }
 
     /// String values of a JSON metadata object whose names hold `ref` or `order` (Adyen's
@@ -801,7 +824,7 @@ struct TableAdapter {
             if let sumColumn, let text = cell(row, sumColumn),
                 let minor = try? Self.minorUnits(text, record.gross.currency, field: sumColumn)
             {
-                sums[key, default: 0] += abs(minor)
+                sums[key, default: 0] += Total(minor.magnitude)
             }
         }
         switch summary {
@@ -843,7 +866,9 @@ struct TableAdapter {
                         }
                     case .sum, .sumWhere:
                         if let stated = try? Self.minorUnits(values[k], currency, field: name) {
-                            totals.append(.amount(name, stated: amount(abs(stated)), computed: amount(sums[name] ?? 0)))
+                            totals.append(
+                                .total(
+                                    name, stated: Total(stated.magnitude), computed: sums[name] ?? 0, currency))
                         }
                     }
                 }
@@ -856,7 +881,8 @@ struct TableAdapter {
                     }
                     totals.append(.count("\(label) count", stated: count, computed: counts[label] ?? 0))
                     if let sum {
-                        totals.append(.amount("\(label) sum", stated: amount(sum), computed: amount(sums[label] ?? 0)))
+                        totals.append(
+                            .total("\(label) sum", stated: Total(sum), computed: sums[label] ?? 0, currency))
                     }
                     break
                 }

@@ -32,7 +32,7 @@ struct VippsSettlementXML: SettlementFormat {
         var type = ""
         var currency: Currency?
         var count = 0
-        var sums: [String: Int64] = [:]
+        var sums: [String: Total] = [:]
         var stated: [String: String] = [:]
     }
 
@@ -101,7 +101,7 @@ struct VippsSettlementXML: SettlementFormat {
         func amount(_ field: StaticString) throws(RecordError) -> Money? {
             guard let text = t.text(field) else { return nil }
             let minor = try TableAdapter.minorUnits(text, currency, field: "\(field)")
-            settlement.sums["\(field)", default: 0] += minor
+            settlement.sums["\(field)", default: 0] += Total(minor)
             return Money(minorUnits: minor, currency: currency)
         }
         let capture = try amount("TransactionCaptureAmount")
@@ -144,7 +144,7 @@ struct VippsSettlementXML: SettlementFormat {
             totals.append(
                 .amount(
                     "\(label) \(stated)", stated: Money(minorUnits: minor, currency: currency),
-                    computed: Money(minorUnits: s.sums[summed] ?? 0, currency: currency)))
+                    computed: s.sums[summed] ?? 0))
         }
         return totals
     }

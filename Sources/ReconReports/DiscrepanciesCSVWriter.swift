@@ -114,7 +114,7 @@ public struct PayoutsCSVWriter: ReportWriter {
             ]))
         let bankGiven = report.result.bank != nil
         for b in report.result.payouts {
-            let money = { (minor: Int64) in Money(minorUnits: minor, currency: b.currency).decimalString }
+            let money = { (total: Total) in MinorUnits.format(total, exponent: b.currency.exponent) }
             let credit = b.bankCredit
             try file.write(
                 CSVFormat.row([

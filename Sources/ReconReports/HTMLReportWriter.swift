@@ -67,7 +67,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<th class=n>fees</th><th class=n>net</th><th class=n>difference</th></tr></thead><tbody>\n"
         let rows = r.totalsByProvider.map { ($0.provider, $0.totals) } + r.totals.map { ("all", $0) }
         for (provider, t) in rows {
-            let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            let f = { (v: Total) in MinorUnits.format(v, exponent: t.currency.exponent) }
             out +=
                 "<tr\(provider == "all" ? " class=total" : "")><td>\(escape(provider))</td><td>\(t.currency.code)</td>"
             out += "<td class=n>\(f(t.expected))</td><td class=n>\(f(t.settled))</td><td class=n>\(f(t.fees))</td>"
@@ -84,7 +84,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<th class=n>gross at stated rate</th><th class=n>net + fees</th><th class=n>FX difference</th>"
         out += "</tr></thead><tbody>\n"
         for c in r.conversions {
-            let f = { (v: Int64) in MinorUnits.format(v, exponent: c.to.exponent) }
+            let f = { (v: Total) in MinorUnits.format(v, exponent: c.to.exponent) }
             out += "<tr><td>\(escape(c.provider))</td><td>\(c.from.code)</td><td>\(c.to.code)</td>"
             out += "<td class=n>\(c.lines)</td><td class=n>\(f(c.grossAtRate))</td><td class=n>\(f(c.netAndFees))</td>"
             out += "<td class=\"n\(c.difference != 0 ? " bad" : "")\">\(f(c.difference))</td></tr>\n"
@@ -93,7 +93,7 @@ public struct HTMLReportWriter: ReportWriter {
     }
 
     /// A horizontal bar chart: one bar per label, scaled to the largest value.
-    static func barChart(title: String, bars: [(label: String, value: Int64, text: String)]) -> String {
+    static func barChart(title: String, bars: [(label: String, value: Total, text: String)]) -> String {
         let height = 24
         let top = 28
         let labelWidth = 190
@@ -106,7 +106,7 @@ public struct HTMLReportWriter: ReportWriter {
         svg += "<text x=\"0\" y=\"16\" class=\"title\">\(escape(title))</text>"
         for (i, bar) in bars.enumerated() {
             let y = top + i * height
-            let width = bar.value == 0 ? 0 : max(2, Int(bar.value * Int64(barWidth) / largest))
+            let width = bar.value == 0 ? 0 : max(2, Int(bar.value * Total(barWidth) / largest))
             svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(bar.label))</text>"
             svg +=
                 "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(width)\" height=\"\(height - 8)\" rx=\"2\"></rect>"
@@ -117,31 +117,31 @@ public struct HTMLReportWriter: ReportWriter {
 
     static func countChart(_ report: RunReport) -> String {
         let r = report.result
-        var bars: [(String, Int64, String)] = [("matched", Int64(r.matched), "\(r.matched)")]
-        for (kind, count) in report.countsByKind where count > 0 { bars.append((kind.code, Int64(count), "\(count)")) }
-        if !r.inTransit.isEmpty { bars.append(("in_transit", Int64(r.inTransit.count), "\(r.inTransit.count)")) }
+        var bars: [(String, Total, String)] = [("matched", Total(r.matched), "\(r.matched)")]
+        for (kind, count) in report.countsByKind where count > 0 { bars.append((kind.code, Total(count), "\(count)")) }
+        if !r.inTransit.isEmpty { bars.append(("in_transit", Total(r.inTransit.count), "\(r.inTransit.count)")) }
         return barChart(title: "Count per kind", bars: bars)
     }
 
     /// Per currency (the four with most findings): the money each kind puts in question, the
     /// difference where the amounts differ, else the amount itself.
     static func amountCharts(_ r: ReconciliationResult) -> String {
-        var sums: [Currency: [Int64]] = [:]
+        var sums: [Currency: [Total]] = [:]
         var counts: [Currency: Int] = [:]
         let findings = r.discrepancies
         for i in findings.indices {  // fields read in place: a copy per finding retains its strings
             // the difference where there is one; else (a status, a missing or unexpected line) the amount
             let nonzero = findings[i].difference.flatMap { $0.minorUnits == 0 ? nil : $0 }
             guard let money = nonzero ?? findings[i].expected ?? findings[i].actual else { continue }
-            sums[money.currency, default: [Int64](repeating: 0, count: Discrepancy.Kind.allCases.count)][
-                findings[i].kind.precedence] += abs(money.minorUnits)
+            sums[money.currency, default: [Total](repeating: 0, count: Discrepancy.Kind.allCases.count)][
+                findings[i].kind.precedence] += Total(money.minorUnits.magnitude)
             counts[money.currency, default: 0] += 1
         }
         let currencies = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4)
         return currencies.map { currency, _ in
-            let bars = Discrepancy.Kind.allCases.compactMap { kind -> (String, Int64, String)? in
+            let bars = Discrepancy.Kind.allCases.compactMap { kind -> (String, Total, String)? in
                 let minor = sums[currency]![kind.precedence]
-                return minor == 0 ? nil : (kind.code, minor, Money(minorUnits: minor, currency: currency).decimalString)
+                return minor == 0 ? nil : (kind.code, minor, MinorUnits.format(minor, exponent: currency.exponent))
             }
             return barChart(title: "Amount in question per kind, \(currency.code)", bars: bars)
         }.joined()
@@ -154,7 +154,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<th class=n>expected payout</th><th class=n>payout</th><th class=n>bank credit</th><th>state</th></tr>"
         out += "</thead><tbody>\n"
         for b in r.payouts {
-            let f = { (v: Int64) in MinorUnits.format(v, exponent: b.currency.exponent) }
+            let f = { (v: Total) in MinorUnits.format(v, exponent: b.currency.exponent) }
             let state = b.state(bankGiven: r.bank != nil)
             let tone = state == "tied" ? "ok" : state == "no payout line" ? "" : "bad"
             out += "<tr><td>\(escape(b.provider))</td><td>\(escape(b.batchId))</td><td>\(b.currency.code)</td>"

@@ -30,7 +30,7 @@ public struct MarkdownReportWriter: ReportWriter {
         out += "| provider | currency | expected | settled | fees | net | difference |\n"
         out += "|---|---|---:|---:|---:|---:|---:|\n"
         for (provider, t) in r.totalsByProvider.map({ ($0.provider, $0.totals) }) + r.totals.map({ ("**all**", $0) }) {
-            let f = { (v: Int64) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            let f = { (v: Total) in MinorUnits.format(v, exponent: t.currency.exponent) }
             out += "| \(cell(provider)) | \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
             out += "| \(f(t.net)) | \(f(t.difference)) |\n"
         }
@@ -41,7 +41,7 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "| provider | from | to | lines | gross at stated rate | net + fees | FX difference |\n"
             out += "|---|---|---|---:|---:|---:|---:|\n"
             for c in r.conversions {
-                let f = { (v: Int64) in MinorUnits.format(v, exponent: c.to.exponent) }
+                let f = { (v: Total) in MinorUnits.format(v, exponent: c.to.exponent) }
                 out += "| \(cell(c.provider)) | \(c.from.code) | \(c.to.code) | \(c.lines) | \(f(c.grossAtRate)) "
                 out += "| \(f(c.netAndFees)) | \(f(c.difference)) |\n"
             }
@@ -102,10 +102,10 @@ public struct MarkdownReportWriter: ReportWriter {
         out += "| bank credit | state |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
         let listed = r.payouts.prefix(findingsListedMax)
         for b in listed {
-            let f = { (v: Int64) in MinorUnits.format(v, exponent: b.currency.exponent) }
+            let f = { (v: Total) in MinorUnits.format(v, exponent: b.currency.exponent) }
             out += "| \(cell(b.provider)) | \(cell(b.batchId)) \(b.currency.code) | \(f(b.payments)) | \(f(b.fees)) "
             out += "| \(f(b.refunds)) | \(f(b.chargebacks)) | \(f(b.adjustments)) | \(f(b.expectedPayout)) "
-            out += "| \(b.payout.map(f) ?? "") | \(b.bankCredit.map { f($0.amount.minorUnits) } ?? "") "
+            out += "| \(b.payout.map(f) ?? "") | \(b.bankCredit.map { f(Total($0.amount.minorUnits)) } ?? "") "
             out += "| \(b.state(bankGiven: r.bank != nil)) |\n"
         }
         if r.payouts.count > listed.count {

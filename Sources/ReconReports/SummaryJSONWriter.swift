@@ -82,7 +82,7 @@ public struct SummaryJSONWriter: ReportWriter {
             ], indent: 2)
     }
 
-    static func amount(_ minor: Int64, _ currency: Currency) -> String {
+    static func amount(_ minor: some BinaryInteger, _ currency: Currency) -> String {
         JSONText.string(MinorUnits.format(minor, exponent: currency.exponent))
     }
 

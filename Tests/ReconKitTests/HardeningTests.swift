@@ -1,0 +1,64 @@
+import Foundation
+import ReconTestSupport
+import Testing
+
+/// Hostile inputs (issue 14), each its own file under Tests/ReconKitTests/Hardening: none may
+/// trap; each ends in a documented exit code with a positioned message.
+@Suite(.serialized) struct HardeningTests {
+    static let folder = "Tests/ReconKitTests/Hardening/"
+
+    /// Amounts that add up past Int64 are totalled exactly (sums are 128-bit), in `inspect`, in
+    /// the reports and in the store, and a difference past Int64 is named in the detail.
+    @Test func sumsAndDifferencesPastInt64NeverTrap() throws {
+        let inspect = try CLI.run(["inspect", Self.folder + "sums-past-int64.csv"])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.contains("credits 100000000000000000.00"), "\(inspect.stdout)")
+        let out = makeTemporaryDirectory()
+        let run = try CLI.run([
+            "reconcile", "--payments", Self.folder + "extreme-payments.jsonl", "--settlement",
+            Self.folder + "difference-overflows.csv", "--out", out,
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        let findings = try #require(readFile(out + "/discrepancies.csv"))
+        #expect(findings.contains("by 180000000000000000.00") && findings.contains("by -180000000000000000.00"))
+        let summary = try #require(readFile(out + "/summary.json"))
+        #expect(summary.contains("\"expected\": \"0.00\"") && summary.contains("\"difference\": \"0.00\""))
+        // the same rows in a store, run twice: the second night reads them back and does not trap
+        let store = makeTemporaryDirectory() + "/s.sqlite"
+        for night in 1...2 {
+            let stored = try CLI.run([
+                "reconcile", "--store", store, "--payments", Self.folder + "extreme-payments.jsonl",
+                "--settlement", Self.folder + "sums-past-int64.csv", "--out", out + "/n\(night)",
+            ])
+            #expect([0, 1].contains(stored.status), "night \(night): \(stored.stderr)")
+        }
+    }
+
+    /// A window in days that would overflow a time is refused at start, naming the option or key.
+    @Test func hugeWindowsAreUsageErrors() throws {
+        let out = makeTemporaryDirectory()
+        let flag = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", "samples/clean/settlement.csv",
+            "--settlement-window", "999999999999", "--out", out,
+        ])
+        #expect(flag.status == 64 && flag.stderr.contains("--settlement-window 999999999999"), "\(flag.stderr)")
+        writeFile(out + "/rules.yaml", "bank_window_days: 99999999999\n")
+        let rules = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", "samples/clean/settlement.csv",
+            "--rules", out + "/rules.yaml", "--out", out + "/o",
+        ])
+        #expect(rules.status == 64 && rules.stderr.contains("'bank_window_days'"), "\(rules.stderr)")
+    }
+
+    /// An epoch time that overflows milliseconds is a reject naming the field, not a trap.
+    @Test func anEpochNearInt64MaxIsARejectNamingTheField() throws {
+        let out = makeTemporaryDirectory()
+        let run = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement",
+            Self.folder + "stripe-created-max.json", "--out", out,
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        let rejects = try #require(readFile(out + "/rejects.csv"))
+        #expect(rejects.contains(",created,9223372036854775807 is not a time recon can hold"), "\(rejects)")
+    }
+}

@@ -67,7 +67,12 @@ public enum Normalizer {
     }
 
     static func render(_ fields: [(String, String?)], jsonLines: Bool) -> String {
-        guard jsonLines else { return CSVFormat.row(fields.map { $0.1 ?? "" }) }
+        // amounts stay numbers; text cells are neutralized against spreadsheet formulas
+        let amounts: Set<String> = ["amount", "fee", "net", "ordered_amount"]
+        guard jsonLines else {
+            return fields.map { amounts.contains($0.0) ? CSVFormat.field($0.1 ?? "") : CSVFormat.text($0.1 ?? "") }
+                .joined(separator: ",") + "\n"
+        }
         let members = fields.compactMap { name, value in
             value.map { "\(JSONText.string(name)): \(JSONText.string($0))" }
         }

@@ -17,6 +17,8 @@ public struct ReconcileOptions: Sendable {
     public var settlement: [String]
     public var outputDirectory: String
     public var strict = false
+    /// CSV text cells written as they are, not neutralized against spreadsheet formulas.
+    public var rawCSV = false
     public var forcedPaymentSystem: PaymentSystem?
     /// JSON Lines payment files of at least two parts this size are read by both threads
     /// (`PaymentParts`); tests set it small to exercise the cuts.
@@ -90,9 +92,10 @@ public enum ReconcileJob {
         result.payments.rejected = payments.rejects.count
         result.settlement.read += settlement.rejects.count
         result.settlement.rejected = settlement.rejects.count
-        let report = RunReport(
+        var report = RunReport(
             version: version, inputs: payments.summaries + settlement.summaries + (bank?.summaries ?? []),
             result: result, rejects: payments.rejects + settlement.rejects + (bank?.rejects ?? []))
+        report.rawCSV = options.rawCSV
         let problems = report.verify()
         precondition(problems.isEmpty, "conservation failed: \(problems)")
         try makeDirectory(options.outputDirectory)

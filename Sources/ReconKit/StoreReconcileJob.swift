@@ -125,9 +125,10 @@ public enum StoreReconcileJob {
         result.payments.rejected = paymentRejects.count
         result.settlement.read += settlementRejects.count
         result.settlement.rejected = settlementRejects.count
-        let report = RunReport(
+        var report = RunReport(
             version: ReconcileJob.version, inputs: inputs + (bank?.summaries ?? []), result: result,
             rejects: paymentRejects + settlementRejects + (bank?.rejects ?? []))
+        report.rawCSV = options.rawCSV
         try ReconcileJob.makeDirectory(options.outputDirectory)
         do { try ReportWriters.writeAll(report, to: options.outputDirectory) } catch {
             throw ReconError(.io, error.description)

@@ -25,6 +25,7 @@ public struct DiscrepanciesCSVWriter: ReportWriter {
         }
         let blocks = (findings.count + Self.blockRows - 1) / Self.blockRows
         let parts = Buffers(files: [OutputFile.inMemory(), OutputFile.inMemory()])
+        for part in parts.files { part.rawText = file.rawText }
         for pair in stride(from: 0, to: blocks, by: 2) {
             DispatchQueue.concurrentPerform(iterations: min(2, blocks - pair)) { k in
                 let start = (pair + k) * Self.blockRows
@@ -75,12 +76,13 @@ public struct InTransitCSVWriter: ReportWriter {
             CSVFormat.row([
                 "match_key", "key_field", "provider", "expected_amount", "currency", "created", "due_by", "source",
             ]))
+        let text = { (value: String) in CSVFormat.text(value, raw: report.rawCSV) }
         for t in report.result.inTransit {
             try file.write(
-                CSVFormat.row([
-                    t.matchKey, t.keyField.code, t.provider, t.expected.decimalString, t.expected.currency.code,
-                    t.createdAt.description, t.dueBy.description, t.source.description,
-                ]))
+                [
+                    text(t.matchKey), t.keyField.code, text(t.provider), t.expected.decimalString,
+                    t.expected.currency.code, t.createdAt.description, t.dueBy.description, text(t.source.description),
+                ].joined(separator: ",") + "\n")
         }
     }
 }
@@ -92,9 +94,11 @@ public struct RejectsCSVWriter: ReportWriter {
 
     public func write(_ report: RunReport, to file: OutputFile) throws(OutputError) {
         try file.write(CSVFormat.row(["source", "line", "field", "reason", "raw"]))
+        let text = { (value: String) in CSVFormat.text(value, raw: report.rawCSV) }
         for r in report.rejects {
             let line = r.source.locator == .line ? "\(r.source.position.line)" : "record \(r.source.position.record)"
-            try file.write(CSVFormat.row([r.source.file, line, r.field, r.reason, r.raw]))
+            try file.write(
+                [text(r.source.file), line, text(r.field), text(r.reason), text(r.raw)].joined(separator: ",") + "\n")
         }
     }
 }
@@ -115,16 +119,17 @@ public struct PayoutsCSVWriter: ReportWriter {
         let bankGiven = report.result.bank != nil
         for b in report.result.payouts {
             let money = { (total: Total) in MinorUnits.format(total, exponent: b.currency.exponent) }
+            let text = { (value: String) in CSVFormat.text(value, raw: report.rawCSV) }
             let credit = b.bankCredit
             try file.write(
-                CSVFormat.row([
-                    b.provider, b.batchId, b.currency.code, "\(b.lines)", money(b.payments), money(b.fees),
+                [
+                    text(b.provider), text(b.batchId), b.currency.code, "\(b.lines)", money(b.payments), money(b.fees),
                     money(b.refunds), money(b.chargebacks), money(b.adjustments), money(b.expectedPayout),
-                    b.payout.map(money) ?? "", b.payoutSource?.description ?? "", credit?.reference ?? "",
+                    b.payout.map(money) ?? "", text(b.payoutSource?.description ?? ""), text(credit?.reference ?? ""),
                     credit?.amount.decimalString ?? "",
                     credit?.bookedAt.map { String($0.description.prefix(10)) } ?? "",
-                    credit?.source.description ?? "", credit?.matchedBy ?? "", b.state(bankGiven: bankGiven),
-                ]))
+                    text(credit?.source.description ?? ""), credit?.matchedBy ?? "", b.state(bankGiven: bankGiven),
+                ].joined(separator: ",") + "\n")
         }
     }
 }

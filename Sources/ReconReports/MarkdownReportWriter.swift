@@ -114,6 +114,9 @@ public struct MarkdownReportWriter: ReportWriter {
         return out
     }
 
+    /// Text from the inputs in a table cell: pipes escaped, line breaks as spaces, and HTML and
+    /// Markdown link syntax (`<script>`, `<img onerror>`, `[x](javascript:...)`, code spans)
+    /// shown as text, never rendered by a Markdown viewer.
     static func cell(_ text: String) -> String {
         text.replacingPipes
     }
@@ -125,6 +128,10 @@ extension String {
         for c in unicodeScalars {
             switch c {
             case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "[", "]", "`": out += "\\" + String(c)  // no link, image or code span
             case "\n", "\r": out += " "
             default: out.unicodeScalars.append(c)
             }

@@ -67,10 +67,14 @@ public final class OutputFile {
         fieldsInRow += 1
     }
 
-    /// One text field, quoted when it holds a delimiter, quote or line break.
+    /// Text fields are written as they are (`--csv-raw`), not neutralized against formulas.
+    public var rawText = false
+
+    /// One text field, quoted when it holds a delimiter, quote or line break, and neutralized
+    /// as `CSVFormat.text` says unless `rawText`.
     public func csvField(_ text: String) {
         separate()
-        var text = text
+        var text = !rawText && CSVFormat.startsLikeAFormula(text.utf8.first) ? "'" + text : text
         text.withUTF8 { appendQuotedIfNeeded($0) }
     }
 
@@ -122,6 +126,7 @@ public final class OutputFile {
         source.source.withPathUTF8 { bytes in
             quoted = CSVFormat.needsQuotes(bytes)
             if quoted { buffer.append(0x22) }
+            if !rawText && CSVFormat.startsLikeAFormula(bytes.first) { buffer.append(0x27) }
             for byte in bytes {
                 if byte == 0x22 { buffer.append(0x22) }
                 buffer.append(byte)

@@ -29,6 +29,7 @@ public enum ReportWriters {
                 let writer = standard[i]
                 do throws(OutputError) {
                     let file = try OutputFile(path: directory + "/" + writer.fileName)
+                    file.rawText = report.rawCSV
                     try writer.write(report, to: file)
                     try file.close()
                 } catch {

@@ -36,6 +36,8 @@ public struct RunReport: Sendable {
     public var inputs: [InputSummary]
     public var result: ReconciliationResult
     public var rejects: [Reject]
+    /// CSV text cells as they are, not neutralized against spreadsheet formulas (`--csv-raw`).
+    public var rawCSV = false
 
     public init(version: String, inputs: [InputSummary], result: ReconciliationResult, rejects: [Reject]) {
         self.version = version

@@ -52,6 +52,13 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
     var strict = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Write CSV text cells as they are; by default a cell starting with = + - @ is prefixed with ' "
+                + "so a spreadsheet shows it instead of running it."))
+    var csvRaw = false
+
     @Option(
         name: .long,
         help: """
@@ -103,6 +110,7 @@ struct ReconcileCommand: ParsableCommand {
         try Output.guarded {
             var options = ReconcileOptions(payments: payments, settlement: settlement, outputDirectory: out)
             options.strict = strict
+            options.rawCSV = csvRaw
             options.forcedPaymentSystem = provider
             options.settlementProfiles = try Inputs.loadProfiles(profile)
             if !bank.isEmpty { options.bank = bank }

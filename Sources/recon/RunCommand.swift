@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Reconcile and write the reports, but save nothing.")
     var dryRun = false
 
+    @Flag(name: .long, help: "Write CSV text cells as they are, not neutralized against spreadsheet formulas.")
+    var csvRaw = false
+
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError(
@@ -71,6 +74,7 @@ struct RunCommand: ParsableCommand {
             let outDirectory = out.paths.first ?? out.unmatched[0]
             var options = ReconcileOptions(
                 payments: payments.paths, settlement: settlement.paths, outputDirectory: outDirectory)
+            options.rawCSV = csvRaw
             options.settlementProfiles = try Inputs.loadProfiles(
                 job.profiles.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 })
             if !job.bank.isEmpty { options.bank = bank.paths }

@@ -61,4 +61,32 @@ import Testing
         let rejects = try #require(readFile(out + "/rejects.csv"))
         #expect(rejects.contains(",created,9223372036854775807 is not a time recon can hold"), "\(rejects)")
     }
+
+    /// Text cells that a spreadsheet would run (`=`, `+`, `-`, `@`) are written with a leading
+    /// apostrophe in every CSV output, amounts stay numbers, `--csv-raw` keeps them as they are;
+    /// report.md shows HTML and Markdown links as text.
+    @Test func formulasAreNeutralizedAndMarkupEscaped() throws {
+        let out = makeTemporaryDirectory()
+        let run = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", Self.folder + "formulas.csv",
+            "--out", out,
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        let findings = try #require(readFile(out + "/discrepancies.csv"))
+        #expect(findings.contains("\"'=HYPERLINK(\"\"http://x\"\")\",") && findings.contains(",'+SUM(1),"))
+        #expect(findings.contains(",'@A1,") && findings.contains(",-1.50,USD,"))  // the amount is still a number
+        #expect(!findings.contains(",=HYPERLINK") && !findings.contains(",+SUM"))
+        let rejects = try #require(readFile(out + "/rejects.csv"))
+        #expect(rejects.contains("'abc' is not a decimal amount"))
+        let report = try #require(readFile(out + "/report.md"))
+        #expect(report.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !report.contains("<script>"))
+        #expect(report.contains("\\[x\\](javascript:alert(1))") && !report.contains("| [x](javascript"))
+        let raw = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", Self.folder + "formulas.csv",
+            "--out", out + "/raw", "--csv-raw",
+        ])
+        #expect(raw.status == 1)
+        let rawFindings = try #require(readFile(out + "/raw/discrepancies.csv"))
+        #expect(rawFindings.contains(",+SUM(1),") && !rawFindings.contains("'+SUM"))
+    }
 }

@@ -188,6 +188,10 @@ public enum ReconcileJob {
                 throw ReconError(.io, "\(path): cannot create the output directory: \(reason)")
             }
         }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw ReconError(.io, "\(path): the output directory (--out) exists and is not a directory")
+        }
     }
 }
 

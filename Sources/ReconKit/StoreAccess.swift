@@ -1,5 +1,6 @@
 import Foundation
 public import ReconStore
+import ReconReports
 
 /// The store's saved runs, for `recon runs` and `recon report`.
 public enum StoreAccess {
@@ -16,9 +17,16 @@ public enum StoreAccess {
         }
         try ReconcileJob.makeDirectory(directory)
         for file in outputs {
-            let target = directory + "/" + file.name
-            guard FileManager.default.createFile(atPath: target, contents: Data(file.content)) else {
-                throw ReconError(.io, "\(target): cannot write the file")
+            // a name from the store is a plain file name, never a path out of the folder
+            guard !file.name.isEmpty, !file.name.contains("/"), file.name != "..", file.name != "." else {
+                throw ReconError(.io, "the store \(path) names an output '\(file.name)' that is not a file name")
+            }
+            do throws(OutputError) {
+                let out = try OutputFile(path: directory + "/" + file.name)
+                try out.write(String(decoding: file.content, as: UTF8.self))
+                try out.close()
+            } catch {
+                throw ReconError(.io, error.description)
             }
         }
         return outputs.map(\.name)

@@ -16,18 +16,29 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 /// A buffered file writer: bytes accumulate in memory and go out in 1 MiB writes. Made with
 /// `inMemory()`, it only accumulates: a writer formats parts of a report on several threads
 /// that way, then appends them to the file in order (`append(_:)`).
+///
+/// A file is written under a temporary name in its folder (made with `mkstemp`, so never
+/// through a planted link) and renamed into place by `close()`: a crash leaves no half report
+/// under the report's name, and a link at that name is replaced, never followed.
 public final class OutputFile {
     public let path: String
-    private let file: UnsafeMutablePointer<FILE>?
+    private var file: UnsafeMutablePointer<FILE>?
+    /// The temporary name the file is written under until `close()` renames it.
+    private var temporary: String?
     /// Only this object touches it, one call at a time: the dynamic exclusivity checks a class
     /// property gets on every append showed in profiles of 50k-row reports.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
 
     public init(path: String) throws(OutputError) {
         self.path = path
-        guard let file = fopen(path, "wb") else {
+        var template = Array((path + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0, let file = fdopen(fd, "wb") else {
+            if fd >= 0 { closeDescriptor(fd) }
             throw OutputError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
         }
+        fchmod(fd, 0o644)
+        temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         self.file = file
         buffer.reserveCapacity(1 << 20)
     }
@@ -42,6 +53,7 @@ public final class OutputFile {
 
     deinit {
         if let file { fclose(file) }
+        if let temporary { unlink(temporary) }  // not closed: nothing replaces the report
     }
 
     /// Writes what an in-memory buffer holds, and empties it (each keeps its own storage).
@@ -165,11 +177,26 @@ public final class OutputFile {
         }
     }
 
+    /// Writes what is left and renames the file into place.
     public func close() throws(OutputError) {
         try flush()
-        guard let file else { return }
-        guard fflush(file) == 0 else {
+        guard let file, let temporary else { return }
+        self.file = nil
+        // renamed once complete; a killed process leaves a temporary file, never half a report
+        let flushed = fflush(file) == 0
+        let closed = fclose(file) == 0
+        guard flushed, closed else {
             throw OutputError(path: path, message: "write failed: \(String(cString: strerror(errno)))")
         }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw OutputError(path: path, message: "cannot put the report in place: \(reason)")
+        }
+        self.temporary = nil
     }
+}
+
+/// `close(2)`, out of `OutputFile`'s scope, where `close()` is the method.
+private func closeDescriptor(_ fd: Int32) {
+    _ = close(fd)
 }

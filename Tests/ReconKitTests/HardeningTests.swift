@@ -89,4 +89,24 @@ import Testing
         let rawFindings = try #require(readFile(out + "/raw/discrepancies.csv"))
         #expect(rawFindings.contains(",+SUM(1),") && !rawFindings.contains("'+SUM"))
     }
+
+    /// Reports are written under a temporary name and renamed into place: a link planted at a
+    /// report's name is replaced, its target untouched; an `--out` that is a file is an error (74).
+    @Test func outputsNeverFollowALinkAndOutMustBeAFolder() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(dir + "/target.txt", "keep me\n")
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/out/discrepancies.csv", withDestinationPath: dir + "/target.txt")
+        let arguments = ["--payments", "samples/clean/payments.jsonl", "--settlement", "samples/clean/settlement.csv"]
+        let run = try CLI.run(["reconcile"] + arguments + ["--out", dir + "/out"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(readFile(dir + "/target.txt") == "keep me\n")
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/out/discrepancies.csv")
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        writeFile(dir + "/file", "x\n")
+        let file = try CLI.run(["reconcile"] + arguments + ["--out", dir + "/file"])
+        #expect(file.status == 74 && file.stderr.contains("exists and is not a directory"), "\(file.stderr)")
+    }
 }

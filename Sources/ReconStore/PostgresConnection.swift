@@ -8,7 +8,7 @@ final class PostgresConnection {
     let name: String
 
     init(url: String) throws(StoreError) {
-        name = Self.redacted(url)
+        name = StoreLocation.redacted(url)
         guard let connection = PQconnectdb(url) else { throw StoreError(.unavailable, "libpq could not start") }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(connection)).trimmingCharacters
@@ -20,15 +20,6 @@ final class PostgresConnection {
     }
 
     deinit { PQfinish(connection) }
-
-    /// `postgres://user:secret@host/db` as `postgres://user@host/db`.
-    static func redacted(_ url: String) -> String {
-        let parts = url.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let slashes = parts[0].firstIndex(of: "/") else { return url }
-        let credentials = parts[0][slashes...].drop { $0 == "/" }
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(parts[0][..<colon]) + "@" + String(parts[1])
-    }
 
     /// Runs a statement with text parameters (nil is NULL); its rows as text (nil for NULL).
     @discardableResult

@@ -72,13 +72,54 @@ extension RecordSink {
     }
 }
 
-/// Opens the store a location names: `postgres://...` or `postgresql://...` is a PostgreSQL
-/// server, anything else an SQLite file.
+/// Opens the store a location names: a PostgreSQL server (`postgres://...`, `postgresql://...`,
+/// or libpq's keyword form `host=... dbname=...`), anything else an SQLite file.
 public func openStore(_ location: String) throws(StoreError) -> any Store {
-    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-        return try PostgresStore(url: location)
-    }
+    if StoreLocation.isServer(location) { return try PostgresStore(url: location) }
     return try SQLiteStore(path: location)
+}
+
+/// What a store location names, and how it may be printed.
+public enum StoreLocation {
+    /// libpq's connection keywords: a location starting with one of them followed by `=` is a
+    /// keyword connection string, never an SQLite file name.
+    static let keywords: Set<String> = [
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "sslmode", "connect_timeout",
+        "application_name", "options", "service", "target_session_attrs", "sslrootcert", "sslcert", "sslkey",
+    ]
+
+    public static func isServer(_ location: String) -> Bool {
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") { return true }
+        let first = location.drop { $0 == " " }.prefix { $0 != "=" && $0 != " " }
+        return location.contains("=") && keywords.contains(String(first).lowercased())
+    }
+
+    /// The location with every password taken out, for anything printed: the URL's
+    /// `user:secret@` and `?password=`, the keyword form's `password=...`.
+    public static func redacted(_ location: String) -> String {
+        guard isServer(location) else { return location }
+        var text = location
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"),
+            let scheme = text.firstRange(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+        {
+            text.replaceSubrange(colon..<at, with: ":***")
+        }
+        // `password=value` in a query or among keywords; a quoted keyword value may hold spaces
+        var out = ""
+        var rest = Substring(text)
+        while let range = rest.firstRange(of: "password=") {
+            out += rest[..<range.upperBound] + "***"
+            rest = rest[range.upperBound...]
+            if rest.first == "'" {
+                rest = rest.dropFirst()
+                rest = rest.drop { $0 != "'" }.dropFirst()
+            } else {
+                rest = rest.drop { $0 != "&" && $0 != " " }
+            }
+        }
+        return out + rest
+    }
 }
 
 /// A store's identity for a record: `base#n`, n counting the occurrences of `base` in its file.

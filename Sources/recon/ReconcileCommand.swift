@@ -120,7 +120,10 @@ struct ReconcileCommand: ParsableCommand {
             if let store {
                 let outcome = try StoreReconcileJob.run(
                     options, storePath: store, dryRun: dryRun,
-                    onWait: { Output.err("recon: another run holds the store \(store); waiting for it\n") })
+                    onWait: {
+                        let name = StoreAccess.redacted(store)
+                        Output.err("recon: another run holds the store \(name); waiting for it\n")
+                    })
                 let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
                 Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/; \(saved)\n")
                 return outcome.status

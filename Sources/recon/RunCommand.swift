@@ -81,7 +81,7 @@ struct RunCommand: ParsableCommand {
             try options.apply(
                 rulesFile: job.rules.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 },
                 windowDays: job.settlementWindowDays, asOf: night)
-            let isServer = job.store.hasPrefix("postgres://") || job.store.hasPrefix("postgresql://")
+            let isServer = StoreAccess.isServer(job.store)
             let store = isServer || job.store.hasPrefix("/") || base.isEmpty ? job.store : base + "/" + job.store
             // a store file's folder is made on the first night
             let folder = (store as NSString).deletingLastPathComponent
@@ -93,7 +93,7 @@ struct RunCommand: ParsableCommand {
             }
             let outcome = try StoreReconcileJob.run(
                 options, storePath: store, dryRun: dryRun,
-                onWait: { log.notice("another run holds the store \(store); waiting for it") },
+                onWait: { log.notice("another run holds the store \(StoreAccess.redacted(store)); waiting for it") },
                 progress: { log.info("\($0)") })
             let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
             Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(outDirectory)/; \(saved)\n")

@@ -241,3 +241,29 @@ extension ImportOutcome {
         return -1
     }
 }
+
+/// No password in anything recon prints about a store: URLs (user:secret@, ?password=) and
+/// libpq's keyword form, which names a server and is never taken as an SQLite file name.
+@Suite struct StoreLocationTests {
+    @Test func passwordsAreTakenOut() {
+        #expect(StoreLocation.redacted("postgres://recon:s3cret@db.local:5432/recon") == "postgres://recon:***@db.local:5432/recon")
+        #expect(
+            StoreLocation.redacted("postgresql://db/recon?sslmode=require&password=s3cret&user=u")
+                == "postgresql://db/recon?sslmode=require&password=***&user=u")
+        #expect(
+            StoreLocation.redacted("host=db dbname=recon password='a b c' user=u")
+                == "host=db dbname=recon password=*** user=u")
+        #expect(StoreLocation.redacted("state/recon.sqlite") == "state/recon.sqlite")
+    }
+
+    @Test func theKeywordFormIsAServer() throws {
+        #expect(StoreLocation.isServer("host=127.0.0.1 port=1 dbname=x password=secret"))
+        #expect(!StoreLocation.isServer("recon.sqlite") && !StoreLocation.isServer("out/a=b.sqlite"))
+        do {
+            _ = try openStore("host=127.0.0.1 port=1 dbname=x password=secret connect_timeout=2")
+            Issue.record("connected to nothing")
+        } catch {
+            #expect(error.message.contains("PostgreSQL") && !error.message.contains("secret"), "\(error.message)")
+        }
+    }
+}

@@ -35,6 +35,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days-from-civil).
 public enum CivilDate {
+    /// Days in `month` of `year` (Gregorian leap years).
+    public static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -100,14 +109,17 @@ extension Timestamp {
             return true
         }
         guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D),
-            let day = number(2), (1...12).contains(month), (1...31).contains(day)
-        else { return nil }
+            let day = number(2), (1...12).contains(month),
+            (1...CivilDate.daysIn(month: month, year: year)).contains(day)
+        else { return nil }  // 2024-02-30 is an error, never rolled into March
         var seconds = CivilDate.days(year: year, month: month, day: day) * 86400
         var millis: Int64 = 0
         var offset = defaultOffset
         if i < b.count && (b[i] == 0x54 || b[i] == 0x20 || b[i] == 0x74) {
             i += 1
-            guard let h = number(2), expect(0x3A), let m = number(2), h < 25, m < 60 else { return nil }
+            guard let h = number(2), expect(0x3A), let m = number(2), h < 24 || (h == 24 && m == 0), m < 60 else {
+                return nil
+            }
             seconds += h * 3600 + m * 60
             if expect(0x3A) {
                 guard let s = number(2), s < 61 else { return nil }

@@ -262,6 +262,10 @@ public struct JSONFields {
                         Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
         (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
+    /// The index of a requested member the object has more than once (which value counts is
+    /// not clear); -1 when none.
+    public private(set) var repeated = -1
+
     init(bytes: UnsafeRawBufferPointer, nodes: UnsafeBufferPointer<JSONNode>) {
         self.bytes = bytes
         self.nodes = nodes
@@ -269,6 +273,7 @@ public struct JSONFields {
 
     mutating func set(_ i: Int, _ node: Int) {
         precondition(i < 16, "at most 16 members per lookup")
+        if self[i] != nil { repeated = i }
         withUnsafeMutableBytes(of: &found) { $0.storeBytes(of: Int32(node + 1), toByteOffset: i * 4, as: Int32.self) }
     }
 

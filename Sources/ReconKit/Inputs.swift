@@ -21,8 +21,16 @@ struct StrictStop: Error {
 public enum Inputs {
     static func open(_ path: String, encoding: TextEncoding? = nil) throws -> OpenedInput {
         do {
-            return try InputOpener.open(path, encoding: encoding)
-        } catch {
+            let input = try InputOpener.open(path, encoding: encoding)
+            // an empty file is a delivery that went wrong, never a quiet night with nothing in it
+            // (a compressed file whose content ends at once is its reader's to judge: it may be cut)
+            guard !input.head.isEmpty || input.container != .plain else {
+                throw ReconError(.dataUnusable, "\(path): the file is empty")
+            }
+            return input
+        } catch let error as ReconError {
+            throw error
+        } catch let error as IngestError {
             throw error.code == .io
                 ? ReconError(.io, "\(error.file): \(error.message)")
                 : ReconError(.dataUnusable, error.description)
@@ -64,6 +72,23 @@ public enum Inputs {
             return try MappingProfile.load(path: path)
         } catch {
             throw ReconError(.usage, error.description)
+        }
+    }
+
+    /// The same file given as created payments and as settlement (or bank) is a mistake of the
+    /// command line, refused before anything is read (64): it would reconcile against itself.
+    static func refuseSameFile(_ options: ReconcileOptions) throws {
+        func real(_ path: String) -> String? {
+            guard path != "-", let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let payments = Dictionary(options.payments.compactMap { p in real(p).map { ($0, p) } }) { a, _ in a }
+        for other in options.settlement + (options.bank ?? []) {
+            if let resolved = real(other), let given = payments[resolved] {
+                throw ReconError(
+                    .usage, "\(other) is given as settlement and as created payments (\(given)); give each file once")
+            }
         }
     }
 

@@ -66,6 +66,7 @@ public enum ReconcileJob {
 
     /// Runs a reconciliation and writes its reports.
     public static func run(_ options: ReconcileOptions) throws -> Outcome {
+        try Inputs.refuseSameFile(options)
         let trace = PhaseTrace()
         let builder = KeyIndexBuilder()
         let (payments, settlement) = try readBothSides(options, into: builder, trace: trace)

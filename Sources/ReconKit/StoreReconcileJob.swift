@@ -25,6 +25,7 @@ public enum StoreReconcileJob {
         _ options: ReconcileOptions, storePath: String, dryRun: Bool, onWait: () -> Void,
         progress: (String) -> Void = { _ in }
     ) throws -> Outcome {
+        try Inputs.refuseSameFile(options)
         let store: any Store
         do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
         do {

@@ -32,7 +32,7 @@ public struct AggregatorAdapter: PaymentAdapter {
 
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
         let v = record.value
-        let f = v.members(Self.fields)
+        let f = try v.members(Self.fields).unique(Self.fields)
         let currency = try f[3].currency("currency")
         guard let amount = try f[2].majorAmount("amount", currency: currency) else {
             throw RecordError(field: "amount", "amount is missing")

@@ -48,6 +48,12 @@ public struct CamtStatement: SettlementFormat {
     ) throws {
         // urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 -> camt.053.001.02
         stats.format = namespace.flatMap { $0.split(separator: ":").last.map(String.init) } ?? "camt"
+        let parts = stats.format.split(separator: ".")
+        if parts.count == 4, parts[2] == "001", let version = Int(parts[3]), !(2...13).contains(version) {
+            return try SettlementSourceReader.rejectFile(
+                "\(stats.format) is not a camt version recon reads (001.02 to 001.13)", path: path, stats: &stats,
+                onReject: onReject, line: reader.line)
+        }
         let file = SourceFile(path)
         var block: Block?
         var blockName = ""

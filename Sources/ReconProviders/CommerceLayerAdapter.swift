@@ -49,7 +49,7 @@ public struct CommerceLayerAdapter: PaymentAdapter {
             throw RecordError(field: "attributes", "the resource has no attributes")
         }
         let order = Self.includedOrder(of: resource, in: record.document ?? record.value)
-        let f = attributes.members(Self.fields)
+        let f = try attributes.members(Self.fields).unique(Self.fields)
         let amount: Money
         var rawStatus = f[0].text ?? order?.text("payment_status")
         if f[1] != nil {

@@ -34,7 +34,7 @@ public struct FormanceAdapter: PaymentAdapter {
 
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
         let v = body(record)
-        let f = v.members(Self.fields)
+        let f = try v.members(Self.fields).unique(Self.fields)
         guard let assetValue = f[0], assetValue.kind == .string else {
             throw RecordError(field: "asset", "asset is missing")
         }

@@ -46,10 +46,18 @@ public struct GenericSettlementCSV: Sendable {
     public init(header: CSVRow) throws(RecordError) {
         var c = Columns()
         var found: [String] = []
+        var seen: [String: Int] = [:]
         for i in 0..<header.count {
             let original = header.string(i).trimmingSpaces
             let name = original.lowercased()
             found.append(original)
+            if !name.isEmpty, let first = seen[name], Self.read.contains(name) {
+                throw RecordError(
+                    field: name,
+                    "the header names '\(original)' twice (columns \(first + 1) and \(i + 1)): which one holds the "
+                        + "value is not clear")
+            }
+            seen[name] = seen[name] ?? i
             switch name {
             case "reference": c.reference = i
             case "gross": c.gross = i
@@ -73,7 +81,17 @@ public struct GenericSettlementCSV: Sendable {
                 "the header has no '\(name)' column (found: \(found.joined(separator: ", ")))")
         }
         columns = c
+        width = header.count
     }
+
+    /// Fields in the header row: every row must have as many.
+    public private(set) var width = 0
+
+    /// The column names this reader reads.
+    static let read: Set<String> = [
+        "reference", "gross", "amount", "currency", "settlement_id", "provider", "fee", "net", "status", "settled_at",
+        "type", "kind", "record_type", "payout_id", "batch_id", "batch",
+    ]
 
     /// True when the header names at least the required columns.
     public static func recognizes(header: CSVRow) -> Bool {

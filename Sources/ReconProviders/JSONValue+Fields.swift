@@ -119,3 +119,13 @@ extension JSONValue {
         try self[key].epoch(key, milliseconds: milliseconds)
     }
 }
+
+extension JSONFields {
+    /// These fields, unless the record names one of them twice: then a reject naming it (the
+    /// JSON standard leaves which value counts to the reader; recon does not guess).
+    func unique(_ names: JSONNames) throws(RecordError) -> JSONFields {
+        guard repeated >= 0 else { return self }
+        let name = "\(names.names[repeated])"
+        throw RecordError(field: name, "the record has '\(name)' more than once: which value counts is not clear")
+    }
+}

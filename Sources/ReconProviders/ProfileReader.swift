@@ -39,6 +39,10 @@ enum ProfileReader {
                 path: path, stats: &stats, onReject: onReject, line: first.position.line)
             return
         }
+        if let problem = adapter.ambiguousColumn, !profile.table.positional {
+            return try SettlementSourceReader.rejectFile(
+                problem, path: path, stats: &stats, onReject: onReject, line: first.position.line)
+        }
         if profile.table.positional {  // the first row was data
             try SettlementSourceReader.readTableRow(
                 first, &adapter, source: SourceFile(path), stats: &stats, onRecord: onRecord, onReject: onReject)

@@ -151,6 +151,9 @@ public enum SettlementSourceReader {
                 path: path, stats: &stats, onReject: onReject, line: header.position.line)
             return
         }
+        if let problem = adapter.ambiguousColumn {
+            return try rejectFile(problem, path: path, stats: &stats, onReject: onReject, line: header.position.line)
+        }
         for row in preamble { adapter.preamble(row) }
         try readTableRows(reader, &adapter, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
     }
@@ -204,6 +207,7 @@ public enum SettlementSourceReader {
                 if row.unterminatedQuote {
                     throw RecordError(field: "", "a quoted field is not closed before the end of the file")
                 }
+                if row.count != adapter.width { throw Self.widthError(row.count, adapter.width) }
                 try onRecord(try adapter.record(from: row, provenance: provenance))
             } catch let error as RecordError {
                 stats.rejected += 1
@@ -211,6 +215,12 @@ public enum SettlementSourceReader {
             }
         }
         stats.adapters[GenericSettlementCSV.name] = stats.records - stats.rejected
+    }
+
+    /// A row that does not have as many fields as the header: which value is in which column
+    /// is not clear, so it is a reject naming both counts.
+    static func widthError(_ count: Int, _ width: Int) -> RecordError {
+        RecordError(field: "", "the row has \(count) field\(count == 1 ? "" : "s") where the header has \(width)")
     }
 
     static func rejectFile(

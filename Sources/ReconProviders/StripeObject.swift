@@ -22,7 +22,14 @@ struct StripeObject: JSONRecordFormat {
         value.text("object").map(objects.contains) ?? false
     }
 
+    /// The members read; one named twice is a reject.
+    static let read: JSONNames = [
+        "object", "id", "amount", "currency", "status", "created", "fee", "net", "metadata", "payment_intent",
+        "charge", "source", "reporting_category", "type", "payout", "available_on",
+    ]
+
     static func record(_ value: JSONValue, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+        _ = try value.members(Self.read).unique(Self.read)
         let object = value.text("object") ?? ""
         let currency = try value.currency("currency")
         guard var amount = try amount(value["amount"], currency: currency) else {
@@ -114,7 +121,13 @@ struct GenericSettlementJSON: JSONRecordFormat {
         value["reference"] != nil && (value["amount"] != nil || value["gross"] != nil) && value["currency"] != nil
     }
 
+    static let read: JSONNames = [
+        "reference", "amount", "gross", "currency", "id", "settlement_id", "fee", "net", "status", "settled_at", "date",
+        "provider",
+    ]
+
     static func record(_ value: JSONValue, provenance: Provenance) throws(RecordError) -> SettlementRecord {
+        _ = try value.members(Self.read).unique(Self.read)
         let currency = try value.currency("currency")
         var gross = try value.majorAmount("gross", currency: currency)
         if gross == nil { gross = try value.majorAmount("amount", currency: currency) }

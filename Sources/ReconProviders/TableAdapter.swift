@@ -16,6 +16,8 @@ struct TableAdapter {
     let profile: TableProfile
     let header: [String]
     let columns: [String: Int]
+    /// Column names the header has more than once (folded).
+    private let repeated: Set<String>
     private let at: Resolved
     private var ended = false
     private var summaryHeader: [String]?
@@ -68,14 +70,16 @@ struct TableAdapter {
     init?(profile: TableProfile, header cells: [String]) {
         // names compared folded (case, runs of spaces): exports of one layout differ in both
         var columns: [String: Int] = [:]
+        var repeated: Set<String> = []
         for (i, name) in cells.enumerated() {
             let folded = foldedColumnName(name)
-            if columns[folded] == nil { columns[folded] = i }
+            if columns[folded] == nil { columns[folded] = i } else if !folded.isEmpty { repeated.insert(folded) }
         }
         guard profile.signature.allSatisfy({ columns[foldedColumnName($0)] != nil }) else { return nil }
         self.profile = profile
         header = cells
         self.columns = columns
+        self.repeated = repeated
         func index(_ name: String?) -> Int { name.flatMap { columns[foldedColumnName($0)] } ?? -1 }
         var r = Resolved()
         r.keys = profile.keyColumns.map(index)
@@ -131,6 +135,28 @@ struct TableAdapter {
         for marker in r.endMarkers where !marker.isEmpty { r.endMarkerFirst[Int(marker[0])] = true }
         r.emptyValueLengthMax = r.emptyValues.map(\.count).max() ?? 0
         at = r
+    }
+
+    /// A column the layout reads that the header names more than once, with its positions:
+    /// which one holds the value is not clear, so the file is refused.
+    var ambiguousColumn: String? {
+        guard !repeated.isEmpty else { return nil }
+        var named = profile.keyColumns + profile.settlementIdColumns + profile.feeColumns + profile.batchColumns
+        named += [
+            profile.netColumn, profile.timeColumn, profile.status?.column, profile.kind?.column,
+            profile.settlementCurrencyColumn, profile.rateColumn, profile.timeZoneColumn, profile.balanceColumn,
+        ].compactMap { $0 }
+        switch profile.amount {
+        case .signed(let c): named.append(c)
+        case .directed(let c, let d, _, _): named += [c, d]
+        case .debitCredit(let d, let c), .lessRefund(let d, let c): named += [d, c]
+        case .sum(let cs): named += cs
+        }
+        if case .column(let c, _) = profile.currency { named.append(c) }
+        guard let name = named.first(where: { repeated.contains(foldedColumnName($0)) }) else { return nil }
+        let positions = header.indices.filter { foldedColumnName(header[$0]) == foldedColumnName(name) }
+        return "the header names '\(name)' \(positions.count) times (columns "
+            + positions.map { String($0 + 1) }.joined(separator: ", ") + "): which one holds the value is not clear"
     }
 
     /// Rows before the header, kept for layouts that state their totals there.
@@ -194,6 +220,9 @@ struct TableAdapter {
         _ row: CSVRow, provenance: Provenance, to sink: (consuming SettlementRecord) throws -> Void
     ) throws {
         guard try isRecord(row) else { return }
+        if !profile.positional && row.count != header.count {
+            throw SettlementSourceReader.widthError(row.count, header.count)
+        }
         let record = try makeRecord(row, provenance: provenance)
         if profile.summary != nil { tally(row, record) }
         if !profile.totalFooters.isEmpty {

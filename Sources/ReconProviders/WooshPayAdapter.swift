@@ -30,7 +30,7 @@ public struct WooshPayAdapter: PaymentAdapter {
     }
 
     public func payment(from record: JSONRecord, provenance: Provenance) throws(RecordError) -> Payment {
-        let f = record.value.members(Self.fields)
+        let f = try record.value.members(Self.fields).unique(Self.fields)
         let currency = try f[0].currency("currency")
         guard let minor = try f[1].minorAmount("amount") else {
             throw RecordError(field: "amount", "amount is missing")

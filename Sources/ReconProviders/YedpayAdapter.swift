@@ -46,7 +46,7 @@ public struct YedpayAdapter: PaymentAdapter {
             }
             v = data
         }
-        let f = v.members(Self.fields)
+        let f = try v.members(Self.fields).unique(Self.fields)
         let currency = try f[0].currency("currency")
         guard let amount = try f[1].majorAmount("amount", currency: currency) else {
             throw RecordError(field: "amount", "amount is missing")

@@ -109,4 +109,36 @@ import Testing
         let file = try CLI.run(["reconcile"] + arguments + ["--out", dir + "/file"])
         #expect(file.status == 74 && file.stderr.contains("exists and is not a directory"), "\(file.stderr)")
     }
+
+    /// Shapes recon will not guess at: each crafted file gives its reject or error, positioned and
+    /// naming what is wrong.
+    @Test(arguments: [
+        ("invalid-date.csv", 0, "settled_at: '2024-02-30T10:00:00Z' is not a date-time"),
+        ("empty.csv", 65, "empty.csv: the file is empty"),
+        ("duplicate-header.csv", 0, "the header names 'reference' twice (columns 2 and 3)"),
+        ("field-counts.csv", 0, "field-counts.csv:2: the row has 6 fields where the header has 5"),
+        ("duplicate-payment-key.jsonl", 0, "reference: the record has 'reference' more than once"),
+        ("camt-001.99.xml", 0, "camt.053.001.99 is not a camt version recon reads (001.02 to 001.13)"),
+    ])
+    func shapesReconWillNotGuessAt(file: String, status: Int32, message: String) throws {
+        let result = try CLI.run(["inspect", Self.folder + file])
+        #expect(result.status == status, "\(file): \(result.stderr)")
+        #expect((result.stdout + result.stderr).contains(message), "\(file): \(result.stdout) \(result.stderr)")
+    }
+
+    /// The same file as created payments and as settlement is refused before anything is read.
+    @Test func theSameFileOnBothSidesIsAUsageError() throws {
+        let result = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", "samples/../samples/clean/payments.jsonl",
+            "--out", makeTemporaryDirectory(),
+        ])
+        #expect(result.status == 64 && result.stderr.contains("is given as settlement and as created payments"))
+        // and a settlement record naming a member twice is a reject, not the last value silently
+        let out = makeTemporaryDirectory()
+        _ = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement",
+            Self.folder + "duplicate-json-key.jsonl", "--out", out,
+        ])
+        #expect(readFile(out + "/rejects.csv")?.contains("reference,the record has 'reference' more than once") == true)
+    }
 }

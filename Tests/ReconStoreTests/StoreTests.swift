@@ -228,7 +228,7 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
                 Issue.record("opened \(location)")
             } catch {
                 #expect(error.code == .unavailable)
-                #expect(error.message.contains(location.replacingOccurrences(of: ":secret", with: "")))
+                #expect(error.message.contains(location.replacingOccurrences(of: ":secret", with: ":***")))
                 #expect(!error.message.contains("secret"))
             }
         }

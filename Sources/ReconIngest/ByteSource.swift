@@ -23,6 +23,25 @@ public enum IngestLimits {
     public static let recordBytesMax = 64 << 20
     /// Largest whole JSON document read as one value (an envelope such as `{"data":[...]}`).
     public static let jsonDocumentBytesMax = 1 << 30
+    /// Decompressed bytes allowed per compressed byte of a gzip file or zip entry, past the
+    /// first `expansionFloorBytes`: settlement text compresses 5 to 20 times, a compression bomb
+    /// thousands. `RECON_MAX_EXPANSION` (a whole number) raises it for a file that is genuine.
+    public static let expansionRatioMax: Int64 = {
+        guard let text = getenv("RECON_MAX_EXPANSION").map({ String(cString: $0) }), let n = Int64(text), n > 0
+        else { return 200 }
+        return n
+    }()
+    public static let expansionFloorBytes: Int64 = 64 << 20
+
+    /// The error for output past the expansion limit, naming the limit and how to raise it.
+    static func expansion(_ produced: Int64, from compressed: Int64, file: String) -> IngestError? {
+        guard produced > expansionFloorBytes, produced / max(1, compressed) > expansionRatioMax else { return nil }
+        return IngestError(
+            .limitExceeded,
+            "\(compressed) compressed bytes inflate to more than \(produced) (over \(expansionRatioMax) times): "
+                + "refused as a likely compression bomb; if the file is genuine, set RECON_MAX_EXPANSION to a larger "
+                + "ratio", file: file)
+    }
 }
 
 /// Reads a file descriptor: a regular file, a pipe, or stdin.

@@ -15,6 +15,8 @@ public final class GzipByteSource: ByteSource {
     private var baseExhausted = false
     private var memberEnded = false
     private var finished = false
+    /// Bytes produced so far, checked against the expansion limit.
+    private var produced: Int64 = 0
 
     public init(base: any ByteSource) throws(IngestError) {
         self.base = base
@@ -73,7 +75,10 @@ public final class GzipByteSource: ByteSource {
                     file: name, byte: compressedOffset)
             }
         }
-        return buffer.count - Int(stream.avail_out)
+        let n = buffer.count - Int(stream.avail_out)
+        produced += Int64(n)
+        if let error = IngestLimits.expansion(produced, from: compressedOffset, file: name) { throw error }
+        return n
     }
 
     /// After a member's end: another member follows (reset), only zero padding follows

@@ -46,6 +46,13 @@ public struct ZipArchive {
         if count == 0xFFFF || directoryOffset == 0xFFFF_FFFF {
             throw IngestError(.malformedZip, "zip64 archives are not read; unzip the file first", file: path)
         }
+        // sizes from the archive are its word, checked against the file before anything is
+        // allocated from them
+        guard directoryOffset + Int64(directorySize) <= size else {
+            throw IngestError(
+                .malformedZip, "the central directory claims \(directorySize) bytes at \(directoryOffset), past the "
+                    + "end of the \(size)-byte file", file: path)
+        }
         let directory = try file.bytes(at: directoryOffset, count: directorySize)
         var entries: [Entry] = []
         var at = 0
@@ -67,6 +74,12 @@ public struct ZipArchive {
                     crc: Self.u32(directory, at + 16), compressedSize: Int64(Self.u32(directory, at + 20)),
                     size: Int64(Self.u32(directory, at + 24)), localHeaderOffset: Int64(Self.u32(directory, at + 42))))
             at += 46 + nameLength + extraLength + commentLength
+            let claimed = entries[entries.count - 1]
+            guard claimed.localHeaderOffset + claimed.compressedSize <= size else {
+                throw IngestError(
+                    .malformedZip, "the entry \(name) claims \(claimed.compressedSize) compressed bytes, past the end "
+                        + "of the \(size)-byte file", file: path)
+            }
         }
         self.entries = entries
     }
@@ -138,6 +151,10 @@ public struct ZipArchive {
 extension FileRangeByteSource {
     /// `count` bytes at `offset` (fewer at the end of the file).
     func bytes(at offset: Int64, count: Int) throws(IngestError) -> [UInt8] {
+        guard count >= 0, count <= 1 << 30 else {
+            throw IngestError(
+                .limitExceeded, "a read of \(count) bytes at \(offset) is beyond recon's limits", file: name)
+        }
         var result = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
@@ -163,6 +180,7 @@ final class RawInflateByteSource: ByteSource {
     private var stream = z_stream()
     private let input: UnsafeMutableRawBufferPointer
     private var finished = false
+    private var produced: Int64 = 0
 
     init(base: any ByteSource, entry: String) throws(IngestError) {
         self.base = base
@@ -199,7 +217,10 @@ final class RawInflateByteSource: ByteSource {
                 throw IngestError(.malformedZip, "the entry \(entry) is damaged (zlib code \(status))", file: name)
             }
         }
-        return buffer.count - Int(stream.avail_out)
+        let n = buffer.count - Int(stream.avail_out)
+        produced += Int64(n)
+        if let error = IngestLimits.expansion(produced, from: Int64(stream.total_in), file: name) { throw error }
+        return n
     }
 }
 

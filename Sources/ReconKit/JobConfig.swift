@@ -1,6 +1,7 @@
 import Foundation
 public import PaymentModels
 public import ReconReports
+import ReconProviders
 import Yams
 
 #if canImport(Glibc)
@@ -61,6 +62,9 @@ public struct JobConfig: Sendable {
     public static func parse(_ text: String, file: String) throws(ConfigError) -> JobConfig {
         func fail(_ key: String, _ problem: String) -> ConfigError {
             ConfigError(file: file, key: key, problem: problem)
+        }
+        if let line = YAMLAliases.firstUse(in: text) {
+            throw fail("", "anchors and aliases (& and *) are not accepted (line \(line)): write the values out")
         }
         let root: [String: Any]
         do {

@@ -1,6 +1,7 @@
 import Foundation
 public import PaymentModels
 public import ReconMatching
+import ReconProviders
 import Yams
 
 /// The matching rules file (`recon reconcile --rules FILE`, or `rules:` in the nightly config):
@@ -60,6 +61,9 @@ public struct RulesConfig: Sendable, Equatable {
 
     public static func parse(_ text: String, file: String) throws(JobConfig.ConfigError) -> RulesConfig {
         let reader = Reader(file: file)
+        if let line = YAMLAliases.firstUse(in: text) {
+            throw reader.fail("", "anchors and aliases (& and *) are not accepted (line \(line)): write the values out")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else { return RulesConfig() }

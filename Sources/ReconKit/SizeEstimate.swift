@@ -23,8 +23,10 @@ enum SizeEstimate {
         guard stat(path, &info) == 0 else { return 0 }
         var bytes = Int(info.st_size)
         if input.container == .gzip {
-            // gzip's trailer holds the last member's size mod 2^32; text compresses about 3-6x
-            bytes = max(bytes * 3, gzipTrailerSize(path) ?? 0)
+            // gzip's trailer holds the last member's size mod 2^32; text compresses about 3-6x.
+            // The trailer is the file's word, not a fact (a cut file ends in any 4 bytes): it is
+            // believed only up to 20 times the compressed size
+            bytes = max(bytes * 3, min(gzipTrailerSize(path) ?? 0, bytes * 20))
         }
         let newlines = input.head.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         guard newlines > 0 else { return 0 }

@@ -56,6 +56,9 @@ public struct MappingProfile: Sendable {
         func fail(_ key: String, _ problem: String) -> ProfileError {
             ProfileError(file: file, key: key, problem: problem)
         }
+        if let line = YAMLAliases.firstUse(in: text) {
+            throw fail("", "anchors and aliases (& and *) are not accepted (line \(line)): write the values out")
+        }
         let root: [String: Any]
         do {
             guard let loaded = try Yams.load(yaml: text) as? [String: Any] else {

@@ -141,4 +141,33 @@ import Testing
         ])
         #expect(readFile(out + "/rejects.csv")?.contains("reference,the record has 'reference' more than once") == true)
     }
+
+    /// Bombs stay bounded: YAML anchors and aliases are refused before parsing (profiles, rules,
+    /// configs), a zip's sizes are checked against the file before anything is allocated, and a
+    /// gzip file that inflates past 200 times its size is refused naming the limit and
+    /// `RECON_MAX_EXPANSION`, without holding the output.
+    @Test func bombsAreRefusedWithTheirLimitNamed() throws {
+        let arguments = ["--payments", "samples/clean/payments.jsonl", "--settlement", "samples/clean/settlement.csv"]
+        for option in ["--profile", "--rules"] {
+            let result = try CLI.run(
+                ["reconcile"] + arguments + [option, Self.folder + "laughs.yaml", "--out", makeTemporaryDirectory()])
+            #expect(result.status == 64 && result.stderr.contains("anchors and aliases"), "\(result.stderr)")
+        }
+        let config = try CLI.run(["run", "--config", Self.folder + "laughs.yaml"])
+        #expect(config.status == 64 && config.stderr.contains("anchors and aliases (& and *) are not accepted (line 1)"))
+        let zip = try CLI.run(["inspect", Self.folder + "zip-claims-huge-directory.zip"])
+        #expect(zip.status == 65 && zip.stderr.contains("past the end of the"), "\(zip.stderr)")
+        // 5M identical lines: a quarter of a megabyte of gzip, 120 MB inflated
+        let dir = makeTemporaryDirectory()
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = [
+            "-c", "(echo settlement_id,reference,gross,currency,status; yes s1,A,1.00,USD,settled | head -n 5000000) "
+                + "| gzip -9 > \(dir)/bomb.csv.gz",
+        ]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let bomb = try CLI.run(["inspect", dir + "/bomb.csv.gz"])
+        #expect(bomb.stdout.contains("refused as a likely compression bomb") && bomb.stdout.contains("RECON_MAX_EXPANSION"))
+    }
 }

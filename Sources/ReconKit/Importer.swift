@@ -15,35 +15,52 @@ extension Timestamp {
 /// `recon import payments|settlement PATH...`: normalizes files into the store, one
 /// transaction per file. A file already imported (same SHA-256) changes nothing and says so.
 public enum Importer {
-    /// One line per file: what the import did.
+    /// One line per file: what the import did. The exit status: 0, or 1 when records were
+    /// rejected (they are kept in the store with their reasons).
     public static func run(
         _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profiles: [MappingProfile],
-        report: (String) -> Void
-    ) throws {
+        partial: Bool = false, report: (String) -> Void
+    ) throws -> Int32 {
         let store: any Store
         do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
         let now = Timestamp.current.description
+        var status = ExitStatus.clean
         for path in paths {
-            let (outcome, _) = try importFile(
-                path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles, transaction: true)
+            let (outcome, rejects) = try importFile(
+                path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles, transaction: true,
+                partial: partial)
             report("\(path): \(describe(outcome, side: side))")
+            if !rejects.isEmpty { status = ExitStatus.discrepancies }
         }
+        return status
+    }
+
+    /// A file that ended damaged: with `--partial` its good part is kept, else nothing is.
+    struct Damaged: Error {
+        var message: String
     }
 
     /// Imports one file (in its own transaction, or the caller's): its outcome and rejects.
     static func importFile(
         _ path: String, side: ImportSide, store: any Store, importedAt: String, forced: PaymentSystem?,
-        profiles: [MappingProfile], transaction: Bool = false
+        profiles: [MappingProfile], transaction: Bool = false, partial: Bool = false
     ) throws -> (ImportOutcome, [Reject]) {
-        let hash = try sha256(path)
+        // stdin and pipes are read once: into a temporary file, hashed on the way
+        let spool = try Spool(path)
+        let source = spool?.path ?? path
+        let whole = try spool?.hash ?? sha256(path)
+        // a partial import is recorded apart from the whole file's: the whole file, imported
+        // later, is not taken as done
+        let hash = partial ? "partial:" + whole : whole
         var rejects: [Reject] = []
         // the file is parsed on its own thread while this one writes the store (`RecordPipe`);
         // a store may read it twice, so each read opens it
         let read: (any RecordSink) throws -> Void = { sink in
-            let input = InputHandOver(input: try Inputs.open(path, encoding: MappingProfile.encoding(of: profiles)))
+            let input = InputHandOver(input: try Inputs.open(source, encoding: MappingProfile.encoding(of: profiles)))
+            let damage = DamageNote()
             try RecordPipe.run(
                 read: { emit in
-                    _ = try Inputs.rethrowingIO {
+                    damage.message = try Inputs.rethrowingIO {
                         switch side {
                         case .payments:
                             return try PaymentSourceReader.read(
@@ -54,13 +71,16 @@ public enum Importer {
                                 input.input, path: path, profiles: profiles, onRecord: { try emit.record($0) },
                                 onReject: { try emit.reject($0) })
                         }
-                    }
+                    }.fatalError
                 },
                 consume: { batch in
                     try sink.add(batch.payments)
                     try sink.add(batch.records)
                     for reject in batch.rejects { try sink.reject(reject) }
                 })
+            // a file that ends damaged (cut gzip or JSON, bad CRC): nothing of it is kept,
+            // unless --partial asks for the good part
+            if let message = damage.message, !partial { throw Damaged(message: message) }
             rejects = sink.rejects
         }
         do {
@@ -72,6 +92,11 @@ public enum Importer {
             return (outcome, rejects)
         } catch let error as StoreError {
             throw ReconError(.io, error.message)
+        } catch let error as Damaged {
+            throw ReconError(
+                .dataUnusable,
+                "\(path): \(error.message); nothing of the file was imported (--partial keeps the records before "
+                    + "the damage, recorded as a partial import)")
         }
     }
 
@@ -96,6 +121,41 @@ public enum Importer {
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// What the reading thread learnt of the file's end, read by the importing thread after the
+/// reading thread is done (RecordPipe joins it).
+private final class DamageNote: @unchecked Sendable {
+    var message: String?
+}
+
+/// Standard input or a pipe, copied once into a temporary file (hashed while copied) so the
+/// import can hash it and a store can read it twice; nil for regular files, read in place.
+private final class Spool {
+    let path: String
+    let hash: String
+
+    init?(_ original: String) throws {
+        var info = stat()
+        let isPipe = original != "-" && stat(original, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO
+        guard original == "-" || isPipe else { return nil }
+        let input = original == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: original)
+        guard let input else { throw ReconError(.io, "\(original): cannot open the file") }
+        let temporary = NSTemporaryDirectory() + "recon-import-\(getpid())-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let output = FileHandle(forWritingAtPath: temporary)
+        else { throw ReconError(.io, "\(temporary): cannot spool \(original)") }
+        var hasher = SHA256()
+        while let block = try input.read(upToCount: 1 << 20), !block.isEmpty {
+            hasher.update(data: block)
+            try output.write(contentsOf: block)
+        }
+        try output.close()
+        path = temporary
+        hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    deinit { unlink(path) }
 }
 
 /// An opened file handed to the thread that reads it; no other thread touches it after.

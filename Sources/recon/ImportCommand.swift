@@ -10,7 +10,10 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             A file whose content was imported before (same SHA-256) changes nothing. Records already \
             in the store from an overlapping file are not added twice; two identical rows in one file \
-            stay two. Rejected records are kept in the store with their position and reason.
+            stay two. Rejected records are kept in the store with their position and reason, and \
+            the exit code is 1. A file that ends damaged (a cut gzip or JSON file, a bad zip CRC) \
+            imports nothing and exits 65, unless --partial keeps the records before the damage \
+            (recorded as a partial import). Standard input (-) and pipes are read once.
             """,
         subcommands: [Payments.self, Settlement.self])
 
@@ -30,15 +33,15 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "Files of created payments (JSON, JSON Lines, gzip).") var paths: [String]
         @Option(name: .long, help: "Read the payments as this system instead of detecting it.")
         var provider: PaymentSystem?
+        @Flag(name: .long, help: "Keep the records before the damage of a file that ends damaged.")
+        var partial = false
         @OptionGroup var options: StoreOption
 
         func run() throws {
             try Output.guarded {
                 try Importer.run(
                     paths, side: .payments, storePath: StoreOptions.location(options.store), forced: provider,
-                    profiles: [],
-                    report: { Output.out($0 + "\n") })
-                return 0
+                    profiles: [], partial: partial, report: { Output.out($0 + "\n") })
             }
         }
     }
@@ -50,14 +53,15 @@ struct ImportCommand: ParsableCommand {
             name: .long,
             help: "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable.")
         var profile: [String] = []
+        @Flag(name: .long, help: "Keep the records before the damage of a file that ends damaged.")
+        var partial = false
         @OptionGroup var options: StoreOption
 
         func run() throws {
             try Output.guarded {
                 try Importer.run(
                     paths, side: .settlement, storePath: StoreOptions.location(options.store), forced: nil,
-                    profiles: try Inputs.loadProfiles(profile), report: { Output.out($0 + "\n") })
-                return 0
+                    profiles: try Inputs.loadProfiles(profile), partial: partial, report: { Output.out($0 + "\n") })
             }
         }
     }

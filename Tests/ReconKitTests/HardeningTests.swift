@@ -170,4 +170,36 @@ import Testing
         let bomb = try CLI.run(["inspect", dir + "/bomb.csv.gz"])
         #expect(bomb.stdout.contains("refused as a likely compression bomb") && bomb.stdout.contains("RECON_MAX_EXPANSION"))
     }
+
+    /// A file that ends damaged imports nothing (65); `--partial` keeps the rows before the
+    /// damage as a partial import; rejected rows make the exit code 1; stdin and pipes are read
+    /// once (a pipe's content is hashed on the way, never opened twice).
+    @Test func damagedImportsAreAllOrNothing() throws {
+        let dir = makeTemporaryDirectory()
+        let rows = (1...20_000).map { "s\($0),K-\($0),1.00,EUR,settled" }
+        let csv = "settlement_id,reference,gross,currency,status\n" + rows.joined(separator: "\n") + "\n"
+        writeFile(dir + "/whole.csv", csv)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c \(dir)/whole.csv > \(dir)/whole.csv.gz && head -c 30000 \(dir)/whole.csv.gz > \(dir)/cut.csv.gz"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let store = dir + "/s.sqlite"
+        let cut = try CLI.run(["import", "settlement", dir + "/cut.csv.gz", "--store", store])
+        #expect(cut.status == 65 && cut.stderr.contains("nothing of the file was imported"), "\(cut.stderr)")
+        let whole = try CLI.run(["import", "settlement", dir + "/whole.csv", "--store", store])
+        #expect(whole.status == 0 && whole.stdout.contains("20000 added, 0 already in the store"), "\(whole.stdout)")
+        let partialStore = dir + "/p.sqlite"
+        let partial = try CLI.run(["import", "settlement", dir + "/cut.csv.gz", "--partial", "--store", partialStore])
+        #expect(partial.status == 1 && partial.stdout.contains("1 rejected"), "\(partial.stdout) \(partial.stderr)")
+        let after = try CLI.run(["import", "settlement", dir + "/whole.csv.gz", "--store", partialStore])
+        #expect(after.status == 0 && !after.stdout.contains("already imported"), "\(after.stdout)")
+        // stdin, read once
+        let piped = try CLI.run(
+            ["import", "settlement", "-", "--store", dir + "/stdin.sqlite"], stdin: Data(csv.utf8))
+        #expect(piped.status == 0 && piped.stdout.contains("20000 added"), "\(piped.stdout) \(piped.stderr)")
+        let again = try CLI.run(
+            ["import", "settlement", "-", "--store", dir + "/stdin.sqlite"], stdin: Data(csv.utf8))
+        #expect(again.stdout.contains("already imported"), "\(again.stdout)")
+    }
 }

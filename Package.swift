@@ -65,6 +65,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness),
+        // the fuzz harness: a corpus replay tool in a plain build, a libFuzzer target with
+        // `-DFUZZING` and `--sanitize fuzzer` (scripts/fuzz.sh)
+        .executableTarget(
+            name: "recon-fuzz",
+            dependencies: ["ReconKit", "ReconProviders", "ReconIngest", "PaymentModels"],
+            swiftSettings: strictness),
         .target(
             name: "ReconTestSupport", dependencies: ["PaymentModels", "CLibPQ"], path: "Tests/ReconTestSupport",
             swiftSettings: strictness),

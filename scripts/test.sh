@@ -20,3 +20,5 @@ bash scripts/report-screenshot.sh "$reports/samples" "$reports/samples.png" stat
 bash scripts/report-screenshot.sh "$reports/payouts" "$reports/payouts.png" payout_mismatch
 # the store under SIGKILL and two concurrent runs (needs ../shared/bench/gen.py for its data)
 python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20
+# a short fuzzing pass over everything recon reads (scripts/fuzz.sh; longer: SECONDS_MAX=600)
+SECONDS_MAX=30 bash scripts/fuzz.sh

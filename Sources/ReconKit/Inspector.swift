@@ -58,6 +58,15 @@ public enum Inspector {
         return try read(input, path: path, kind: "settlement", forced: nil)
     }
 
+    /// `inspect` over bytes in memory, as created payments and as settlement (the fuzzer's entry:
+    /// whatever the bytes, an inspection or a thrown error, never a trap).
+    public static func inspect(bytes: [UInt8], name: String) -> [Inspection] {
+        ["payments", "settlement"].compactMap { kind in
+            guard let input = try? InputOpener.open(source: MemoryByteSource(bytes, name: name)) else { return nil }
+            return try? read(input, path: name, kind: kind, forced: nil)
+        }
+    }
+
     static func read(
         _ input: OpenedInput, path: String, kind: String, forced: PaymentSystem?, profiles: [MappingProfile] = []
     ) throws -> Inspection {

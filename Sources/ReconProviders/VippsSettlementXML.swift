@@ -53,8 +53,11 @@ struct VippsSettlementXML: SettlementFormat {
         var reportCurrency: Currency?
         while let name = try reader.nextStart() {
             let parent = reader.stack.count >= 2 ? reader.stack[reader.stack.count - 2] : ""
+            // a settlement's fields belong to the last one begun, wherever the file puts it
+            // (a fuzzed file put one outside PaymentsInfo)
+            if parent == "SettlementInfo" && settlements.isEmpty { settlements.append(Settlement()) }
             switch (parent, name) {
-            case ("PaymentsInfo", "SettlementInfo"): settlements.append(Settlement())
+            case (_, "SettlementInfo"): settlements.append(Settlement())
             case ("PaymentsInfo", "SettlementCurrencyCode"):
                 reportCurrency = Currency(code: try reader.readElement().trimmedText)
             case ("PaymentsInfo", "NumOfSettlements"): statedSettlementCount = Int(try reader.readElement().trimmedText)

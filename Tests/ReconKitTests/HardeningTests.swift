@@ -202,4 +202,23 @@ import Testing
             ["import", "settlement", "-", "--store", dir + "/stdin.sqlite"], stdin: Data(csv.utf8))
         #expect(again.stdout.contains("already imported"), "\(again.stdout)")
     }
+
+    /// The fuzz harness, replayed over every crafted input here (inputs the fuzzer found that
+    /// crashed a reader are kept as files named fuzz-*): each goes through `inspect` on every
+    /// format, the readers, the YAML loaders and the parsers without trapping.
+    @Test func theFuzzHarnessReplaysTheCraftedInputs() throws {
+        let harness = URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().appendingPathComponent("recon-fuzz")
+        try #require(FileManager.default.fileExists(atPath: harness.path), "build recon-fuzz first")
+        let files = try FileManager.default.contentsOfDirectory(atPath: CLI.root + "/" + Self.folder).sorted()
+        #expect(files.contains { $0.hasPrefix("fuzz-") })
+        let process = Process()
+        process.executableURL = harness
+        process.arguments = files.map { CLI.root + "/" + Self.folder + $0 }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && text.contains("\(files.count) inputs replayed"), "\(text)")
+    }
 }

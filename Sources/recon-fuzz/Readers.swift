@@ -1,11 +1,8 @@
-/// libFuzzer entry point for the readers: JSON, CSV, gzip, XML and text conversion over the
-/// same bytes. Any input
-/// must end in records, rejects or a thrown error: never a crash, a hang or a sanitizer report.
-/// Built and run by scripts/fuzz.sh (not part of the package build).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    guard let reader = try? JSONReader(source: MemoryByteSource(bytes)) else { return 0 }
+import ReconIngest
+
+/// The readers directly, over the same bytes: JSON, CSV, gzip, XML and text conversion.
+func exerciseReaders(_ bytes: [UInt8]) {
+    guard let reader = try? JSONReader(source: MemoryByteSource(bytes)) else { return }
     var n = 0
     while n < 100_000 {
         guard let item = try? reader.next() else { break }
@@ -37,7 +34,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     // the same bytes as GB18030 and UTF-16 text
     for encoding in [TextEncoding.gb18030, .utf16LE] {
-        if let text = try? TranscodingByteSource(base: MemoryByteSource(bytes), encoding: encoding) { _ = try? readAll(text) }
+        if let text = try? TranscodingByteSource(base: MemoryByteSource(bytes), encoding: encoding) {
+            _ = try? readAll(text)
+        }
     }
-    return 0
 }

@@ -68,7 +68,7 @@ public struct JobConfig: Sendable {
         }
         let root: [String: Any]
         do {
-            guard let loaded = try Yams.load(yaml: text) as? [String: Any] else {
+            guard let loaded = try YAMLAliases.load(text) as? [String: Any] else {
                 throw fail("", "the config must be a YAML mapping of keys to values")
             }
             root = loaded

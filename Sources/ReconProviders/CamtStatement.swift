@@ -327,7 +327,6 @@ public struct CamtStatement: SettlementFormat {
                 }
                 return Money(minorUnits: minor, currency: currency)
             }
-            func money(_ total: Total) -> Total { total }  // sums are compared at any size
             let entries = tallies.values.reduce(0) { $0 + $1.credits + $1.debits }
             if let s = summary {
                 let prefix = "\(label) TxsSummry/"
@@ -337,7 +336,7 @@ public struct CamtStatement: SettlementFormat {
                 if let stated = sum(s.text("TtlNtries", "Sum")) {
                     totals.append(
                         .amount(
-                            prefix + "TtlNtries/Sum", stated: stated, computed: money(tally.creditSum + tally.debitSum))
+                            prefix + "TtlNtries/Sum", stated: stated, computed: tally.creditSum + tally.debitSum)
                     )
                 }
                 let net = s.path("TtlNtries", "TtlNetNtry")
@@ -346,7 +345,7 @@ public struct CamtStatement: SettlementFormat {
                     totals.append(
                         .amount(
                             prefix + "TtlNtries/TtlNetNtry", stated: indicator == "DBIT" ? -stated : stated,
-                            computed: money(tally.creditSum - tally.debitSum)))
+                            computed: tally.creditSum - tally.debitSum))
                 }
                 for (element, count, total) in [
                     ("TtlCdtNtries" as StaticString, tally.credits, tally.creditSum),
@@ -356,7 +355,7 @@ public struct CamtStatement: SettlementFormat {
                         totals.append(.count(prefix + "\(element)/NbOfNtries", stated: n, computed: count))
                     }
                     if let stated = sum(s.text(element, "Sum")) {
-                        totals.append(.amount(prefix + "\(element)/Sum", stated: stated, computed: money(total)))
+                        totals.append(.amount(prefix + "\(element)/Sum", stated: stated, computed: total))
                     }
                 }
             }

@@ -882,7 +882,6 @@ struct TableAdapter {
         }
         guard let summary = profile.summary, let currency = sumCurrency ?? firstFixedCurrency else { return footers }
         var totals: [ControlTotal] = []
-        func amount(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }
         switch summary {
         case .rows(_, let figures):
             for (names, values) in statedRows {

@@ -153,6 +153,8 @@ import Testing
                 ["reconcile"] + arguments + [option, Self.folder + "laughs.yaml", "--out", makeTemporaryDirectory()])
             #expect(result.status == 64 && result.stderr.contains("anchors and aliases"), "\(result.stderr)")
         }
+        let key = try CLI.run(["run", "--config", Self.folder + "yaml-list-as-key.yaml"])
+        #expect(key.status == 64 && key.stderr.contains("a key at line 1 is a list or a mapping"), "\(key.stderr)")
         let config = try CLI.run(["run", "--config", Self.folder + "laughs.yaml"])
         #expect(config.status == 64 && config.stderr.contains("anchors and aliases (& and *) are not accepted (line 1)"))
         let zip = try CLI.run(["inspect", Self.folder + "zip-claims-huge-directory.zip"])

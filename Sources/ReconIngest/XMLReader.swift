@@ -37,6 +37,11 @@ public final class XMLReader {
     private var startNamespace: Int32 = -1
 
     static let chunkSize = 256 << 10
+    /// The most an element read whole may hold: an entry of a bank statement has tens of
+    /// elements, a batch booking with its transactions some hundred thousand; a larger one is
+    /// hostile or broken, and would hold its whole tree in memory.
+    static let elementNodeLimit = 1_000_000
+    static let elementTextLimit = 64 << 20
 
     public init(source: any ByteSource) throws(IngestError) {
         name = source.name
@@ -172,11 +177,13 @@ public final class XMLReader {
         while let event = try nextEvent() {
             switch event.kind {
             case .start:
+                guard tree.nodes.count < Self.elementNodeLimit else { throw tooLarge(tree, "elements") }
                 let node = tree.addNode(name: event.name, line: event.line, parent: open[open.count - 1])
                 events.copyAttributes(of: event, into: tree, node: node)
                 open.append(node)
             case .text:
                 events.withText(event) { tree.addText($0, to: open[open.count - 1]) }
+                guard tree.text.count <= Self.elementTextLimit else { throw tooLarge(tree, "bytes of text") }
             case .end:
                 open.removeLast()
                 if open.isEmpty { return XMLElement(tree: tree, node: 0) }
@@ -209,6 +216,17 @@ public final class XMLReader {
     }
 
     private var failed: IngestError?
+
+    private func tooLarge(_ tree: XMLTree, _ what: String) -> IngestError {
+        let limit = what == "elements" ? Self.elementNodeLimit : Self.elementTextLimit
+        let error = IngestError(
+            .limitExceeded,
+            "<\(tree.element(0).name)> starting at line \(tree.nodes[0].line) holds more than \(limit) \(what); "
+                + "recon reads such an element whole and refuses one this large",
+            file: name, line: Int64(xmlSAX2GetLineNumber(parser)))
+        failed = error
+        return error
+    }
 
     /// Parses `count` bytes of `chunk` (none: what the parser holds), the last call when the
     /// input has ended; notes the first error.

@@ -103,4 +103,29 @@ import Testing
         }
         #expect(errors > 1)  // the same error, each time it is asked again
     }
+
+    /// An element read whole is bounded: a million empty children inside one entry is refused
+    /// with the element and its line, not held in memory (nor is deep nesting a problem: the
+    /// tree is built with an explicit stack).
+    @Test func elementReadWholeIsBounded() throws {
+        let wide = "<Doc>\n<Ntry>" + String(repeating: "<a/>", count: 1_000_001) + "</Ntry></Doc>"
+        let reader = try XMLReader(source: MemoryByteSource(bytes(wide)))
+        #expect(try reader.nextStart() == "Doc")
+        #expect(try reader.nextStart() == "Ntry")
+        do {
+            _ = try reader.readElement()
+            Issue.record("a million and one elements were read whole")
+        } catch {
+            #expect(error.code == .limitExceeded)
+            #expect(error.message.contains("<Ntry> starting at line 2 holds more than 1000000 elements"))
+        }
+        let deep = "<Doc><Ntry>" + String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000) + "</Ntry></Doc>"
+        let nested = try XMLReader(source: MemoryByteSource(bytes(deep)))
+        _ = try nested.nextStart()
+        _ = try nested.nextStart()
+        var element = try nested.readElement()
+        var depth = 0
+        while let child = element.children.first { element = child; depth += 1 }
+        #expect(depth == 10_000)
+    }
 }

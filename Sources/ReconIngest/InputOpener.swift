@@ -42,7 +42,15 @@ public enum InputOpener {
             // a zip is read through its central directory: its one data file, inflated
             let archive = try ZipArchive(path: path)
             let entry = try archive.dataEntry()
-            let opened = try open(source: ReadAheadByteSource(base: try archive.open(entry)), encoding: encoding)
+            let content = ReadAheadByteSource(base: try archive.open(entry))
+            let (head, source) = try peek(content)
+            if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+                throw IngestError(
+                    .malformedZip,
+                    "the entry \(entry.name) is itself a zip; recon opens one level: unzip the outer zip "
+                        + "and give recon the inner one", file: path)
+            }
+            let opened = try open(source: source, encoding: encoding)
             return OpenedInput(
                 source: opened.source, container: .zip, format: opened.format, head: opened.head,
                 encoding: opened.encoding)

@@ -115,6 +115,12 @@ public struct ZipArchive {
 
     /// The entry's content as it is inflated (stored and deflate entries), its CRC checked.
     public func open(_ entry: Entry) throws(IngestError) -> any ByteSource {
+        if entry.flags & 0x0001 != 0 {
+            throw IngestError(
+                .malformedZip,
+                "the entry \(entry.name) is encrypted (password-protected); recon does not take passwords: "
+                    + "unzip it with the password and give recon the file inside", file: path)
+        }
         let file = try FileRangeByteSource(path: path, range: 0..<Int64.max)
         let header = try file.bytes(at: entry.localHeaderOffset, count: 30)
         guard header.count == 30, Self.u32(header, 0) == 0x0403_4B50 else {

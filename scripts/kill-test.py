@@ -4,8 +4,8 @@ store is checked and the night rerun; its findings must equal those of an uninte
 
   python3 scripts/kill-test.py [--recon .build/debug/recon] [--n 20000] [--trials 20]
 
-Each trial starts from a new store and kills either `recon import payments` or
-`recon reconcile --store` after a random delay up to the uninterrupted duration. After the kill:
+Each trial starts from a new store and kills `recon import payments`, `recon reconcile --store`
+or the nightly `recon run` (which does both) after a random delay up to the uninterrupted duration. After the kill:
 SQLite's integrity check passes, the store holds all of the import or none of it and at most
 one run, and rerunning the night (import, then reconcile) gives byte-identical findings.
 """
@@ -30,6 +30,21 @@ def night(recon, store, payments, settlement, out):
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert p.returncode in (0, 1), p.stderr
     return p.stderr
+
+
+def run_config(work, name, store, payments, settlement):
+    """A nightly config doing the same night as `night` in one `recon run`."""
+    path = os.path.join(work, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(f"store: {store}\nout: {os.path.join(work, name)}\npayments: [{payments}]\n"
+                f"settlement: [{settlement}]\nmax_discrepancies: 1000000000\n")
+    return [path, os.path.join(work, name)]
+
+
+def run_night(recon, config):
+    p = subprocess.run([recon, "run", "--config", config, "--date", "2030-01-01"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert p.returncode in (0, 1), p.stderr
 
 
 def findings(out):
@@ -86,6 +101,8 @@ def concurrent(recon, work, payments, settlement):
 def saved_runs(store):
     db = sqlite3.connect(store)
     try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+            return 0
         return db.execute("SELECT count(*) FROM runs").fetchone()[0]
     finally:
         db.close()
@@ -107,12 +124,18 @@ def main():
         night(args.recon, os.path.join(work, "ref.sqlite"), payments, settlement, os.path.join(work, "ref"))
         duration = time.monotonic() - start
         reference = findings(os.path.join(work, "ref"))
+        config, out = run_config(work, "run-ref", os.path.join(work, "run-ref.sqlite"), payments, settlement)
+        run_night(args.recon, config)
+        run_reference = findings(out)
         failures = 0
         for trial in range(args.trials):
             store = os.path.join(work, f"t{trial}.sqlite")
             out = os.path.join(work, f"t{trial}")
-            target = random.choice(["import", "reconcile"])
-            if target == "import":
+            target = random.choice(["import", "reconcile", "run"])
+            if target == "run":
+                config, out = run_config(work, f"t{trial}", store, payments, settlement)
+                cmd = [args.recon, "run", "--config", config, "--date", "2030-01-01"]
+            elif target == "import":
                 cmd = [args.recon, "import", "payments", payments, "--store", store]
             else:
                 subprocess.run([args.recon, "import", "payments", payments, "--store", store], check=True,
@@ -126,13 +149,17 @@ def main():
                 p.send_signal(signal.SIGKILL)
             p.wait()
             problems = check_store(store, args.n)
-            if target == "reconcile" and saved_runs(store) == 1:
+            if target == "run":
+                # a committed run wrote its reports before saving; otherwise the night is run again
+                if saved_runs(store) == 0:
+                    run_night(args.recon, config)
+            elif target == "reconcile" and saved_runs(store) == 1:
                 # the run committed (perhaps killed on its way out): that was the night, and its
                 # reports are complete; rerunning would be the next night
                 out += "-killed"
             else:
                 night(args.recon, store, payments, settlement, out)
-            if findings(out) != reference:
+            if findings(out) != (run_reference if target == "run" else reference):
                 problems.append("the rerun's findings differ from an uninterrupted night's")
             status = "ok" if not problems else "FAILED: " + "; ".join(problems)
             what = f"killed {target} after {delay:.2f} s" if killed else f"{target} finished before the kill"

@@ -44,6 +44,31 @@ public struct CSVRow {
         }
     }
 
+    /// The first field holding bytes that are not UTF-8: the field, the offset in it and the
+    /// bytes (up to 4) of the sequence. Text from another encoding was converted on the way in,
+    /// so this finds stray bytes in a UTF-8 file; an all-ASCII row is checked 8 bytes at a time.
+    public var invalidUTF8: (field: Int, offset: Int, bytes: [UInt8])? {
+        guard count > 0 else { return nil }
+        let total = ends[count - 1]
+        var i = 0
+        while i + 8 <= total && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+        }
+        while i < total && bytes.load(fromByteOffset: i, as: UInt8.self) < 0x80 { i += 1 }
+        guard i < total else { return nil }
+        // fields are checked one by one: a sequence cut between two fields is invalid in both
+        var field = 0
+        while ends[field] <= i { field += 1 }
+        while field < count {
+            let value = self[field]
+            if let offset = TextEncoding.firstInvalidUTF8(value) {
+                return (field, offset, Array(value[offset..<min(offset + 4, value.count)]))
+            }
+            field += 1
+        }
+        return nil
+    }
+
     /// The record re-joined with `,` (quoted where needed) for reject files and messages.
     public var rawText: String {
         (0..<count).map { index in

@@ -18,6 +18,8 @@ public struct OpenedInput {
     public let head: [UInt8]
     /// The encoding the file was written in; `source` always yields UTF-8.
     public let encoding: TextEncoding
+    /// The encoding was guessed (no BOM, not UTF-8, none given): `inspect` says so.
+    public var encodingGuessed = false
 
     public init(
         source: any ByteSource, container: Container, format: ContentFormat, head: [UInt8],
@@ -51,9 +53,11 @@ public enum InputOpener {
                         + "and give recon the inner one", file: path)
             }
             let opened = try open(source: source, encoding: encoding)
-            return OpenedInput(
+            var zipped = OpenedInput(
                 source: opened.source, container: .zip, format: opened.format, head: opened.head,
                 encoding: opened.encoding)
+            zipped.encodingGuessed = opened.encodingGuessed
+            return zipped
         }
         return try open(source: file, encoding: encoding)
     }
@@ -78,8 +82,10 @@ public enum InputOpener {
         if encoding != .utf8 && encoding != .utf8BOM {
             (head, source) = try peek(try TranscodingByteSource(base: source, encoding: encoding))
         }
-        return OpenedInput(
+        var opened = OpenedInput(
             source: source, container: container, format: sniffFormat(head), head: head, encoding: encoding)
+        opened.encodingGuessed = forced == nil && (encoding == .gb18030 || encoding == .windows1252)
+        return opened
     }
 
     /// Reads up to `sniffBytes` and gives back a source that replays them.

@@ -33,9 +33,50 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
         if head.starts(with: [0xFF, 0xFE]) { return .utf16LE }
         if head.starts(with: [0xFE, 0xFF]) { return .utf16BE }
-        if isValidUTF8(head, allowCutEnd: true) { return .utf8 }
-        if decodes(head, as: .gb18030) { return .gb18030 }
+        if isValidUTF8(head, allowCutEnd: true) || mostlyUTF8(head) { return .utf8 }
+        if looksLikeGB18030(head) && decodes(head, as: .gb18030) { return .gb18030 }
         return .windows1252
+    }
+
+    /// UTF-8 with stray bytes: at least as many valid multi-byte sequences as invalid bytes. A
+    /// Windows-1252 file almost never holds a valid UTF-8 sequence (that takes pairs like `Ã©`),
+    /// so one stray byte in a UTF-8 file no longer turns `café` into `cafÃ©`; the rows holding
+    /// the stray bytes are rejected instead (`CSVRow.invalidUTF8`).
+    static func mostlyUTF8(_ head: [UInt8]) -> Bool {
+        var (valid, invalid) = (0, 0)
+        head.withUnsafeBytes { bytes in
+            var rest = UnsafeRawBufferPointer(rebasing: bytes[...])
+            while let offset = firstInvalidUTF8(rest) {
+                invalid += 1
+                valid += multiByteSequences(UnsafeRawBufferPointer(rebasing: rest[..<offset]))
+                rest = UnsafeRawBufferPointer(rebasing: rest[(offset + 1)...])
+            }
+            valid += multiByteSequences(rest)
+        }
+        return valid > 0 && valid >= invalid
+    }
+
+    /// The multi-byte sequences in valid UTF-8: its lead bytes.
+    private static func multiByteSequences(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.reduce(0) { $0 + ($1 >= 0xC2 ? 1 : 0) }
+    }
+
+    /// GBK text is pairs of bytes that are almost all at 0x80 and above (every GB2312
+    /// character is); Latin text in Windows-1252 has a letter with accent next to a plain
+    /// letter (`M\u{FC}ller`: 0xFC then `l`), which GB18030 would also decode, as one Chinese
+    /// character. A fifth of pairs with a low second byte is allowed (GBK's extension rows).
+    static func looksLikeGB18030(_ head: [UInt8]) -> Bool {
+        var (high, low) = (0, 0)
+        var i = 0
+        while i + 1 < head.count {
+            guard head[i] >= 0x81 else {
+                i += 1
+                continue
+            }
+            if head[i + 1] >= 0x80 { high += 1 } else if head[i + 1] >= 0x40 { low += 1 }
+            i += head[i + 1] >= 0x30 && head[i + 1] <= 0x39 ? 4 : 2
+        }
+        return high > 0 && low * 4 <= high
     }
 
     static func isValidUTF8(_ bytes: [UInt8], allowCutEnd: Bool) -> Bool {
@@ -49,6 +90,36 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             i += length
         }
         return true
+    }
+
+    /// The offset of the first byte that does not begin a valid UTF-8 sequence (overlong forms,
+    /// surrogates and values past U+10FFFF included), nil when all of `bytes` is UTF-8.
+    public static func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the second byte's range
+            switch b {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: (length, low) = (3, 0xA0)
+            case 0xED: (length, high) = (3, 0x9F)
+            case 0xE1...0xEF: length = 3
+            case 0xF0: (length, low) = (4, 0x90)
+            case 0xF1...0xF3: length = 4
+            case 0xF4: (length, high) = (4, 0x8F)
+            default: return i
+            }
+            guard i + length <= n, bytes[i + 1] >= low, bytes[i + 1] <= high else { return i }
+            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
+            i += length
+        }
+        return nil
     }
 
     /// Whether `bytes` convert without an invalid sequence (a cut sequence at the end is fine).

@@ -19,6 +19,8 @@ public struct Inspection: Sendable {
     public var kind: String
     public var provider: String
     public var encoding: String
+    /// No BOM, not UTF-8 and none given: the encoding is a guess.
+    public var encodingGuessed = false
     public var records: Int
     public var rejected: Int
     /// The first rejects, with their positions.
@@ -121,6 +123,7 @@ public enum Inspector {
             encoding: input.encoding.rawValue,
             records: stats.records, rejected: stats.rejected, errors: errors,
             totals: totals.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
+        inspection.encodingGuessed = input.encodingGuessed
         inspection.kinds = SettlementKind.allCases.compactMap { k in
             kinds[Int(k.rawValue)] > 0 ? (k, kinds[Int(k.rawValue)]) : nil
         }
@@ -161,7 +164,9 @@ public enum Inspector {
 
     /// A few lines for a person.
     public static func text(_ i: Inspection) -> String {
-        var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)\n"
+        var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)"
+            + (i.encodingGuessed ? " (guessed: not UTF-8 and no byte order mark; a profile's encoding: sets it)" : "")
+            + "\n"
         out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
         for t in i.totals {
             let f = { (v: Total) in MinorUnits.format(v, exponent: t.currency.exponent) }

@@ -182,6 +182,7 @@ public enum SettlementSourceReader {
             if row.unterminatedQuote {
                 throw RecordError(field: "", "a quoted field is not closed before the end of the file")
             }
+            if let invalid = row.invalidUTF8 { throw Self.utf8Error(invalid) }
             try adapter.emit(row, provenance: provenance) { record in
                 stats.records += 1
                 try onRecord(consume record)
@@ -208,6 +209,7 @@ public enum SettlementSourceReader {
                     throw RecordError(field: "", "a quoted field is not closed before the end of the file")
                 }
                 if row.count != adapter.width { throw Self.widthError(row.count, adapter.width) }
+                if let invalid = row.invalidUTF8 { throw Self.utf8Error(invalid) }
                 try onRecord(try adapter.record(from: row, provenance: provenance))
             } catch let error as RecordError {
                 stats.rejected += 1
@@ -221,6 +223,16 @@ public enum SettlementSourceReader {
     /// is not clear, so it is a reject naming both counts.
     static func widthError(_ count: Int, _ width: Int) -> RecordError {
         RecordError(field: "", "the row has \(count) field\(count == 1 ? "" : "s") where the header has \(width)")
+    }
+
+    /// A row with bytes that are not UTF-8 in a UTF-8 file: the row is a reject naming the
+    /// column and the bytes; the file is not re-read in another encoding.
+    static func utf8Error(_ invalid: (field: Int, offset: Int, bytes: [UInt8])) -> RecordError {
+        let hex = invalid.bytes.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
+        return RecordError(
+            field: "column \(invalid.field + 1)",
+            "bytes that are not UTF-8 text (\(hex.joined(separator: " ")) at byte \(invalid.offset + 1) of the value) "
+                + "in a file read as UTF-8; fix them, or give the file's encoding with a profile's `encoding:`")
     }
 
     static func rejectFile(

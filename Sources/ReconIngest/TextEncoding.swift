@@ -80,16 +80,12 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 
     static func isValidUTF8(_ bytes: [UInt8], allowCutEnd: Bool) -> Bool {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
-            guard length > 0, b != 0xC0, b != 0xC1, b < 0xF5 else { return false }
-            if i + length > bytes.count { return allowCutEnd }
-            for k in 1..<length where bytes[i + k] >> 6 != 0b10 { return false }
-            i += length
-        }
-        return true
+        guard let offset = bytes.withUnsafeBytes({ firstInvalidUTF8($0) }) else { return true }
+        // a sample may end inside a sequence: a lead byte and continuation bytes up to the end
+        let lead = bytes[offset]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        return allowCutEnd && (0xC2...0xF4).contains(lead) && bytes.count - offset < length
+            && bytes[(offset + 1)...].allSatisfy { $0 & 0xC0 == 0x80 }
     }
 
     /// The offset of the first byte that does not begin a valid UTF-8 sequence (overlong forms,

@@ -39,6 +39,13 @@ import Testing
         #expect(bytes.withUnsafeBytes { TextEncoding.firstInvalidUTF8($0) } == offset)
     }
 
+    /// The 64 KiB sample may end inside a character: still UTF-8.
+    @Test func aSampleCutInsideACharacterIsStillUTF8() {
+        #expect(TextEncoding.detect(Self.header + bytes("caf") + [0xC3]) == .utf8)
+        #expect(TextEncoding.detect(Self.header + bytes("x") + [0xE2, 0x82]) == .utf8)
+        #expect(TextEncoding.detect(Self.header + bytes("caf") + [0xE9] + bytes("\n")) == .windows1252)
+    }
+
     @Test func validSequencesPass() {
         let text = Array("café 支付宝 €5 😀".utf8)
         #expect(text.withUnsafeBytes { TextEncoding.firstInvalidUTF8($0) } == nil)

@@ -5,9 +5,12 @@ store is checked and the night rerun; its findings must equal those of an uninte
   python3 scripts/kill-test.py [--recon .build/debug/recon] [--n 20000] [--trials 20]
 
 Each trial starts from a new store and kills `recon import payments`, `recon reconcile --store`
-or the nightly `recon run` (which does both) after a random delay up to the uninterrupted duration. After the kill:
+or the nightly `recon run` (which does both) after a random delay up to the uninterrupted
+duration. After the kill:
 SQLite's integrity check passes, the store holds all of the import or none of it and at most
 one run, and rerunning the night (import, then reconcile) gives byte-identical findings.
+With --postgres URL the trials run on PostgreSQL (a new database each), checked the same way
+against the findings of the night on SQLite.
 """
 import argparse, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, time
 
@@ -52,7 +55,33 @@ def findings(out):
             for name in ("discrepancies.csv", "in_transit.csv", "rejects.csv")}
 
 
+def psql(url, sql):
+    """One query's rows on a PostgreSQL store, through psql (no Python driver needed)."""
+    out = subprocess.run(["psql", "-X", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                         check=True, capture_output=True, text=True).stdout
+    return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in line.split("|")) for line in out.splitlines()]
+
+
+def check_postgres(url):
+    """The same checks on PostgreSQL: the import is all or none, at most one run (a transaction
+    the killed client did not commit is rolled back by the server)."""
+    if not psql(url, "SELECT 1 FROM pg_tables WHERE tablename = 'payments'"):
+        return []
+    (payments,), = psql(url, "SELECT count(*) FROM payments")
+    imports, = psql(url, "SELECT count(*), coalesce(sum(added), 0) FROM imports WHERE side = 'payments'")
+    (runs,), = psql(url, "SELECT count(*) FROM runs")
+    (closed,), = psql(url, "SELECT count(*) FROM payments WHERE closed_run IS NOT NULL")
+    problems = []
+    if payments not in (0, imports[1]) or imports[0] > 1:
+        problems.append(f"a partial import: {payments} payments, imports {imports}")
+    if runs > 1 or (runs == 0 and closed > 0):
+        problems.append(f"a partial run: {runs} runs, {closed} payments closed")
+    return problems
+
+
 def check_store(store, n):
+    if "://" in store:
+        return check_postgres(store)
     db = sqlite3.connect(store)
     problems = []
     if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
@@ -99,6 +128,10 @@ def concurrent(recon, work, payments, settlement):
 
 
 def saved_runs(store):
+    if "://" in store:
+        if not psql(store, "SELECT 1 FROM pg_tables WHERE tablename = 'runs'"):
+            return 0
+        return psql(store, "SELECT count(*) FROM runs")[0][0]
     db = sqlite3.connect(store)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
@@ -115,6 +148,8 @@ def main():
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/recon-bench"))
+    ap.add_argument("--postgres", metavar="URL",
+                    help="run the trials on PostgreSQL: a new database per trial on this server")
     args = ap.parse_args()
     random.seed(args.seed)
     payments, settlement = data(args.n, args.cache)
@@ -130,6 +165,10 @@ def main():
         failures = 0
         for trial in range(args.trials):
             store = os.path.join(work, f"t{trial}.sqlite")
+            if args.postgres:
+                database = f"recon_kill_{os.getpid()}_{trial}"
+                psql(args.postgres, f"CREATE DATABASE {database}")
+                store = args.postgres.rsplit("/", 1)[0] + "/" + database
             out = os.path.join(work, f"t{trial}")
             target = random.choice(["import", "reconcile", "run"])
             if target == "run":
@@ -165,8 +204,10 @@ def main():
             what = f"killed {target} after {delay:.2f} s" if killed else f"{target} finished before the kill"
             print(f"trial {trial + 1}: {what}: {status}", flush=True)
             failures += bool(problems)
-        print(f"kill test: {args.trials - failures} of {args.trials} trials consistent")
-        failures += concurrent(args.recon, work, payments, settlement)
+        where = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"kill test on {where}: {args.trials - failures} of {args.trials} trials consistent")
+        if not args.postgres:
+            failures += concurrent(args.recon, work, payments, settlement)
         return 1 if failures else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -27,5 +27,8 @@ bash scripts/report-screenshot.sh "$reports/samples" "$reports/samples.png" stat
 bash scripts/report-screenshot.sh "$reports/payouts" "$reports/payouts.png" payout_mismatch
 # the store under SIGKILL and two concurrent runs (needs ../shared/bench/gen.py for its data)
 python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20
+# the same kills on PostgreSQL: a new database per trial on a throwaway server
+bash scripts/with-postgres.sh bash -c \
+    'python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20 --postgres "$RECON_TEST_POSTGRES_URL"'
 # a short fuzzing pass over everything recon reads (scripts/fuzz.sh; longer: SECONDS_MAX=600)
 SECONDS_MAX=30 bash scripts/fuzz.sh

@@ -60,7 +60,8 @@ public typealias Total = Int128
 extension Money {
     /// A total as money, when it fits an amount (nil beyond ±9.2 × 10^18 minor units).
     public init?(total: Total, currency: Currency) {
-        guard let minor = Int64(exactly: total) else { return nil }
+        // Int64.min is left out as parsing leaves it out: every amount's size fits an amount
+        guard let minor = Int64(exactly: total), minor != .min else { return nil }
         self.init(minorUnits: minor, currency: currency)
     }
 }

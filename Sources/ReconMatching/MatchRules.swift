@@ -118,7 +118,7 @@ public struct FeeRule: Sendable, Equatable {
 
     /// The expected fee on `gross` (rounded half up to the minor unit, as providers do).
     public func expectedFee(on gross: Int64) -> Int64 {
-        percent.ofRounded(abs(gross)) + fixedMinor
+        Int64(clamping: Total(percent.ofRounded(gross)) + Total(fixedMinor))
     }
 }
 
@@ -154,14 +154,12 @@ public struct Percent: Sendable, Equatable, CustomStringConvertible {
 
     /// This share of `minor`, rounded down (a tolerance never grows by rounding).
     public func of(_ minor: Int64) -> Int64 {
-        let (product, overflow) = abs(minor).multipliedReportingOverflow(by: ppm)
-        return overflow ? Int64.max : product / 1_000_000
+        Int64(clamping: Total(minor.magnitude) * Total(ppm) / 1_000_000)
     }
 
-    /// This share of `minor`, rounded half up.
+    /// This share of `minor`'s size, rounded half up.
     public func ofRounded(_ minor: Int64) -> Int64 {
-        let (product, overflow) = abs(minor).multipliedReportingOverflow(by: ppm)
-        return overflow ? Int64.max : (product + 500_000) / 1_000_000
+        Int64(clamping: (Total(minor.magnitude) * Total(ppm) + 500_000) / 1_000_000)
     }
 
     /// `2.9%`.

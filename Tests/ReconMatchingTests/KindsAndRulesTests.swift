@@ -214,6 +214,21 @@ func runRules(_ payments: [Payment], _ lines: [SettlementRecord], rules: MatchRu
         #expect(rules.tolerance(provider: "x", system: "y", amount: Money(minorUnits: 500, currency: usd)) == 1)
     }
 
+    /// Shares and expected fees of amounts at the edge of Int64 saturate instead of trapping.
+    @Test func feeArithmeticAtTheLimitsDoesNotTrap() {
+        let percent = Percent(parsing: "2.9")!
+        #expect(percent.ofRounded(10_000) == 290 && percent.ofRounded(-10_000) == 290)
+        #expect(percent.of(Int64.max) == Int64.max / 1_000_000 * 29_000 + (Int64.max % 1_000_000) * 29_000 / 1_000_000)
+        #expect(Percent(parsing: "200")!.ofRounded(Int64.max) == Int64.max)
+        let rule = FeeRule(scope: RuleScope(), percent: percent, fixedMinor: Int64.max)
+        #expect(rule.expectedFee(on: -Int64.max) == Int64.max)
+        #expect(rule.expectedFee(on: 10_000) == Int64.max)
+        #expect(FeeRule(scope: RuleScope(), percent: percent, fixedMinor: 30).expectedFee(on: -10_000) == 320)
+        // a computed total of exactly Int64.min is not an amount (its size would not be one)
+        #expect(Money(total: Total(Int64.min), currency: Currency(code: "USD")!) == nil)
+        #expect(Money(total: -Total(Int64.max), currency: Currency(code: "USD")!)?.minorUnits == -Int64.max)
+    }
+
     @Test func feesAreCheckedAgainstTheRuleAndNetAgainstGrossLessFee() {
         let rules = MatchRules(fees: [
             FeeRule(

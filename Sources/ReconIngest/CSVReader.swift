@@ -45,7 +45,7 @@ public struct CSVRow {
     }
 
     /// The first field holding bytes that are not UTF-8: the field, the offset in it and the
-    /// bytes (up to 4) of the sequence. Text from another encoding was converted on the way in,
+    /// broken sequence's bytes. Text from another encoding was converted on the way in,
     /// so this finds stray bytes in a UTF-8 file; an all-ASCII row is checked 8 bytes at a time.
     public var invalidUTF8: (field: Int, offset: Int, bytes: [UInt8])? {
         guard count > 0 else { return nil }
@@ -62,7 +62,10 @@ public struct CSVRow {
         while field < count {
             let value = self[field]
             if let offset = TextEncoding.firstInvalidUTF8(value) {
-                return (field, offset, Array(value[offset..<min(offset + 4, value.count)]))
+                // the bad byte and the continuation bytes after it: the broken sequence
+                var end = offset + 1
+                while end < min(offset + 4, value.count) && value[end] & 0xC0 == 0x80 { end += 1 }
+                return (field, offset, Array(value[offset..<end]))
             }
             field += 1
         }

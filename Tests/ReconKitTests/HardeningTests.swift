@@ -35,6 +35,20 @@ import Testing
     }
 
     /// A window in days that would overflow a time is refused at start, naming the option or key.
+    /// One stray byte in a UTF-8 file rejects its row only: the file stays UTF-8, the other
+    /// rows keep their amounts, signs and kinds, and the reject names the column and the byte.
+    @Test func aStrayByteRejectsItsRowNotTheFile() throws {
+        let inspect = try CLI.run(["inspect", Self.folder + "utf8-stray-byte.csv"])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.contains("encoding utf-8\n"), "\(inspect.stdout)")
+        #expect(inspect.stdout.contains("3 records, 1 rejected"))
+        #expect(inspect.stdout.contains("EUR: credits 10.00, debits -2.50, fees 0.00, net 7.50"))
+        #expect(inspect.stdout.contains("kinds: 1 payment, 1 refund"))
+        #expect(inspect.stdout.contains("utf8-stray-byte.csv:3: column 1: bytes that are not UTF-8 text (FF at byte 6"))
+        let normalized = try CLI.run(["normalize", "--json-lines", Self.folder + "utf8-stray-byte.csv"])
+        #expect(normalized.stdout.contains("café-1") && normalized.stdout.contains("réf-3"), "\(normalized.stdout)")
+    }
+
     @Test func hugeWindowsAreUsageErrors() throws {
         let out = makeTemporaryDirectory()
         let flag = try CLI.run([

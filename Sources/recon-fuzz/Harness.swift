@@ -4,25 +4,60 @@ import ReconIngest
 import ReconKit
 import ReconProviders
 
-/// One input through everything recon reads: `inspect` end to end (every format, as created
-/// payments and as settlement), the readers directly (JSON, CSV, gzip, XML, text conversion),
-/// a mapping profile, a rules file and a nightly config in YAML, and the money, rate and date
-/// parsers. Any input must end in records, rejects or a thrown error: never a trap, a hang or a
-/// sanitizer report. The same bytes are fed whole to each part.
-func exercise(_ bytes: [UInt8]) {
-    _ = Inspector.inspect(bytes: bytes, name: "fuzz")
-    exerciseReaders(bytes)
-    let text = String(decoding: bytes, as: UTF8.self)
-    _ = try? MappingProfile.parse(text, file: "fuzz.yaml")
-    _ = try? RulesConfig.parse(text, file: "fuzz.yaml")
-    _ = try? JobConfig.parse(text, file: "fuzz.yaml")
-    for code in ["USD", "JPY", "KWD"] {
-        _ = try? AmountParser.parseMajor(text, currency: Currency(code: code)!)
+/// The fuzz harnesses, one per part recon reads with; `RECON_FUZZ_HARNESS` picks one (the
+/// script runs each in turn), unset runs them all on every input. Any input must end in
+/// records, rejects or a thrown error: never a trap, a hang or a sanitizer report.
+enum Harness: String, CaseIterable {
+    /// `inspect` end to end: every format, as created payments and as settlement
+    case inspect
+    case json, csv, gzip, zip, xml
+    /// text conversion from GB18030 and UTF-16
+    case text
+    /// mapping profiles, rules and nightly configs in YAML
+    case yaml
+    /// the money, rate, date and asset parsers
+    case parsers
+
+    /// The harnesses this process runs, from the environment (read once).
+    static let chosen: [Harness] = {
+        guard let name = ProcessInfo.processInfo.environment["RECON_FUZZ_HARNESS"], !name.isEmpty else {
+            return allCases
+        }
+        guard let one = Harness(rawValue: name) else {
+            fatalError("RECON_FUZZ_HARNESS=\(name): not one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return [one]
+    }()
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .inspect: _ = Inspector.inspect(bytes: bytes, name: "fuzz")
+        case .json: exerciseJSON(bytes)
+        case .csv: exerciseCSV(bytes)
+        case .gzip: exerciseGzip(bytes)
+        case .zip: exerciseZip(bytes)
+        case .xml: exerciseXML(bytes)
+        case .text: exerciseText(bytes)
+        case .yaml:
+            let text = String(decoding: bytes, as: UTF8.self)
+            _ = try? MappingProfile.parse(text, file: "fuzz.yaml")
+            _ = try? RulesConfig.parse(text, file: "fuzz.yaml")
+            _ = try? JobConfig.parse(text, file: "fuzz.yaml")
+        case .parsers:
+            let text = String(decoding: bytes, as: UTF8.self)
+            for code in ["USD", "JPY", "KWD"] {
+                _ = try? AmountParser.parseMajor(text, currency: Currency(code: code)!)
+            }
+            _ = try? AmountParser.parseMinor(text)
+            _ = try? ExchangeRate(parsing: text)
+            _ = try? Timestamp(parsing: text)
+            _ = try? Asset(parsing: text)
+        }
     }
-    _ = try? AmountParser.parseMinor(text)
-    _ = try? ExchangeRate(parsing: text)
-    _ = try? Timestamp(parsing: text)
-    _ = try? Asset(parsing: text)
+}
+
+func exercise(_ bytes: [UInt8]) {
+    for harness in Harness.chosen { harness.run(bytes) }
 }
 
 #if FUZZING

@@ -68,7 +68,7 @@ public enum InputOpener {
     }
 
     /// Sniffs any source (tests, stdin wrappers) the same way.
-    /// `encoding` overrides detection (a profile's `encoding`).
+    /// `encoding` (`--encoding`, a profile's `encoding:`) overrides detection, not a byte order mark.
     public static func open(source: any ByteSource, encoding forced: TextEncoding? = nil) throws(IngestError)
         -> OpenedInput
     {
@@ -78,13 +78,15 @@ public enum InputOpener {
         // inflating runs a few blocks ahead on its own thread, overlapping with parsing
         if container == .gzip { content = ReadAheadByteSource(base: try GzipByteSource(base: raw)) }
         var (head, source) = container == .gzip ? try peek(content) : (firstBytes, raw)
-        let encoding = forced ?? TextEncoding.detect(head)
+        // a byte order mark says what the file is, whatever was given
+        let marked = TextEncoding.byteOrderMark(head)
+        let encoding = marked ?? forced ?? TextEncoding.detect(head)
         if encoding != .utf8 && encoding != .utf8BOM {
             (head, source) = try peek(try TranscodingByteSource(base: source, encoding: encoding))
         }
         var opened = OpenedInput(
             source: source, container: container, format: sniffFormat(head), head: head, encoding: encoding)
-        opened.encodingGuessed = forced == nil && (encoding == .gb18030 || encoding == .windows1252)
+        opened.encodingGuessed = marked == nil && forced == nil && (encoding == .gb18030 || encoding == .windows1252)
         return opened
     }
 

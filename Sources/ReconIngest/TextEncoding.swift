@@ -30,13 +30,37 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// (GBK text is almost never valid UTF-8, and Latin text with accents rarely decodes as
     /// GB18030 pairs throughout); otherwise Windows-1252.
     public static func detect(_ head: [UInt8]) -> TextEncoding {
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
-        if head.starts(with: [0xFF, 0xFE]) { return .utf16LE }
-        if head.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        if let marked = byteOrderMark(head) { return marked }
         if isValidUTF8(head, allowCutEnd: true) || mostlyUTF8(head) { return .utf8 }
         if looksLikeGB18030(head) && decodes(head, as: .gb18030) { return .gb18030 }
         return .windows1252
     }
+
+    /// The encoding a byte order mark at the start says, which nothing overrides.
+    public static func byteOrderMark(_ head: [UInt8]) -> TextEncoding? {
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
+        if head.starts(with: [0xFF, 0xFE]) { return .utf16LE }
+        if head.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        return nil
+    }
+
+    /// An encoding by any of its usual names, in any case (`--encoding`, a profile's
+    /// `encoding:`): utf-8, utf-16le, utf-16be, gb18030 (gbk, gb2312, cp936), windows-1252
+    /// (cp1252, iso-8859-1, latin1: ISO-8859-1's text characters are Windows-1252's).
+    public init?(name: String) {
+        switch String(name.lowercased().map { $0 == "_" ? "-" : $0 }) {
+        case "utf-8", "utf8": self = .utf8
+        case "utf-8-bom": self = .utf8BOM
+        case "utf-16le", "utf16le": self = .utf16LE
+        case "utf-16be", "utf16be": self = .utf16BE
+        case "gb18030", "gbk", "gb2312", "cp936": self = .gb18030
+        case "windows-1252", "cp1252", "iso-8859-1", "latin1", "latin-1": self = .windows1252
+        default: return nil
+        }
+    }
+
+    /// The names `init(name:)` takes, for messages.
+    public static let names = "utf-8, utf-16le, utf-16be, gb18030 (gbk), windows-1252 (iso-8859-1)"
 
     /// UTF-8 with stray bytes: at least as many valid multi-byte sequences as invalid bytes. A
     /// Windows-1252 file almost never holds a valid UTF-8 sequence (that takes pairs like `Ã©`),

@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
 public import PaymentModels
-import ReconIngest
+public import ReconIngest
 public import ReconProviders
 public import ReconStore
+import ReconReports
 
 extension Timestamp {
     /// This moment, to the millisecond.
@@ -19,17 +20,18 @@ public enum Importer {
     /// rejected (they are kept in the store with their reasons).
     public static func run(
         _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profiles: [MappingProfile],
-        partial: Bool = false, report: (String) -> Void
+        encoding: TextEncoding? = nil, partial: Bool = false, report: (String) -> Void, warn: (String) -> Void = { _ in }
     ) throws -> Int32 {
         let store: any Store
         do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
         let now = Timestamp.current.description
         var status = ExitStatus.clean
         for path in paths {
-            let (outcome, rejects) = try importFile(
-                path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles, transaction: true,
-                partial: partial)
+            let (outcome, rejects, guessed) = try importFile(
+                path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles,
+                encoding: encoding, transaction: true, partial: partial)
             report("\(path): \(describe(outcome, side: side))")
+            if let warning = guessed?.encodingWarning { warn(warning) }
             if !rejects.isEmpty { status = ExitStatus.discrepancies }
         }
         return status
@@ -40,11 +42,12 @@ public enum Importer {
         var message: String
     }
 
-    /// Imports one file (in its own transaction, or the caller's): its outcome and rejects.
+    /// Imports one file (in its own transaction, or the caller's): its outcome, its rejects, and
+    /// when its encoding was a guess, the file's summary saying so.
     static func importFile(
         _ path: String, side: ImportSide, store: any Store, importedAt: String, forced: PaymentSystem?,
-        profiles: [MappingProfile], transaction: Bool = false, partial: Bool = false
-    ) throws -> (ImportOutcome, [Reject]) {
+        profiles: [MappingProfile], encoding: TextEncoding? = nil, transaction: Bool = false, partial: Bool = false
+    ) throws -> (ImportOutcome, [Reject], InputSummary?) {
         // stdin and pipes are read once: into a temporary file, hashed on the way
         let spool = try Spool(path)
         let source = spool?.path ?? path
@@ -53,14 +56,15 @@ public enum Importer {
         // later, is not taken as done
         let hash = partial ? "partial:" + whole : whole
         var rejects: [Reject] = []
+        var guessed: InputSummary?
         // the file is parsed on its own thread while this one writes the store (`RecordPipe`);
         // a store may read it twice, so each read opens it
         let read: (any RecordSink) throws -> Void = { sink in
-            let input = InputHandOver(input: try Inputs.open(source, encoding: MappingProfile.encoding(of: profiles)))
+            let input = InputHandOver(input: try Inputs.open(source, encoding: Inputs.encoding(encoding, profiles)))
             let damage = DamageNote()
             try RecordPipe.run(
                 read: { emit in
-                    damage.message = try Inputs.rethrowingIO {
+                    let stats = try Inputs.rethrowingIO {
                         switch side {
                         case .payments:
                             return try PaymentSourceReader.read(
@@ -71,7 +75,11 @@ public enum Importer {
                                 input.input, path: path, profiles: profiles, onRecord: { try emit.record($0) },
                                 onReject: { try emit.reject($0) })
                         }
-                    }.fatalError
+                    }
+                    damage.message = stats.fatalError
+                    if Inputs.encodingGuessed(input.input, stats) {
+                        damage.guessed = Inputs.summary(side == .payments ? .payments : .settlement, path, input.input, stats)
+                    }
                 },
                 consume: { batch in
                     try sink.add(batch.payments)
@@ -82,6 +90,7 @@ public enum Importer {
             // unless --partial asks for the good part
             if let message = damage.message, !partial { throw Damaged(message: message) }
             rejects = sink.rejects
+            guessed = damage.guessed
         }
         do {
             let outcome =
@@ -89,7 +98,7 @@ public enum Importer {
                 ? try store.importFile(side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
                 : try store.importInTransaction(
                     side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
-            return (outcome, rejects)
+            return (outcome, rejects, guessed)
         } catch let error as StoreError {
             throw ReconError(.io, error.message)
         } catch let error as Damaged {
@@ -127,6 +136,8 @@ public enum Importer {
 /// reading thread is done (RecordPipe joins it).
 private final class DamageNote: @unchecked Sendable {
     var message: String?
+    /// The file's summary when its encoding was a guess.
+    var guessed: InputSummary?
 }
 
 /// Standard input or a pipe, copied once into a temporary file (hashed while copied) so the

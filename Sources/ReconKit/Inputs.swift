@@ -49,10 +49,9 @@ public enum Inputs {
     }
 
     static func readSettlement(
-        _ paths: [String], strict: Bool, profiles: [MappingProfile] = []
+        _ paths: [String], strict: Bool, profiles: [MappingProfile] = [], encoding: TextEncoding? = nil
     ) throws -> SideInput<SettlementRecord> {
-        let encoding = MappingProfile.encoding(of: profiles)
-        return try readSide(paths, .settlement, strict: strict, store: nil, encoding: encoding) {
+        try readSide(paths, .settlement, strict: strict, store: nil, encoding: Inputs.encoding(encoding, profiles)) {
             input, path, onRecord, onReject in
             try SettlementSourceReader.read(
                 input, path: path, profiles: profiles, onRecord: onRecord, onReject: onReject)
@@ -64,6 +63,19 @@ public enum Inputs {
         try readSide(paths, .bank, strict: strict, store: nil) { input, path, onRecord, onReject in
             try SettlementSourceReader.read(input, path: path, onRecord: onRecord, onReject: onReject)
         }
+    }
+
+    /// The encoding to read files in: the one given (`--encoding`), else the profiles' own.
+    static func encoding(_ given: TextEncoding?, _ profiles: [MappingProfile]) -> TextEncoding? {
+        given ?? MappingProfile.encoding(of: profiles)
+    }
+
+    /// Whether a file's encoding is still a guess once read: not when the formats that read it
+    /// are always written in the encoding guessed (Alipay's bills and GBK).
+    static func encodingGuessed(_ input: OpenedInput, _ stats: SourceStats) -> Bool {
+        guard input.encodingGuessed else { return false }
+        let known = stats.adapters.keys.map { SettlementFormats.named($0)?.knownEncoding }
+        return known.isEmpty || known.contains { $0 != input.encoding }
     }
 
     /// A mapping profile for the command line: a bad one is a usage error naming the key.
@@ -144,10 +156,13 @@ public enum Inputs {
     static func summary(
         _ role: InputSummary.Role, _ path: String, _ input: OpenedInput, _ stats: SourceStats
     ) -> InputSummary {
-        InputSummary(
+        var summary = InputSummary(
             role: role, path: path, container: input.container.rawValue, format: stats.format,
             provider: stats.providerList, records: stats.records, rejected: stats.rejected,
             fatalError: stats.fatalError)
+        summary.encoding = input.encoding.rawValue
+        summary.encodingGuessed = encodingGuessed(input, stats)
+        return summary
     }
 
     /// Maps reader failures onto exit codes: I/O is 74, a strict stop is 65.

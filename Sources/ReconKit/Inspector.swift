@@ -1,5 +1,5 @@
 public import PaymentModels
-import ReconIngest
+public import ReconIngest
 public import ReconProviders
 import ReconReports
 
@@ -21,6 +21,8 @@ public struct Inspection: Sendable {
     public var encoding: String
     /// No BOM, not UTF-8 and none given: the encoding is a guess.
     public var encodingGuessed = false
+    /// Not UTF-8 and none given, but the format is always in this encoding (Alipay's GBK).
+    public var encodingKnown = false
     public var records: Int
     public var rejected: Int
     /// The first rejects, with their positions.
@@ -42,19 +44,19 @@ public enum Inspector {
     /// payment, it is read again as a settlement file, and the reading with fewer rejects wins
     /// (payments on a tie). `forced` always means payments; stdin is read once.
     public static func inspect(
-        _ path: String, forced: PaymentSystem? = nil, profiles: [MappingProfile] = []
+        _ path: String, forced: PaymentSystem? = nil, profiles: [MappingProfile] = [], encoding: TextEncoding? = nil
     ) throws -> Inspection {
         if !profiles.isEmpty {
-            let input = try Inputs.open(path, encoding: MappingProfile.encoding(of: profiles))
+            let input = try Inputs.open(path, encoding: Inputs.encoding(encoding, profiles))
             if input.format != .json || MappingProfile.choose(profiles, for: input) != nil || profiles.count == 1 {
                 return try read(input, path: path, kind: "settlement", forced: nil, profiles: profiles)
             }
         }
-        let input = try Inputs.open(path)
+        let input = try Inputs.open(path, encoding: encoding)
         if input.format == .json {
             let payments = try read(input, path: path, kind: "payments", forced: forced)
             guard payments.rejected > 0, forced == nil, path != "-" else { return payments }
-            let settlement = try read(try Inputs.open(path), path: path, kind: "settlement", forced: nil)
+            let settlement = try read(try Inputs.open(path, encoding: encoding), path: path, kind: "settlement", forced: nil)
             return settlement.rejected < payments.rejected ? settlement : payments
         }
         return try read(input, path: path, kind: "settlement", forced: nil)
@@ -123,7 +125,8 @@ public enum Inspector {
             encoding: input.encoding.rawValue,
             records: stats.records, rejected: stats.rejected, errors: errors,
             totals: totals.sorted { $0.currency < $1.currency }, controlTotals: stats.controlTotals)
-        inspection.encodingGuessed = input.encodingGuessed
+        inspection.encodingGuessed = Inputs.encodingGuessed(input, stats)
+        inspection.encodingKnown = !inspection.encodingGuessed && input.encodingGuessed
         inspection.kinds = SettlementKind.allCases.compactMap { k in
             kinds[Int(k.rawValue)] > 0 ? (k, kinds[Int(k.rawValue)]) : nil
         }
@@ -148,6 +151,7 @@ public enum Inspector {
         return "{\"path\": \(JSONText.string(i.path)), \"container\": \(JSONText.string(i.container)), "
             + "\"format\": \(JSONText.string(i.format)), \"kind\": \(JSONText.string(i.kind)), "
             + "\"provider\": \(JSONText.string(i.provider)), \"encoding\": \(JSONText.string(i.encoding)), "
+            + "\"encoding_guessed\": \(i.encodingGuessed), "
             + "\"records\": \(i.records), \"rejected\": \(i.rejected), "
             + "\"errors\": [\(errors.joined(separator: ", "))], "
             + "\"totals\": {\(totals.joined(separator: ", "))}, "
@@ -165,7 +169,8 @@ public enum Inspector {
     /// A few lines for a person.
     public static func text(_ i: Inspection) -> String {
         var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)"
-            + (i.encodingGuessed ? " (guessed: not UTF-8 and no byte order mark; a profile's encoding: sets it)" : "")
+            + (i.encodingGuessed ? " (guessed: not UTF-8 and no byte order mark; --encoding sets it)" : "")
+            + (i.encodingKnown ? " (the format's own)" : "")
             + "\n"
         out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
         for t in i.totals {

@@ -1,5 +1,5 @@
 public import PaymentModels
-import ReconIngest
+public import ReconIngest
 public import ReconProviders
 import ReconReports
 
@@ -13,18 +13,19 @@ public enum Normalizer {
 
     /// Streams normalized records to `emit`; rejects go to `onReject`.
     public static func run(
-        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, profiles: [MappingProfile] = [], strict: Bool,
-        emit: (String) throws -> Void, onReject: @escaping (Reject) -> Void
+        _ paths: [String], jsonLines: Bool, forced: PaymentSystem?, profiles: [MappingProfile] = [],
+        encoding: TextEncoding? = nil, strict: Bool, emit: (String) throws -> Void,
+        onReject: @escaping (Reject) -> Void, warn: (String) -> Void = { _ in }
     ) throws {
         if !jsonLines { try emit(CSVFormat.row(csvColumns)) }
         for path in paths {
-            let input = try Inputs.open(path, encoding: MappingProfile.encoding(of: profiles))
+            let input = try Inputs.open(path, encoding: Inputs.encoding(encoding, profiles))
             let profiled = MappingProfile.choose(profiles, for: input) != nil || profiles.count == 1
             let handleReject: (Reject) throws -> Void = { reject in
                 if strict { throw StrictStop(reject: reject) }
                 onReject(reject)
             }
-            _ = try Inputs.rethrowingIO {
+            let stats = try Inputs.rethrowingIO {
                 if input.format == .json && !profiled {
                     return try PaymentSourceReader.read(
                         input, path: path, forced: forced,
@@ -35,6 +36,7 @@ public enum Normalizer {
                     onRecord: { try emit(line(settlement: $0, jsonLines: jsonLines)) },
                     onReject: handleReject)
             }
+            if let warning = Inputs.summary(.settlement, path, input, stats).encodingWarning { warn(warning) }
         }
     }
 

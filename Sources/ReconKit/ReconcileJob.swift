@@ -1,6 +1,6 @@
 import Dispatch
 public import PaymentModels
-import ReconIngest
+public import ReconIngest
 public import ReconMatching
 public import ReconProviders
 public import ReconReports
@@ -25,6 +25,8 @@ public struct ReconcileOptions: Sendable {
     public var paymentPartBytes = 2 << 20
     /// Read the settlement files as this mapping profile says instead of by detection.
     public var settlementProfiles: [MappingProfile] = []
+    /// The settlement files' encoding, given (`--encoding`): not guessed, a byte order mark aside.
+    public var settlementEncoding: TextEncoding?
     /// Unsettled payments inside this window are in transit, not missing (nil: no window).
     public var window: SettlementWindow?
     /// Key order, amount tolerances and fee expectations (`RulesConfig`); the default is the
@@ -150,7 +152,9 @@ public enum ReconcileJob {
                 options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
             return (
                 payments,
-                try Inputs.readSettlement(options.settlement, strict: true, profiles: options.settlementProfiles)
+                try Inputs.readSettlement(
+                    options.settlement, strict: true, profiles: options.settlementProfiles,
+                    encoding: options.settlementEncoding)
             )
         }
         let parts = try PaymentParts(
@@ -159,9 +163,11 @@ public enum ReconcileJob {
         let group = DispatchGroup()
         let paths = options.settlement
         let profiles = options.settlementProfiles
+        let encoding = options.settlementEncoding
         let start = PhaseTrace.now()
         DispatchQueue.global().async(group: group) {
-            settlementBox.set(Result { try Inputs.readSettlement(paths, strict: false, profiles: profiles) })
+            settlementBox.set(
+                Result { try Inputs.readSettlement(paths, strict: false, profiles: profiles, encoding: encoding) })
             settlementBox.seconds = PhaseTrace.now() - start
             parts.helpFromBack()
         }

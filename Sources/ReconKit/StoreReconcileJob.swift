@@ -55,17 +55,19 @@ public enum StoreReconcileJob {
         for (side, paths) in [(ImportSide.payments, options.payments), (.settlement, options.settlement)] {
             for path in paths {
                 progress("importing \(side.rawValue) \(path)")
-                let (outcome, rejects) = try Importer.importFile(
+                let (outcome, rejects, guessed) = try Importer.importFile(
                     path, side: side, store: store, importedAt: startedAt, forced: options.forcedPaymentSystem,
-                    profiles: side == .settlement ? options.settlementProfiles : [])
+                    profiles: side == .settlement ? options.settlementProfiles : [],
+                    encoding: side == .settlement ? options.settlementEncoding : nil)
                 if side == .payments { paymentRejects += rejects } else { settlementRejects += rejects }
                 var records = 0
                 if case .imported(let n, _, _, _) = outcome { records = n }
-                inputs.append(
-                    InputSummary(
-                        role: side == .payments ? .payments : .settlement, path: path, container: "file",
-                        format: records > 0 ? "imported" : "already imported", provider: "store", records: records,
-                        rejected: rejects.count))
+                var summary = InputSummary(
+                    role: side == .payments ? .payments : .settlement, path: path, container: "file",
+                    format: records > 0 ? "imported" : "already imported", provider: "store", records: records,
+                    rejected: rejects.count)
+                if let guessed { (summary.encoding, summary.encodingGuessed) = (guessed.encoding, true) }
+                inputs.append(summary)
             }
         }
         let payments = try store.openPayments()

@@ -1,4 +1,5 @@
 import PaymentModels
+import ReconIngest
 
 /// Alipay bills (FORMATS.md), GBK text converted on reading: the merchant bill (对账单 detail
 /// between `#…业务明细列表…` markers, `#交易合计` trailers), and the two personal exports (the
@@ -22,6 +23,7 @@ enum AlipayBill {
         p.kind = .init(column: "业务类型", values: ["交易": .payment, "退款": .refund])
         p.timeColumn = "完成时间"
         p.timeZoneOffsetSeconds = chinaTime
+        p.knownEncoding = .gb18030  // Alipay writes its bills in GBK
         p.endMarkers = ["#"]
         p.summary = .lines([
             "交易合计": .init(column: "业务类型", values: ["交易"], sumColumn: "商家实收（元）"),
@@ -44,6 +46,7 @@ enum AlipayBill {
         p.status = statuses(column: "交易状态")
         p.timeColumn = "交易时间"
         p.timeZoneOffsetSeconds = chinaTime
+        p.knownEncoding = .gb18030  // Alipay writes its bills in GBK
         p.summary = .lines([
             "收入": .init(column: "收/支", values: ["收入"], sumColumn: "金额"),
             "支出": .init(column: "收/支", values: ["支出"], sumColumn: "金额"),
@@ -66,6 +69,7 @@ enum AlipayBill {
         p.status = statuses(column: "交易状态")
         p.timeColumn = "交易创建时间"
         p.timeZoneOffsetSeconds = chinaTime
+        p.knownEncoding = .gb18030  // Alipay writes its bills in GBK
         p.endMarkers = ["-----"]
         p.summary = .lines(
             Dictionary(

@@ -230,10 +230,8 @@ public struct MappingProfile: Sendable {
         profile.fields = fields
         profile.root = try string("root")
         if let enc = try string("encoding") {
-            guard let e = TextEncoding(rawValue: enc.lowercased()) else {
-                throw fail(
-                    "encoding",
-                    "'\(enc)' is not one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let e = TextEncoding(name: enc) else {
+                throw fail("encoding", "'\(enc)' is not one of \(TextEncoding.names)")
             }
             profile.encoding = e
         }

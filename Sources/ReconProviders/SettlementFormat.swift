@@ -16,6 +16,9 @@ public protocol SettlementFormat: Sendable {
     var content: ContentFormat { get }
     /// The layout, for a CSV format the table adapter reads by its header.
     var layout: TableProfile? { get }
+    /// The encoding the format's files are always written in (Alipay's bills: GBK), which turns
+    /// a guess that agrees with it into a known encoding.
+    var knownEncoding: TextEncoding? { get }
     func recognizes(json record: JSONRecord) -> Bool
     /// The reader named for a JSON record in `inspect` (the seed systems name their system).
     func readerName(json record: JSONRecord) -> String
@@ -29,6 +32,7 @@ public protocol SettlementFormat: Sendable {
 
 extension SettlementFormat {
     public var layout: TableProfile? { nil }
+    public var knownEncoding: TextEncoding? { nil }
     public func recognizes(json record: JSONRecord) -> Bool { false }
     public func readerName(json record: JSONRecord) -> String { name }
     public func record(json record: JSONRecord, provenance: Provenance) throws(RecordError) -> SettlementRecord {

@@ -232,7 +232,7 @@ public enum SettlementSourceReader {
         return RecordError(
             field: "column \(invalid.field + 1)",
             "bytes that are not UTF-8 text (\(hex.joined(separator: " ")) at byte \(invalid.offset + 1) of the value) "
-                + "in a file read as UTF-8; fix them, or give the file's encoding with a profile's `encoding:`")
+                + "in a file read as UTF-8; fix them, or give the file's encoding with --encoding or a profile's `encoding:`")
     }
 
     static func rejectFile(

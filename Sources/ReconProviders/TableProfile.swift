@@ -1,5 +1,5 @@
 public import PaymentModels
-import ReconIngest
+public import ReconIngest
 
 /// How to read one tabular settlement layout: which header identifies it, which columns hold
 /// the key, the amount and its sign, the status and the time, and where the file states its
@@ -18,6 +18,8 @@ public struct TableProfile: Sendable {
     public var currency: CurrencyRule
     /// Columns whose values add up to the fee (unsigned).
     public var feeColumns: [String] = []
+    /// The encoding the layout's files are always in (see `SettlementFormat.knownEncoding`).
+    public var knownEncoding: TextEncoding?
     public var netColumn: String?
     public var status: StatusRule?
     /// The column naming each row's record type, mapped onto `SettlementKind` (nil: every row

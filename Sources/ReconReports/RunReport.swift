@@ -14,6 +14,18 @@ public struct InputSummary: Sendable {
     public var rejected: Int
     /// A failure that stopped reading the file part-way (truncated gzip, unclosed JSON).
     public var fatalError: String?
+    /// The encoding the file was read in, and whether it is a guess (not UTF-8, no byte order
+    /// mark, none given, and not the format's own).
+    public var encoding = "utf-8"
+    public var encodingGuessed = false
+
+    /// A warning for a person when the encoding was guessed.
+    public var encodingWarning: String? {
+        encodingGuessed
+            ? "\(path): read as \(encoding), a guess (the file is not UTF-8 and has no byte order mark); if its "
+                + "text looks wrong, give the file's encoding with --encoding or a profile's encoding:"
+            : nil
+    }
 
     public init(
         role: Role, path: String, container: String, format: String, provider: String,

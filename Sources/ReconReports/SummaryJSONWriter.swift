@@ -20,6 +20,7 @@ public struct SummaryJSONWriter: ReportWriter {
                 ("rejected", "\(input.rejected)"),
             ]
             if let fatal = input.fatalError { members.append(("error", JSONText.string(fatal))) }
+            if input.encodingGuessed { members.append(("encoding_guessed", JSONText.string(input.encoding))) }
             return JSONText.object(members, indent: 2)
         }
         var counts: [(String, String)] = [("matched", "\(r.matched)")]

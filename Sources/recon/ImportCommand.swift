@@ -1,6 +1,7 @@
 import ArgumentParser
 import PaymentModels
 import ReconKit
+import ReconIngest
 import ReconStore
 
 struct ImportCommand: ParsableCommand {
@@ -53,6 +54,8 @@ struct ImportCommand: ParsableCommand {
             name: .long,
             help: "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable.")
         var profile: [String] = []
+        @Option(name: .long, help: TextEncoding.help())
+        var encoding: TextEncoding?
         @Flag(name: .long, help: "Keep the records before the damage of a file that ends damaged.")
         var partial = false
         @OptionGroup var options: StoreOption
@@ -61,7 +64,8 @@ struct ImportCommand: ParsableCommand {
             try Output.guarded {
                 try Importer.run(
                     paths, side: .settlement, storePath: StoreOptions.location(options.store), forced: nil,
-                    profiles: try Inputs.loadProfiles(profile), partial: partial, report: { Output.out($0 + "\n") })
+                    profiles: try Inputs.loadProfiles(profile), encoding: encoding, partial: partial,
+                    report: { Output.out($0 + "\n") }, warn: { Output.err("recon: warning: \($0)\n") })
             }
         }
     }

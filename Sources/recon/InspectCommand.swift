@@ -15,7 +15,8 @@ struct InspectCommand: ParsableCommand {
         try Output.guarded {
             let profiles = try Inputs.loadProfiles(input.profile)
             for path in input.paths {
-                let inspection = try Inspector.inspect(path, forced: input.provider, profiles: profiles)
+                let inspection = try Inspector.inspect(
+                    path, forced: input.provider, profiles: profiles, encoding: input.encoding)
                 Output.out(json ? Inspector.json(inspection) + "\n" : Inspector.text(inspection))
             }
             return 0

@@ -22,9 +22,10 @@ struct NormalizeCommand: ParsableCommand {
         try Output.guarded {
             try Normalizer.run(
                 input.paths, jsonLines: jsonLines, forced: input.provider,
-                profiles: try Inputs.loadProfiles(input.profile), strict: strict,
+                profiles: try Inputs.loadProfiles(input.profile), encoding: input.encoding, strict: strict,
                 emit: { output.write($0) },
-                onReject: { Output.err("recon: \($0.message)\n") })
+                onReject: { Output.err("recon: \($0.message)\n") },
+                warn: { Output.err("recon: warning: \($0)\n") })
             return 0
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import PaymentModels
+import ReconIngest
 import ReconKit
+import ReconReports
 
 #if canImport(Glibc)
     import Glibc
@@ -48,6 +50,9 @@ struct ReconcileCommand: ParsableCommand {
             "Read the --settlement files a mapping profile (YAML, or a folder of them) reads as it says; "
                 + "repeatable. See docs/PROFILES.md."))
     var profile: [String] = []
+
+    @Option(name: .long, help: TextEncoding.help("The --settlement files'"))
+    var encoding: TextEncoding?
 
     @Flag(name: .long, help: "Stop at the first rejected record with exit code 65.")
     var strict = false
@@ -113,6 +118,7 @@ struct ReconcileCommand: ParsableCommand {
             options.rawCSV = csvRaw
             options.forcedPaymentSystem = provider
             options.settlementProfiles = try Inputs.loadProfiles(profile)
+            options.settlementEncoding = encoding
             if !bank.isEmpty { options.bank = bank }
             try options.apply(
                 rulesFile: rules, windowDays: settlementWindow,
@@ -124,14 +130,21 @@ struct ReconcileCommand: ParsableCommand {
                         let name = StoreAccess.redacted(store)
                         Output.err("recon: another run holds the store \(name); waiting for it\n")
                     })
+                warnOfGuesses(outcome.report)
                 let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
                 Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/; \(saved)\n")
                 return outcome.status
             }
             let outcome = try ReconcileJob.run(options)
+            warnOfGuesses(outcome.report)
             Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/\n")
             // exit here, holding the working set: the system takes the memory back at once
             Glibc.exit(outcome.status)
         }
+    }
+
+    /// A file read in a guessed encoding is said on stderr (and in summary.json).
+    func warnOfGuesses(_ report: RunReport) {
+        for warning in report.inputs.compactMap(\.encodingWarning) { Output.err("recon: warning: \(warning)\n") }
     }
 }

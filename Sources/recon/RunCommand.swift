@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PaymentModels
 import ReconKit
+import ReconReports
 
 #if canImport(Glibc)
     import Glibc
@@ -95,6 +96,7 @@ struct RunCommand: ParsableCommand {
                 options, storePath: store, dryRun: dryRun,
                 onWait: { log.notice("another run holds the store \(StoreAccess.redacted(store)); waiting for it") },
                 progress: { log.info("\($0)") })
+            for warning in outcome.report.inputs.compactMap(\.encodingWarning) { log.warning("\(warning)") }
             let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
             Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(outDirectory)/; \(saved)\n")
             let breaches = job.breaches(outcome.report)

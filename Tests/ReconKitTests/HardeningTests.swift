@@ -34,7 +34,6 @@ import Testing
         }
     }
 
-    /// A window in days that would overflow a time is refused at start, naming the option or key.
     /// One stray byte in a UTF-8 file rejects its row only: the file stays UTF-8, the other
     /// rows keep their amounts, signs and kinds, and the reject names the column and the byte.
     @Test func aStrayByteRejectsItsRowNotTheFile() throws {
@@ -49,6 +48,44 @@ import Testing
         #expect(normalized.stdout.contains("café-1") && normalized.stdout.contains("réf-3"), "\(normalized.stdout)")
     }
 
+    /// A file that is not UTF-8 and has no byte order mark is read in a guessed encoding only
+    /// with a warning (stderr, summary.json, inspect); `--encoding` settles it (any usual name),
+    /// `--encoding utf-8` rejects the rows that are not, and a byte order mark beats the option.
+    @Test func anEncodingIsGivenOrGuessedAloud() throws {
+        let file = Self.folder + "windows-1252.csv"
+        let guessed = try CLI.run(["inspect", "--json", file])
+        #expect(guessed.stdout.contains("\"encoding\": \"windows-1252\", \"encoding_guessed\": true"))
+        let out = makeTemporaryDirectory()
+        let run = try CLI.run([
+            "reconcile", "--payments", Self.folder + "windows-1252-payments.jsonl", "--settlement", file, "--out", out,
+        ])
+        // café-1 and naïve-2 match their UTF-8 payments: the guess was right, and is said
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("warning: \(file): read as windows-1252, a guess"), "\(run.stderr)")
+        #expect(try #require(readFile(out + "/summary.json")).contains("\"encoding_guessed\": \"windows-1252\""))
+        let given = try CLI.run([
+            "reconcile", "--payments", Self.folder + "windows-1252-payments.jsonl", "--settlement", file,
+            "--encoding", "ISO-8859-1", "--out", out + "/given",
+        ])
+        #expect(given.status == 0 && !given.stderr.contains("warning"), "\(given.stderr)")
+        let normalized = try CLI.run(["normalize", "--json-lines", "--encoding", "cp1252", file])
+        #expect(normalized.stdout.contains("\"key\": \"café-1\"") && normalized.stderr.isEmpty, "\(normalized)")
+        let utf8 = try CLI.run(["inspect", "--encoding", "utf-8", file])
+        #expect(utf8.stdout.contains("2 records, 2 rejected"), "\(utf8.stdout)")
+        #expect(utf8.stdout.contains("windows-1252.csv:2: column 1: bytes that are not UTF-8 text (E9 at byte 4"))
+        let unknown = try CLI.run(["inspect", "--encoding", "ebcdic", file])
+        #expect(unknown.status == 64 && unknown.stderr.contains("'ebcdic' is invalid for '--encoding <name>'"))
+        let store = makeTemporaryDirectory() + "/s.sqlite"
+        let imported = try CLI.run(["import", "settlement", "--store", store, file])
+        #expect(imported.status == 0 && imported.stderr.contains("read as windows-1252, a guess"), "\(imported)")
+        // a byte order mark says UTF-8, whatever --encoding says
+        let marked = out + "/bom.csv"
+        writeFile(marked, "\u{FEFF}reference,amount,currency,date\ncafé-1,10.00,EUR,2024-01-02\n")
+        let bom = try CLI.run(["normalize", "--json-lines", "--encoding", "windows-1252", marked])
+        #expect(bom.stdout.contains("\"key\": \"café-1\""), "\(bom.stdout)")
+    }
+
+    /// A window in days that would overflow a time is refused at start, naming the option or key.
     @Test func hugeWindowsAreUsageErrors() throws {
         let out = makeTemporaryDirectory()
         let flag = try CLI.run([

@@ -2,7 +2,8 @@
 ///
 /// Codes whose minor unit is "N.A." in the standard (precious metals, SDR, testing codes) are
 /// left out: they can't be expressed in minor units. Withdrawn codes still common in older
-/// exports (HRK, SLL, ANG, CUC, ZWL) are kept so that historical files stay readable.
+/// exports (HRK, SLL, ANG, CUC, ZWL) are kept so that historical files stay readable, and so
+/// are the currencies the euro replaced (DEM, NLG, FRF, ...: old bank statements state them).
 enum CurrencyTable {
     static let source = """
         AED2 AFN2 ALL2 AMD2 ANG2 AOA2 ARS2 AUD2 AWG2 AZN2 BAM2 BBD2 BDT2 BGN2 BHD3 BIF0 BMD2 BND2 \
@@ -14,7 +15,8 @@ enum CurrencyTable {
         NZD2 OMR3 PAB2 PEN2 PGK2 PHP2 PKR2 PLN2 PYG0 QAR2 RON2 RSD2 RUB2 RWF0 SAR2 SBD2 SCR2 SDG2 \
         SEK2 SGD2 SHP2 SLE2 SLL2 SOS2 SRD2 SSP2 STN2 SVC2 SYP2 SZL2 THB2 TJS2 TMT2 TND3 TOP2 TRY2 \
         TTD2 TWD2 TZS2 UAH2 UGX0 USD2 USN2 UYI0 UYU2 UYW4 UZS2 VED2 VES2 VND0 VUV0 WST2 XAF0 XCD2 \
-        XCG2 XOF0 XPF0 YER2 ZAR2 ZMW2 ZWG2 ZWL2
+        XCG2 XOF0 XPF0 YER2 ZAR2 ZMW2 ZWG2 ZWL2 \
+        ATS2 BEF0 DEM2 ESP0 FIM2 FRF2 GRD0 IEP2 ITL0 LUF0 NLG2 PTE0
         """
 
     /// Exponent by slot `(A-Z)*676 + (A-Z)*26 + (A-Z)`; -1 where the code is not a currency.

@@ -6,6 +6,8 @@ public enum Container: String, Sendable {
 /// The text format of an input's (decompressed) content.
 public enum ContentFormat: String, Sendable, CaseIterable {
     case csv, json, xml
+    /// SWIFT MT940/MT942 statements (`SwiftMTReader`).
+    case mt940
 }
 
 /// An opened input: its bytes (decompressed when needed) and what was sniffed.
@@ -86,7 +88,7 @@ public enum InputOpener {
         }
         var opened = OpenedInput(
             source: source, container: container, format: sniffFormat(head), head: head, encoding: encoding)
-        opened.encodingGuessed = marked == nil && forced == nil && (encoding == .gb18030 || encoding == .windows1252)
+        opened.encodingGuessed = marked == nil && forced == nil && [.gb18030, .windows1252, .cp852].contains(encoding)
         return opened
     }
 
@@ -108,6 +110,8 @@ public enum InputOpener {
             if n == 0 { break }
             head.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         }
+        // damage before the first byte: nothing to read before it, so it is the answer now
+        if head.isEmpty, let pending { throw pending }
         return (head, PrefixedByteSource(prefix: head, base: source, pendingError: pending))
     }
 
@@ -116,6 +120,7 @@ public enum InputOpener {
     /// The byte after the bracket is checked too: SWIFT MT940 files open with `{1:` blocks,
     /// which are not JSON.
     public static func sniffFormat(_ head: [UInt8]) -> ContentFormat {
+        if looksLikeMT940(head) { return .mt940 }
         var i = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         func skipBlanks() {
             while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 {
@@ -136,5 +141,20 @@ public enum InputOpener {
         }
         let valueStarts = Array("{[\"-0123456789tfn]".utf8)
         return valueStarts.contains(next) ? .json : .csv
+    }
+
+    /// An MT940/MT942 statement: among the first lines, one starting `:20:` (the statement's
+    /// reference), one `:25:` (the account) and one `:28C:`, `:28:`, `:60F:`, `:60M:` or `:61:`.
+    static func looksLikeMT940(_ head: [UInt8]) -> Bool {
+        var seen = (reference: false, account: false, statement: false)
+        for line in head.split(separator: 0x0A, maxSplits: 60).prefix(60) {
+            let text = line.drop { $0 == 0x01 || $0 == 0x20 }
+            if text.starts(with: ":20:".utf8) { seen.reference = true }
+            if text.starts(with: ":25:".utf8) { seen.account = true }
+            for tag in [":28C:", ":28:", ":60F:", ":60M:", ":61:"] where text.starts(with: tag.utf8) {
+                seen.statement = true
+            }
+        }
+        return seen.reference && seen.account && seen.statement
     }
 }

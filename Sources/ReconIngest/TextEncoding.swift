@@ -14,6 +14,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     case gb18030 = "gb18030"
     /// Windows-1252, a superset of ISO-8859-1 for text (older European bank files).
     case windows1252 = "windows-1252"
+    /// IBM 852, the DOS code page of Central Europe (Hungarian and Polish bank files).
+    case cp852 = "cp852"
 
     /// The name iconv knows it by.
     var iconvName: String {
@@ -23,17 +25,20 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         case .utf16BE: "UTF-16BE"
         case .gb18030: "GB18030"
         case .windows1252: "WINDOWS-1252"
+        case .cp852: "CP852"
         }
     }
 
     /// Byte order marks first; then valid UTF-8; then GB18030 if the bytes decode as that
     /// (GBK text is almost never valid UTF-8, and Latin text with accents rarely decodes as
-    /// GB18030 pairs throughout); otherwise Windows-1252.
+    /// GB18030 pairs throughout); then Windows-1252 if the bytes decode as that; otherwise IBM
+    /// 852, which decodes every byte (a Central European DOS file uses bytes Windows-1252 leaves
+    /// undefined, such as 0x81 for ü).
     public static func detect(_ head: [UInt8]) -> TextEncoding {
         if let marked = byteOrderMark(head) { return marked }
         if isValidUTF8(head, allowCutEnd: true) || mostlyUTF8(head) { return .utf8 }
         if looksLikeGB18030(head) && decodes(head, as: .gb18030) { return .gb18030 }
-        return .windows1252
+        return decodes(head, as: .windows1252) ? .windows1252 : .cp852
     }
 
     /// The encoding a byte order mark at the start says, which nothing overrides.
@@ -55,12 +60,13 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         case "utf-16be", "utf16be": self = .utf16BE
         case "gb18030", "gbk", "gb2312", "cp936": self = .gb18030
         case "windows-1252", "cp1252", "iso-8859-1", "latin1", "latin-1": self = .windows1252
+        case "cp852", "ibm852": self = .cp852
         default: return nil
         }
     }
 
     /// The names `init(name:)` takes, for messages.
-    public static let names = "utf-8, utf-16le, utf-16be, gb18030 (gbk), windows-1252 (iso-8859-1)"
+    public static let names = "utf-8, utf-16le, utf-16be, gb18030 (gbk), windows-1252 (iso-8859-1), cp852"
 
     /// UTF-8 with stray bytes: at least as many valid multi-byte sequences as invalid bytes. A
     /// Windows-1252 file almost never holds a valid UTF-8 sequence (that takes pairs like `Ã©`),
@@ -202,7 +208,8 @@ public final class TranscodingByteSource: ByteSource {
             consumed += Int64(used)
             if status == EILSEQ || (status == EINVAL && baseDone && used == 0 && written == 0) {
                 throw IngestError(
-                    .encoding, "bytes that are not valid \(encoding.rawValue) text", file: name, byte: consumed)
+                    .encoding, "bytes that are not valid \(encoding.rawValue) text (give the file's encoding with "
+                        + "--encoding or a profile's encoding:)", file: name, byte: consumed)
             }
             var produced = written
             if skipBOM && produced >= 3 {

@@ -25,6 +25,7 @@ public enum SettlementSourceReader {
             case .csv: try readCSV(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .xml: try readXML(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .json: try readJSON(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+            case .mt940: try MT940Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             }
         } catch let error as IngestError {
             try SourceReject.fatal(error, path: path, stats: &stats, onReject: onReject)
@@ -92,6 +93,7 @@ public enum SettlementSourceReader {
     static func recognizesBuiltIn(_ input: OpenedInput) -> Bool {
         switch input.format {
         case .json: return false
+        case .mt940: return true
         case .xml:
             let text = String(decoding: input.head, as: UTF8.self)
             guard let root = MappingProfile.firstElement(text) else { return false }

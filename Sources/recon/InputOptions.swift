@@ -24,7 +24,7 @@ struct InputOptions: ParsableArguments {
 /// `--encoding NAME` for the commands that read settlement files.
 extension TextEncoding: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
-    public static var allValueStrings: [String] { ["utf-8", "utf-16le", "utf-16be", "gb18030", "windows-1252"] }
+    public static var allValueStrings: [String] { ["utf-8", "utf-16le", "utf-16be", "gb18030", "windows-1252", "cp852"] }
 
     static func help(_ files: String = "The files'") -> ArgumentHelp {
         ArgumentHelp(

@@ -1,0 +1,69 @@
+public import PaymentModels
+
+/// One entry of a bank statement, whatever the format (MT940 today; BAI2, OFX and Norma 43 are
+/// to come onto it, camt reads into the same record): what a bank says of one movement on an
+/// account. It becomes a `SettlementRecord` whose key is the most specific reference the bank
+/// passed on: usable as `--bank` (a payout met by a credit) and as `--settlement` (a transfer or
+/// direct debit met by its end-to-end id or a reference in its remittance text).
+struct BankEntry {
+    /// Booked (a statement) or pending (an interim report).
+    var booked = true
+    var bookingDate: Timestamp?
+    var valueDate: Timestamp?
+    /// Signed: a credit is positive.
+    var amount: Money
+    /// The amount first instructed, before charges or conversion (MT940 `/OCMT/`).
+    var originalAmount: Money?
+    /// Charges taken from the amount (MT940 `/CHGS/`).
+    var charges: Money?
+    /// The bank's own reference for the entry.
+    var bankReference: String?
+    /// The end-to-end id the payer gave (SEPA `EREF`), then other references of the payer's
+    /// (`KREF`, `MREF`, the customer reference of a `:61:` line), most specific first.
+    var references: [String] = []
+    /// Free text for the payee (SEPA `SVWZ`, `/REMI/`, unstructured `:86:`).
+    var remittance: String?
+    var counterpartyName: String?
+    var counterpartyAccount: String?
+    /// The bank's transaction code as written (`NTRF`, GVC `166`, ...), and the kind it means.
+    var code: String
+    var kind: SettlementKind = .payment
+
+    /// The entry as a settlement record on `account`.
+    func record(account: String?, provenance: Provenance) -> SettlementRecord {
+        // placeholders: no reference, or "see the EREF in :86:" (Rabobank)
+        var keys = KeyList(ignoring: ["NONREF", "NOTPROVIDED", "NONE", "EREF"])
+        for reference in references { keys.add(reference) }
+        keys.add(bankReference)
+        if let remittance {
+            keys.add(remittance)
+            // a payment's reference written inside the text ("Order shop-3, thanks")
+            for word in Self.referenceWords(remittance) { keys.add(word) }
+        }
+        var record = SettlementRecord(
+            key: keys.key, settlementId: bankReference, provider: account, gross: amount, fee: charges,
+            status: booked ? .settled : .pending, rawStatus: code, settledAt: bookingDate ?? valueDate,
+            provenance: provenance, kind: kind)
+        record.alternateKeys = keys.alternates
+        return record
+    }
+
+    /// Words of remittance text that can be references: at least 4 characters, with a digit.
+    static func referenceWords(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == "\n" }).compactMap { word in
+            let trimmed = word.trimmingSuffix { $0 == "." || $0 == ":" || $0 == ")" }
+            guard trimmed.count >= 4, trimmed.contains(where: \.isNumber), trimmed.count < text.count else {
+                return nil
+            }
+            return String(trimmed)
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix(while drop: (Character) -> Bool) -> Substring {
+        var s = self
+        while let last = s.last, drop(last) { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,202 @@
+public import PaymentModels
+public import ReconIngest
+
+/// SWIFT MT940 customer statements and MT942 interim reports, as banks write them (see
+/// `SwiftMTReader` for the envelopes and `MT940Fields` for the fields): one record per `:61:`
+/// statement line with its `:86:` information. Each statement's opening balance plus its entries
+/// is checked against its closing balance. A field that breaks the grammar is a reject naming
+/// its line and tag; the rest of the statement is read, and its balance then says it does not tie.
+public struct MT940Statement: SettlementFormat {
+    public var name: String { Self.name }
+    public var description: String { Self.description }
+    public var content: ContentFormat { .mt940 }
+
+    public static let name = "mt940"
+    public static let description =
+        "SWIFT MT940 statements and MT942 reports (bare or in {1:}..{4: blocks, German ?20 and Dutch /EREF/ "
+        + ":86: styles): one record per :61: line; opening + entries = closing checked"
+
+    public init() {}
+
+    /// One statement (`:20:` to `:62F:`) as it is read.
+    struct Statement {
+        var reference = ""
+        var account: String?
+        var number: String?
+        var currency: Currency?
+        var opening: (tag: String, amount: Money)?
+        var closing: (tag: String, amount: Money)?
+        var net: Total = 0
+        var entries = 0
+        var rejected = 0
+        var interim = false
+        var open = false
+
+        var label: String { "Stmt \(reference)" + (number.map { " \($0)" } ?? "") }
+
+        func controlTotals() -> [ControlTotal] {
+            guard let opening, let closing else { return [] }
+            var total = ControlTotal.total(
+                "\(label) :\(opening.tag): + \(entries) entries = :\(closing.tag):",
+                stated: Total(closing.amount.minorUnits), computed: Total(opening.amount.minorUnits) + net,
+                closing.amount.currency)
+            if opening.amount.currency != closing.amount.currency {
+                total = ControlTotal(
+                    name: total.name, stated: closing.amount.description,
+                    computed: "opening in \(opening.amount.currency.code)")
+            }
+            return [total]
+        }
+    }
+
+    /// A `:61:` line waiting for its `:86:` lines.
+    struct Pending {
+        var line: StatementLineRead
+        var information: [String] = []
+        var informationFields = 0
+    }
+
+    enum StatementLineRead {
+        case read(MT940Fields.StatementLine, Int64, Currency)
+        case broken(RecordError, Int64, String)
+    }
+
+    public static func read(
+        _ input: OpenedInput, path: String, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        let reader = SwiftMTReader(source: input.source)
+        let file = SourceFile(path)
+        stats.format = "mt940"
+        var statement = Statement()
+        var pending: Pending?
+        var controls: [ControlTotal] = []
+        var anyInterim = false
+
+        func reject(_ error: RecordError, line: Int64, raw: String) throws {
+            stats.records += 1
+            stats.rejected += 1
+            statement.rejected += 1
+            let source = Provenance(source: file, position: SourcePosition(byte: 0, line: line, record: 0))
+            try onReject(Reject(source: source, field: error.field, reason: error.reason, raw: raw))
+        }
+        func emit() throws {
+            guard let entry = pending else { return }
+            pending = nil
+            switch entry.line {
+            case .broken(let error, let line, let raw):
+                try reject(error, line: line, raw: raw)
+            case .read(let line, let at, let currency):
+                let record = Self.entry(line, currency: currency, information: entry.information, interim: statement.interim)
+                    .record(
+                        account: statement.account,
+                        provenance: Provenance(source: file, position: SourcePosition(byte: 0, line: at, record: 0)))
+                statement.entries += 1
+                if !statement.interim { statement.net += Total(record.gross.minorUnits) }
+                stats.records += 1
+                try onRecord(record)
+            }
+        }
+        func finish() throws {
+            try emit()
+            if statement.open { controls += statement.controlTotals() }
+            anyInterim = anyInterim || statement.interim
+            statement.open = false
+        }
+
+        while let item = try reader.next() {
+            guard case .field(let field) = item else {
+                try finish()
+                continue
+            }
+            let value = field.lines.first ?? ""
+            switch field.tag {
+            case "20":
+                try finish()
+                statement = Statement(reference: value.trimmed, open: true)
+            case "25": statement.account = field.lines.joined().trimmed
+            case "28C", "28": statement.number = value.trimmed
+            case "34F", "13D", "13":
+                statement.interim = true
+                if field.tag == "34F", statement.currency == nil {
+                    statement.currency = Currency(code: String(value.prefix(3)))
+                }
+            case "60F", "60M", "62F", "62M":
+                try emit()
+                do {
+                    let balance = try MT940Fields.balance(value)
+                    if field.tag.hasPrefix("60") {
+                        statement.opening = (field.tag, balance.amount)
+                        statement.currency = statement.currency ?? balance.amount.currency
+                    } else {
+                        statement.closing = (field.tag, balance.amount)
+                    }
+                } catch {
+                    try reject(
+                        RecordError(field: ":\(field.tag):", error.reason), line: field.line, raw: ":\(field.tag):\(value)")
+                }
+            case "61":
+                try emit()
+                guard let currency = statement.currency else {
+                    pending = Pending(
+                        line: .broken(
+                            RecordError(field: ":61:", "no currency: the statement has no :60F: opening balance before it"),
+                            field.line, ":61:\(value)"))
+                    continue
+                }
+                do {
+                    pending = Pending(line: .read(try MT940Fields.statementLine(field.lines, currency: currency), field.line, currency))
+                } catch {
+                    pending = Pending(line: .broken(error, field.line, ":61:\(value)"))
+                }
+            case "86":
+                // the information of the entry before; Rabobank writes several :86: fields
+                if pending != nil {
+                    pending!.information += field.lines
+                    pending!.informationFields += 1
+                }
+            default:
+                try emit()
+            }
+        }
+        try finish()
+        if anyInterim { stats.format = "mt942" }
+        stats.controlTotals += controls
+        stats.adapters[name, default: 0] += stats.records - stats.rejected
+    }
+
+    /// The bank entry of a statement line and its information.
+    static func entry(
+        _ line: MT940Fields.StatementLine, currency: Currency, information: [String], interim: Bool
+    ) -> BankEntry {
+        let info = MT940Fields.information(information)
+        let amount = Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency)
+        var entry = BankEntry(amount: amount, code: info.code ?? line.type)
+        entry.booked = !interim
+        entry.valueDate = MT940Fields.timestamp(line.valueDate)
+        entry.bookingDate = line.entryDate.map(MT940Fields.timestamp)
+        entry.originalAmount = MT940Fields.supplementaryAmount("OCMT", in: line.supplementary)
+        entry.charges = MT940Fields.supplementaryAmount("CHGS", in: line.supplementary)
+            .flatMap { $0.currency == currency ? $0 : nil }
+        entry.bankReference = line.bankReference
+        entry.references = info.references + [line.customerReference]
+        entry.remittance = info.remittance
+        entry.counterpartyName = info.counterpartyName
+        entry.counterpartyAccount = info.counterpartyAccount
+        entry.kind = kind(line, info)
+        return entry
+    }
+
+    /// Returns and reversals take money back; charges and commissions are fees.
+    static func kind(_ line: MT940Fields.StatementLine, _ info: MT940Fields.Information) -> SettlementKind {
+        if line.reversal { return .chargeback }
+        let posting = (info.postingText ?? "").uppercased()
+        if ["108", "109", "159"].contains(info.code) || posting.contains("RETOUR") || posting.contains("RUECK") {
+            return .chargeback
+        }
+        if ["CHG", "COM"].contains(String(line.type.dropFirst())) || ["805", "808"].contains(info.code) {
+            return .fee
+        }
+        return .payment
+    }
+}

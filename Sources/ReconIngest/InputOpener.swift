@@ -110,8 +110,6 @@ public enum InputOpener {
             if n == 0 { break }
             head.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         }
-        // damage before the first byte: nothing to read before it, so it is the answer now
-        if head.isEmpty, let pending { throw pending }
         return (head, PrefixedByteSource(prefix: head, base: source, pendingError: pending))
     }
 

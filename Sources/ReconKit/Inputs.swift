@@ -25,6 +25,10 @@ public enum Inputs {
             // an empty file is a delivery that went wrong, never a quiet night with nothing in it
             // (a compressed file whose content ends at once is its reader's to judge: it may be cut)
             guard !input.head.isEmpty || input.container != .plain else {
+                // text that cannot be converted from its first byte is said as such
+                let probe = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 1)
+                defer { probe.deallocate() }
+                _ = try input.source.read(into: probe)
                 throw ReconError(.dataUnusable, "\(path): the file is empty")
             }
             return input

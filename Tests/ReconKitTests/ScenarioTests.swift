@@ -6,7 +6,7 @@ import Testing
 /// the same lines shuffled and split across two files give the same findings and payouts.
 @Suite(.serialized) struct ScenarioTests {
     static let folder = "samples/scenarios"
-    static let scenarios = ["payouts", "refunds", "rules", "real-exports"]
+    static let scenarios = ["payouts", "refunds", "rules", "real-exports", "bank-statements"]
     static let outputs = [
         "discrepancies.csv", "payouts.csv", "in_transit.csv", "summary.json", "report.md", "report.html",
     ]
@@ -69,7 +69,7 @@ import Testing
     /// The created payments (JSON Lines) shuffled and split across two files, with a seed: the
     /// same findings, payouts and in-transit list (which payment a line goes to never depends on
     /// the order the payments came in).
-    @Test(arguments: ["payouts", "refunds", "rules", "real-exports"])
+    @Test(arguments: ["payouts", "refunds", "rules", "real-exports", "bank-statements"])
     func shuffledAndSplitPaymentsGiveTheSameFindings(scenario: String) throws {
         try Self.shuffleAndSplit(scenario, option: "--payments", header: false, seed: 29, what: "created payments")
     }

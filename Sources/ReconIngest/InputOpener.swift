@@ -8,6 +8,8 @@ public enum ContentFormat: String, Sendable, CaseIterable {
     case csv, json, xml
     /// SWIFT MT940/MT942 statements (`SwiftMTReader`).
     case mt940
+    /// BAI2 cash management files (`BAI2RecordReader`).
+    case bai2
 }
 
 /// An opened input: its bytes (decompressed when needed) and what was sniffed.
@@ -119,6 +121,7 @@ public enum InputOpener {
     /// which are not JSON.
     public static func sniffFormat(_ head: [UInt8]) -> ContentFormat {
         if looksLikeMT940(head) { return .mt940 }
+        if looksLikeBAI2(head) { return .bai2 }
         var i = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         func skipBlanks() {
             while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 {
@@ -154,5 +157,12 @@ public enum InputOpener {
             }
         }
         return seen.reference && seen.account && seen.statement
+    }
+
+    /// A BAI2 file: its first record a file header `01,` and a group header `02,` after it.
+    static func looksLikeBAI2(_ head: [UInt8]) -> Bool {
+        let text = head.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
+        guard text.starts(with: "01,".utf8) else { return false }
+        return String(decoding: text.prefix(4096), as: UTF8.self).contains("02,")
     }
 }

@@ -1,0 +1,311 @@
+public import PaymentModels
+public import ReconIngest
+
+/// BAI2 cash management files (US banks): file `01`, group `02`, account `03` with its
+/// summaries, detail `16` records (one bank entry each) and `88` continuations, and the account,
+/// group and file trailers `49`, `98`, `99`, whose control totals and record counts are all
+/// checked. Amounts are written in the currency's minor units (implied decimals).
+public struct BAI2Statement: SettlementFormat {
+    public var name: String { Self.name }
+    public var description: String { Self.description }
+    public var content: ContentFormat { .bai2 }
+
+    public static let name = "bai2"
+    public static let description =
+        "BAI2 cash management files (01/02/03/16/88/49/98/99): one record per 16 detail; account, group and "
+        + "file control totals and record counts checked"
+
+    public init() {}
+
+    /// A record with its `88` continuations.
+    struct Logical {
+        var code: String
+        var texts: [String]
+        var line: Int64
+        /// The fields of the record and its continuations (an `88` goes on with the next field).
+        var fields: [String] {
+            texts.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// Totals and counts of one level (file, group, account) as read.
+    struct Level {
+        var label: String
+        var records = 0
+        var total: Total = 0
+        var children = 0
+        var statedChildTotals: Total = 0
+        var open = true
+    }
+
+    public static func read(
+        _ input: OpenedInput, path: String, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
+    ) throws {
+        let reader = BAI2RecordReader(source: input.source)
+        let file = SourceFile(path)
+        stats.format = "bai2"
+        var fileLevel = Level(label: "File", open: false)
+        var group = Level(label: "Group", open: false)
+        var account = Level(label: "Account", open: false)
+        var groupCurrency: Currency?
+        var groupDate: Timestamp?
+        var accountId: String?
+        var accountCurrency: Currency?
+        var groups = 0
+
+        func provenance(_ line: Int64) -> Provenance {
+            Provenance(source: file, position: SourcePosition(byte: 0, line: line, record: 0))
+        }
+        func reject(_ error: RecordError, _ record: Logical) throws {
+            stats.records += 1
+            stats.rejected += 1
+            try onReject(
+                Reject(
+                    source: provenance(record.line), field: error.field, reason: error.reason,
+                    raw: record.code + "," + record.texts.joined(separator: "\n88,")))
+        }
+        func amount(_ text: String, field: String) throws(RecordError) -> Int64 {
+            let trimmed = text.trimmed
+            if trimmed.isEmpty { return 0 }
+            do { return try AmountParser.parseMinor(trimmed) } catch { throw RecordError(field: field, error) }
+        }
+        func count(_ text: String?, field: String) throws(RecordError) -> Int {
+            guard let text, let n = Int(text.trimmed) else {
+                throw RecordError(field: field, "expected a number of records, found '\(text ?? "")'")
+            }
+            return n
+        }
+        func trailer(_ level: Level, stated: Total, records: Int, children: (String, Int)?) {
+            let currency = accountCurrency ?? groupCurrency ?? Currency(code: "USD")!
+            stats.controlTotals.append(
+                .total("\(level.label) control total", stated: stated, computed: level.total, currency))
+            if let (name, n) = children {
+                stats.controlTotals.append(.count("\(level.label) number of \(name)", stated: n, computed: level.children))
+            }
+            stats.controlTotals.append(.count("\(level.label) number of records", stated: records, computed: level.records))
+        }
+
+        func process(_ record: Logical) throws {
+            let f = record.fields
+            do {
+                switch record.code {
+                case "01":
+                    fileLevel = Level(label: "File \(f.count > 4 ? f[4].trimmed : "")", records: fileLevel.records)
+                case "02":
+                    groups += 1
+                    group = Level(label: "Group \(groups)", records: group.records)
+                    groupCurrency = f.count > 5 && !f[5].trimmed.isEmpty ? Currency(code: f[5].trimmed) : nil
+                    if f.count > 5, !f[5].trimmed.isEmpty, groupCurrency == nil {
+                        throw RecordError(field: "02 currency", "'\(f[5])' is not a currency")
+                    }
+                    groupDate = f.count > 3 ? try? Self.date(f[3]) : nil
+                    if let d = groupDate { group.label = "Group \(groups) \(d.description.prefix(10))" }
+                case "03":
+                    accountId = f.first?.trimmed
+                    let code = f.count > 1 ? f[1].trimmed : ""
+                    accountCurrency = code.isEmpty ? groupCurrency : Currency(code: code)
+                    account = Level(label: "Account \(accountId ?? "")", records: account.records)
+                    if accountCurrency == nil && !code.isEmpty {
+                        throw RecordError(field: "03 currency", "'\(code)' is not a currency")
+                    }
+                    for (type, text) in try Self.summaries(record.texts) {
+                        account.total += Total(try amount(text, field: "03 summary \(type) amount"))
+                    }
+                case "16":
+                    let entry = try detail(record)
+                    account.total += Total(entry.amount.minorUnits.magnitude)
+                    stats.records += 1
+                    try onRecord(entry.record(account: accountId, provenance: provenance(record.line)))
+                case "49":
+                    trailer(
+                        account, stated: Total(try amount(f.first ?? "", field: "49 control total")),
+                        records: try count(f.count > 1 ? f[1] : nil, field: "49 number of records"), children: nil)
+                    group.statedChildTotals += Total(try amount(f.first ?? "", field: "49 control total"))
+                    group.children += 1
+                    account.open = false
+                case "98":
+                    group.total = group.statedChildTotals
+                    trailer(
+                        group, stated: Total(try amount(f.first ?? "", field: "98 control total")),
+                        records: try count(f.count > 2 ? f[2] : nil, field: "98 number of records"),
+                        children: ("accounts", try count(f.count > 1 ? f[1] : nil, field: "98 number of accounts")))
+                    fileLevel.statedChildTotals += Total(try amount(f.first ?? "", field: "98 control total"))
+                    fileLevel.children += 1
+                    group.open = false
+                case "99":
+                    fileLevel.total = fileLevel.statedChildTotals
+                    trailer(
+                        fileLevel, stated: Total(try amount(f.first ?? "", field: "99 control total")),
+                        records: try count(f.count > 2 ? f[2] : nil, field: "99 number of records"),
+                        children: ("groups", try count(f.count > 1 ? f[1] : nil, field: "99 number of groups")))
+                    fileLevel.open = false
+                default:
+                    throw RecordError(
+                        field: "record type", "'\(record.code)' is not a BAI2 record (01, 02, 03, 16, 88, 49, 98, 99)")
+                }
+            } catch let error as RecordError {
+                try reject(error, record)
+            }
+        }
+
+        /// A `16` detail: type code, amount, funds type (and its details), bank and customer
+        /// references, then text running to the end, and its continuations.
+        func detail(_ record: Logical) throws(RecordError) -> BankEntry {
+            guard let currency = accountCurrency ?? groupCurrency ?? Currency(code: "USD") else {
+                throw RecordError(field: "16", "no currency")
+            }
+            var rest = Substring(record.texts.first ?? "")
+            func field() -> String {
+                let value = rest.prefix { $0 != "," }
+                rest = rest.dropFirst(value.count + (value.count < rest.count ? 1 : 0))
+                return String(value).trimmed
+            }
+            let type = field()
+            guard let code = Int(type), code >= 0 else {
+                throw RecordError(field: "16 type code", "expected a three-digit type code, found '\(type)'")
+            }
+            let credit: Bool
+            switch code {
+            case 100...399, 900...959: credit = true
+            case 400...699, 960...999: credit = false
+            default:
+                throw RecordError(
+                    field: "16 type code", "\(type) is not a credit (100-399) or debit (400-699) detail code")
+            }
+            let minor = try amount(field(), field: "16 amount")
+            let funds = field()
+            var valueDate: Timestamp?
+            switch funds.uppercased() {
+            case "S": for _ in 0..<3 { _ = field() }
+            case "V":
+                valueDate = try? Self.date(field())
+                _ = field()
+            case "D":
+                let n = Int(field()) ?? 0
+                guard (0...1000).contains(n) else { throw RecordError(field: "16 funds type", "\(n) distributions") }
+                for _ in 0..<(2 * n) { _ = field() }
+            default: break
+            }
+            let bankReference = field()
+            let customerReference = field()
+            var text = String(rest).trimmed
+            var tags: [String: String] = [:]
+            var more: [String] = []
+            for continuation in record.texts.dropFirst() {
+                let line = continuation.trimmed
+                // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi)
+                if let colon = line.firstIndex(of: ":"), line.distance(from: line.startIndex, to: colon) <= 5,
+                    line[..<colon].allSatisfy({ $0.isUppercase || $0.isNumber })
+                {
+                    let value = String(line[line.index(after: colon)...]).trimmed
+                    if tags[String(line[..<colon])] == nil { tags[String(line[..<colon])] = value }
+                } else if !line.isEmpty {
+                    more.append(line)
+                }
+            }
+            text = ([text] + more).filter { !$0.isEmpty }.joined(separator: " ")
+            let amount = Money(minorUnits: credit ? minor : -minor, currency: currency)
+            var entry = BankEntry(amount: amount, code: type)
+            entry.bookingDate = groupDate
+            entry.valueDate = valueDate
+            entry.bankReference = bankReference.isEmpty ? nil : bankReference
+            entry.references = [tags["EREF"], tags["TRID"], customerReference].compactMap { $0 }.filter { !$0.isEmpty }
+            let remittance = tags["REMI"] ?? (text.isEmpty ? nil : text)
+            entry.remittance = remittance
+            entry.counterpartyName = tags["DBNM"] ?? tags["CRNM"]
+            let upper = text.uppercased()
+            if [555, 557].contains(code) || upper.contains("RETURN") { entry.kind = .chargeback }
+            if [661, 698].contains(code) { entry.kind = .fee }
+            return entry
+        }
+
+        var pending: Logical?
+        while let physical = try reader.next() {
+            if physical.code == "88" || physical.code.isEmpty {
+                guard pending != nil else {
+                    try reject(
+                        RecordError(field: "88", "a continuation with no record before it"),
+                        Logical(code: "88", texts: [physical.text], line: physical.line))
+                    continue
+                }
+                // an 88 is a record of its own in the counts; a wrapped line is not
+                if physical.code == "88" { pending!.texts.append(physical.text) } else {
+                    pending!.texts[pending!.texts.count - 1] += " " + physical.text
+                }
+            } else {
+                if let done = pending { try process(done) }
+                // a header opens its level, and is counted in it
+                switch physical.code {
+                case "01": fileLevel = Level(label: "File")
+                case "02": group = Level(label: "Group")
+                case "03": account = Level(label: "Account")
+                default: break
+                }
+                pending = Logical(code: physical.code, texts: [physical.text], line: physical.line)
+            }
+            guard !physical.code.isEmpty else { continue }
+            if fileLevel.open { fileLevel.records += 1 }
+            if group.open { group.records += 1 }
+            if account.open { account.records += 1 }
+        }
+        if let done = pending { try process(done) }
+        for (level, trailer) in [(account, "49"), (group, "98"), (fileLevel, "99")] where level.open {
+            var missing = ControlTotal(name: "\(level.label) trailer \(trailer)", stated: "missing", computed: "\(level.records) records")
+            missing.ties = false
+            stats.controlTotals.append(missing)
+        }
+        stats.adapters[name, default: 0] += stats.records - stats.rejected
+    }
+
+    /// `YYMMDD` as a day.
+    static func date(_ text: String) throws(RecordError) -> Timestamp {
+        let d = try MT940Fields.date(ArraySlice(text.trimmed.utf8), field: "date")
+        return MT940Fields.timestamp(d)
+    }
+
+    /// The summaries of an `03` record and its continuations, as (type code, amount): each a
+    /// type code, an amount, an item count, a funds type and the funds type's details (`S`: three
+    /// amounts, `V`: a date and a time, `D`: a count and that many day-amount pairs). A record may
+    /// end inside a summary (its `88` goes on with it); an empty field left before the `/` where a
+    /// type code would start is none (`015,35217175,,,/`).
+    static func summaries(_ pieces: [String]) throws(RecordError) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var slot = 0  // 0 type, 1 amount, 2 count, 3 funds type, 4 funds details
+        var details = 0
+        var distributions = false
+        for (p, piece) in pieces.enumerated() {
+            let fields = piece.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed }
+            for (k, field) in fields.enumerated().dropFirst(p == 0 ? 2 : 0) {
+                switch slot {
+                case 0:
+                    if field.isEmpty && k == fields.count - 1 { continue }
+                    out.append((field, ""))
+                    slot = 1
+                case 1:
+                    out[out.count - 1].1 = field
+                    slot = 2
+                case 2: slot = 3
+                case 3:
+                    switch field.uppercased() {
+                    case "S": details = 3
+                    case "V": details = 2
+                    case "D": (details, distributions) = (1, true)
+                    default: details = 0
+                    }
+                    slot = details > 0 ? 4 : 0
+                default:
+                    if distributions {
+                        guard let n = Int(field), (0...1000).contains(n) else {
+                            throw RecordError(field: "03 funds type D", "expected a number of distributions, found '\(field)'")
+                        }
+                        (details, distributions) = (2 * n + 1, false)
+                    }
+                    details -= 1
+                    if details == 0 { slot = 0 }
+                }
+            }
+        }
+        return out.filter { !$0.0.isEmpty || !$0.1.isEmpty }
+    }
+}

@@ -10,6 +10,8 @@ public enum ContentFormat: String, Sendable, CaseIterable {
     case mt940
     /// BAI2 cash management files (`BAI2RecordReader`).
     case bai2
+    /// Spanish AEB/CSB Norma 43 statements (fixed-width lines).
+    case norma43
 }
 
 /// An opened input: its bytes (decompressed when needed) and what was sniffed.
@@ -122,6 +124,7 @@ public enum InputOpener {
     public static func sniffFormat(_ head: [UInt8]) -> ContentFormat {
         if looksLikeMT940(head) { return .mt940 }
         if looksLikeBAI2(head) { return .bai2 }
+        if looksLikeNorma43(head) { return .norma43 }
         var i = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         func skipBlanks() {
             while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 {
@@ -164,5 +167,15 @@ public enum InputOpener {
         let text = head.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
         guard text.starts(with: "01,".utf8) else { return false }
         return String(decoding: text.prefix(4096), as: UTF8.self).contains("02,")
+    }
+
+    /// A Norma 43 statement: a first line `11` followed by at least 45 digits (bank, branch,
+    /// account, dates, sign, opening balance), then a `22` or `33` line.
+    static func looksLikeNorma43(_ head: [UInt8]) -> Bool {
+        let lines = head.split(separator: 0x0A, maxSplits: 3)
+        guard lines.count >= 2, let first = lines.first, first.starts(with: "11".utf8), first.count >= 47,
+            first.prefix(47).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return false }
+        return lines[1].starts(with: "22".utf8) || lines[1].starts(with: "33".utf8)
     }
 }

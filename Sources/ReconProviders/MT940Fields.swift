@@ -121,6 +121,12 @@ enum MT940Fields {
         let amountStart = i
         while i < b.count, isDigit(i) || b[i] == UInt8(ascii: ",") { i += 1 }
         let minor = try amount(b[amountStart..<i], currency: currency, field: ":61: amount")
+        if i < b.count, ![UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S"), 0x20].contains(b[i]) {
+            throw RecordError(
+                field: ":61: amount",
+                "expected an amount like 1234,56 and then the transaction type, found '"
+                    + String(decoding: b[amountStart...].prefix(16), as: UTF8.self) + "'")
+        }
         while i < b.count, b[i] == 0x20 { i += 1 }
         guard i + 4 <= b.count, [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(b[i]) else {
             throw RecordError(

@@ -56,7 +56,7 @@ import Testing
         .enabled(if: present, "../shared/fixtures is not present"),
         arguments: [
             "camt052", "camt053", "camt054", "wechatpay", "alipay", "stripe", "vipps_settlement", "blnk_recon",
-            "swedbankpay_settlement", "mt940", "bai2",
+            "swedbankpay_settlement", "mt940", "bai2", "csb43",
         ])
     func inspectMatchesTheGolden(folder: String) throws {
         var text = ""
@@ -124,15 +124,19 @@ import Testing
         // records summing to 79999.60 and 6669178.18 by hand); 98 counts 4 accounts of 5
         "bai2/moov_sample4-continuations-newline-delimited.txt": 8,
         "bai2/moov_sample5-issue113.txt": 8,  // the same trailers over more details
+        // four credits of 12.34 (key 2) against a 33 of 4 debits for 49.36 and 2 credits for
+        // 9999.99, a closing 788899999999.99 in currency 001; and no 88 file trailer
+        "csb43/sequra_example1.n43": 6,
     ]
 
-    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2"])
+    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43"])
     func bankBalancesTieWhereTheFilesAgree(folder: String) throws {
         let files = Self.files(folder)
-        #expect(files.count == ["mt940": 25, "bai2": 11][folder])
+        #expect(files.count == ["mt940": 25, "bai2": 11, "csb43": 1][folder])
         for file in files {
             let inspection = try Inspector.inspect(Self.fixtures + "/" + file)
-            #expect(inspection.format == folder && inspection.rejected == 0, "\(file)")
+            let format = folder == "csb43" ? "norma43" : folder
+            #expect(inspection.format == format && inspection.rejected == 0, "\(file)")
             let checks = inspection.controlTotals
             #expect(!checks.isEmpty || file.hasSuffix("olb_K4262927_20200905.txt"), "\(file): nothing checked")
             #expect(checks.filter { !$0.ties }.count == Self.notTying[file] ?? 0, "\(file): \(checks)")
@@ -140,7 +144,7 @@ import Testing
     }
 
     /// Every bank statement record by record: kind, signed amount, currency, key.
-    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2"])
+    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43"])
     func bankStatementsReadRecordByRecord(folder: String) throws {
         for file in Self.files(folder) {
             let text = try ProviderQuirkGoldenTests.records(Self.fixtures + "/" + file)

@@ -1,0 +1,76 @@
+import Foundation
+import ReconTestSupport
+import Testing
+
+/// Bank statements built from the formats' documentation (Tests/ReconKitTests/Bank): each
+/// variant read to its amounts, signs, kinds, dates and keys; a field that breaks the grammar
+/// rejected with its line and tag while the rest is read, and the balance then said not to tie
+/// with both figures; a statement cut short said to be.
+@Suite struct BankStatementTests {
+    static let folder = "Tests/ReconKitTests/Bank/"
+
+    /// `normalize --json-lines` as (kind, amount, key, time, status) per record.
+    static func records(_ file: String) throws -> [[String]] {
+        let result = try CLI.run(["normalize", "--json-lines", folder + file])
+        return try result.stdout.split(separator: "\n").map { line in
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+            return [o["kind"] ?? "", o["amount"] ?? "", o["key"] ?? "", String((o["time"] ?? "").prefix(10)), o["status"] ?? ""]
+        }
+    }
+
+    @Test func mt940VariantsReadAsDocumented() throws {
+        #expect(
+            try Self.records("mt940-variants.sta") == [
+                // entry date 1231 for a value date of 2 January: booked the year before
+                ["payment", "50.00", "E2E-1", "2024-12-31", "settled"],
+                ["chargeback", "10.00", "B2", "2025-01-02", "settled"],  // RD: a reversed debit, money back
+                ["chargeback", "-5.00", "B3", "2025-01-02", "settled"],  // RC: a reversed credit
+                ["fee", "-2.50", "B4", "2025-01-02", "settled"],  // NCHG, GVC 805
+                ["payment", "1.00", "E2E-6", "2025-01-02", "settled"],  // Dutch /EREF/
+            ])
+        let inspect = try CLI.run(["inspect", Self.folder + "mt940-variants.sta"])
+        #expect(inspect.stdout.contains("6 records, 1 rejected"), "\(inspect.stdout)")
+        #expect(
+            inspect.stdout.contains(
+                "mt940-variants.sta:13: :61: amount: expected an amount like 1234,56 and then the transaction type, "
+                    + "found '12,3XNTRFNONREF/'"), "\(inspect.stdout)")
+        #expect(
+            inspect.stdout.contains(
+                "DOES NOT TIE: Stmt YEAREND 1/1 :60F: + 5 entries = :62F:: stated 141.20 EUR, computed 153.50 EUR"))
+    }
+
+    /// An MT942 interim report: its entries pending, no balance to check.
+    @Test func mt942EntriesArePending() throws {
+        #expect(try Self.records("mt942.sta") == [["payment", "70.00", "E2E-P1", "2025-01-02", "pending"]])
+        let inspect = try CLI.run(["inspect", Self.folder + "mt942.sta"])
+        #expect(inspect.stdout.contains("format mt942"), "\(inspect.stdout)")
+    }
+
+    @Test func bai2VariantsReadAsDocumented() throws {
+        #expect(
+            try Self.records("bai2-variants.bai2") == [
+                ["payment", "50.00", "CR1", "2025-01-01", "settled"],  // 165: a credit
+                ["payment", "-12.50", "CHK2", "2025-01-01", "settled"],  // 475 with a value date (V)
+                ["fee", "-3.00", "BR4", "2025-01-01", "settled"],  // 698: fees, no customer reference
+            ])
+        let inspect = try CLI.run(["inspect", Self.folder + "bai2-variants.bai2"])
+        #expect(inspect.stdout.contains("bai2-variants.bai2:6: 16 amount: '12a4' is not a decimal amount"))
+        #expect(inspect.stdout.contains("DOES NOT TIE: Account 111 control total: stated 2127.84 USD, computed 2115.50 USD"))
+        #expect(inspect.stdout.contains("ties: File 7 number of records = 10"), "\(inspect.stdout)")
+    }
+
+    @Test func norma43ReadsAsDocumentedAndACutFileSaysSo() throws {
+        #expect(
+            try Self.records("norma43-documented.n43") == [
+                ["payment", "250.00", "PEDIDO-1001", "2025-01-05", "settled"],
+                ["fee", "-3.50", "0000000002", "2025-01-07", "settled"],  // concept 17, by its document number
+                ["chargeback", "-120.00", "RECIBO-77", "2025-01-10", "settled"],  // concept 14: returned
+            ])
+        let whole = try CLI.run(["inspect", Self.folder + "norma43-documented.n43"])
+        #expect(!whole.stdout.contains("DOES NOT TIE") && whole.stdout.contains("ties: File 88 number of records = 8"))
+        #expect(whole.stdout.contains("opening + credits - debits = 33 closing balance = 1126.50 EUR"))
+        let cut = try CLI.run(["inspect", Self.folder + "norma43-cut.n43"])
+        #expect(cut.stdout.contains("DOES NOT TIE: File trailer 88 (the file may be cut short)"), "\(cut.stdout)")
+        #expect(cut.stdout.contains("DOES NOT TIE: Account 2100 0001 0200051332 trailer 33: stated missing"))
+    }
+}

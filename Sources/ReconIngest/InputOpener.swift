@@ -12,6 +12,8 @@ public enum ContentFormat: String, Sendable, CaseIterable {
     case bai2
     /// Spanish AEB/CSB Norma 43 statements (fixed-width lines).
     case norma43
+    /// OFX/QFX statements, SGML (1.x) or XML (2.x) (`OFXReader`).
+    case ofx
 }
 
 /// An opened input: its bytes (decompressed when needed) and what was sniffed.
@@ -122,6 +124,7 @@ public enum InputOpener {
     /// The byte after the bracket is checked too: SWIFT MT940 files open with `{1:` blocks,
     /// which are not JSON.
     public static func sniffFormat(_ head: [UInt8]) -> ContentFormat {
+        if looksLikeOFX(head) { return .ofx }
         if looksLikeMT940(head) { return .mt940 }
         if looksLikeBAI2(head) { return .bai2 }
         if looksLikeNorma43(head) { return .norma43 }
@@ -177,5 +180,13 @@ public enum InputOpener {
             first.prefix(47).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
         else { return false }
         return lines[1].starts(with: "22".utf8) || lines[1].starts(with: "33".utf8)
+    }
+
+    /// OFX: an `OFXHEADER:` line first (1.x), or an `<?OFX` instruction or `<OFX>` element near the
+    /// start (2.x, or 1.x without its header).
+    static func looksLikeOFX(_ head: [UInt8]) -> Bool {
+        let start = String(decoding: head.prefix(4096), as: UTF8.self)
+        let trimmed = start.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\u{FEFF}" }
+        return trimmed.hasPrefix("OFXHEADER:") || start.contains("<?OFX ") || trimmed.hasPrefix("<OFX>")
     }
 }

@@ -77,7 +77,7 @@ public enum Inputs {
     /// Whether a file's encoding is still a guess once read: not when the formats that read it
     /// are always written in the encoding guessed (Alipay's bills and GBK).
     static func encodingGuessed(_ input: OpenedInput, _ stats: SourceStats) -> Bool {
-        guard input.encodingGuessed else { return false }
+        guard input.encodingGuessed, stats.declaredEncoding != input.encoding else { return false }
         let known = stats.adapters.keys.map { SettlementFormats.named($0)?.knownEncoding }
         return known.isEmpty || known.contains { $0 != input.encoding }
     }

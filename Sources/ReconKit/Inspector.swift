@@ -170,7 +170,7 @@ public enum Inspector {
     public static func text(_ i: Inspection) -> String {
         var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)"
             + (i.encodingGuessed ? " (guessed: not UTF-8 and no byte order mark; --encoding sets it)" : "")
-            + (i.encodingKnown ? " (the format's own)" : "")
+            + (i.encodingKnown ? " (as the format or the file's header says)" : "")
             + "\n"
         out += "  \(i.kind) from \(i.provider): \(i.records) records, \(i.rejected) rejected\n"
         for t in i.totals {

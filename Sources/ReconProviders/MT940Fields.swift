@@ -302,7 +302,13 @@ enum MT940Fields {
 }
 
 extension String {
-    var trimmed: String { stripping(" \t\n") }
+    /// Without blanks and line ends (`\r\n` is one character) at either end.
+    var trimmed: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
 
     /// Without the characters of `set` at either end.
     func stripping(_ set: String) -> String {

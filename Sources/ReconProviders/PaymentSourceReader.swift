@@ -17,6 +17,9 @@ public struct SourceStats: Sendable {
     public var nextLine: Int64 = 1
     /// The file's own totals and whether the records read tie to them.
     public var controlTotals: [ControlTotal] = []
+    /// The encoding the file says it is in (an OFX header's `CHARSET`), which settles a guess
+    /// that agrees with it.
+    public var declaredEncoding: TextEncoding?
 
     public init() {}
 

@@ -75,7 +75,7 @@ extension TableProfile: SettlementFormat {
 public enum SettlementFormats {
     public static let all: [any SettlementFormat] = [
         GenericSettlementCSV.Format(), StripeObject(), GenericSettlementJSON(), SeedSystemSettlement(), CamtStatement(),
-        MT940Statement(), BAI2Statement(), Norma43Statement(),
+        MT940Statement(), BAI2Statement(), Norma43Statement(), OFXStatement(),
         VippsSettlementXML(), SwedbankPaySettlement(), WeChatPayBill.tradeBill, WeChatPayBill.fundFlowBill,
         WeChatPayBill.personalBill,
         AlipayBill.merchantBill, AlipayBill.appBill, AlipayBill.webTradeList, VippsSettlementCSV.profile,

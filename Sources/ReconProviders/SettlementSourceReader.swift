@@ -27,6 +27,7 @@ public enum SettlementSourceReader {
             case .json: try readJSON(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .mt940: try MT940Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .bai2: try BAI2Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+            case .ofx: try OFXStatement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .norma43:
                 try Norma43Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             }
@@ -96,7 +97,7 @@ public enum SettlementSourceReader {
     static func recognizesBuiltIn(_ input: OpenedInput) -> Bool {
         switch input.format {
         case .json: return false
-        case .mt940, .bai2, .norma43: return true
+        case .mt940, .bai2, .norma43, .ofx: return true
         case .xml:
             let text = String(decoding: input.head, as: UTF8.self)
             guard let root = MappingProfile.firstElement(text) else { return false }

@@ -73,4 +73,32 @@ import Testing
         #expect(cut.stdout.contains("DOES NOT TIE: File trailer 88 (the file may be cut short)"), "\(cut.stdout)")
         #expect(cut.stdout.contains("DOES NOT TIE: Account 2100 0001 0200051332 trailer 33: stated missing"))
     }
+
+    /// OFX 2.x XML: times in their zones (17:00 PDT is the next day in UTC; +5.5 hours is
+    /// India's), a service charge as a fee, a payee aggregate, an amount in another currency;
+    /// a typo in an amount rejected with its line and field; the ledger balance stated.
+    @Test func ofx2VariantsReadAsDocumented() throws {
+        #expect(
+            try Self.records("ofx2-variants.ofx") == [
+                ["payment", "193.90", "F-1", "2025-01-03", "settled"],
+                ["fee", "-12.00", "F-2", "2025-01-03", "settled"],
+                ["payment", "-25.00", "F-4", "2025-01-05", "settled"],
+            ])
+        let normalized = try CLI.run(["normalize", "--json-lines", Self.folder + "ofx2-variants.ofx"])
+        #expect(normalized.stdout.contains("\"time\": \"2025-01-05T06:30:00.000Z\""), "\(normalized.stdout)")
+        #expect(normalized.stdout.contains("\"currency\": \"EUR\""))
+        let inspect = try CLI.run(["inspect", Self.folder + "ofx2-variants.ofx"])
+        #expect(inspect.stdout.contains("format ofx2") && inspect.stdout.contains("4 records, 1 rejected"))
+        #expect(inspect.stdout.contains("ofx2-variants.ofx:28: TRNAMT: '-1O.00' is not a decimal amount"))
+        #expect(inspect.stdout.contains("states: Stmt 1 4000123456 LEDGERBAL as of 2025-01-31 = 1156.90 USD"))
+    }
+
+    /// OFX 1.x SGML on one line, a credit card statement whose header says UTF-8 over
+    /// Windows-1252 bytes (a guess, said), a decimal comma, and a day that does not exist.
+    @Test func ofx1CardWithAWrongHeader() throws {
+        let normalized = try CLI.run(["normalize", "--json-lines", Self.folder + "ofx1-card-latin1.ofx"])
+        #expect(normalized.stdout.contains("\"amount\": \"-4.50\"") && normalized.stdout.contains("\"system\": \"4111\""))
+        #expect(normalized.stderr.contains("read as windows-1252, a guess"), "\(normalized.stderr)")
+        #expect(normalized.stderr.contains("ofx1-card-latin1.ofx:7: DTPOSTED: '20250230' is not a date YYYYMMDD"))
+    }
 }

@@ -56,7 +56,7 @@ import Testing
         .enabled(if: present, "../shared/fixtures is not present"),
         arguments: [
             "camt052", "camt053", "camt054", "wechatpay", "alipay", "stripe", "vipps_settlement", "blnk_recon",
-            "swedbankpay_settlement", "mt940", "bai2", "csb43",
+            "swedbankpay_settlement", "mt940", "bai2", "csb43", "ofx",
         ])
     func inspectMatchesTheGolden(folder: String) throws {
         var text = ""
@@ -129,10 +129,10 @@ import Testing
         "csb43/sequra_example1.n43": 6,
     ]
 
-    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43"])
+    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43", "ofx"])
     func bankBalancesTieWhereTheFilesAgree(folder: String) throws {
         let files = Self.files(folder)
-        #expect(files.count == ["mt940": 25, "bai2": 11, "csb43": 1][folder])
+        #expect(files.count == ["mt940": 25, "bai2": 11, "csb43": 1, "ofx": 4][folder])
         for file in files {
             let inspection = try Inspector.inspect(Self.fixtures + "/" + file)
             let format = folder == "csb43" ? "norma43" : folder
@@ -144,7 +144,7 @@ import Testing
     }
 
     /// Every bank statement record by record: kind, signed amount, currency, key.
-    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43"])
+    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43", "ofx"])
     func bankStatementsReadRecordByRecord(folder: String) throws {
         for file in Self.files(folder) {
             let text = try ProviderQuirkGoldenTests.records(Self.fixtures + "/" + file)

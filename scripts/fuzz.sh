@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes everything recon reads with libFuzzer and AddressSanitizer, SECONDS_MAX seconds (default
 # 60) per harness (Sources/recon-fuzz/Harness.swift): inspect (end to end on every format, as
-# created payments and as settlement), json, csv, gzip, zip, xml, text (conversion and
-# detection), yaml (mapping profiles, rules, nightly configs) and parsers (money, rates, dates).
+# created payments and as settlement), json, csv, gzip, zip, xml, bank (MT940, BAI2, OFX,
+# Norma 43), text (conversion and detection), yaml (mapping profiles, rules, nightly configs) and
+# parsers (money, rates, dates).
 # The corpus starts from the samples, the crafted inputs of the tests and ../shared/fixtures;
 # each harness grows its own. Crashing inputs are written to fuzz-out/ and fail the script.
 #   SECONDS_MAX=600 bash scripts/fuzz.sh            every harness, 10 minutes each
@@ -18,13 +19,13 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" fuzz-out
 for f in samples/payments/* samples/settlement/* samples/clean/* samples/providers/*/* \
   samples/providers/*/quirks/* samples/profiles/* samples/rules.yaml samples/nightly/recon.yaml \
-  Tests/ReconKitTests/Hardening/* ../shared/fixtures/*/*; do
+  Tests/ReconKitTests/Hardening/* Tests/ReconKitTests/Bank/* samples/scenarios/*/*.* ../shared/fixtures/*/*; do
   if [[ -f "$f" && $(stat -c %s "$f") -le 65536 ]]; then cp "$f" "$work/corpus/$(echo "$f" | tr / _)"; fi
 done
 # leak detection off (per input and at exit): the read-ahead threads free their buffers after an
 # input is done, which the per-input check takes for leaks; what LeakSanitizer reports at exit
 # after thousands of inputs is noted in the session notes, not a crash
-for harness in ${HARNESSES:-inspect json csv gzip zip xml text yaml parsers}; do
+for harness in ${HARNESSES:-inspect json csv gzip zip xml bank text yaml parsers}; do
   mkdir -p "$work/$harness" && cp "$work/corpus/"* "$work/$harness/"
   echo "fuzz: $harness"
   RECON_FUZZ_HARNESS=$harness ASAN_OPTIONS=detect_leaks=0 .build/fuzz/release/recon-fuzz "$work/$harness" \

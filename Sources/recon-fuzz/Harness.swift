@@ -11,6 +11,9 @@ enum Harness: String, CaseIterable {
     /// `inspect` end to end: every format, as created payments and as settlement
     case inspect
     case json, csv, gzip, zip, xml
+    /// the bank statement readers (MT940, BAI2, OFX, Norma 43), each given the bytes whatever
+    /// they look like
+    case bank
     /// text conversion from GB18030 and UTF-16
     case text
     /// mapping profiles, rules and nightly configs in YAML
@@ -37,6 +40,7 @@ enum Harness: String, CaseIterable {
         case .gzip: exerciseGzip(bytes)
         case .zip: exerciseZip(bytes)
         case .xml: exerciseXML(bytes)
+        case .bank: exerciseBank(bytes)
         case .text: exerciseText(bytes)
         case .yaml:
             let text = String(decoding: bytes, as: UTF8.self)

@@ -1,5 +1,6 @@
 import Foundation
 import ReconIngest
+import ReconProviders
 
 /// The readers directly, each over the whole input.
 func exerciseJSON(_ bytes: [UInt8]) {
@@ -63,4 +64,13 @@ func exerciseText(_ bytes: [UInt8]) {
         }
     }
     if let input = try? InputOpener.open(source: MemoryByteSource(bytes)) { _ = try? readAll(input.source) }
+}
+
+/// Each bank statement reader over the bytes as if they were its format.
+func exerciseBank(_ bytes: [UInt8]) {
+    for format in [ContentFormat.mt940, .bai2, .ofx, .norma43] {
+        let input = OpenedInput(
+            source: MemoryByteSource(bytes), container: .plain, format: format, head: Array(bytes.prefix(65536)))
+        _ = try? SettlementSourceReader.read(input, path: "fuzz", onRecord: { _ in }, onReject: { _ in })
+    }
 }

@@ -24,58 +24,52 @@ public final class BAI2RecordReader {
     public func next() throws(IngestError) -> Record? {
         while queue.isEmpty {
             guard let raw = try lines.next() else { return nil }
-            let text = String(decoding: raw.filter { $0 != 0x1A }, as: UTF8.self)
-            for piece in Self.records(in: text) {
-                var body = Substring(piece)
-                while body.last == " " { body = body.dropLast() }
+            for piece in Self.records(in: raw) {
+                var body = piece
+                while let last = body.last, last == 0x20 || last == 0x1A { body = body.dropLast() }
                 guard !body.isEmpty else { continue }
-                // `88:EREF...`: a continuation written with a colon
-                let code = String(body.prefix(2))
+                let code = String(decoding: body.prefix(2), as: UTF8.self)
                 let separator = body.dropFirst(2).first
-                guard Self.codes.contains(code), separator == "," || separator == ":" && code == "88" else {
+                let terminated = body.last == UInt8(ascii: "/")
+                // `88:EREF...`: a continuation written with a colon
+                guard Self.codes.contains(code),
+                    separator == UInt8(ascii: ",") || separator == UInt8(ascii: ":") && code == "88"
+                else {
                     // a line that is no record: the record before it was wrapped
-                    let terminated = body.last == "/"
                     queue.append(
-                        Record(code: "", text: String(terminated ? body.dropLast() : body), line: lines.line,
+                        Record(code: "", text: Self.text(terminated ? body.dropLast() : body), line: lines.line,
                             terminated: terminated))
                     continue
                 }
-                let rest = separator == "," || separator == ":" ? body.dropFirst(3) : body.dropFirst(2)
-                let terminated = rest.last == "/"
+                let rest = body.dropFirst(3)
                 queue.append(
-                    Record(code: code, text: String(terminated ? rest.dropLast() : rest), line: lines.line,
+                    Record(code: code, text: Self.text(terminated ? rest.dropLast() : rest), line: lines.line,
                         terminated: terminated))
             }
         }
         return queue.removeFirst()
     }
 
-    /// One line's records: split after a `/` followed by spaces and another record's code.
-    static func records(in line: String) -> [String] {
-        var out: [String] = []
+    static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// One line's records: split after a `/` followed by spaces and another record's code and a
+    /// comma (`...2/   02,...`).
+    static func records(in line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
         var start = line.startIndex
         var i = line.startIndex
-        while i < line.endIndex {
-            if line[i] == "/" {
-                var j = line.index(after: i)
-                var spaces = 0
-                while j < line.endIndex, line[j] == " " {
-                    j = line.index(after: j)
-                    spaces += 1
-                }
-                if spaces > 0, let k = line.index(j, offsetBy: 3, limitedBy: line.endIndex),
-                    codes.contains(String(line[j..<line.index(j, offsetBy: 2)])), line[line.index(j, offsetBy: 2)] == ","
-                {
-                    _ = k
-                    out.append(String(line[start...i]))
-                    start = j
-                    i = j
-                    continue
-                }
+        while let slash = line[i...].firstIndex(of: UInt8(ascii: "/")) {
+            var j = slash + 1
+            while j < line.endIndex, line[j] == 0x20 { j += 1 }
+            if j > slash + 1, j + 2 < line.endIndex, line[j + 2] == UInt8(ascii: ","),
+                codes.contains(String(decoding: line[j..<(j + 2)], as: UTF8.self))
+            {
+                out.append(line[start...slash])
+                start = j
             }
-            i = line.index(after: i)
+            i = slash + 1
         }
-        out.append(String(line[start...]))
+        out.append(line[start...])
         return out
     }
 }

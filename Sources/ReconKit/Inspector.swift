@@ -36,6 +36,8 @@ public struct Inspection: Sendable {
     public var batches = 0
 
     public static let errorsListedMax = 10
+    /// Past this many control totals, `inspect` counts the ones that tie and lists the others.
+    public static let controlTotalsListedMax = 50
 }
 
 /// Detects, reads and totals a file without reconciling it.
@@ -184,7 +186,18 @@ public enum Inspector {
             out += "  kinds: " + i.kinds.map { "\($0.count) \($0.kind.code)" }.joined(separator: ", ")
             out += i.batches > 0 ? "; \(i.batches) payout batch\(i.batches == 1 ? "" : "es")\n" : "\n"
         }
-        for c in i.controlTotals {
+        // a large statement states thousands of totals: list what does not tie, count the rest
+        let many = i.controlTotals.count > Inspection.controlTotalsListedMax
+        if many {
+            let tying = i.controlTotals.filter { $0.ties && !$0.statedOnly }.count
+            let stated = i.controlTotals.filter(\.statedOnly).count
+            out += "  ties: \(tying) of \(i.controlTotals.count - stated) checks (inspect --json lists each)\n"
+        }
+        let listed = many ? Array(i.controlTotals.filter { !$0.ties && !$0.statedOnly }) : i.controlTotals
+        if many && listed.count > Inspection.controlTotalsListedMax {
+            out += "  DOES NOT TIE: \(listed.count) checks, the first \(Inspection.controlTotalsListedMax) below\n"
+        }
+        for c in many ? Array(listed.prefix(Inspection.controlTotalsListedMax)) : listed {
             out +=
                 c.statedOnly
                 ? "  states: \(c.name) = \(c.stated)\n"

@@ -87,7 +87,7 @@ public struct BAI2Statement: SettlementFormat {
         }
 
         func process(_ record: Logical) throws {
-            let f = record.fields
+            let f = record.code == "16" ? [] : record.fields  // a detail is read by its own cursor
             do {
                 switch record.code {
                 case "01":
@@ -155,11 +155,13 @@ public struct BAI2Statement: SettlementFormat {
             guard let currency = accountCurrency ?? groupCurrency ?? Currency(code: "USD") else {
                 throw RecordError(field: "16", "no currency")
             }
-            var rest = Substring(record.texts.first ?? "")
+            // fields over the bytes: a cursor to the next comma
+            let bytes = Array((record.texts.first ?? "").utf8)
+            var at = 0
             func field() -> String {
-                let value = rest.prefix { $0 != "," }
-                rest = rest.dropFirst(value.count + (value.count < rest.count ? 1 : 0))
-                return String(value).trimmed
+                let end = bytes[at...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.count
+                defer { at = min(end + 1, bytes.count) }
+                return String(decoding: bytes[at..<end], as: UTF8.self).trimmed
             }
             let type = field()
             guard let code = Int(type), code >= 0 else {
@@ -189,17 +191,18 @@ public struct BAI2Statement: SettlementFormat {
             }
             let bankReference = field()
             let customerReference = field()
-            var text = String(rest).trimmed
+            var text = String(decoding: bytes[at...], as: UTF8.self).trimmed
             var tags: [String: String] = [:]
             var more: [String] = []
             for continuation in record.texts.dropFirst() {
                 let line = continuation.trimmed
+                let b = line.utf8
                 // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi)
-                if let colon = line.firstIndex(of: ":"), line.distance(from: line.startIndex, to: colon) <= 5,
-                    line[..<colon].allSatisfy({ $0.isUppercase || $0.isNumber })
+                if let colon = b.prefix(6).firstIndex(of: UInt8(ascii: ":")), colon > b.startIndex,
+                    b[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
                 {
-                    let value = String(line[line.index(after: colon)...]).trimmed
-                    if tags[String(line[..<colon])] == nil { tags[String(line[..<colon])] = value }
+                    let tag = String(line[..<colon])
+                    if tags[tag] == nil { tags[tag] = String(line[b.index(after: colon)...]).trimmed }
                 } else if !line.isEmpty {
                     more.append(line)
                 }
@@ -214,8 +217,7 @@ public struct BAI2Statement: SettlementFormat {
             let remittance = tags["REMI"] ?? (text.isEmpty ? nil : text)
             entry.remittance = remittance
             entry.counterpartyName = tags["DBNM"] ?? tags["CRNM"]
-            let upper = text.uppercased()
-            if [555, 557].contains(code) || upper.contains("RETURN") { entry.kind = .chargeback }
+            if [555, 557].contains(code) || text.uppercased().containsUTF8("RETURN") { entry.kind = .chargeback }
             if [661, 698].contains(code) { entry.kind = .fee }
             return entry
         }

@@ -48,22 +48,25 @@ struct BankEntry {
         return record
     }
 
-    /// Words of remittance text that can be references: at least 4 characters, with a digit.
+    /// Words of remittance text that can be references: at least 4 bytes, with a digit, not the
+    /// whole text (split on blanks, commas and semicolons over the bytes).
     static func referenceWords(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == "\n" }).compactMap { word in
-            let trimmed = word.trimmingSuffix { $0 == "." || $0 == ":" || $0 == ")" }
-            guard trimmed.count >= 4, trimmed.contains(where: \.isNumber), trimmed.count < text.count else {
-                return nil
+        var words: [String] = []
+        let bytes = Array(text.utf8)
+        var start = 0
+        func word(_ end: Int) {
+            var e = end
+            while e > start, [UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: ")")].contains(bytes[e - 1]) { e -= 1 }
+            let piece = bytes[start..<e]
+            if piece.count >= 4, piece.count < bytes.count, piece.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+                words.append(String(decoding: piece, as: UTF8.self))
             }
-            return String(trimmed)
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSuffix(while drop: (Character) -> Bool) -> Substring {
-        var s = self
-        while let last = s.last, drop(last) { s = s.dropLast() }
-        return s
+        for (i, b) in bytes.enumerated() where b == 0x20 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 {
+            word(i)
+            start = i + 1
+        }
+        if start < bytes.count { word(bytes.count) }
+        return words
     }
 }

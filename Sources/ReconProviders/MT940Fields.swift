@@ -47,18 +47,23 @@ enum MT940Fields {
     /// `500,` `500` `050,97` `000000768,18`: digits, a decimal comma, up to the currency's
     /// exponent of decimals (zeros past it are fine); never through floating point.
     static func amount(_ b: ArraySlice<UInt8>, currency: Currency, field: String) throws(RecordError) -> Int64 {
-        var text = String(decoding: b, as: UTF8.self)
-        guard !text.isEmpty, b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ",") }),
-            b.filter({ $0 == UInt8(ascii: ",") }).count <= 1
+        guard !b.isEmpty, b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ",") }),
+            b.lazy.filter({ $0 == UInt8(ascii: ",") }).count <= 1
         else {
-            throw RecordError(field: field, "expected an amount like 1234,56, found '\(text)'")
+            throw RecordError(
+                field: field, "expected an amount like 1234,56, found '\(String(decoding: b, as: UTF8.self))'")
         }
-        if text.hasPrefix(",") { text = "0" + text }
-        if text.hasSuffix(",") { text.removeLast() }
+        // `,50` is 0.50 and `500,` is 500: the comma as a decimal point, the bytes parsed as they are
+        var bytes = Array(b)
+        if bytes.first == UInt8(ascii: ",") { bytes.insert(UInt8(ascii: "0"), at: 0) }
+        if bytes.last == UInt8(ascii: ",") { bytes.removeLast() }
+        for k in bytes.indices where bytes[k] == UInt8(ascii: ",") { bytes[k] = UInt8(ascii: ".") }
         do {
-            return try AmountParser.parseMajor(text.replacing(",", with: "."), currency: currency)
-        } catch {
+            return try bytes.withUnsafeBytes { raw in try AmountParser.parseMajor(raw, currency: currency) }
+        } catch let error as AmountError {
             throw RecordError(field: field, error)
+        } catch {
+            throw RecordError(field: field, "\(error)")
         }
     }
 
@@ -136,7 +141,7 @@ enum MT940Fields {
         let references = String(decoding: b[(i + 4)...], as: UTF8.self)
         var customer = references
         var bank: String?
-        if let split = references.firstRange(of: "//") {
+        if let split = references.utf8Range(of: "//") {
             customer = String(references[..<split.lowerBound])
             bank = String(references[split.upperBound...]).trimmed
         }
@@ -149,7 +154,7 @@ enum MT940Fields {
 
     /// `/OCMT/EUR11,85//CHGS/EUR0,50/` in a `:61:` line's supplementary details.
     static func supplementaryAmount(_ tag: String, in text: String?) -> Money? {
-        guard let text, let start = text.firstRange(of: "/\(tag)/") else { return nil }
+        guard let text, let start = text.utf8Range(of: "/\(tag)/") else { return nil }
         let value = text[start.upperBound...].prefix { $0 != "/" }
         guard value.count > 3, let currency = Currency(code: String(value.prefix(3))),
             let minor = try? amount(ArraySlice(value.dropFirst(3).utf8), currency: currency, field: tag)
@@ -176,7 +181,7 @@ enum MT940Fields {
         {
             return german(joined, separator: Character(UnicodeScalar(b[3])))
         }
-        if dutchTags.contains(where: { joined.contains("/\($0)/") }) { return dutch(joined) }
+        if dutchTags.contains(where: { joined.containsUTF8("/\($0)/") }) { return dutch(joined) }
         var info = Information()
         let text = lines.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
         info.remittance = text.isEmpty ? nil : text
@@ -190,15 +195,19 @@ enum MT940Fields {
     static func german(_ text: String, separator: Character) -> Information {
         var info = Information()
         var fields: [(Int, String)] = []
-        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
-        info.code = String(parts[0])
-        for part in parts.dropFirst() {
-            guard part.count >= 2, let n = Int(part.prefix(2)) else {
-                // a separator inside text: it belongs to the field before
-                if let last = fields.popLast() { fields.append((last.0, last.1 + String(separator) + part)) }
-                continue
-            }
-            fields.append((n, String(part.dropFirst(2))))
+        // split over the bytes at the separator (`?` or `>`) followed by two digits
+        let bytes = Array(text.utf8)
+        let mark = UInt8(ascii: separator == ">" ? ">" : "?")
+        let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
+        var starts: [Int] = []
+        for k in bytes.indices where bytes[k] == mark && k + 2 < bytes.count && isDigit(bytes[k + 1]) && isDigit(bytes[k + 2]) {
+            starts.append(k)
+        }
+        info.code = String(decoding: bytes[..<(starts.first ?? bytes.count)], as: UTF8.self)
+        for (n, start) in starts.enumerated() {
+            let end = n + 1 < starts.count ? starts[n + 1] : bytes.count
+            let number = Int(bytes[start + 1] - 0x30) * 10 + Int(bytes[start + 2] - 0x30)
+            fields.append((number, String(decoding: bytes[(start + 3)..<end], as: UTF8.self)))
         }
         let purpose = fields.filter { (20...29).contains($0.0) || (60...63).contains($0.0) }.map(\.1)
         info.postingText = fields.first { $0.0 == 0 }?.1
@@ -229,7 +238,7 @@ enum MT940Fields {
             var rest = Substring(subfield)
             var first = true
             while true {
-                let next = sepaTags.compactMap { tag in rest.firstRange(of: tag).map { ($0, tag) } }
+                let next = sepaTags.compactMap { tag in rest.utf8Range(of: tag).map { ($0, tag) } }
                     .min { $0.0.lowerBound < $1.0.lowerBound }
                 let piece = next.map { rest[..<$0.0.lowerBound] } ?? rest
                 if first && intoTag && !previousFull && referenceTags.contains(tagged[tagged.count - 1].0) {
@@ -302,12 +311,16 @@ enum MT940Fields {
 }
 
 extension String {
-    /// Without blanks and line ends (`\r\n` is one character) at either end.
+    /// Without ASCII blanks and line ends at either end, found over the bytes (`\r\n` is one
+    /// Character, and Character tests are slow).
     var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        let blank = { (b: UInt8) in b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        while start < end, blank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, blank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return start == bytes.startIndex && end == bytes.endIndex ? self : String(self[start..<end])
     }
 
     /// Without the characters of `set` at either end.
@@ -318,4 +331,22 @@ extension String {
         }
         return String(self[first...last])
     }
+}
+
+extension StringProtocol {
+    /// Where `needle` first occurs, found over the UTF-8 bytes (Foundation-free and much faster
+    /// than the generic `firstRange(of:)`); `needle` is ASCII, so the range falls on characters.
+    func utf8Range(of needle: String) -> Range<Index>? {
+        let bytes = utf8
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return nil }
+        var from = bytes.startIndex
+        while let at = bytes[from...].firstIndex(of: first) {
+            if bytes[at...].starts(with: n) { return at..<bytes.index(at, offsetBy: n.count) }
+            from = bytes.index(after: at)
+        }
+        return nil
+    }
+
+    func containsUTF8(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
 }

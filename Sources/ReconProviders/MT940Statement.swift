@@ -191,7 +191,7 @@ public struct MT940Statement: SettlementFormat {
     static func kind(_ line: MT940Fields.StatementLine, _ info: MT940Fields.Information) -> SettlementKind {
         if line.reversal { return .chargeback }
         let posting = (info.postingText ?? "").uppercased()
-        if ["108", "109", "159"].contains(info.code) || posting.contains("RETOUR") || posting.contains("RUECK") {
+        if ["108", "109", "159"].contains(info.code) || posting.containsUTF8("RETOUR") || posting.containsUTF8("RUECK") {
             return .chargeback
         }
         if ["CHG", "COM"].contains(String(line.type.dropFirst())) || ["805", "808"].contains(info.code) {

@@ -1,5 +1,17 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// ISA-L's igzip inflates gzip about twice as fast as zlib; used on x86-64 when its headers are
+/// installed (`libisal-dev`, which scripts/setup.sh and .ci/run install), zlib otherwise, or
+/// when `RECON_NO_ISAL=1` asks for zlib (to compare the two).
+#if arch(x86_64)
+    let isal =
+        FileManager.default.fileExists(atPath: "/usr/include/isa-l/igzip_lib.h")
+        && ProcessInfo.processInfo.environment["RECON_NO_ISAL"] != "1"
+#else
+    let isal = false
+#endif
 
 /// Every target gets these, so module boundaries hold at compile time (ARCHITECTURE.md).
 let strictness: [SwiftSetting] = [
@@ -41,8 +53,12 @@ let package = Package(
             name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
+        .systemLibrary(
+            name: "CIsal", path: "Sources/CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .target(name: "PaymentModels", swiftSettings: speed),
-        .target(name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport"], swiftSettings: speed),
+        .target(
+            name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport"] + (isal ? ["CIsal"] : []),
+            swiftSettings: speed + (isal ? [.define("RECON_ISAL")] : [])),
         .target(
             name: "ReconProviders",
             dependencies: ["PaymentModels", "ReconIngest", .product(name: "Yams", package: "Yams")],
@@ -78,7 +94,7 @@ let package = Package(
             name: "PaymentModelsTests", dependencies: ["PaymentModels"], swiftSettings: strictness),
         .testTarget(
             name: "ReconIngestTests", dependencies: ["ReconIngest", "ReconTestSupport"],
-            swiftSettings: strictness),
+            swiftSettings: strictness + (isal ? [.define("RECON_ISAL")] : [])),
         .testTarget(
             name: "ReconProvidersTests",
             dependencies: ["ReconProviders", "ReconIngest", "PaymentModels"],

@@ -1,11 +1,20 @@
 import CZlib
 
+/// The gzip reader recon uses: ISA-L's igzip where the build found it (x86-64 with
+/// `libisal-dev`), zlib otherwise. Both behave the same on every input (a differential test
+/// checks it): the same bytes, the same errors.
+#if RECON_ISAL
+    public typealias GzipByteSource = IsalGzipByteSource
+#else
+    public typealias GzipByteSource = ZlibGzipByteSource
+#endif
+
 /// Inflates gzip data from a base source as it is read, through zlib directly.
 ///
 /// Handles concatenated members (`cat a.gz b.gz`, what `gzip` itself accepts) by resetting
 /// the stream at each member's end. A stream that ends before its trailer is an error naming
 /// the compressed byte offset, never a silently short file.
-public final class GzipByteSource: ByteSource {
+public final class ZlibGzipByteSource: ByteSource {
     public var name: String { base.name }
     private let base: any ByteSource
     private var stream = z_stream()

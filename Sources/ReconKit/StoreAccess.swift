@@ -11,13 +11,15 @@ public enum StoreAccess {
     public static func isServer(_ location: String) -> Bool { StoreLocation.isServer(location) }
 
     public static func runs(_ path: String) throws -> [RunRow] {
-        do { return try openStore(path).runs() } catch { throw ReconError(.io, error.message) }
+        do { return try openStore(path, existing: true).runs() } catch { throw ReconError(.io, error.message) }
     }
 
     /// Writes the report files a run saved into `directory`; their names.
     public static func writeOutputs(run: Int64, store path: String, to directory: String) throws -> [String] {
         let outputs: [(name: String, content: [UInt8])]
-        do { outputs = try openStore(path).outputs(run: run) } catch { throw ReconError(.io, error.message) }
+        do { outputs = try openStore(path, existing: true).outputs(run: run) } catch {
+            throw ReconError(.io, error.message)
+        }
         guard !outputs.isEmpty else {
             throw ReconError(.usage, "the store \(StoreLocation.redacted(path)) has no run \(run); see 'recon runs'")
         }

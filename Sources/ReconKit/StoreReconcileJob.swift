@@ -16,13 +16,29 @@ public import ReconStore
 public enum StoreReconcileJob {
     public struct Outcome: Sendable {
         public let report: RunReport
+        /// The exit code: with a judge, 1 when a threshold is exceeded, else 0; without, 1 for
+        /// any finding or reject.
         public let status: Int32
         /// The saved run's number; nil for a dry run.
         public let run: Int64?
+        /// The thresholds exceeded (the judge's reasons).
+        public var breaches: [String] = []
+    }
+
+    /// The nightly job's side of a run: its business date and the thresholds that judge it,
+    /// saved with the run so `recon runs` shows the exit code the job returned.
+    public struct Night: Sendable {
+        public var businessDate: String
+        public var judge: @Sendable (RunReport) -> [String]
+
+        public init(businessDate: String, judge: @escaping @Sendable (RunReport) -> [String]) {
+            self.businessDate = businessDate
+            self.judge = judge
+        }
     }
 
     public static func run(
-        _ options: ReconcileOptions, storePath: String, dryRun: Bool, onWait: () -> Void,
+        _ options: ReconcileOptions, storePath: String, dryRun: Bool, night: Night? = nil, onWait: () -> Void,
         progress: (String) -> Void = { _ in }
     ) throws -> Outcome {
         try Inputs.refuseSameFile(options)
@@ -30,7 +46,7 @@ public enum StoreReconcileJob {
         do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
         do {
             return try store.writeTransaction(commit: !dryRun, onWait: onWait) {
-                try reconcile(options, store: store, dryRun: dryRun, progress: progress)
+                try reconcile(options, store: store, dryRun: dryRun, night: night, progress: progress)
             }
         } catch let error as StoreError {
             throw ReconError(.io, error.message)
@@ -46,7 +62,7 @@ public enum StoreReconcileJob {
     }
 
     static func reconcile(
-        _ options: ReconcileOptions, store: any Store, dryRun: Bool, progress: (String) -> Void
+        _ options: ReconcileOptions, store: any Store, dryRun: Bool, night: Night?, progress: (String) -> Void
     ) throws -> Outcome {
         let startedAt = Timestamp.current.description
         var inputs: [InputSummary] = []
@@ -137,8 +153,12 @@ public enum StoreReconcileJob {
             throw ReconError(.io, error.description)
         }
         let clean = result.discrepancies.isEmpty && report.rejects.isEmpty
-        let status = clean ? ExitStatus.clean : ExitStatus.discrepancies
-        guard !dryRun else { return Outcome(report: report, status: status, run: nil) }
+        let breaches = night?.judge(report) ?? []
+        let status =
+            night != nil
+            ? (breaches.isEmpty ? ExitStatus.clean : ExitStatus.discrepancies)
+            : (clean ? ExitStatus.clean : ExitStatus.discrepancies)
+        guard !dryRun else { return Outcome(report: report, status: status, run: nil, breaches: breaches) }
         let outputs = try ReportWriters.standard.map { writer in
             let path = options.outputDirectory + "/" + writer.fileName
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -151,12 +171,12 @@ public enum StoreReconcileJob {
         let run = try store.save(
             RunToSave(
                 startedAt: startedAt, summary: ReconcileJob.summaryLine(report), exitStatus: status,
-                paymentsOpen: payments.count, settlementOpen: settlement.count, matched: result.matched,
+                businessDate: night?.businessDate, breaches: breaches, paymentsOpen: payments.count, settlementOpen: settlement.count, matched: result.matched,
                 discrepancies: result.discrepancies.count, outputs: outputs,
                 closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments[$0].identity },
                 closedSettlement: settlement.indices.filter {
                     attached.lines[$0] || closed.contains(settlement[$0].record.provenance)
                 }.map { settlement[$0].identity }))
-        return Outcome(report: report, status: status, run: run)
+        return Outcome(report: report, status: status, run: run, breaches: breaches)
     }
 }

@@ -61,12 +61,22 @@ public final class PostgresStore: Store {
         ALTER TABLE settlement_records ADD COLUMN payout_ms BIGINT;
         ALTER TABLE payments ADD COLUMN ordered_minor BIGINT;
         """,
+        // 5: as StoreSchema's fifth
+        """
+        ALTER TABLE runs ADD COLUMN business_date TEXT;
+        ALTER TABLE runs ADD COLUMN breaches TEXT;
+        """,
     ]
 
-    public init(url: String) throws(StoreError) {
+    public init(url: String, existing: Bool = false) throws(StoreError) {
         connection = try PostgresConnection(url: url)
         // an up-to-date store is opened without the writers' lock, so opening never waits for a run
-        if try version() == Self.migrations.count { return }
+        let found = try version()
+        if found == Self.migrations.count { return }
+        if existing && found == 0 {
+            throw StoreError(
+                .unavailable, "\(connection.name): no recon store in this database; give the store a night was saved in")
+        }
         try connection.execute("BEGIN")
         do throws(StoreError) {
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
@@ -192,12 +202,13 @@ public final class PostgresStore: Store {
             try connection.execute(
                 """
                 INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched,
-                    discrepancies)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                    discrepancies, business_date, breaches)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
                 """,
                 [
                     run.startedAt, run.summary, String(run.exitStatus), String(run.paymentsOpen),
-                    String(run.settlementOpen), String(run.matched), String(run.discrepancies),
+                    String(run.settlementOpen), String(run.matched), String(run.discrepancies), run.businessDate,
+                    run.breaches.joined(separator: "\n"),
                 ]
             ).first?[0] ?? "0"
         for file in run.outputs {
@@ -217,10 +228,12 @@ public final class PostgresStore: Store {
     static let hexDigits = (0..<16).map { String($0, radix: 16) }
 
     public func runs() throws(StoreError) -> [RunRow] {
-        try connection.execute("SELECT id, started_at, summary, exit_status FROM runs ORDER BY id").map {
+        try connection.execute(
+            "SELECT id, started_at, summary, exit_status, business_date, breaches FROM runs ORDER BY id"
+        ).map {
             RunRow(
                 id: $0[0].flatMap { Int64($0) } ?? 0, startedAt: $0[1] ?? "", summary: $0[2] ?? "",
-                exitStatus: $0[3].flatMap { Int32($0) } ?? 0)
+                exitStatus: $0[3].flatMap { Int32($0) } ?? 0, businessDate: $0[4], breaches: RunRow.lines($0[5]))
         }
     }
 

@@ -1,5 +1,9 @@
 public import PaymentModels
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What recon keeps between nights, behind one protocol with two implementations that behave
 /// the same: `SQLiteStore` (a file, the default) and `PostgresStore` (a server, for teams).
 public protocol Store: AnyObject {
@@ -74,8 +78,17 @@ extension RecordSink {
 
 /// Opens the store a location names: a PostgreSQL server (`postgres://...`, `postgresql://...`,
 /// or libpq's keyword form `host=... dbname=...`), anything else an SQLite file.
-public func openStore(_ location: String) throws(StoreError) -> any Store {
-    if StoreLocation.isServer(location) { return try PostgresStore(url: location) }
+///
+/// `existing`: the store must be there already (`recon runs`, `recon report` read a store, they
+/// never make one): a missing SQLite file, or a database with no recon schema, is an error.
+public func openStore(_ location: String, existing: Bool = false) throws(StoreError) -> any Store {
+    if StoreLocation.isServer(location) { return try PostgresStore(url: location, existing: existing) }
+    if existing {
+        var info = stat()
+        guard stat(location, &info) == 0 else {
+            throw StoreError(.unavailable, "\(location): no store here (no such file); give the store a night was saved in")
+        }
+    }
     return try SQLiteStore(path: location)
 }
 

@@ -11,7 +11,19 @@ public struct RunRow: Sendable, Equatable {
     public var id: Int64
     public var startedAt: String
     public var summary: String
+    /// The exit code the run ended with: a nightly job's, thresholds included.
     public var exitStatus: Int32
+    /// The night (`recon run --date`, YYYY-MM-DD); nil for a `reconcile --store` run.
+    public var businessDate: String?
+    /// The thresholds the run exceeded.
+    public var breaches: [String] = []
+}
+
+extension RunRow {
+    /// The breaches column: one per line, none when empty or NULL.
+    static func lines(_ text: String?) -> [String] {
+        (text ?? "").split(separator: "\n").map(String.init)
+    }
 }
 
 /// What a run saves: its summary, its report files, and the records it closed.
@@ -19,6 +31,8 @@ public struct RunToSave: Sendable {
     public var startedAt: String
     public var summary: String
     public var exitStatus: Int32
+    public var businessDate: String?
+    public var breaches: [String] = []
     public var paymentsOpen: Int
     public var settlementOpen: Int
     public var matched: Int
@@ -29,10 +43,13 @@ public struct RunToSave: Sendable {
     public var closedSettlement: [String]
 
     public init(
-        startedAt: String, summary: String, exitStatus: Int32, paymentsOpen: Int, settlementOpen: Int, matched: Int,
+        startedAt: String, summary: String, exitStatus: Int32, businessDate: String? = nil, breaches: [String] = [],
+        paymentsOpen: Int, settlementOpen: Int, matched: Int,
         discrepancies: Int, outputs: [(name: String, content: [UInt8])], closedPayments: [String],
         closedSettlement: [String]
     ) {
+        self.businessDate = businessDate
+        self.breaches = breaches
         self.startedAt = startedAt
         self.summary = summary
         self.exitStatus = exitStatus
@@ -110,13 +127,15 @@ extension SQLiteStore {
     public func save(_ run: RunToSave) throws(StoreError) -> Int64 {
         try database.prepare(
             """
-            INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched, discrepancies)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched, discrepancies,
+                business_date, breaches)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).run([
             .text(run.startedAt), .text(run.summary), .integer(Int64(run.exitStatus)),
             .integer(Int64(run.paymentsOpen)),
             .integer(Int64(run.settlementOpen)), .integer(Int64(run.matched)), .integer(Int64(run.discrepancies)),
+            run.businessDate.map { .text($0) } ?? .null, .text(run.breaches.joined(separator: "\n")),
         ])
         let id = try database.integer("SELECT last_insert_rowid()")!
         let output = try database.prepare("INSERT INTO run_outputs (run_id, name, content) VALUES (?, ?, ?)")
@@ -130,14 +149,16 @@ extension SQLiteStore {
 
     /// Every saved run, oldest first.
     public func runs() throws(StoreError) -> [RunRow] {
-        let rows = try database.prepare("SELECT id, started_at, summary, exit_status FROM runs ORDER BY id")
+        let rows = try database.prepare(
+            "SELECT id, started_at, summary, exit_status, business_date, breaches FROM runs ORDER BY id")
         try rows.bind([])
         var result: [RunRow] = []
         while try rows.step() {
             result.append(
                 RunRow(
                     id: rows.integer(0) ?? 0, startedAt: rows.text(1) ?? "", summary: rows.text(2) ?? "",
-                    exitStatus: Int32(rows.integer(3) ?? 0)))
+                    exitStatus: Int32(rows.integer(3) ?? 0), businessDate: rows.text(4),
+                    breaches: RunRow.lines(rows.text(5))))
         }
         return result
     }

@@ -113,6 +113,12 @@ enum StoreSchema {
         ALTER TABLE settlement_records ADD COLUMN payout_ms INTEGER;
         ALTER TABLE payments ADD COLUMN ordered_minor INTEGER;
         """,
+        // 5: the night a run was for (`recon run --date`) and the thresholds it exceeded, one
+        // per line; exit_status is then the job's exit code, thresholds included
+        """
+        ALTER TABLE runs ADD COLUMN business_date TEXT;
+        ALTER TABLE runs ADD COLUMN breaches TEXT;
+        """,
     ]
 
     static var version: Int64 { Int64(migrations.count) }

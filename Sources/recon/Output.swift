@@ -37,12 +37,13 @@ enum Output {
     }
 
     /// Runs a command body: `ReconError`s print as `recon: <message>` and exit with their code.
-    static func guarded(_ body: () throws -> Int32) throws {
+    /// `say` writes the error line (`recon run --log-format json` writes it as JSON).
+    static func guarded(say: ((String) -> Void)? = nil, _ body: () throws -> Int32) throws {
         let status: Int32
         do {
             status = try body()
         } catch let error as ReconError {
-            err("recon: \(error.message)\n")
+            if let say { say(error.message) } else { err("recon: \(error.message)\n") }
             throw ExitCode(error.code.rawValue)
         }
         if status != 0 { throw ExitCode(status) }

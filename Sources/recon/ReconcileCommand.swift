@@ -106,12 +106,15 @@ struct ReconcileCommand: ParsableCommand {
         if strict && store != nil {
             throw ValidationError("--strict is not available with --store yet: rejected records are kept in the store")
         }
-        guard store == nil else { return }
-        guard !payments.isEmpty else { throw ValidationError("give at least one --payments file") }
-        guard !settlement.isEmpty else { throw ValidationError("give at least one --settlement file") }
     }
 
     func run() throws {
+        // checked here, not in validate(): a mistyped flag (`--settlment`) is then reported as
+        // unknown, with the nearest valid one, before any of these
+        if store == nil {
+            guard !payments.isEmpty else { throw ValidationError("give at least one --payments file") }
+            guard !settlement.isEmpty else { throw ValidationError("give at least one --settlement file") }
+        }
         try Output.guarded {
             var options = ReconcileOptions(payments: payments, settlement: settlement, outputDirectory: out)
             options.strict = strict

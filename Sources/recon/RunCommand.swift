@@ -16,9 +16,11 @@ struct RunCommand: ParsableCommand {
         abstract: "The nightly job: reconcile what a config file names, on its store, and judge the thresholds.",
         discussion: """
             Exit code 0 when the run is within the config's thresholds (max_discrepancies, \
-            max_missing_amount per currency, max_rejected), 1 when it is not, 64 for a bad config, 74 \
-            when the store or a file cannot be used. On a terminal recon says what it is doing; \
-            elsewhere (cron) it prints only errors and the summary line.
+            max_missing_amount per currency, max_rejected; an unset one is no threshold), 1 when it \
+            is not, 64 for a bad config, 74 when the config, the store or a file cannot be used, \
+            including a night with no file for a pattern that is not `required: false` (then \
+            nothing is changed). On a terminal recon says what it is doing; elsewhere (cron) it \
+            prints warnings, errors and the summary line, each as JSON with --log-format json.
             """)
 
     @Option(name: .long, help: "The job's config file (YAML; see samples/nightly/recon.yaml).")
@@ -36,7 +38,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "trace, debug, info, notice, warning, error or critical (default: info on a terminal, error elsewhere).")
+        help: "trace, debug, info, notice, warning, error or critical (default: info on a terminal, warning elsewhere).")
     var logLevel: String?
 
     @Flag(name: .long, help: "Reconcile and write the reports, but save nothing.")
@@ -56,23 +58,44 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (isatty(2) == 1 ? .info : .error)
+        // warnings always reach stderr: cron mails what a job writes there
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (isatty(2) == 1 ? .info : .warning)
         let format = logFormat
         LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format, logLevel: level) }
         let log = Logger(label: "recon")
-        try Output.guarded {
+        // the summary and the error line are written whatever the level, in the log's format
+        let say = { (level: Logger.Level, message: String) in Output.err(StderrLogHandler.line(format, level: level, message)) }
+        try Output.guarded(say: { say(.error, $0) }) {
             let job: JobConfig
-            do { job = try JobConfig.load(path: config) } catch { throw ReconError(.usage, "\(error)") }
+            do {
+                job = try JobConfig.load(path: config)
+            } catch let error as JobConfig.Unreadable {
+                throw ReconError(.io, error.description)
+            } catch {
+                throw ReconError(.usage, "\(error)")
+            }
             let night = try date.map { try Timestamp(parsing: $0) } ?? Timestamp.current
+            let businessDate = String(night.description.prefix(10))
             let base = (config as NSString).deletingLastPathComponent
             let payments = JobConfig.expand(job.payments, date: night, base: base)
             let settlement = JobConfig.expand(job.settlement, date: night, base: base)
             let bank = JobConfig.expand(job.bank, date: night, base: base)
-            for pattern in payments.unmatched + settlement.unmatched + bank.unmatched {
-                log.warning("no file matches \(pattern)")
+            // a night whose file never came is a failure, never a clean run: before anything is changed
+            for (name, side) in [("payments", payments), ("settlement", settlement), ("bank", bank)] {
+                for pattern in side.unmatched {
+                    guard pattern.required else {
+                        log.warning("no file matches the \(name) pattern \(pattern.path) on \(businessDate) (not required)")
+                        continue
+                    }
+                    throw ReconError(
+                        .io,
+                        "no file matches the \(name) pattern \(pattern.path) on the business date \(businessDate); "
+                            + "nothing was changed (a pattern that may find no file is written "
+                            + "{path: \"...\", required: false})")
+                }
             }
-            let out = JobConfig.expand([job.out], date: night, base: base)
-            let outDirectory = out.paths.first ?? out.unmatched[0]
+            let out = JobConfig.expand([JobConfig.InputPattern(job.out)], date: night, base: base)
+            let outDirectory = out.paths.first ?? out.unmatched[0].path
             var options = ReconcileOptions(
                 payments: payments.paths, settlement: settlement.paths, outputDirectory: outDirectory)
             options.rawCSV = csvRaw
@@ -92,16 +115,16 @@ struct RunCommand: ParsableCommand {
                     throw ReconError(.io, "\(folder): cannot create the store's folder: \(error.localizedDescription)")
                 }
             }
+            let judged = StoreReconcileJob.Night(businessDate: businessDate, judge: { job.breaches($0) })
             let outcome = try StoreReconcileJob.run(
-                options, storePath: store, dryRun: dryRun,
+                options, storePath: store, dryRun: dryRun, night: judged,
                 onWait: { log.notice("another run holds the store \(StoreAccess.redacted(store)); waiting for it") },
                 progress: { log.info("\($0)") })
             for warning in outcome.report.inputs.compactMap(\.encodingWarning) { log.warning("\(warning)") }
             let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
-            Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(outDirectory)/; \(saved)\n")
-            let breaches = job.breaches(outcome.report)
-            for reason in breaches { log.error("threshold exceeded: \(reason)") }
-            return breaches.isEmpty ? 0 : 1
+            say(.notice, "\(ReconcileJob.summaryLine(outcome.report)); reports in \(outDirectory)/; \(saved)")
+            for reason in outcome.breaches { say(.error, "threshold exceeded: \(reason)") }
+            return outcome.status
         }
     }
 }

@@ -1,18 +1,45 @@
 import ArgumentParser
 import ReconKit
+import ReconReports
 import ReconStore
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "runs", abstract: "List the runs saved in a store.")
+        commandName: "runs",
+        abstract: "List the runs saved in a store (it must exist: this command never makes one).",
+        discussion: """
+            One run per line under a header, tab-separated: its number, when it started, the \
+            business date of a nightly run (recon run --date), the exit code it ended with (a \
+            nightly run's, thresholds included), its summary, and the thresholds it exceeded.
+            """)
 
     @Option(name: .long, help: "The store: an SQLite file or postgres://... (default: RECON_STORE_URL, recon.sqlite).")
     var store: String?
 
+    @Flag(name: .long, help: "A JSON array of the runs instead.")
+    var json = false
+
     func run() throws {
         try Output.guarded {
-            for run in try StoreAccess.runs(StoreOptions.location(store)) {
-                Output.out("\(run.id)\t\(run.startedAt)\texit \(run.exitStatus)\t\(run.summary)\n")
+            let runs = try StoreAccess.runs(StoreOptions.location(store))
+            if json {
+                let objects = runs.map { run in
+                    JSONText.object(
+                        [
+                            ("run", "\(run.id)"), ("started_at", JSONText.string(run.startedAt)),
+                            ("business_date", run.businessDate.map(JSONText.string) ?? "null"),
+                            ("exit", "\(run.exitStatus)"), ("summary", JSONText.string(run.summary)),
+                            ("thresholds_exceeded", "[" + run.breaches.map(JSONText.string).joined(separator: ", ") + "]"),
+                        ], indent: 1)
+                }
+                Output.out(JSONText.array(objects) + "\n")
+                return 0
+            }
+            Output.out("run\tstarted_at\tbusiness_date\texit\tsummary\tthresholds_exceeded\n")
+            for run in runs {
+                let date = run.businessDate ?? "-"
+                let breaches = run.breaches.isEmpty ? "-" : run.breaches.joined(separator: "; ")
+                Output.out("\(run.id)\t\(run.startedAt)\t\(date)\t\(run.exitStatus)\t\(run.summary)\t\(breaches)\n")
             }
             return 0
         }

@@ -18,21 +18,27 @@ struct StderrLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let fields = metadata.merging(event.metadata ?? [:]) { $1 }
-        let line: String
+        Output.err(Self.line(format, level: event.level, "\(event.message)", fields: fields, label: label))
+    }
+
+    /// One line of the log, as text or JSON: also the summary and error lines of `recon run`,
+    /// which are written whatever the level, so that with `--log-format json` every line is JSON.
+    static func line(
+        _ format: Format, level: Logger.Level, _ message: String, fields: Logger.Metadata = [:], label: String = "recon"
+    ) -> String {
         switch format {
         case .text:
             let extra = fields.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-            let level = event.level == .info || event.level == .notice ? "" : "\(event.level): "
-            line = "recon: \(level)\(event.message)\(extra)\n"
+            let prefix = level == .info || level == .notice ? "" : "\(level): "
+            return "recon: \(prefix)\(message)\(extra)\n"
         case .json:
             var object: [String: String] = [
-                "time": ISO8601DateFormatter().string(from: Date()), "level": "\(event.level)",
-                "message": "\(event.message)", "logger": label,
+                "time": ISO8601DateFormatter().string(from: Date()), "level": "\(level)", "message": message,
+                "logger": label,
             ]
             for (key, value) in fields { object[key] = "\(value)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            line = String(decoding: data, as: UTF8.self) + "\n"
+            return String(decoding: data, as: UTF8.self) + "\n"
         }
-        Output.err(line)
     }
 }

@@ -42,13 +42,14 @@ import Testing
 
         let third = try CLI.run(["run", "--config", config, "--date", "2024-05-06", "--log-format", "json"])
         #expect(third.status == 1)
+        // every line is JSON, the summary included
         let lines = third.stderr.split(separator: "\n").map(String.init)
-        let errors = lines.filter { $0.hasPrefix("{") }.compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
-        }
-        #expect(errors.map { $0["level"] } == ["error"])
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        #expect(objects.count == lines.count && !lines.isEmpty, "\(third.stderr)")
+        #expect(objects.map { $0["level"] } == ["notice", "error"], "\(third.stderr)")
+        #expect(objects.first?["message"]?.contains("1 discrepancies") == true)
         #expect(
-            errors.first?["message"]?.contains(
+            objects.last?["message"]?.contains(
                 "40.00 EUR missing in settlement, more than max_missing_amount 30.00 EUR") == true)
     }
 
@@ -120,5 +121,93 @@ import Testing
         let result = try CLI.run(["run", "--config", dir + "/recon.yaml"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("config key '\(key)'") && result.stderr.contains(problem), "\(result.stderr)")
+    }
+
+    /// The cron contract (issue 15, point 4), through the real binary: a night with no file for
+    /// a required pattern exits 74 naming it and its business date and changes nothing; an
+    /// optional pattern's absence is a warning cron sees; `recon runs` says the job's exit code,
+    /// its night and the thresholds exceeded, as text under a header and as JSON.
+    @Test(arguments: TestStores.kinds)
+    func aMissingFileFailsTheNightAndRunsSayWhatTheJobReturned(kind: String) throws {
+        let dir = try Self.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        let first = try CLI.run(["run", "--config", config, "--date", "2024-05-02"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let missing = try CLI.run(["run", "--config", config, "--date", "2024-05-04"])
+        #expect(missing.status == 74, "\(missing.stderr)")
+        #expect(
+            missing.stderr.contains(
+                "no file matches the settlement pattern \(dir)/settlement/settlement-2024-05-04*.csv on the business "
+                    + "date 2024-05-04; nothing was changed"), "\(missing.stderr)")
+        let store = kind == "sqlite" ? dir + "/state/recon.sqlite" : try #require(
+            readFile(config)?.split(separator: "\n").first { $0.hasPrefix("store: ") }.map { String($0.dropFirst(7)) })
+        let afterMissing = try CLI.run(["runs", "--store", store])
+        #expect(afterMissing.stdout.split(separator: "\n").count == 2, "only the first night: \(afterMissing.stdout)")
+
+        // the pattern marked optional: the night runs, and the absence is said on stderr
+        let text = try #require(readFile(config))
+        writeFile(
+            config,
+            text.replacingOccurrences(
+                of: "settlement: [\"settlement/settlement-{yyyy}-{mm}-{dd}*.csv\"]",
+                with: "settlement: [{path: \"settlement/settlement-{yyyy}-{mm}-{dd}*.csv\", required: false}]"))
+        let optional = try CLI.run(["run", "--config", config, "--date", "2024-05-04"])
+        #expect(optional.status == 0, "\(optional.stderr)")
+        #expect(optional.stderr.contains("warning: no file matches the settlement pattern"), "\(optional.stderr)")
+        let third = try CLI.run(["run", "--config", config, "--date", "2024-05-06"])
+        #expect(third.status == 1)
+
+        let runs = try CLI.run(["runs", "--store", store])
+        let lines = runs.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(lines.first == ["run", "started_at", "business_date", "exit", "summary", "thresholds_exceeded"])
+        #expect(lines.dropFirst().map { [String($0[2]), String($0[3])] } == [["2024-05-02", "0"], ["2024-05-04", "0"], ["2024-05-06", "1"]])
+        // the night of 3 May was skipped: ORD-1003 is missing too
+        let exceeded = "2 discrepancies, more than max_discrepancies 1; 49.90 EUR missing in settlement, "
+            + "more than max_missing_amount 30.00 EUR"
+        #expect(lines.last.map { String($0.last ?? "") } == exceeded, "\(runs.stdout)")
+        let json = try CLI.run(["runs", "--store", store, "--json"])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.map { $0["exit"] as? Int } == [0, 0, 1])
+        #expect(objects.last?["business_date"] as? String == "2024-05-06")
+        #expect((objects.last?["thresholds_exceeded"] as? [String])?.count == 2)
+    }
+
+    /// Read-only commands never make a store; a missing config is 74 naming it; a mistyped
+    /// flag is reported as unknown with the nearest valid one.
+    @Test func missingStoresConfigsAndMistypedFlagsAreSaidForWhatTheyAre() throws {
+        let dir = makeTemporaryDirectory()
+        for command in [["runs"], ["report", "1"]] {
+            let result = try CLI.run(command + ["--store", dir + "/none.sqlite"])
+            #expect(result.status == 74 && result.stderr.contains("none.sqlite: no store here"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/none.sqlite"))
+        }
+        let config = try CLI.run(["run", "--config", dir + "/recon.yaml"])
+        #expect(config.status == 74 && config.stderr.contains("recon.yaml: cannot read the config file"), "\(config.stderr)")
+        let flag = try CLI.run([
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlment", "samples/clean/settlement.csv",
+        ])
+        #expect(flag.status == 64 && flag.stderr.contains("Unknown option '--settlment'. Did you mean '--settlement'?"))
+        let runFlag = try CLI.run(["run", "--confg", "recon.yaml"])
+        #expect(runFlag.status == 64 && runFlag.stderr.contains("Unknown option '--confg'"), "\(runFlag.stderr)")
+    }
+
+    /// A threshold left out is no threshold; `"*": "0"` takes every currency not named.
+    @Test func unsetThresholdsAreNoThresholds() throws {
+        let dir = try Self.copyOfSample()
+        let config = dir + "/recon.yaml"
+        let text = try #require(readFile(config))
+        let bare = text.replacingOccurrences(of: "max_discrepancies: 1\n", with: "")
+            .replacingOccurrences(of: "max_missing_amount: {EUR: \"30.00\"}\n", with: "")
+        writeFile(config, bare)
+        for night in ["2024-05-02", "2024-05-03", "2024-05-06"] {
+            let run = try CLI.run(["run", "--config", config, "--date", night])
+            #expect(run.status == 0, "\(night): no thresholds, no failure: \(run.stderr)")
+        }
+        let other = try Self.copyOfSample()
+        let strict = bare.replacingOccurrences(of: "settlement_window_days: 3\n", with: "settlement_window_days: 3\nmax_missing_amount: {USD: \"100.00\", \"*\": \"0\"}\n")
+        writeFile(other + "/recon.yaml", strict)
+        for night in ["2024-05-02", "2024-05-03"] { _ = try CLI.run(["run", "--config", other + "/recon.yaml", "--date", night]) }
+        let judged = try CLI.run(["run", "--config", other + "/recon.yaml", "--date", "2024-05-06"])
+        #expect(judged.status == 1 && judged.stderr.contains("40.00 EUR missing in settlement, more than max_missing_amount 0.00 EUR"), "\(judged.stderr)")
     }
 }

@@ -36,7 +36,8 @@ public final class LineReader {
             }
             guard buffer.count - start <= Self.lineBytesMax else {
                 throw IngestError(
-                    .limitExceeded, "line \(line + 1) is longer than \(Self.lineBytesMax) bytes: not a line-record file",
+                    .limitExceeded,
+                    "line \(line + 1) is longer than \(Self.lineBytesMax) bytes: not a line-record file",
                     file: source.name, line: line + 1)
             }
             try fill()

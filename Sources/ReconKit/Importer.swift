@@ -3,8 +3,8 @@ import Foundation
 public import PaymentModels
 public import ReconIngest
 public import ReconProviders
-public import ReconStore
 import ReconReports
+public import ReconStore
 
 extension Timestamp {
     /// This moment, to the millisecond.
@@ -20,7 +20,8 @@ public enum Importer {
     /// rejected (they are kept in the store with their reasons).
     public static func run(
         _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profiles: [MappingProfile],
-        encoding: TextEncoding? = nil, partial: Bool = false, report: (String) -> Void, warn: (String) -> Void = { _ in }
+        encoding: TextEncoding? = nil, partial: Bool = false, report: (String) -> Void,
+        warn: (String) -> Void = { _ in }
     ) throws -> Int32 {
         let store: any Store
         do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
@@ -78,7 +79,8 @@ public enum Importer {
                     }
                     damage.message = stats.fatalError
                     if Inputs.encodingGuessed(input.input, stats) {
-                        damage.guessed = Inputs.summary(side == .payments ? .payments : .settlement, path, input.input, stats)
+                        damage.guessed = Inputs.summary(
+                            side == .payments ? .payments : .settlement, path, input.input, stats)
                     }
                 },
                 consume: { batch in

@@ -58,7 +58,8 @@ public enum Inspector {
         if input.format == .json {
             let payments = try read(input, path: path, kind: "payments", forced: forced)
             guard payments.rejected > 0, forced == nil, path != "-" else { return payments }
-            let settlement = try read(try Inputs.open(path, encoding: encoding), path: path, kind: "settlement", forced: nil)
+            let settlement = try read(
+                try Inputs.open(path, encoding: encoding), path: path, kind: "settlement", forced: nil)
             return settlement.rejected < payments.rejected ? settlement : payments
         }
         return try read(input, path: path, kind: "settlement", forced: nil)
@@ -170,7 +171,8 @@ public enum Inspector {
 
     /// A few lines for a person.
     public static func text(_ i: Inspection) -> String {
-        var out = "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)"
+        var out =
+            "\(i.path)\n  container \(i.container), format \(i.format), encoding \(i.encoding)"
             + (i.encodingGuessed ? " (guessed: not UTF-8 and no byte order mark; --encoding sets it)" : "")
             + (i.encodingKnown ? " (as the format or the file's header says)" : "")
             + "\n"
@@ -202,8 +204,8 @@ public enum Inspector {
                 c.statedOnly
                 ? "  states: \(c.name) = \(c.stated)\n"
                 : c.ties
-                ? "  ties: \(c.name) = \(c.stated)\n"
-                : "  DOES NOT TIE: \(c.name): stated \(c.stated), computed \(c.computed)\n"
+                    ? "  ties: \(c.name) = \(c.stated)\n"
+                    : "  DOES NOT TIE: \(c.name): stated \(c.stated), computed \(c.computed)\n"
         }
         for e in i.errors { out += "  error: \(e.message)\n" }
         return out

@@ -1,7 +1,7 @@
 import Foundation
 public import PaymentModels
-public import ReconReports
 import ReconProviders
+public import ReconReports
 import Yams
 
 #if canImport(Glibc)
@@ -155,7 +155,8 @@ public struct JobConfig: Sendable {
                 // "*": every currency not named; amounts in different currencies do not compare,
                 // so it takes no missing amount at all
                 if code == "*" {
-                    guard let zero = try? AmountParser.parseMajor(text, currency: Currency(code: "USD")!), zero == 0 else {
+                    guard let zero = try? AmountParser.parseMajor(text, currency: Currency(code: "USD")!), zero == 0
+                    else {
                         throw fail("max_missing_amount", "\"*\" takes \"0\" only: name a currency for an amount")
                     }
                     config.maxMissingAmountOther = 0
@@ -193,7 +194,11 @@ public struct JobConfig: Sendable {
                 .replacingOccurrences(of: "{mm}", with: parts[1]).replacingOccurrences(of: "{dd}", with: parts[2])
             if !filled.hasPrefix("/") && !base.isEmpty { filled = base + "/" + filled }
             let matches = glob(filled)
-            if matches.isEmpty { unmatched.append(InputPattern(filled, required: input.required)) } else { paths += matches }
+            if matches.isEmpty {
+                unmatched.append(InputPattern(filled, required: input.required))
+            } else {
+                paths += matches
+            }
         }
         return (paths, unmatched)
     }

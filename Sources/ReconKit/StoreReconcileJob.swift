@@ -171,7 +171,8 @@ public enum StoreReconcileJob {
         let run = try store.save(
             RunToSave(
                 startedAt: startedAt, summary: ReconcileJob.summaryLine(report), exitStatus: status,
-                businessDate: night?.businessDate, breaches: breaches, paymentsOpen: payments.count, settlementOpen: settlement.count, matched: result.matched,
+                businessDate: night?.businessDate, breaches: breaches, paymentsOpen: payments.count,
+                settlementOpen: settlement.count, matched: result.matched,
                 discrepancies: result.discrepancies.count, outputs: outputs,
                 closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments[$0].identity },
                 closedSettlement: settlement.indices.filter {

@@ -81,9 +81,11 @@ public struct BAI2Statement: SettlementFormat {
             stats.controlTotals.append(
                 .total("\(level.label) control total", stated: stated, computed: level.total, currency))
             if let (name, n) = children {
-                stats.controlTotals.append(.count("\(level.label) number of \(name)", stated: n, computed: level.children))
+                stats.controlTotals.append(
+                    .count("\(level.label) number of \(name)", stated: n, computed: level.children))
             }
-            stats.controlTotals.append(.count("\(level.label) number of records", stated: records, computed: level.records))
+            stats.controlTotals.append(
+                .count("\(level.label) number of records", stated: records, computed: level.records))
         }
 
         func process(_ record: Logical) throws {
@@ -232,7 +234,9 @@ public struct BAI2Statement: SettlementFormat {
                     continue
                 }
                 // an 88 is a record of its own in the counts; a wrapped line is not
-                if physical.code == "88" { pending!.texts.append(physical.text) } else {
+                if physical.code == "88" {
+                    pending!.texts.append(physical.text)
+                } else {
                     pending!.texts[pending!.texts.count - 1] += " " + physical.text
                 }
             } else {
@@ -253,7 +257,8 @@ public struct BAI2Statement: SettlementFormat {
         }
         if let done = pending { try process(done) }
         for (level, trailer) in [(account, "49"), (group, "98"), (fileLevel, "99")] where level.open {
-            var missing = ControlTotal(name: "\(level.label) trailer \(trailer)", stated: "missing", computed: "\(level.records) records")
+            var missing = ControlTotal(
+                name: "\(level.label) trailer \(trailer)", stated: "missing", computed: "\(level.records) records")
             missing.ties = false
             stats.controlTotals.append(missing)
         }
@@ -299,7 +304,8 @@ public struct BAI2Statement: SettlementFormat {
                 default:
                     if distributions {
                         guard let n = Int(field), (0...1000).contains(n) else {
-                            throw RecordError(field: "03 funds type D", "expected a number of distributions, found '\(field)'")
+                            throw RecordError(
+                                field: "03 funds type D", "expected a number of distributions, found '\(field)'")
                         }
                         (details, distributions) = (2 * n + 1, false)
                     }

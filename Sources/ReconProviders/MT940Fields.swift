@@ -14,7 +14,8 @@ enum MT940Fields {
     static func balance(_ text: String) throws(RecordError) -> Balance {
         let b = Array(text.utf8)
         guard b.count >= 11, b[0] == UInt8(ascii: "C") || b[0] == UInt8(ascii: "D") else {
-            throw RecordError(field: "balance", "expected C or D, a date YYMMDD, a currency and an amount, found '\(text)'")
+            throw RecordError(
+                field: "balance", "expected C or D, a date YYMMDD, a currency and an amount, found '\(text)'")
         }
         let date = try self.date(b[1..<7], field: "balance")
         let code = String(decoding: b[7..<10], as: UTF8.self)
@@ -22,11 +23,14 @@ enum MT940Fields {
             throw RecordError(field: "balance", "'\(code)' is not a currency")
         }
         let minor = try amount(b[10...], currency: currency, field: "balance")
-        return Balance(amount: Money(minorUnits: b[0] == UInt8(ascii: "D") ? -minor : minor, currency: currency), date: date)
+        return Balance(
+            amount: Money(minorUnits: b[0] == UInt8(ascii: "D") ? -minor : minor, currency: currency), date: date)
     }
 
     /// `YYMMDD` (years 80-99 are 19xx), checked against the calendar.
-    static func date(_ b: ArraySlice<UInt8>, field: String) throws(RecordError) -> (year: Int64, month: Int64, day: Int64) {
+    static func date(_ b: ArraySlice<UInt8>, field: String) throws(RecordError) -> (
+        year: Int64, month: Int64, day: Int64
+    ) {
         guard b.count == 6, b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw RecordError(field: field, "expected a date YYMMDD, found '\(String(decoding: b, as: UTF8.self))'")
         }
@@ -100,7 +104,8 @@ enum MT940Fields {
             if month == 12 && valueDate.month == 1 { year -= 1 }
             if month == 1 && valueDate.month == 12 { year += 1 }
             guard (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day) else {
-                throw RecordError(field: ":61: entry date", "\(String(decoding: b[6..<10], as: UTF8.self)) is not a date MMDD")
+                throw RecordError(
+                    field: ":61: entry date", "\(String(decoding: b[6..<10], as: UTF8.self)) is not a date MMDD")
             }
             entryDate = (year, month, day)
             i = 10
@@ -117,10 +122,13 @@ enum MT940Fields {
             i += 1
         } else {
             throw RecordError(
-                field: ":61: mark", "expected C, D, RC or RD after the dates, found '\(String(decoding: rest.prefix(2), as: UTF8.self))'")
+                field: ":61: mark",
+                "expected C, D, RC or RD after the dates, found '\(String(decoding: rest.prefix(2), as: UTF8.self))'")
         }
         // the funds code (the currency's third letter), or the R of the `CR`/`DR` variants
-        if i < b.count, b[i] >= 0x41 && b[i] <= 0x5A, isDigit(i + 1) || (i + 1 < b.count && b[i + 1] == UInt8(ascii: ",")) {
+        if i < b.count, b[i] >= 0x41 && b[i] <= 0x5A,
+            isDigit(i + 1) || (i + 1 < b.count && b[i + 1] == UInt8(ascii: ","))
+        {
             i += 1
         }
         let amountStart = i
@@ -135,7 +143,10 @@ enum MT940Fields {
         while i < b.count, b[i] == 0x20 { i += 1 }
         guard i + 4 <= b.count, [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(b[i]) else {
             throw RecordError(
-                field: ":61: type", "expected a transaction type (N, F or S and three characters) after the amount, found '\(String(decoding: b[i...].prefix(4), as: UTF8.self))'")
+                field: ":61: type",
+                "expected a transaction type (N, F or S and three characters) after the amount, found '"
+                    + String(decoding: b[i...].prefix(4), as: UTF8.self) + "'"
+            )
         }
         let type = String(decoding: b[i..<(i + 4)], as: UTF8.self)
         let references = String(decoding: b[(i + 4)...], as: UTF8.self)
@@ -189,8 +200,10 @@ enum MT940Fields {
     }
 
     /// SEPA tags in German purpose text, in the order a key is taken from them.
-    static let sepaTags = ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "SVWZ+", "ABWA+", "ABWE+", "COAM+", "OAMT+",
-        "IBAN+", "BIC+"]
+    static let sepaTags = [
+        "EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "SVWZ+", "ABWA+", "ABWE+", "COAM+", "OAMT+",
+        "IBAN+", "BIC+",
+    ]
 
     static func german(_ text: String, separator: Character) -> Information {
         var info = Information()
@@ -200,7 +213,8 @@ enum MT940Fields {
         let mark = UInt8(ascii: separator == ">" ? ">" : "?")
         let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
         var starts: [Int] = []
-        for k in bytes.indices where bytes[k] == mark && k + 2 < bytes.count && isDigit(bytes[k + 1]) && isDigit(bytes[k + 2]) {
+        for k in bytes.indices
+        where bytes[k] == mark && k + 2 < bytes.count && isDigit(bytes[k + 1]) && isDigit(bytes[k + 2]) {
             starts.append(k)
         }
         info.code = String(decoding: bytes[..<(starts.first ?? bytes.count)], as: UTF8.self)
@@ -261,8 +275,10 @@ enum MT940Fields {
     static let referenceTags: Set<String> = ["EREF+", "KREF+", "MREF+", "CRED+"]
 
     /// The Dutch (and Polish, Belgian) `/TAG/value` style.
-    static let dutchTags = ["EREF", "REMI", "ORDP", "BENM", "NAME", "IBAN", "BIC", "TRTP", "CNTP", "MARF", "CSID",
-        "PREF", "ADDR", "RTRN", "PURP", "ULTC", "ULTD", "SVCL", "BUSP", "IREF", "ISDT"]
+    static let dutchTags = [
+        "EREF", "REMI", "ORDP", "BENM", "NAME", "IBAN", "BIC", "TRTP", "CNTP", "MARF", "CSID",
+        "PREF", "ADDR", "RTRN", "PURP", "ULTC", "ULTD", "SVCL", "BUSP", "IREF", "ISDT",
+    ]
 
     static func dutch(_ text: String) -> Information {
         var info = Information()

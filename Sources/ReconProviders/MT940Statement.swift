@@ -87,10 +87,12 @@ public struct MT940Statement: SettlementFormat {
             case .broken(let error, let line, let raw):
                 try reject(error, line: line, raw: raw)
             case .read(let line, let at, let currency):
-                let record = Self.entry(line, currency: currency, information: entry.information, interim: statement.interim)
-                    .record(
-                        account: statement.account,
-                        provenance: Provenance(source: file, position: SourcePosition(byte: 0, line: at, record: 0)))
+                let record = Self.entry(
+                    line, currency: currency, information: entry.information, interim: statement.interim
+                )
+                .record(
+                    account: statement.account,
+                    provenance: Provenance(source: file, position: SourcePosition(byte: 0, line: at, record: 0)))
                 statement.entries += 1
                 if !statement.interim { statement.net += Total(record.gross.minorUnits) }
                 stats.records += 1
@@ -133,19 +135,23 @@ public struct MT940Statement: SettlementFormat {
                     }
                 } catch {
                     try reject(
-                        RecordError(field: ":\(field.tag):", error.reason), line: field.line, raw: ":\(field.tag):\(value)")
+                        RecordError(field: ":\(field.tag):", error.reason), line: field.line,
+                        raw: ":\(field.tag):\(value)")
                 }
             case "61":
                 try emit()
                 guard let currency = statement.currency else {
                     pending = Pending(
                         line: .broken(
-                            RecordError(field: ":61:", "no currency: the statement has no :60F: opening balance before it"),
+                            RecordError(
+                                field: ":61:", "no currency: the statement has no :60F: opening balance before it"),
                             field.line, ":61:\(value)"))
                     continue
                 }
                 do {
-                    pending = Pending(line: .read(try MT940Fields.statementLine(field.lines, currency: currency), field.line, currency))
+                    pending = Pending(
+                        line: .read(
+                            try MT940Fields.statementLine(field.lines, currency: currency), field.line, currency))
                 } catch {
                     pending = Pending(line: .broken(error, field.line, ":61:\(value)"))
                 }
@@ -191,7 +197,8 @@ public struct MT940Statement: SettlementFormat {
     static func kind(_ line: MT940Fields.StatementLine, _ info: MT940Fields.Information) -> SettlementKind {
         if line.reversal { return .chargeback }
         let posting = (info.postingText ?? "").uppercased()
-        if ["108", "109", "159"].contains(info.code) || posting.containsUTF8("RETOUR") || posting.containsUTF8("RUECK") {
+        if ["108", "109", "159"].contains(info.code) || posting.containsUTF8("RETOUR") || posting.containsUTF8("RUECK")
+        {
             return .chargeback
         }
         if ["CHG", "COM"].contains(String(line.type.dropFirst())) || ["805", "808"].contains(info.code) {

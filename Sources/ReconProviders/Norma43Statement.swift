@@ -59,12 +59,16 @@ public struct Norma43Statement: SettlementFormat {
             let text = done.concepts.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
             entry.remittance = text.isEmpty ? nil : text
             stats.records += 1
-            try onRecord(entry.record(account: account.map { String($0.label.dropFirst("Account ".count)) }, provenance: provenance(done.line)))
+            try onRecord(
+                entry.record(
+                    account: account.map { String($0.label.dropFirst("Account ".count)) },
+                    provenance: provenance(done.line)))
         }
         func close() {
             guard let done = account, !done.closed else { return }
             var missing = ControlTotal(
-                name: "\(done.label) trailer 33", stated: "missing", computed: "\(done.debits + done.credits) movements")
+                name: "\(done.label) trailer 33", stated: "missing", computed: "\(done.debits + done.credits) movements"
+            )
             missing.ties = false
             stats.controlTotals.append(missing)
             account = nil
@@ -84,7 +88,8 @@ public struct Norma43Statement: SettlementFormat {
                     close()
                     let f = try Fields(b, line: "11", widths: [2, 4, 4, 10, 6, 6, 1, 14, 3])
                     guard let alpha = numericCurrencies[f[8]], let currency = Currency(code: alpha) else {
-                        throw RecordError(field: "11 currency", "'\(f[8])' is not an ISO 4217 currency number recon knows")
+                        throw RecordError(
+                            field: "11 currency", "'\(f[8])' is not an ISO 4217 currency number recon knows")
                     }
                     let opening = try f.amount(7, currency: currency)
                     account = Account(
@@ -112,25 +117,36 @@ public struct Norma43Statement: SettlementFormat {
                     entry.kind = f[5] == "14" ? .chargeback : f[5] == "17" ? .fee : .payment
                     pending = (entry, line, [])
                 case "23":
-                    guard pending != nil else { throw RecordError(field: "23", "a concept with no 22 movement before it") }
+                    guard pending != nil else {
+                        throw RecordError(field: "23", "a concept with no 22 movement before it")
+                    }
                     pending!.concepts.append(String(decoding: b.dropFirst(4), as: UTF8.self))
                 case "24":
-                    guard pending != nil else { throw RecordError(field: "24", "an equivalence with no 22 movement before it") }
+                    guard pending != nil else {
+                        throw RecordError(field: "24", "an equivalence with no 22 movement before it")
+                    }
                     let f = try Fields(b, line: "24", widths: [2, 2, 3, 14])
                     if let alpha = numericCurrencies[f[2]], let currency = Currency(code: alpha) {
-                        pending!.entry.originalAmount = Money(minorUnits: try f.amount(3, currency: currency), currency: currency)
+                        pending!.entry.originalAmount = Money(
+                            minorUnits: try f.amount(3, currency: currency), currency: currency)
                     }
                 case "33":
                     try emit()
-                    guard let done = account else { throw RecordError(field: "33", "an account trailer with no 11 header") }
+                    guard let done = account else {
+                        throw RecordError(field: "33", "an account trailer with no 11 header")
+                    }
                     let f = try Fields(b, line: "33", widths: [2, 4, 4, 10, 5, 14, 5, 14, 1, 14, 3])
                     let label = done.label
                     let c = done.currency
                     stats.controlTotals += [
                         .count("\(label) 33 number of debits", stated: try f.int(4), computed: done.debits),
-                        .total("\(label) 33 total debits", stated: Total(try f.amount(5, currency: c)), computed: done.debitSum, c),
+                        .total(
+                            "\(label) 33 total debits", stated: Total(try f.amount(5, currency: c)),
+                            computed: done.debitSum, c),
                         .count("\(label) 33 number of credits", stated: try f.int(6), computed: done.credits),
-                        .total("\(label) 33 total credits", stated: Total(try f.amount(7, currency: c)), computed: done.creditSum, c),
+                        .total(
+                            "\(label) 33 total credits", stated: Total(try f.amount(7, currency: c)),
+                            computed: done.creditSum, c),
                     ]
                     let closing = try f.amount(9, currency: c)
                     stats.controlTotals.append(
@@ -145,7 +161,8 @@ public struct Norma43Statement: SettlementFormat {
                     close()
                     let f = try Fields(b, line: "88", widths: [2, 18, 6])
                     // the records before the 88
-                    stats.controlTotals.append(.count("File 88 number of records", stated: try f.int(2), computed: records - 1))
+                    stats.controlTotals.append(
+                        .count("File 88 number of records", stated: try f.int(2), computed: records - 1))
                     fileEnded = true
                 default:
                     throw RecordError(field: "record", "'\(code)' is not a Norma 43 record (11, 22, 23, 24, 33, 88)")
@@ -159,7 +176,8 @@ public struct Norma43Statement: SettlementFormat {
         try emit()
         close()
         if !fileEnded {
-            var missing = ControlTotal(name: "File trailer 88 (the file may be cut short)", stated: "missing", computed: "\(records) records")
+            var missing = ControlTotal(
+                name: "File trailer 88 (the file may be cut short)", stated: "missing", computed: "\(records) records")
             missing.ties = false
             stats.controlTotals.append(missing)
         }
@@ -207,7 +225,9 @@ public struct Norma43Statement: SettlementFormat {
             switch values[i] {
             case "1": return true
             case "2": return false
-            default: throw RecordError(field: "\(record) debit/credit", "expected 1 (debit) or 2 (credit), found '\(values[i])'")
+            default:
+                throw RecordError(
+                    field: "\(record) debit/credit", "expected 1 (debit) or 2 (credit), found '\(values[i])'")
             }
         }
 

@@ -48,16 +48,20 @@ public struct OFXStatement: SettlementFormat {
             } catch let error as RecordError {
                 stats.rejected += 1
                 let raw = fields.sorted { $0.key < $1.key }.map { "<\($0.key)>\($0.value)" }.joined()
-                try onReject(Reject(source: provenance(transactionLine), field: error.field, reason: error.reason, raw: raw))
+                try onReject(
+                    Reject(source: provenance(transactionLine), field: error.field, reason: error.reason, raw: raw))
             }
         }
         func finishStatement() {
             if let ledger, let currency, let text = ledger["BALAMT"],
                 let minor = try? Self.amount(text, currency: currency)
             {
-                let day = ledger["DTASOF"].flatMap { try? Self.date($0) }.map { " as of \($0.description.prefix(10))" } ?? ""
+                let day =
+                    ledger["DTASOF"].flatMap { try? Self.date($0) }.map { " as of \($0.description.prefix(10))" } ?? ""
                 stats.controlTotals.append(
-                    .stated("Stmt \(statements) \(account ?? "") LEDGERBAL\(day)", Money(minorUnits: minor, currency: currency)))
+                    .stated(
+                        "Stmt \(statements) \(account ?? "") LEDGERBAL\(day)",
+                        Money(minorUnits: minor, currency: currency)))
             }
             ledger = nil
         }
@@ -79,7 +83,8 @@ public struct OFXStatement: SettlementFormat {
                 if tag == "LEDGERBAL" { ledger = [:] }
                 stack.append(tag)
                 guard stack.count <= depthMax else {
-                    throw IngestError(.limitExceeded, "elements nested deeper than \(depthMax)", file: path, line: reader.line)
+                    throw IngestError(
+                        .limitExceeded, "elements nested deeper than \(depthMax)", file: path, line: reader.line)
                 }
             case .end(let tag):
                 // close up to the matching start (SGML leaves some aggregates open)
@@ -100,7 +105,8 @@ public struct OFXStatement: SettlementFormat {
                 } else if tag == "CURDEF" {
                     currency = Currency(code: value.uppercased())
                     if currency == nil {
-                        throw IngestError(.malformedXML, "CURDEF '\(value)' is not a currency", file: path, line: reader.line)
+                        throw IngestError(
+                            .malformedXML, "CURDEF '\(value)' is not a currency", file: path, line: reader.line)
                     }
                 } else if tag == "ACCTID", parent == "BANKACCTFROM" || parent == "CCACCTFROM" {
                     account = value
@@ -180,7 +186,8 @@ public struct OFXStatement: SettlementFormat {
         }
         // a zone: [-7:PDT], [+5.30:IST], [0:GMT]
         if let open = t.firstIndex(of: UInt8(ascii: "[")) {
-            let zone = String(decoding: t[(open + 1)...].prefix { $0 != UInt8(ascii: ":") && $0 != UInt8(ascii: "]") }, as: UTF8.self)
+            let zone = String(
+                decoding: t[(open + 1)...].prefix { $0 != UInt8(ascii: ":") && $0 != UInt8(ascii: "]") }, as: UTF8.self)
             let negative = zone.hasPrefix("-")
             let number = zone.drop { $0 == "-" || $0 == "+" }
             let parts = number.split(separator: ".", maxSplits: 1)

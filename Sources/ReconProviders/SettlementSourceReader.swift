@@ -25,7 +25,8 @@ public enum SettlementSourceReader {
             case .csv: try readCSV(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .xml: try readXML(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .json: try readJSON(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
-            case .mt940: try MT940Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
+            case .mt940:
+                try MT940Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .bai2: try BAI2Statement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .ofx: try OFXStatement.read(input, path: path, stats: &stats, onRecord: onRecord, onReject: onReject)
             case .norma43:
@@ -238,7 +239,9 @@ public enum SettlementSourceReader {
         return RecordError(
             field: "column \(invalid.field + 1)",
             "bytes that are not UTF-8 text (\(hex.joined(separator: " ")) at byte \(invalid.offset + 1) of the value) "
-                + "in a file read as UTF-8; fix them, or give the file's encoding with --encoding or a profile's `encoding:`")
+                + "in a file read as UTF-8; fix them, or give the file's encoding with --encoding or a "
+                + "profile's `encoding:`"
+        )
     }
 
     static func rejectFile(

@@ -75,7 +75,8 @@ public final class PostgresStore: Store {
         if found == Self.migrations.count { return }
         if existing && found == 0 {
             throw StoreError(
-                .unavailable, "\(connection.name): no recon store in this database; give the store a night was saved in")
+                .unavailable, "\(connection.name): no recon store in this database; give the store a night was saved in"
+            )
         }
         try connection.execute("BEGIN")
         do throws(StoreError) {
@@ -373,7 +374,7 @@ final class PostgresSink: RecordSink {
             if copying != nil {
                 do throws(StoreError) {
                     added += try connection.endCopy()
-                } catch where error.sqlState == "23505" {  // unique_violation
+                } catch  where error.sqlState == "23505" {  // unique_violation
                     try connection.execute("ROLLBACK TO SAVEPOINT direct_import")
                     return false
                 }

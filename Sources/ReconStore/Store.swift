@@ -86,7 +86,8 @@ public func openStore(_ location: String, existing: Bool = false) throws(StoreEr
     if existing {
         var info = stat()
         guard stat(location, &info) == 0 else {
-            throw StoreError(.unavailable, "\(location): no store here (no such file); give the store a night was saved in")
+            throw StoreError(
+                .unavailable, "\(location): no store here (no such file); give the store a night was saved in")
         }
     }
     return try SQLiteStore(path: location)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import PaymentModels
-import ReconKit
 import ReconIngest
+import ReconKit
 import ReconStore
 
 struct ImportCommand: ParsableCommand {
@@ -24,14 +24,13 @@ struct ImportCommand: ParsableCommand {
             help:
                 ArgumentHelp(
                     "The store: an SQLite file (created on first use) or postgres://... "
-                        + "(default: RECON_STORE_URL, else recon.sqlite).")
-        )
+                        + "(default: RECON_STORE_URL, else recon.sqlite)."), completion: .file())
         var store: String?
     }
 
     struct Payments: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import created payments.")
-        @Argument(help: "Files of created payments (JSON, JSON Lines, gzip).") var paths: [String]
+        @Argument(help: "Files of created payments (JSON, JSON Lines, gzip).", completion: .file()) var paths: [String]
         @Option(name: .long, help: "Read the payments as this system instead of detecting it.")
         var provider: PaymentSystem?
         @Flag(name: .long, help: "Keep the records before the damage of a file that ends damaged.")
@@ -49,10 +48,11 @@ struct ImportCommand: ParsableCommand {
 
     struct Settlement: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import settlement files.")
-        @Argument(help: "Settlement files (any format recon reads).") var paths: [String]
+        @Argument(help: "Settlement files (any format recon reads).", completion: .file()) var paths: [String]
         @Option(
             name: .long,
-            help: "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable.")
+            help: "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable.",
+            completion: .file(extensions: ["yaml", "yml"]))
         var profile: [String] = []
         @Option(name: .long, help: TextEncoding.help())
         var encoding: TextEncoding?

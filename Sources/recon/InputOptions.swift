@@ -4,7 +4,7 @@ public import ReconIngest
 
 /// The inputs of the commands that read files one by one (`inspect`, `normalize`).
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Files (any format recon reads; gzip is detected, - is stdin).")
+    @Argument(help: "Files (any format recon reads; gzip is detected, - is stdin).", completion: .file())
     var paths: [String]
 
     @Option(name: .long, help: "Read created payments as this system instead of detecting it.")
@@ -14,7 +14,7 @@ struct InputOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "Read the files a mapping profile (YAML, or a folder of them) reads as it says; repeatable. "
-                + "See docs/PROFILES.md."))
+                + "See docs/PROFILES.md."), completion: .file(extensions: ["yaml", "yml"]))
     var profile: [String] = []
 
     @Option(name: .long, help: TextEncoding.help())
@@ -24,7 +24,9 @@ struct InputOptions: ParsableArguments {
 /// `--encoding NAME` for the commands that read settlement files.
 extension TextEncoding: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
-    public static var allValueStrings: [String] { ["utf-8", "utf-16le", "utf-16be", "gb18030", "windows-1252", "cp852"] }
+    public static var allValueStrings: [String] {
+        ["utf-8", "utf-16le", "utf-16be", "gb18030", "windows-1252", "cp852"]
+    }
 
     static func help(_ files: String = "The files'") -> ArgumentHelp {
         ArgumentHelp(
@@ -33,4 +35,3 @@ extension TextEncoding: ExpressibleByArgument {
             valueName: "name")
     }
 }
-

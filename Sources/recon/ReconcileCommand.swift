@@ -21,12 +21,12 @@ struct ReconcileCommand: ParsableCommand {
 
     @Option(
         name: .long, parsing: .upToNextOption,
-        help: "Created-payment files (JSON, JSON Lines, .gz, or - for stdin).")
+        help: "Created-payment files (JSON, JSON Lines, .gz, or - for stdin).", completion: .file())
     var payments: [String] = []
 
     @Option(
         name: .long, parsing: .upToNextOption,
-        help: "Settlement files and bank statements (CSV, JSON, XML, .gz; see 'recon providers').")
+        help: "Settlement files and bank statements (CSV, JSON, XML, .gz; see 'recon providers').", completion: .file())
     var settlement: [String] = []
 
     @Option(
@@ -35,10 +35,10 @@ struct ReconcileCommand: ParsableCommand {
             Bank statements (camt.053/054) to tie the payouts to: each payout batch's payout is \
             matched to a bank credit by the payout id in its references, else by amount within \
             the bank window. Writes payouts.csv.
-            """)
+            """, completion: .file())
     var bank: [String] = []
 
-    @Option(name: .long, help: "Output directory (created if missing).")
+    @Option(name: .long, help: "Output directory (created if missing).", completion: .directory)
     var out: String = "recon-out"
 
     @Option(name: .long, help: "Read every created payment as this system instead of detecting it.")
@@ -48,7 +48,7 @@ struct ReconcileCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "Read the --settlement files a mapping profile (YAML, or a folder of them) reads as it says; "
-                + "repeatable. See docs/PROFILES.md."))
+                + "repeatable. See docs/PROFILES.md."), completion: .file(extensions: ["yaml", "yml"]))
     var profile: [String] = []
 
     @Option(name: .long, help: TextEncoding.help("The --settlement files'"))
@@ -70,7 +70,7 @@ struct ReconcileCommand: ParsableCommand {
             Reconcile everything open in this store (an SQLite file, created on first use, or \
             postgres://...) plus the \
             files given, save the run and carry forward what is still open.
-            """)
+            """, completion: .file())
     var store: String?
 
     @Flag(name: .long, help: "With --store: reconcile and write the reports, but save nothing.")
@@ -92,7 +92,7 @@ struct ReconcileCommand: ParsableCommand {
         help: """
             Matching rules (YAML): amount tolerances, expected fees and the settlement window; \
             see samples/rules.yaml.
-            """)
+            """, completion: .file(extensions: ["yaml", "yml"]))
     var rules: String?
 
     func validate() throws {

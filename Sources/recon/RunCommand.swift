@@ -23,7 +23,9 @@ struct RunCommand: ParsableCommand {
             prints warnings, errors and the summary line, each as JSON with --log-format json.
             """)
 
-    @Option(name: .long, help: "The job's config file (YAML; see samples/nightly/recon.yaml).")
+    @Option(
+        name: .long, help: "The job's config file (YAML; see samples/nightly/recon.yaml).",
+        completion: .file(extensions: ["yaml", "yml"]))
     var config = "recon.yaml"
 
     @Option(
@@ -38,7 +40,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "trace, debug, info, notice, warning, error or critical (default: info on a terminal, warning elsewhere).")
+        help: "trace, debug, info, notice, warning, error or critical (default: info on a terminal, warning elsewhere)."
+    )
     var logLevel: String?
 
     @Flag(name: .long, help: "Reconcile and write the reports, but save nothing.")
@@ -64,7 +67,9 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format, logLevel: level) }
         let log = Logger(label: "recon")
         // the summary and the error line are written whatever the level, in the log's format
-        let say = { (level: Logger.Level, message: String) in Output.err(StderrLogHandler.line(format, level: level, message)) }
+        let say = { (level: Logger.Level, message: String) in
+            Output.err(StderrLogHandler.line(format, level: level, message))
+        }
         try Output.guarded(say: { say(.error, $0) }) {
             let job: JobConfig
             do {
@@ -84,7 +89,8 @@ struct RunCommand: ParsableCommand {
             for (name, side) in [("payments", payments), ("settlement", settlement), ("bank", bank)] {
                 for pattern in side.unmatched {
                     guard pattern.required else {
-                        log.warning("no file matches the \(name) pattern \(pattern.path) on \(businessDate) (not required)")
+                        log.warning(
+                            "no file matches the \(name) pattern \(pattern.path) on \(businessDate) (not required)")
                         continue
                     }
                     throw ReconError(

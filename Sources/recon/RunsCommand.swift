@@ -13,7 +13,9 @@ struct RunsCommand: ParsableCommand {
             nightly run's, thresholds included), its summary, and the thresholds it exceeded.
             """)
 
-    @Option(name: .long, help: "The store: an SQLite file or postgres://... (default: RECON_STORE_URL, recon.sqlite).")
+    @Option(
+        name: .long, help: "The store: an SQLite file or postgres://... (default: RECON_STORE_URL, recon.sqlite).",
+        completion: .file())
     var store: String?
 
     @Flag(name: .long, help: "A JSON array of the runs instead.")
@@ -29,7 +31,10 @@ struct RunsCommand: ParsableCommand {
                             ("run", "\(run.id)"), ("started_at", JSONText.string(run.startedAt)),
                             ("business_date", run.businessDate.map(JSONText.string) ?? "null"),
                             ("exit", "\(run.exitStatus)"), ("summary", JSONText.string(run.summary)),
-                            ("thresholds_exceeded", "[" + run.breaches.map(JSONText.string).joined(separator: ", ") + "]"),
+                            (
+                                "thresholds_exceeded",
+                                "[" + run.breaches.map(JSONText.string).joined(separator: ", ") + "]"
+                            ),
                         ], indent: 1)
                 }
                 Output.out(JSONText.array(objects) + "\n")
@@ -53,10 +58,12 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The run's number (see 'recon runs').")
     var number: Int64
 
-    @Option(name: .long, help: "The store: an SQLite file or postgres://... (default: RECON_STORE_URL, recon.sqlite).")
+    @Option(
+        name: .long, help: "The store: an SQLite file or postgres://... (default: RECON_STORE_URL, recon.sqlite).",
+        completion: .file())
     var store: String?
 
-    @Option(name: .long, help: "Output directory (created if missing).")
+    @Option(name: .long, help: "Output directory (created if missing).", completion: .directory)
     var out = "recon-out"
 
     func run() throws {

@@ -107,6 +107,22 @@ struct CLI {
         #expect(directory.stderr.contains("samples: is a directory"))
     }
 
+    /// The shell completion scripts complete file names for the path options, folders for
+    /// --out, YAML files for --config and --profile, and the encodings by name.
+    @Test func completionScriptsCompletePaths() throws {
+        let bash = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(bash.status == 0)
+        let script = bash.stdout
+        for option in ["--payments", "--settlement", "--bank", "--store"] {
+            let branch = script.components(separatedBy: "'\(option)')").dropFirst().first ?? ""
+            #expect(branch.prefix(200).contains("__recon_add_completions -f"), "\(option)")
+        }
+        #expect(script.contains("'--out')\n        __recon_add_completions -d"))
+        #expect(script.contains("-fX '!*.@(yaml|yml)'") && script.contains("'windows-1252'"))
+        let zsh = try CLI.run(["--generate-completion-script", "zsh"])
+        #expect(zsh.status == 0 && zsh.stdout.contains("_files"))
+    }
+
     @Test func usageErrorIs64() throws {
         #expect(try CLI.run(["reconcile", "--payments", "x.json"]).status == 64)
         #expect(try CLI.run(["frobnicate"]).status == 64)

@@ -141,6 +141,14 @@ enum MT940Fields {
                     + String(decoding: b[amountStart...].prefix(16), as: UTF8.self) + "'")
         }
         while i < b.count, b[i] == 0x20 { i += 1 }
+        // Penta (solarisBank) leaves the type out: `D20,00NONREF`
+        if b[i...].starts(with: "NONREF".utf8) && (i + 6 == b.count || b[i + 6] == UInt8(ascii: "/")) {
+            let bank = b.count > i + 8 ? String(decoding: b[(i + 8)...], as: UTF8.self).trimmed : ""
+            return StatementLine(
+                valueDate: valueDate, entryDate: entryDate, credit: credit, reversal: reversal, minorUnits: minor,
+                type: "", customerReference: "NONREF", bankReference: bank.isEmpty ? nil : bank,
+                supplementary: lines.dropFirst().joined(separator: " ").trimmed.nilIfEmpty)
+        }
         guard i + 4 <= b.count, [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(b[i]) else {
             throw RecordError(
                 field: ":61: type",
@@ -347,6 +355,10 @@ extension String {
         }
         return String(self[first...last])
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
 
 extension StringProtocol {

@@ -74,7 +74,7 @@ public struct OFXStatement: SettlementFormat {
                     transaction = [:]
                     transactionLine = reader.line
                 }
-                if tag == "STMTRS" || tag == "CCSTMTRS" {
+                if tag == "STMTRS" || tag == "CCSTMTRS" || tag == "INVSTMTRS" {
                     try finishTransaction()
                     finishStatement()
                     statements += 1
@@ -90,7 +90,7 @@ public struct OFXStatement: SettlementFormat {
                 // close up to the matching start (SGML leaves some aggregates open)
                 if let k = stack.lastIndex(of: tag) { stack.removeSubrange(k...) }
                 if tag == "STMTTRN" { try finishTransaction() }
-                if tag == "STMTRS" || tag == "CCSTMTRS" {
+                if tag == "STMTRS" || tag == "CCSTMTRS" || tag == "INVSTMTRS" {
                     try finishTransaction()
                     finishStatement()
                 }
@@ -108,7 +108,7 @@ public struct OFXStatement: SettlementFormat {
                         throw IngestError(
                             .malformedXML, "CURDEF '\(value)' is not a currency", file: path, line: reader.line)
                     }
-                } else if tag == "ACCTID", parent == "BANKACCTFROM" || parent == "CCACCTFROM" {
+                } else if tag == "ACCTID", ["BANKACCTFROM", "CCACCTFROM", "INVACCTFROM"].contains(parent) {
                     account = value
                 }
             }

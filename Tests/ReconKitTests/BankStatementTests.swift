@@ -39,6 +39,34 @@ import Testing
                 "DOES NOT TIE: Stmt YEAREND 1/1 :60F: + 5 entries = :62F:: stated 141.20 EUR, computed 153.50 EUR"))
     }
 
+    /// Statement lines without a transaction type (Penta, on solarisBank: `D20,00NONREF`) and a
+    /// Danske Bank preamble of dashes: read, not taken for types or message ends.
+    @Test func mt940QuirksOfOtherBanks() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(
+            dir + "/penta.sta",
+            """
+            The example starts after the dotted line
+            - - - - - - - - - - - - - - -
+            :20:PENTA1
+            :25:11010100/2324817618
+            :28C:1
+            :60F:C200930EUR100,00
+            :61:2009020902D20,00NONREF
+            :86:999SEPA_STANDING_ORDER:Rent:Campus e.V.:DE85213581701400076509
+            :61:2009030903C11,25NONREF//B-2
+            :86:999SEPA_CREDIT_TRANSFER:INV-77:HOPPA Inc:GB29DEUT40333124517700
+            :62F:C200930EUR91,25
+
+            """)
+        let result = try CLI.run(["normalize", "--json-lines", dir + "/penta.sta"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(!result.stdout.contains("\"key\": \"EF\""), "NONREF is no type and EF no reference")
+        #expect(result.stdout.contains("\"amount\": \"-20.00\"") && result.stdout.contains("\"key\": \"B-2\""))
+        let inspect = try CLI.run(["inspect", dir + "/penta.sta"])
+        #expect(inspect.stdout.contains("ties: Stmt PENTA1 1 :60F: + 2 entries = :62F: = 91.25 EUR"), "\(inspect.stdout)")
+    }
+
     /// An MT942 interim report: its entries pending, no balance to check.
     @Test func mt942EntriesArePending() throws {
         #expect(try Self.records("mt942.sta") == [["payment", "70.00", "E2E-P1", "2025-01-02", "pending"]])

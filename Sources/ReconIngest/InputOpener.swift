@@ -46,7 +46,10 @@ public struct OpenedInput {
 public enum InputOpener {
     static let sniffBytes = 64 << 10
 
-    public static func open(_ path: String, encoding: TextEncoding? = nil) throws(IngestError) -> OpenedInput {
+    /// `meter`: counts the file's bytes as they are read (the progress line).
+    public static func open(
+        _ path: String, encoding: TextEncoding? = nil, meter: ReadMeter? = nil
+    ) throws(IngestError) -> OpenedInput {
         let file = try FileByteSource(path: path)
         if path != "-", try isZip(path) {
             // a zip is read through its central directory: its one data file, inflated
@@ -67,7 +70,8 @@ public enum InputOpener {
             zipped.encodingGuessed = opened.encodingGuessed
             return zipped
         }
-        return try open(source: file, encoding: encoding)
+        meter?.expect(path: path)
+        return try open(source: file.metered(meter), encoding: encoding)
     }
 
     static func isZip(_ path: String) throws(IngestError) -> Bool {

@@ -20,7 +20,7 @@ public enum Importer {
     /// rejected (they are kept in the store with their reasons).
     public static func run(
         _ paths: [String], side: ImportSide, storePath: String, forced: PaymentSystem?, profiles: [MappingProfile],
-        encoding: TextEncoding? = nil, partial: Bool = false, report: (String) -> Void,
+        encoding: TextEncoding? = nil, partial: Bool = false, meter: ReadMeter? = nil, report: (String) -> Void,
         warn: (String) -> Void = { _ in }
     ) throws -> Int32 {
         let store: any Store
@@ -30,7 +30,7 @@ public enum Importer {
         for path in paths {
             let (outcome, rejects, guessed) = try importFile(
                 path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles,
-                encoding: encoding, transaction: true, partial: partial)
+                encoding: encoding, transaction: true, partial: partial, meter: meter)
             report("\(path): \(describe(outcome, side: side))")
             if let warning = guessed?.encodingWarning { warn(warning) }
             if !rejects.isEmpty { status = ExitStatus.discrepancies }
@@ -47,7 +47,8 @@ public enum Importer {
     /// when its encoding was a guess, the file's summary saying so.
     static func importFile(
         _ path: String, side: ImportSide, store: any Store, importedAt: String, forced: PaymentSystem?,
-        profiles: [MappingProfile], encoding: TextEncoding? = nil, transaction: Bool = false, partial: Bool = false
+        profiles: [MappingProfile], encoding: TextEncoding? = nil, transaction: Bool = false, partial: Bool = false,
+        meter: ReadMeter? = nil
     ) throws -> (ImportOutcome, [Reject], InputSummary?) {
         // stdin and pipes are read once: into a temporary file, hashed on the way
         let spool = try Spool(path)
@@ -61,7 +62,8 @@ public enum Importer {
         // the file is parsed on its own thread while this one writes the store (`RecordPipe`);
         // a store may read it twice, so each read opens it
         let read: (any RecordSink) throws -> Void = { sink in
-            let input = InputHandOver(input: try Inputs.open(source, encoding: Inputs.encoding(encoding, profiles)))
+            let input = InputHandOver(
+                input: try Inputs.open(source, encoding: Inputs.encoding(encoding, profiles), meter: meter))
             let damage = DamageNote()
             try RecordPipe.run(
                 read: { emit in
@@ -84,6 +86,7 @@ public enum Importer {
                     }
                 },
                 consume: { batch in
+                    meter?.add(records: batch.count)
                     try sink.add(batch.payments)
                     try sink.add(batch.records)
                     for reject in batch.rejects { try sink.reject(reject) }

@@ -19,9 +19,9 @@ struct StrictStop: Error {
 
 /// Reads inputs with the right reader, turning open failures into exit-74 errors.
 public enum Inputs {
-    static func open(_ path: String, encoding: TextEncoding? = nil) throws -> OpenedInput {
+    static func open(_ path: String, encoding: TextEncoding? = nil, meter: ReadMeter? = nil) throws -> OpenedInput {
         do {
-            let input = try InputOpener.open(path, encoding: encoding)
+            let input = try InputOpener.open(path, encoding: encoding, meter: meter)
             // an empty file is a delivery that went wrong, never a quiet night with nothing in it
             // (a compressed file whose content ends at once is its reader's to judge: it may be cut)
             guard !input.head.isEmpty || input.container != .plain else {
@@ -43,9 +43,10 @@ public enum Inputs {
 
     /// Reads created payments into `builder`, which indexes them on its own thread as they come.
     static func readPayments(
-        _ paths: [String], forced: PaymentSystem?, strict: Bool, into builder: KeyIndexBuilder
+        _ paths: [String], forced: PaymentSystem?, strict: Bool, into builder: KeyIndexBuilder, meter: ReadMeter? = nil
     ) throws -> SideInput<Payment> {
-        try readSide(paths, .payments, strict: strict, store: builder.append) { input, path, onRecord, onReject in
+        try readSide(paths, .payments, strict: strict, store: builder.append, meter: meter) {
+            input, path, onRecord, onReject in
             builder.expect(payments: SizeEstimate.records(path, input))
             return try PaymentSourceReader.read(
                 input, path: path, forced: forced, onPayment: onRecord, onReject: onReject)
@@ -53,9 +54,12 @@ public enum Inputs {
     }
 
     static func readSettlement(
-        _ paths: [String], strict: Bool, profiles: [MappingProfile] = [], encoding: TextEncoding? = nil
+        _ paths: [String], strict: Bool, profiles: [MappingProfile] = [], encoding: TextEncoding? = nil,
+        meter: ReadMeter? = nil
     ) throws -> SideInput<SettlementRecord> {
-        try readSide(paths, .settlement, strict: strict, store: nil, encoding: Inputs.encoding(encoding, profiles)) {
+        try readSide(
+            paths, .settlement, strict: strict, store: nil, encoding: Inputs.encoding(encoding, profiles), meter: meter
+        ) {
             input, path, onRecord, onReject in
             try SettlementSourceReader.read(
                 input, path: path, profiles: profiles, onRecord: onRecord, onReject: onReject)
@@ -63,8 +67,9 @@ public enum Inputs {
     }
 
     /// Bank statements (camt.053/054, or any settlement format) for the payout tie-out.
-    static func readBank(_ paths: [String], strict: Bool) throws -> SideInput<SettlementRecord> {
-        try readSide(paths, .bank, strict: strict, store: nil) { input, path, onRecord, onReject in
+    static func readBank(_ paths: [String], strict: Bool, meter: ReadMeter? = nil) throws -> SideInput<SettlementRecord>
+    {
+        try readSide(paths, .bank, strict: strict, store: nil, meter: meter) { input, path, onRecord, onReject in
             try SettlementSourceReader.read(input, path: path, onRecord: onRecord, onReject: onReject)
         }
     }
@@ -129,12 +134,15 @@ public enum Inputs {
     /// summary per file.
     static func readSide<Record>(
         _ paths: [String], _ role: InputSummary.Role, strict: Bool, store: ((consuming Record) -> Void)?,
-        encoding: TextEncoding? = nil,
+        encoding: TextEncoding? = nil, meter: ReadMeter? = nil,
         reader: (OpenedInput, String, (consuming Record) throws -> Void, (Reject) throws -> Void) throws -> SourceStats
     ) throws -> SideInput<Record> {
         var side = SideInput<Record>()
+        // records are counted for the progress line a thousand at a time
+        var uncounted = 0
+        defer { meter?.add(records: uncounted) }
         for path in paths {
-            let input = try open(path, encoding: encoding)
+            let input = try open(path, encoding: encoding, meter: meter)
             if store == nil {
                 side.records.reserveCapacity(side.records.count + SizeEstimate.records(path, input))
             }
@@ -145,6 +153,11 @@ public enum Inputs {
                     { record in
                         // moved, not copied: a copy retained and released every string of a record
                         if let store { store(consume record) } else { side.records.append(consume record) }
+                        uncounted += 1
+                        if uncounted == 1024, let meter {
+                            meter.add(records: uncounted)
+                            uncounted = 0
+                        }
                     },
                     { reject in
                         if strict { throw StrictStop(reject: reject) }

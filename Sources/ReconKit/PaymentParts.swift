@@ -42,6 +42,8 @@ final class PaymentParts: @unchecked Sendable {
     let parts: [Part]
     private let paths: [String]
     private let forced: PaymentSystem?
+    /// Counts the parts' bytes and records, for the progress line.
+    private let meter: ReadMeter?
     private var front = 0
     private var back: Int
     private var helped: [Int: Result<HelperResult, any Error>] = [:]
@@ -52,7 +54,7 @@ final class PaymentParts: @unchecked Sendable {
     private var cursors: [Cursor]
 
     /// Cuts files of at least two `partBytes` into parts of about that size.
-    init(paths: [String], forced: PaymentSystem?, partBytes: Int) throws {
+    init(paths: [String], forced: PaymentSystem?, partBytes: Int, meter: ReadMeter? = nil) throws {
         var parts: [Part] = []
         for (file, path) in paths.enumerated() {
             let ranges = try Inputs.rethrowingIO { try JSONLinesSplit.ranges(path: path, partBytes: partBytes) }
@@ -60,11 +62,13 @@ final class PaymentParts: @unchecked Sendable {
                 parts.append(Part(file: file, path: path, range: nil, index: 0))
                 continue
             }
+            meter?.expect(path: path)
             for (k, range) in ranges.enumerated() { parts.append(Part(file: file, path: path, range: range, index: k)) }
         }
         self.parts = parts
         self.paths = paths
         self.forced = forced
+        self.meter = meter
         back = parts.count
         stats = Array(repeating: SourceStats(), count: paths.count)
         containers = Array(repeating: .plain, count: paths.count)
@@ -104,9 +108,9 @@ final class PaymentParts: @unchecked Sendable {
                     let cursor = cursors[part.file]
                     segment = RecordPosition(byte: range.lowerBound, line: cursor.line, record: cursor.record)
                 }
-                input = try Self.openPart(part.path, range)
+                input = try Self.openPart(part.path, range, meter: meter)
             } else {
-                input = try Inputs.open(part.path)
+                input = try Inputs.open(part.path, meter: meter)
                 containers[part.file] = input.container
                 builder.expect(payments: SizeEstimate.records(part.path, input))
             }
@@ -116,6 +120,7 @@ final class PaymentParts: @unchecked Sendable {
                     onReject: { rejects.append($0) })
             }
             advance(part.file, by: read)
+            meter?.add(records: read.records)
         }
         return rejects
     }
@@ -129,13 +134,14 @@ final class PaymentParts: @unchecked Sendable {
                 // never written costs no memory, and the run never grows by copying
                 var result = HelperResult(
                     payments: PaymentRun(capacity: Int(part.range!.count) / SizeEstimate.lineBytesMin + 16))
-                let input = try Self.openPart(part.path, part.range!)
+                let input = try Self.openPart(part.path, part.range!, meter: meter)
                 result.stats = try Inputs.rethrowingIO {
                     try PaymentSourceReader.read(
                         input, path: part.path, forced: forced,
                         segment: RecordPosition(byte: part.range!.lowerBound, line: 1, record: 0),
                         onPayment: { result.payments.append($0) }, onReject: { result.rejects.append($0) })
                 }
+                meter?.add(records: result.stats.records)
                 return result
             }
             lock.sync { helped[k] = result }
@@ -176,9 +182,9 @@ final class PaymentParts: @unchecked Sendable {
         cursors[file].line = numberedFromOne ? cursors[file].line + read.nextLine - 1 : read.nextLine
     }
 
-    static func openPart(_ path: String, _ range: Range<Int64>) throws -> OpenedInput {
+    static func openPart(_ path: String, _ range: Range<Int64>, meter: ReadMeter? = nil) throws -> OpenedInput {
         let source = try Inputs.rethrowingIO { try FileRangeByteSource(path: path, range: range) }
-        return OpenedInput(source: source, container: .plain, format: .json, head: [])
+        return OpenedInput(source: source.metered(meter), container: .plain, format: .json, head: [])
     }
 }
 

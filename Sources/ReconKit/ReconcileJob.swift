@@ -27,6 +27,8 @@ public struct ReconcileOptions: Sendable {
     public var settlementProfiles: [MappingProfile] = []
     /// The settlement files' encoding, given (`--encoding`): not guessed, a byte order mark aside.
     public var settlementEncoding: TextEncoding?
+    /// Counts what is read, for the progress line on a terminal.
+    public var meter: ReadMeter?
     /// Unsettled payments inside this window are in transit, not missing (nil: no window).
     public var window: SettlementWindow?
     /// Key order, amount tolerances and fee expectations (`RulesConfig`); the default is the
@@ -73,6 +75,7 @@ public enum ReconcileJob {
         let builder = KeyIndexBuilder()
         let (payments, settlement) = try readBothSides(options, into: builder, trace: trace)
         trace.mark("read payments, \(settlement.records.count) settlement lines")
+        options.meter?.enter("matching")
         let built = builder.finish()
         trace.mark("indexed \(built.payments.count) payments (overlapped with reading)")
         let workingSet = WorkingSet()
@@ -86,7 +89,7 @@ public enum ReconcileJob {
         if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.records) }
         workingSet.engine = engine
         trace.mark("classified")
-        let bank = try options.bank.map { try Inputs.readBank($0, strict: options.strict) }
+        let bank = try options.bank.map { try Inputs.readBank($0, strict: options.strict, meter: options.meter) }
         if engine.hasBatches || bank != nil {
             Self.tieOutPayouts(&result, lines: settlement.records, bank: bank, windowDays: options.bankWindowDays)
         }
@@ -102,6 +105,7 @@ public enum ReconcileJob {
         let problems = report.verify()
         precondition(problems.isEmpty, "conservation failed: \(problems)")
         try makeDirectory(options.outputDirectory)
+        options.meter?.enter("writing the reports")
         do {
             try ReportWriters.writeAll(report, to: options.outputDirectory)
         } catch {
@@ -149,25 +153,31 @@ public enum ReconcileJob {
     {
         if options.strict {
             let payments = try Inputs.readPayments(
-                options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder)
+                options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder,
+                meter: options.meter)
             return (
                 payments,
                 try Inputs.readSettlement(
                     options.settlement, strict: true, profiles: options.settlementProfiles,
-                    encoding: options.settlementEncoding)
+                    encoding: options.settlementEncoding, meter: options.meter)
             )
         }
         let parts = try PaymentParts(
-            paths: options.payments, forced: options.forcedPaymentSystem, partBytes: options.paymentPartBytes)
+            paths: options.payments, forced: options.forcedPaymentSystem, partBytes: options.paymentPartBytes,
+            meter: options.meter)
         let settlementBox = ResultBox<SideInput<SettlementRecord>>()
         let group = DispatchGroup()
         let paths = options.settlement
         let profiles = options.settlementProfiles
         let encoding = options.settlementEncoding
+        let meter = options.meter
         let start = PhaseTrace.now()
         DispatchQueue.global().async(group: group) {
             settlementBox.set(
-                Result { try Inputs.readSettlement(paths, strict: false, profiles: profiles, encoding: encoding) })
+                Result {
+                    try Inputs.readSettlement(
+                        paths, strict: false, profiles: profiles, encoding: encoding, meter: meter)
+                })
             settlementBox.seconds = PhaseTrace.now() - start
             parts.helpFromBack()
         }

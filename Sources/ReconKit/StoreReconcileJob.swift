@@ -1,5 +1,6 @@
 import Foundation
 public import PaymentModels
+import ReconIngest
 import ReconMatching
 public import ReconProviders
 public import ReconReports
@@ -74,7 +75,7 @@ public enum StoreReconcileJob {
                 let (outcome, rejects, guessed) = try Importer.importFile(
                     path, side: side, store: store, importedAt: startedAt, forced: options.forcedPaymentSystem,
                     profiles: side == .settlement ? options.settlementProfiles : [],
-                    encoding: side == .settlement ? options.settlementEncoding : nil)
+                    encoding: side == .settlement ? options.settlementEncoding : nil, meter: options.meter)
                 if side == .payments { paymentRejects += rejects } else { settlementRejects += rejects }
                 var records = 0
                 if case .imported(let n, _, _, _) = outcome { records = n }
@@ -86,6 +87,7 @@ public enum StoreReconcileJob {
                 inputs.append(summary)
             }
         }
+        options.meter?.enter("reading the store's open records")
         let payments = try store.openPayments()
         let settlement = try store.openSettlement()
         inputs.append(
@@ -98,6 +100,7 @@ public enum StoreReconcileJob {
                 provider: "store", records: settlement.count, rejected: 0))
 
         progress("reconciling \(payments.count) open payments against \(settlement.count) open settlement records")
+        options.meter?.enter("matching")
         var engine = MatchingEngine(payments: payments.map(\.record))
         engine.window = options.window
         engine.rules = options.rules
@@ -134,7 +137,7 @@ public enum StoreReconcileJob {
                 })
         }
         if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.lazy.map(\.record)) }
-        let bank = try options.bank.map { try Inputs.readBank($0, strict: false) }
+        let bank = try options.bank.map { try Inputs.readBank($0, strict: false, meter: options.meter) }
         if engine.hasBatches || bank != nil {
             // a batch is tied out whole: its lines from earlier nights come from the store
             let lines = try batchLines(open: settlement, store: store)
@@ -167,6 +170,7 @@ public enum StoreReconcileJob {
             return (name: writer.fileName, content: [UInt8](data))
         }
         progress("saving the run")
+        options.meter?.enter("saving the run")
         let closed = Set(repeated.keys)
         let run = try store.save(
             RunToSave(

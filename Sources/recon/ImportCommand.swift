@@ -36,12 +36,16 @@ struct ImportCommand: ParsableCommand {
         @Flag(name: .long, help: "Keep the records before the damage of a file that ends damaged.")
         var partial = false
         @OptionGroup var options: StoreOption
+        @OptionGroup var display: ProgressOptions
 
         func run() throws {
             try Output.guarded {
-                try Importer.run(
+                let progress = display.start()
+                defer { progress?.stop() }
+                return try Importer.run(
                     paths, side: .payments, storePath: StoreOptions.location(options.store), forced: provider,
-                    profiles: [], partial: partial, report: { Output.out($0 + "\n") })
+                    profiles: [], partial: partial, meter: progress?.meter,
+                    report: { line in ImportCommand.report(line, display, progress) })
             }
         }
     }
@@ -59,14 +63,27 @@ struct ImportCommand: ParsableCommand {
         @Flag(name: .long, help: "Keep the records before the damage of a file that ends damaged.")
         var partial = false
         @OptionGroup var options: StoreOption
+        @OptionGroup var display: ProgressOptions
 
         func run() throws {
             try Output.guarded {
-                try Importer.run(
+                let progress = display.start()
+                defer { progress?.stop() }
+                return try Importer.run(
                     paths, side: .settlement, storePath: StoreOptions.location(options.store), forced: nil,
                     profiles: try Inputs.loadProfiles(profile), encoding: encoding, partial: partial,
-                    report: { Output.out($0 + "\n") }, warn: { Output.err("recon: warning: \($0)\n") })
+                    meter: progress?.meter, report: { line in ImportCommand.report(line, display, progress) },
+                    warn: { line in
+                        if !display.quiet { Output.err("\r\u{1B}[Krecon: warning: \(line)\n") }
+                    })
             }
         }
+    }
+
+    /// A file's line: on stdout, under the progress line (cleared first); none with --quiet.
+    static func report(_ line: String, _ display: ProgressOptions, _ progress: ProgressLine?) {
+        guard !display.quiet else { return }
+        if progress != nil { Output.err("\r\u{1B}[K") }
+        Output.out(line + "\n")
     }
 }

@@ -108,6 +108,8 @@ struct ReconcileCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var display: ProgressOptions
+
     func run() throws {
         // checked here, not in validate(): a mistyped flag (`--settlment`) is then reported as
         // unknown, with the nearest valid one, before any of these
@@ -116,7 +118,10 @@ struct ReconcileCommand: ParsableCommand {
             guard !settlement.isEmpty else { throw ValidationError("give at least one --settlement file") }
         }
         try Output.guarded {
+            let progress = display.start()
+            defer { progress?.stop() }
             var options = ReconcileOptions(payments: payments, settlement: settlement, outputDirectory: out)
+            options.meter = progress?.meter
             options.strict = strict
             options.rawCSV = csvRaw
             options.forcedPaymentSystem = provider
@@ -133,14 +138,16 @@ struct ReconcileCommand: ParsableCommand {
                         let name = StoreAccess.redacted(store)
                         Output.err("recon: another run holds the store \(name); waiting for it\n")
                     })
+                progress?.stop()
                 warnOfGuesses(outcome.report)
                 let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
-                Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/; \(saved)\n")
+                say("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/; \(saved)\n")
                 return outcome.status
             }
             let outcome = try ReconcileJob.run(options)
+            progress?.stop()
             warnOfGuesses(outcome.report)
-            Output.err("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/\n")
+            say("recon: \(ReconcileJob.summaryLine(outcome.report)); reports in \(out)/\n")
             // exit here, holding the working set: the system takes the memory back at once
             Glibc.exit(outcome.status)
         }
@@ -148,6 +155,11 @@ struct ReconcileCommand: ParsableCommand {
 
     /// A file read in a guessed encoding is said on stderr (and in summary.json).
     func warnOfGuesses(_ report: RunReport) {
-        for warning in report.inputs.compactMap(\.encodingWarning) { Output.err("recon: warning: \(warning)\n") }
+        for warning in report.inputs.compactMap(\.encodingWarning) { say("recon: warning: \(warning)\n") }
+    }
+
+    /// What is not an error goes to stderr unless --quiet.
+    func say(_ line: String) {
+        if !display.quiet { Output.err(line) }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PaymentModels
+import ReconIngest
 import ReconKit
 import ReconReports
 
@@ -50,6 +51,8 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Write CSV text cells as they are, not neutralized against spreadsheet formulas.")
     var csvRaw = false
 
+    @OptionGroup var display: ProgressOptions
+
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError(
@@ -62,7 +65,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         // warnings always reach stderr: cron mails what a job writes there
-        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (isatty(2) == 1 ? .info : .warning)
+        let level =
+            logLevel.flatMap(Logger.Level.init(rawValue:))
+            ?? (display.quiet ? .error : isatty(2) == 1 ? .info : .warning)
         let format = logFormat
         LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format, logLevel: level) }
         let log = Logger(label: "recon")
@@ -71,6 +76,8 @@ struct RunCommand: ParsableCommand {
             Output.err(StderrLogHandler.line(format, level: level, message))
         }
         try Output.guarded(say: { say(.error, $0) }) {
+            let progress = display.start()
+            defer { progress?.stop() }
             let job: JobConfig
             do {
                 job = try JobConfig.load(path: config)
@@ -105,6 +112,7 @@ struct RunCommand: ParsableCommand {
             var options = ReconcileOptions(
                 payments: payments.paths, settlement: settlement.paths, outputDirectory: outDirectory)
             options.rawCSV = csvRaw
+            options.meter = progress?.meter
             options.settlementProfiles = try Inputs.loadProfiles(
                 job.profiles.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 })
             if !job.bank.isEmpty { options.bank = bank.paths }
@@ -125,10 +133,16 @@ struct RunCommand: ParsableCommand {
             let outcome = try StoreReconcileJob.run(
                 options, storePath: store, dryRun: dryRun, night: judged,
                 onWait: { log.notice("another run holds the store \(StoreAccess.redacted(store)); waiting for it") },
-                progress: { log.info("\($0)") })
+                progress: { step in
+                    // on the progress line when there is one, else as a log line
+                    if let progress { progress.meter.enter(step) } else { log.info("\(step)") }
+                })
+            progress?.stop()
             for warning in outcome.report.inputs.compactMap(\.encodingWarning) { log.warning("\(warning)") }
             let saved = outcome.run.map { "run \($0) saved" } ?? "dry run, nothing saved"
-            say(.notice, "\(ReconcileJob.summaryLine(outcome.report)); reports in \(outDirectory)/; \(saved)")
+            if !display.quiet {
+                say(.notice, "\(ReconcileJob.summaryLine(outcome.report)); reports in \(outDirectory)/; \(saved)")
+            }
             for reason in outcome.breaches { say(.error, "threshold exceeded: \(reason)") }
             return outcome.status
         }

@@ -123,6 +123,30 @@ struct CLI {
         #expect(zsh.status == 0 && zsh.stdout.contains("_files"))
     }
 
+    /// The progress line: never when stderr is not a terminal (a pipe, cron), unless
+    /// --progress; --quiet leaves only errors, and changes no exit code.
+    @Test func progressLineAndQuiet() throws {
+        let arguments = [
+            "reconcile", "--payments", "samples/clean/payments.jsonl", "--settlement", "samples/clean/settlement.csv",
+        ]
+        let plain = try CLI.run(arguments + ["--out", makeTemporaryDirectory()])
+        #expect(plain.status == 0 && !plain.stderr.contains("\u{1B}[K") && plain.stderr.contains("matched"))
+        let shown = try CLI.run(arguments + ["--out", makeTemporaryDirectory(), "--progress"])
+        #expect(shown.status == 0 && shown.stderr.contains("\u{1B}[Krecon: reading · "), "\(shown.stderr)")
+        #expect(shown.stderr.contains(" records · ") && shown.stderr.contains(" elapsed"))
+        // the line is cleared before the summary
+        #expect(shown.stderr.contains("\u{1B}[Krecon: 3 matched, 0 discrepancies"), "\(shown.stderr)")
+        let quiet = try CLI.run(arguments + ["--out", makeTemporaryDirectory(), "--quiet"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+        let store = makeTemporaryDirectory() + "/s.sqlite"
+        let imported = try CLI.run(["import", "payments", "samples/clean/payments.jsonl", "--store", store, "--quiet"])
+        #expect(imported.status == 0 && imported.stdout.isEmpty && imported.stderr.isEmpty)
+        let failing = try CLI.run([
+            "reconcile", "--payments", "nope.jsonl", "--settlement", "x.csv", "--quiet", "--out", store + "-out",
+        ])
+        #expect(failing.status == 74 && failing.stderr.contains("nope.jsonl"), "errors stay: \(failing.stderr)")
+    }
+
     @Test func usageErrorIs64() throws {
         #expect(try CLI.run(["reconcile", "--payments", "x.json"]).status == 64)
         #expect(try CLI.run(["frobnicate"]).status == 64)

@@ -30,5 +30,8 @@ python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20
 # the same kills on PostgreSQL: a new database per trial on a throwaway server
 bash scripts/with-postgres.sh bash -c \
     'python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20 --postgres "$RECON_TEST_POSTGRES_URL"'
+# the man page generates from the command definitions (scripts/install-man.sh)
+man=$(mktemp -d)
+bash scripts/install-man.sh "$man" && grep -q "It Em reconcile" "$man/recon.1" && rm -rf "$man"
 # a short fuzzing pass, 30 s per harness (scripts/fuzz.sh; longer: SECONDS_MAX=600)
 SECONDS_MAX=30 bash scripts/fuzz.sh

@@ -50,6 +50,26 @@ public enum MinorUnits {
         }
         return negative ? "-" + digits : digits
     }
+
+    /// As `format`, with a comma between thousands for people: `grouped(123456789, exponent: 2)`
+    /// is `"1,234,567.89"`.
+    public static func grouped(_ minor: some BinaryInteger, exponent: Int) -> String {
+        var text = format(minor, exponent: exponent)
+        let negative = text.hasPrefix("-")
+        if negative { text.removeFirst() }
+        let whole = text.prefix { $0 != "." }
+        var out = ""
+        for (k, digit) in whole.enumerated() {
+            if k > 0 && (whole.count - k) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return (negative ? "-" : "") + out + text.dropFirst(whole.count)
+    }
+}
+
+extension Money {
+    /// For people: thousands separated and the currency named, `1,234.50 EUR`.
+    public var grouped: String { "\(MinorUnits.grouped(minorUnits, exponent: currency.exponent)) \(currency.code)" }
 }
 
 /// A sum of minor units: wide enough that adding up any number of `Int64` amounts (a file of

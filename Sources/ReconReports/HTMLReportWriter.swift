@@ -33,6 +33,7 @@ public struct HTMLReportWriter: ReportWriter {
         if !r.payouts.isEmpty { out += "<h2>Payout tie-out</h2>\n" + payoutTable(r) }
         out += "<h2>Discrepancies</h2>\n" + findingsTable(r, kinds: report.countsByKind.filter { $0.1 > 0 }.map(\.0))
         if !r.inTransit.isEmpty { out += "<h2>In transit</h2>\n" + inTransitTable(r) }
+        if !report.rejects.isEmpty { out += "<h2>Rejected records</h2>\n" + rejectsTable(report) }
         out += "<h2>Inputs</h2>\n" + inputsTable(report)
         out += "<script>\(script)</script>\n</body></html>\n"
         return out
@@ -67,7 +68,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<th class=n>fees</th><th class=n>net</th><th class=n>difference</th></tr></thead><tbody>\n"
         let rows = r.totalsByProvider.map { ($0.provider, $0.totals) } + r.totals.map { ("all", $0) }
         for (provider, t) in rows {
-            let f = { (v: Total) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            let f = { (v: Total) in "\(MinorUnits.grouped(v, exponent: t.currency.exponent)) \(t.currency.code)" }
             out +=
                 "<tr\(provider == "all" ? " class=total" : "")><td>\(escape(provider))</td><td>\(t.currency.code)</td>"
             out += "<td class=n>\(f(t.expected))</td><td class=n>\(f(t.settled))</td><td class=n>\(f(t.fees))</td>"
@@ -84,7 +85,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<th class=n>gross at stated rate</th><th class=n>net + fees</th><th class=n>FX difference</th>"
         out += "</tr></thead><tbody>\n"
         for c in r.conversions {
-            let f = { (v: Total) in MinorUnits.format(v, exponent: c.to.exponent) }
+            let f = { (v: Total) in "\(MinorUnits.grouped(v, exponent: c.to.exponent)) \(c.to.code)" }
             out += "<tr><td>\(escape(c.provider))</td><td>\(c.from.code)</td><td>\(c.to.code)</td>"
             out += "<td class=n>\(c.lines)</td><td class=n>\(f(c.grossAtRate))</td><td class=n>\(f(c.netAndFees))</td>"
             out += "<td class=\"n\(c.difference != 0 ? " bad" : "")\">\(f(c.difference))</td></tr>\n"
@@ -115,12 +116,29 @@ public struct HTMLReportWriter: ReportWriter {
         return svg + "</svg>"
     }
 
+    /// The findings per kind, scaled to the largest finding: the matched count (in the
+    /// headline) would dwarf them, so it is not a bar.
     static func countChart(_ report: RunReport) -> String {
         let r = report.result
-        var bars: [(String, Total, String)] = [("matched", Total(r.matched), "\(r.matched)")]
+        var bars: [(String, Total, String)] = []
         for (kind, count) in report.countsByKind where count > 0 { bars.append((kind.code, Total(count), "\(count)")) }
         if !r.inTransit.isEmpty { bars.append(("in_transit", Total(r.inTransit.count), "\(r.inTransit.count)")) }
-        return barChart(title: "Count per kind", bars: bars)
+        if !report.rejects.isEmpty { bars.append(("rejected", Total(report.rejects.count), "\(report.rejects.count)")) }
+        guard !bars.isEmpty else { return "<p class=ok>No findings: \(r.matched) matched.</p>" }
+        return barChart(title: "Findings per kind (\(r.matched) matched, not charted)", bars: bars)
+    }
+
+    /// The rejected records: where, which field, why (the first ones; all are in rejects.csv).
+    static func rejectsTable(_ report: RunReport) -> String {
+        let listed = report.rejects.prefix(findingsListedMax)
+        var out = report.rejects.count > listed.count
+            ? "<p>The first \(listed.count) of \(report.rejects.count); all are in rejects.csv.</p>\n" : ""
+        out += "<table id=\"rejects\"><thead><tr><th>source</th><th>field</th><th>reason</th></tr></thead><tbody>\n"
+        for reject in listed {
+            out += "<tr><td class=src>\(escape(reject.source.description))</td><td>\(escape(reject.field))</td>"
+            out += "<td>\(escape(reject.reason))</td></tr>\n"
+        }
+        return out + "</tbody></table>\n"
     }
 
     /// Per currency (the four with most findings): the money each kind puts in question, the
@@ -141,7 +159,8 @@ public struct HTMLReportWriter: ReportWriter {
         return currencies.map { currency, _ in
             let bars = Discrepancy.Kind.allCases.compactMap { kind -> (String, Total, String)? in
                 let minor = sums[currency]![kind.precedence]
-                return minor == 0 ? nil : (kind.code, minor, MinorUnits.format(minor, exponent: currency.exponent))
+                let text = "\(MinorUnits.grouped(minor, exponent: currency.exponent)) \(currency.code)"
+                return minor == 0 ? nil : (kind.code, minor, text)
             }
             return barChart(title: "Amount in question per kind, \(currency.code)", bars: bars)
         }.joined()
@@ -154,14 +173,14 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<th class=n>expected payout</th><th class=n>payout</th><th class=n>bank credit</th><th>state</th></tr>"
         out += "</thead><tbody>\n"
         for b in r.payouts {
-            let f = { (v: Total) in MinorUnits.format(v, exponent: b.currency.exponent) }
+            let f = { (v: Total) in "\(MinorUnits.grouped(v, exponent: b.currency.exponent)) \(b.currency.code)" }
             let state = b.state(bankGiven: r.bank != nil)
             let tone = state == "tied" ? "ok" : state == "no payout line" ? "" : "bad"
             out += "<tr><td>\(escape(b.provider))</td><td>\(escape(b.batchId))</td><td>\(b.currency.code)</td>"
             out += "<td class=n>\(f(b.payments))</td><td class=n>\(f(b.fees))</td><td class=n>\(f(b.refunds))</td>"
             out += "<td class=n>\(f(b.chargebacks))</td><td class=n>\(f(b.adjustments))</td>"
             out += "<td class=n>\(f(b.expectedPayout))</td><td class=n>\(b.payout.map(f) ?? "")</td>"
-            out += "<td class=n>\(b.bankCredit.map { $0.amount.decimalString } ?? "")</td>"
+            out += "<td class=n>\(b.bankCredit.map { $0.amount.grouped } ?? "")</td>"
             out += "<td class=\"\(tone)\">\(state)</td></tr>\n"
         }
         return out + "</tbody></table>\n"
@@ -185,9 +204,9 @@ public struct HTMLReportWriter: ReportWriter {
         for d in listed {
             let source = [d.settlementSource, d.paymentSource].compactMap { $0?.description }.first ?? ""
             out += "<tr data-kind=\"\(d.kind.code)\"><td>\(d.kind.code)</td><td>\(escape(d.matchKey))</td>"
-            out += "<td>\(escape(d.provider))</td><td class=n>\(d.expected.map(\.description) ?? "")</td>"
-            out += "<td class=n>\(d.actual.map(\.description) ?? "")</td>"
-            out += "<td class=n>\(d.difference.map(\.decimalString) ?? "")</td><td>\(escape(d.detail))</td>"
+            out += "<td>\(escape(d.provider))</td><td class=n>\(d.expected.map(\.grouped) ?? "")</td>"
+            out += "<td class=n>\(d.actual.map(\.grouped) ?? "")</td>"
+            out += "<td class=n>\(d.difference.map(\.grouped) ?? "")</td><td>\(escape(d.detail))</td>"
             out += "<td class=src>\(escape(source))</td></tr>\n"
         }
         return out + "</tbody></table>\n"
@@ -198,7 +217,7 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<table><thead><tr><th>key</th><th>provider</th><th class=n>expected</th><th>created</th>"
         out += "<th>due by</th></tr></thead><tbody>\n"
         for t in r.inTransit.prefix(findingsListedMax) {
-            out += "<tr><td>\(escape(t.matchKey))</td><td>\(escape(t.provider))</td><td class=n>\(t.expected)</td>"
+            out += "<tr><td>\(escape(t.matchKey))</td><td>\(escape(t.provider))</td><td class=n>\(t.expected.grouped)</td>"
             out += "<td>\(t.createdAt)</td><td>\(t.dueBy)</td></tr>\n"
         }
         return out + "</tbody></table>\n"

@@ -30,7 +30,7 @@ public struct MarkdownReportWriter: ReportWriter {
         out += "| provider | currency | expected | settled | fees | net | difference |\n"
         out += "|---|---|---:|---:|---:|---:|---:|\n"
         for (provider, t) in r.totalsByProvider.map({ ($0.provider, $0.totals) }) + r.totals.map({ ("**all**", $0) }) {
-            let f = { (v: Total) in MinorUnits.format(v, exponent: t.currency.exponent) }
+            let f = { (v: Total) in "\(MinorUnits.grouped(v, exponent: t.currency.exponent)) \(t.currency.code)" }
             out += "| \(cell(provider)) | \(t.currency.code) | \(f(t.expected)) | \(f(t.settled)) | \(f(t.fees)) "
             out += "| \(f(t.net)) | \(f(t.difference)) |\n"
         }
@@ -41,7 +41,7 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "| provider | from | to | lines | gross at stated rate | net + fees | FX difference |\n"
             out += "|---|---|---|---:|---:|---:|---:|\n"
             for c in r.conversions {
-                let f = { (v: Total) in MinorUnits.format(v, exponent: c.to.exponent) }
+                let f = { (v: Total) in "\(MinorUnits.grouped(v, exponent: c.to.exponent)) \(c.to.code)" }
                 out += "| \(cell(c.provider)) | \(c.from.code) | \(c.to.code) | \(c.lines) | \(f(c.grossAtRate)) "
                 out += "| \(f(c.netAndFees)) | \(f(c.difference)) |\n"
             }
@@ -62,8 +62,8 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "| kind | key | provider | expected | actual | detail |\n|---|---|---|---:|---:|---|\n"
             for d in r.discrepancies.prefix(findingsListedMax) {
                 out += "| \(d.kind.code) | \(cell(d.matchKey)) | \(d.provider) "
-                out += "| \(d.expected.map(\.description) ?? "") "
-                out += "| \(d.actual.map(\.description) ?? "") | \(cell(d.detail)) |\n"
+                out += "| \(d.expected.map(\.grouped) ?? "") "
+                out += "| \(d.actual.map(\.grouped) ?? "") | \(cell(d.detail)) |\n"
             }
         }
         if !r.inTransit.isEmpty {
@@ -73,7 +73,7 @@ public struct MarkdownReportWriter: ReportWriter {
             out += "Created, not settled yet, still inside the settlement window: not discrepancies.\n\n"
             out += "| key | provider | expected | created | due by |\n|---|---|---:|---|---|\n"
             for t in r.inTransit.prefix(findingsListedMax) {
-                out += "| \(cell(t.matchKey)) | \(t.provider) | \(t.expected) | \(t.createdAt) | \(t.dueBy) |\n"
+                out += "| \(cell(t.matchKey)) | \(t.provider) | \(t.expected.grouped) | \(t.createdAt) | \(t.dueBy) |\n"
             }
         }
         let ok = report.verify().isEmpty
@@ -102,7 +102,7 @@ public struct MarkdownReportWriter: ReportWriter {
         out += "| bank credit | state |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
         let listed = r.payouts.prefix(findingsListedMax)
         for b in listed {
-            let f = { (v: Total) in MinorUnits.format(v, exponent: b.currency.exponent) }
+            let f = { (v: Total) in "\(MinorUnits.grouped(v, exponent: b.currency.exponent)) \(b.currency.code)" }
             out += "| \(cell(b.provider)) | \(cell(b.batchId)) \(b.currency.code) | \(f(b.payments)) | \(f(b.fees)) "
             out += "| \(f(b.refunds)) | \(f(b.chargebacks)) | \(f(b.adjustments)) | \(f(b.expectedPayout)) "
             out += "| \(b.payout.map(f) ?? "") | \(b.bankCredit.map { f(Total($0.amount.minorUnits)) } ?? "") "

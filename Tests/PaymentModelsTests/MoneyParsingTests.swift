@@ -120,3 +120,20 @@ import Testing
         #expect(RoundingRule.down.divide(-129, byPowerOfTen: 1) == -12 && RoundingRule.halfUp.divide(5, byPowerOfTen: 19) == nil)
     }
 }
+
+/// Amounts for people (report.md, report.html): thousands separated, the currency named.
+@Suite struct GroupedAmountTests {
+    @Test(arguments: [
+        (Int128(0), 2, "0.00"), (5, 2, "0.05"), (123_456, 2, "1,234.56"), (-123_456_789, 2, "-1,234,567.89"),
+        (1_000_000, 0, "1,000,000"), (999, 0, "999"), (-1_000, 3, "-1.000"), (12_345_678, 3, "12,345.678"),
+    ])
+    func groupsThousands(minor: Int128, exponent: Int, text: String) {
+        #expect(MinorUnits.grouped(minor, exponent: exponent) == text)
+    }
+
+    @Test func moneyNamesItsCurrency() throws {
+        let yen = try #require(Currency(code: "JPY"))
+        #expect(Money(minorUnits: 1_234_567, currency: yen).grouped == "1,234,567 JPY")
+        #expect(Money(minorUnits: .max, currency: try #require(Currency(code: "USD"))).grouped == "92,233,720,368,547,758.07 USD")
+    }
+}

@@ -131,7 +131,8 @@ public struct HTMLReportWriter: ReportWriter {
     /// The rejected records: where, which field, why (the first ones; all are in rejects.csv).
     static func rejectsTable(_ report: RunReport) -> String {
         let listed = report.rejects.prefix(findingsListedMax)
-        var out = report.rejects.count > listed.count
+        var out =
+            report.rejects.count > listed.count
             ? "<p>The first \(listed.count) of \(report.rejects.count); all are in rejects.csv.</p>\n" : ""
         out += "<table id=\"rejects\"><thead><tr><th>source</th><th>field</th><th>reason</th></tr></thead><tbody>\n"
         for reject in listed {
@@ -217,7 +218,8 @@ public struct HTMLReportWriter: ReportWriter {
         out += "<table><thead><tr><th>key</th><th>provider</th><th class=n>expected</th><th>created</th>"
         out += "<th>due by</th></tr></thead><tbody>\n"
         for t in r.inTransit.prefix(findingsListedMax) {
-            out += "<tr><td>\(escape(t.matchKey))</td><td>\(escape(t.provider))</td><td class=n>\(t.expected.grouped)</td>"
+            out +=
+                "<tr><td>\(escape(t.matchKey))</td><td>\(escape(t.provider))</td><td class=n>\(t.expected.grouped)</td>"
             out += "<td>\(t.createdAt)</td><td>\(t.dueBy)</td></tr>\n"
         }
         return out + "</tbody></table>\n"

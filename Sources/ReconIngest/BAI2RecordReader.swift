@@ -9,8 +9,6 @@ public final class BAI2RecordReader {
         public var code: String
         public var text: String
         public var line: Int64
-        /// The record ended with the `/` terminator (continuations of text records may not).
-        public var terminated: Bool
     }
 
     public static let codes: Set<String> = ["01", "02", "03", "16", "88", "49", "98", "99"]
@@ -37,14 +35,11 @@ public final class BAI2RecordReader {
                 else {
                     // a line that is no record: the record before it was wrapped
                     queue.append(
-                        Record(code: "", text: Self.text(terminated ? body.dropLast() : body), line: lines.line,
-                            terminated: terminated))
+                        Record(code: "", text: Self.text(terminated ? body.dropLast() : body), line: lines.line))
                     continue
                 }
                 let rest = body.dropFirst(3)
-                queue.append(
-                    Record(code: code, text: Self.text(terminated ? rest.dropLast() : rest), line: lines.line,
-                        terminated: terminated))
+                queue.append(Record(code: code, text: Self.text(terminated ? rest.dropLast() : rest), line: lines.line))
             }
         }
         return queue.removeFirst()

@@ -14,10 +14,7 @@ public final class OFXReader {
     public static let tagBytesMax = 256
     public static let textBytesMax = 1 << 20
 
-    private let source: any ByteSource
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var atEnd = false
+    private let window: ByteWindow
     /// The `KEY:VALUE` lines before `<OFX>` (1.x), or the `<?OFX ...?>` attributes (2.x).
     public private(set) var header: [String: String] = [:]
     private var started = false
@@ -27,10 +24,10 @@ public final class OFXReader {
     private var linesBefore: Int64 = 1
 
     public init(source: any ByteSource) {
-        self.source = source
+        window = ByteWindow(source: source)
     }
 
-    public var name: String { source.name }
+    public var name: String { window.name }
 
     public func next() throws(IngestError) -> Event? {
         while true {
@@ -39,18 +36,18 @@ public final class OFXReader {
                 readHeader(prolog)
                 started = true
             }
-            guard try ensure(1) else { return nil }
-            guard buffer[position] == UInt8(ascii: "<") else {
+            guard let first = try window.peek() else { return nil }
+            guard first == UInt8(ascii: "<") else {
                 _ = try take(until: UInt8(ascii: "<"), limit: Self.textBytesMax)  // stray text between aggregates
                 continue
             }
-            position += 1
+            window.skip()
             line = linesBefore
             let tag = try take(until: UInt8(ascii: ">"), limit: Self.tagBytesMax)
-            guard try ensure(1) else {
+            guard try window.peek() != nil else {
                 throw IngestError(.malformedXML, "the file ends inside a tag '<\(text(tag))'", file: name, line: line)
             }
-            position += 1  // the '>'
+            window.skip()  // the '>'
             if tag.first == UInt8(ascii: "?") {
                 if text(tag).hasPrefix("?OFX") { readHeader(tag) }
                 continue
@@ -104,52 +101,15 @@ public final class OFXReader {
         return out
     }
 
-    /// Whether `count` bytes are buffered from `position`, reading more as needed.
-    private func ensure(_ count: Int) throws(IngestError) -> Bool {
-        while buffer.count - position < count {
-            if atEnd { return false }
-            try fill()
-        }
-        return true
-    }
-
     /// The bytes up to (not including) `stop` or the end, counting lines.
     private func take(until stop: UInt8, limit: Int) throws(IngestError) -> ArraySlice<UInt8> {
-        var scanned = position
-        while true {
-            if let found = buffer[scanned...].firstIndex(of: stop) {
-                let out = buffer[position..<found]
-                linesBefore += Int64(out.lazy.filter { $0 == 0x0A }.count)
-                position = found
-                return out
-            }
-            scanned = buffer.count
-            guard buffer.count - position <= limit else {
-                throw IngestError(
-                    .limitExceeded, "more than \(limit) bytes without a '\(Character(UnicodeScalar(stop)))': not OFX",
-                    file: name, line: linesBefore)
-            }
-            if atEnd {
-                let out = buffer[position...]
-                position = buffer.count
-                return out
-            }
-            let offset = position
-            try fill()
-            scanned -= offset - position
+        let out = try window.take(until: stop, limit: limit) {
+            IngestError(
+                .limitExceeded, "more than \(limit) bytes without a '\(Character(UnicodeScalar(stop)))': not OFX",
+                file: name, line: linesBefore)
         }
-    }
-
-    private func fill() throws(IngestError) {
-        if position > 0 {
-            buffer.removeFirst(position)
-            position = 0
-        }
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-        defer { chunk.deallocate() }
-        let n = try source.read(into: chunk)
-        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<n]))
-        if n == 0 { atEnd = true }
+        linesBefore += Int64(out.lazy.filter { $0 == 0x0A }.count)
+        return out
     }
 }
 

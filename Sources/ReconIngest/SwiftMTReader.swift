@@ -77,8 +77,9 @@ public final class SwiftMTReader {
 
     /// `:61:rest` -> ("61", "rest"): two digits and an optional letter, or `NS`.
     static func tag(_ text: String) -> (String, String)? {
+        guard text.utf8.first == UInt8(ascii: ":") else { return nil }
         let bytes = Array(text.utf8.prefix(6))
-        guard bytes.count >= 4, bytes[0] == UInt8(ascii: ":") else { return nil }
+        guard bytes.count >= 4 else { return nil }
         let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
         let isUpper = { (b: UInt8) in b >= 0x41 && b <= 0x5A }
         let twoDigits = isDigit(bytes[1]) && isDigit(bytes[2])
@@ -92,8 +93,13 @@ public final class SwiftMTReader {
 
     /// A line without SOH, ETX, Ctrl-Z and trailing blanks.
     static func clean(_ raw: ArraySlice<UInt8>) -> String {
-        var bytes = raw.filter { $0 != 0x01 && $0 != 0x03 && $0 != 0x1A }
-        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
+        var end = raw.endIndex
+        while end > raw.startIndex, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 || raw[end - 1] == 0x0D { end -= 1 }
+        let line = raw[..<end]
+        // most lines hold no framing byte: no copy for them
+        guard line.contains(where: { $0 == 0x01 || $0 == 0x03 || $0 == 0x1A }) else {
+            return String(decoding: line, as: UTF8.self)
+        }
+        return String(decoding: line.filter { $0 != 0x01 && $0 != 0x03 && $0 != 0x1A }, as: UTF8.self)
     }
 }

@@ -257,28 +257,44 @@ enum MT940Fields {
         var intoTag = false  // where the text goes on: the last tag, or the untagged text
         var previousFull = false
         for subfield in subfields {
-            var rest = Substring(subfield)
+            let bytes = Array(subfield.utf8)
+            var from = 0
             var first = true
+            // one pass over the bytes: a tag ends at a `+` after its three or four letters
+            func nextTag() -> (start: Int, end: Int, tag: String)? {
+                var p = from
+                while let plus = bytes[p...].firstIndex(of: UInt8(ascii: "+")) {
+                    for tag in sepaTagBytes where plus + 1 >= from + tag.count {
+                        let start = plus + 1 - tag.count
+                        if bytes[start...plus].elementsEqual(tag) {
+                            return (start, plus + 1, String(decoding: tag, as: UTF8.self))
+                        }
+                    }
+                    p = plus + 1
+                }
+                return nil
+            }
             while true {
-                let next = sepaTags.compactMap { tag in rest.utf8Range(of: tag).map { ($0, tag) } }
-                    .min { $0.0.lowerBound < $1.0.lowerBound }
-                let piece = next.map { rest[..<$0.0.lowerBound] } ?? rest
+                let next = nextTag()
+                let piece = String(decoding: bytes[from..<(next?.start ?? bytes.count)], as: UTF8.self)
                 if first && intoTag && !previousFull && referenceTags.contains(tagged[tagged.count - 1].0) {
                     intoTag = false  // the reference ended with its subfield
                 }
                 if !piece.isEmpty {
                     if intoTag { tagged[tagged.count - 1].1 += piece } else { untagged += piece }
                 }
-                guard let (range, tag) = next else { break }
+                guard let (_, end, tag) = next else { break }
                 tagged.append((tag, ""))
                 intoTag = true
-                rest = rest[range.upperBound...]
+                from = end
                 first = false
             }
             previousFull = subfield.count >= 27
         }
         return (tagged, untagged)
     }
+
+    static let sepaTagBytes = sepaTags.map { Array($0.utf8) }
 
     static let referenceTags: Set<String> = ["EREF+", "KREF+", "MREF+", "CRED+"]
 

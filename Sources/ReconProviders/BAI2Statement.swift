@@ -194,7 +194,9 @@ public struct BAI2Statement: SettlementFormat {
             let bankReference = field()
             let customerReference = field()
             var text = String(decoding: bytes[at...], as: UTF8.self).trimmed
-            var tags: [String: String] = [:]
+            // a few tagged lines at most: a list, not a dictionary
+            var tags: [(tag: String, value: String)] = []
+            func tag(_ name: String) -> String? { tags.first { $0.tag == name }?.value }
             var more: [String] = []
             for continuation in record.texts.dropFirst() {
                 let line = continuation.trimmed
@@ -203,8 +205,8 @@ public struct BAI2Statement: SettlementFormat {
                 if let colon = b.prefix(6).firstIndex(of: UInt8(ascii: ":")), colon > b.startIndex,
                     b[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
                 {
-                    let tag = String(line[..<colon])
-                    if tags[tag] == nil { tags[tag] = String(line[b.index(after: colon)...]).trimmed }
+                    let name = String(line[..<colon])
+                    if tag(name) == nil { tags.append((name, String(line[b.index(after: colon)...]).trimmed)) }
                 } else if !line.isEmpty {
                     more.append(line)
                 }
@@ -215,11 +217,11 @@ public struct BAI2Statement: SettlementFormat {
             entry.bookingDate = groupDate
             entry.valueDate = valueDate
             entry.bankReference = bankReference.isEmpty ? nil : bankReference
-            entry.references = [tags["EREF"], tags["TRID"], customerReference].compactMap { $0 }.filter { !$0.isEmpty }
-            let remittance = tags["REMI"] ?? (text.isEmpty ? nil : text)
+            entry.references = [tag("EREF"), tag("TRID"), customerReference].compactMap { $0 }.filter { !$0.isEmpty }
+            let remittance = tag("REMI") ?? (text.isEmpty ? nil : text)
             entry.remittance = remittance
-            entry.counterpartyName = tags["DBNM"] ?? tags["CRNM"]
-            if [555, 557].contains(code) || text.uppercased().containsUTF8("RETURN") { entry.kind = .chargeback }
+            entry.counterpartyName = tag("DBNM") ?? tag("CRNM")
+            if [555, 557].contains(code) || Self.mentionsReturn(text) { entry.kind = .chargeback }
             if [661, 698].contains(code) { entry.kind = .fee }
             return entry
         }
@@ -263,6 +265,18 @@ public struct BAI2Statement: SettlementFormat {
             stats.controlTotals.append(missing)
         }
         stats.adapters[name, default: 0] += stats.records - stats.rejected
+    }
+
+    /// Whether text says "return" in any case, found over its bytes (no uppercased copy).
+    static func mentionsReturn(_ text: String) -> Bool {
+        let word = Array("return".utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.count >= word.count else { return false }
+        for start in 0...(bytes.count - word.count)
+        where (0..<word.count).allSatisfy({ bytes[start + $0] | 0x20 == word[$0] }) {
+            return true
+        }
+        return false
     }
 
     /// `YYMMDD` as a day.

@@ -24,7 +24,7 @@ public enum Importer {
         warn: (String) -> Void = { _ in }
     ) throws -> Int32 {
         let store: any Store
-        do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
+        do { store = try openStore(storePath) } catch { throw ReconError(store: error) }
         let now = Timestamp.current.description
         var status = ExitStatus.clean
         for path in paths {
@@ -105,7 +105,7 @@ public enum Importer {
                     side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
             return (outcome, rejects, guessed)
         } catch let error as StoreError {
-            throw ReconError(.io, error.message)
+            throw ReconError(store: error)
         } catch let error as Damaged {
             throw ReconError(
                 .dataUnusable,

@@ -1,3 +1,5 @@
+import ReconStore
+
 /// A failure that ends a command, with the exit code it maps to (ARCHITECTURE.md).
 public struct ReconError: Error, Sendable, CustomStringConvertible {
     public enum Code: Int32, Sendable {
@@ -5,6 +7,8 @@ public struct ReconError: Error, Sendable, CustomStringConvertible {
         case usage = 64
         case dataUnusable = 65
         case io = 74
+        /// The store is held by another run past the wait (`RECON_STORE_WAIT_SECONDS`): try again later.
+        case busy = 75
     }
 
     public var code: Code
@@ -17,6 +21,11 @@ public struct ReconError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// A store's failure: 75 when another run held it past the wait, else 74.
+    init(store error: StoreError) {
+        self.init(error.code == .busy ? .busy : .io, error.message)
+    }
 }
 
 /// The exit codes in one place.

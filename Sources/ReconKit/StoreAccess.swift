@@ -11,14 +11,14 @@ public enum StoreAccess {
     public static func isServer(_ location: String) -> Bool { StoreLocation.isServer(location) }
 
     public static func runs(_ path: String) throws -> [RunRow] {
-        do { return try openStore(path, existing: true).runs() } catch { throw ReconError(.io, error.message) }
+        do { return try openStore(path, existing: true).runs() } catch { throw ReconError(store: error) }
     }
 
     /// Writes the report files a run saved into `directory`; their names.
     public static func writeOutputs(run: Int64, store path: String, to directory: String) throws -> [String] {
         let outputs: [(name: String, content: [UInt8])]
         do { outputs = try openStore(path, existing: true).outputs(run: run) } catch {
-            throw ReconError(.io, error.message)
+            throw ReconError(store: error)
         }
         guard !outputs.isEmpty else {
             throw ReconError(.usage, "the store \(StoreLocation.redacted(path)) has no run \(run); see 'recon runs'")

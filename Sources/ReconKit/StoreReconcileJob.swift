@@ -44,13 +44,13 @@ public enum StoreReconcileJob {
     ) throws -> Outcome {
         try Inputs.refuseSameFile(options)
         let store: any Store
-        do { store = try openStore(storePath) } catch { throw ReconError(.io, error.message) }
+        do { store = try openStore(storePath) } catch { throw ReconError(store: error) }
         do {
             return try store.writeTransaction(commit: !dryRun, onWait: onWait) {
                 try reconcile(options, store: store, dryRun: dryRun, night: night, progress: progress)
             }
         } catch let error as StoreError {
-            throw ReconError(.io, error.message)
+            throw ReconError(store: error)
         }
     }
 

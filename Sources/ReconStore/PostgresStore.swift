@@ -1,5 +1,9 @@
 public import PaymentModels
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The team store: the same schema and behaviour as `SQLiteStore`, on a PostgreSQL server
 /// through libpq. Imports stream through COPY into a staging table and move into the store
 /// with one statement; writers are serialized by a transaction-level advisory lock.
@@ -100,6 +104,25 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Takes the writers' lock for this transaction if it is free.
+    private func tryLock() throws(StoreError) -> Bool {
+        try connection.execute("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))").first?[0] == "t"
+    }
+
+    /// Who holds the writers' lock: the server process and since when, as far as the server says.
+    private func holder() throws(StoreError) -> String {
+        let row = try connection.execute(
+            """
+            SELECT a.pid, a.xact_start, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND a.pid <> pg_backend_pid() LIMIT 1
+            """
+        ).first
+        guard let row, let pid = row[0] else { return "holder unknown" }
+        let since = row[1].map { ", its transaction started \($0)" } ?? ""
+        let name = row[2].flatMap { $0.isEmpty ? nil : " (\($0))" } ?? ""
+        return "server process \(pid)\(name)\(since)"
+    }
+
     /// The schema version the store is at (0: none yet).
     private func version() throws(StoreError) -> Int {
         guard try connection.execute("SELECT to_regclass('recon_schema')").first?[0] != nil else { return 0 }
@@ -109,10 +132,19 @@ public final class PostgresStore: Store {
     public func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T {
         try connection.execute("BEGIN")
         do {
-            let free = try connection.execute("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))").first?[0]
-            if free != "t" {
+            if try !tryLock() {
                 onWait()
-                try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
+                let deadline = ContinuousClock.now + .seconds(StoreWait.seconds)
+                while try !tryLock() {
+                    guard ContinuousClock.now < deadline else {
+                        throw StoreError(
+                            .busy,
+                            "the store \(connection.name) is held by another run (\(try holder())) after waiting "
+                                + "\(StoreWait.seconds) s; nothing was changed: run again later, or wait longer with "
+                                + "RECON_STORE_WAIT_SECONDS")
+                    }
+                    usleep(200_000)
+                }
             }
             let result = try body()
             try connection.execute(commit ? "COMMIT" : "ROLLBACK")

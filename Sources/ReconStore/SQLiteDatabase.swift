@@ -37,9 +37,15 @@ final class SQLiteDatabase {
         if status == SQLITE_OK { return }
         guard status == SQLITE_BUSY else { throw failure("cannot start a transaction") }
         onWait()
-        sqlite3_busy_timeout(handle, Self.patienceMilliseconds)
-        guard sqlite3_exec(handle, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK else {
-            throw failure("waited for another writer, in vain")
+        let seconds = StoreWait.seconds
+        sqlite3_busy_timeout(handle, Int32(seconds * 1000))
+        let again = sqlite3_exec(handle, "BEGIN IMMEDIATE", nil, nil, nil)
+        guard again == SQLITE_OK else {
+            guard again == SQLITE_BUSY else { throw failure("cannot start a transaction") }
+            throw StoreError(
+                .busy,
+                "the store \(path) is held by another run (another process writing it) after waiting \(seconds) s; "
+                    + "nothing was changed: run again later, or wait longer with RECON_STORE_WAIT_SECONDS")
         }
     }
 

@@ -14,7 +14,8 @@ struct Recon: ParsableCommand {
         abstract: "Reconcile payment-provider settlement files against the payments you created.",
         discussion: """
             Exit codes: 0 reconciled with no discrepancies, 1 discrepancies or rejected records \
-            found, 64 usage error, 65 input data unusable (--strict), 74 I/O error.
+            found, 64 usage error, 65 input data unusable (--strict), 74 I/O error, 75 the store \
+            held by another run longer than RECON_STORE_WAIT_SECONDS (600): try again later.
             """,
         version: "0.1.0",
         subcommands: [

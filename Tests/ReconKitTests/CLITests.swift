@@ -28,10 +28,15 @@ struct CLI {
     }
 
     /// Runs recon in `directory` (relative to the package root; the root when nil).
-    static func run(_ arguments: [String], stdin: Data? = nil, directory: String? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, directory: String? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory.map { root + "/" + $0 } ?? root)
         let out = Pipe()
         let err = Pipe()

@@ -139,6 +139,35 @@ import Testing
         #expect(rerun.stderr.contains("0 matched, 1 discrepancies"), "\(rerun.stderr)")
     }
 
+    /// A store another process holds is waited for up to RECON_STORE_WAIT_SECONDS, then the
+    /// command ends with 75 (try again later), naming the wait, and changes nothing.
+    @Test func aStoreHeldTooLongIsATemporaryFailure() throws {
+        let dir = makeTemporaryDirectory()
+        let store = dir + "/s.sqlite"
+        let first = try CLI.run(["import", "payments", "samples/clean/payments.jsonl", "--store", store])
+        #expect(first.status == 0, "\(first.stderr)")
+        // another writer: a transaction held open for a few seconds
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = [
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                + "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(6)", store,
+        ]
+        let ready = Pipe()
+        holder.standardOutput = ready
+        try holder.run()
+        _ = ready.fileHandleForReading.availableData  // "held"
+        let waited = try CLI.run(
+            ["import", "settlement", "samples/clean/settlement.csv", "--store", store],
+            environment: ["RECON_STORE_WAIT_SECONDS": "1"])
+        holder.waitUntilExit()
+        #expect(waited.status == 75, "\(waited.stderr)")
+        #expect(waited.stderr.contains("is held by another run") && waited.stderr.contains("after waiting 1 s"))
+        let after = try CLI.run(["import", "settlement", "samples/clean/settlement.csv", "--store", store])
+        #expect(after.status == 0 && after.stdout.contains(" added"), "nothing of the refused import was kept")
+    }
+
     @Test func aReportOfARunThatDoesNotExistIsAUsageError() throws {
         let store = makeTemporaryDirectory() + "/recon.sqlite"
         let night = try CLI.run([

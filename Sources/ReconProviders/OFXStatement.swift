@@ -200,6 +200,10 @@ public struct OFXStatement: SettlementFormat {
             }
             seconds -= (negative ? -minutes : minutes) * 60
         }
+        // a zone may push year 0 or 9999 past the years recon reads
+        guard Timestamp.range.contains(seconds * 1000) else {
+            throw RecordError(field: "date", "'\(text)' is outside the years 0 to 9999 in UTC")
+        }
         return Timestamp(millisecondsSince1970: seconds * 1000)
     }
 }

@@ -129,4 +129,19 @@ import Testing
         #expect(normalized.stderr.contains("read as windows-1252, a guess"), "\(normalized.stderr)")
         #expect(normalized.stderr.contains("ofx1-card-latin1.ofx:7: DTPOSTED: '20250230' is not a date YYYYMMDD"))
     }
+
+    /// A time zone that pushes a date past the years recon reads is a reject, never a time the
+    /// store could not hold.
+    @Test func ofxDatesPastTheYearsReadAreRejects() throws {
+        let file = makeTemporaryDirectory() + "/edge.ofx"
+        writeFile(
+            file,
+            "OFXHEADER:100\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>1</BANKACCTFROM>"
+                + "<BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT<DTPOSTED>00000101000000[+14:X]<TRNAMT>-1<FITID>a</STMTTRN>"
+                + "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20250101[-5:EST]<TRNAMT>-2<FITID>b</STMTTRN></BANKTRANLIST>"
+                + "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")
+        let result = try CLI.run(["normalize", "--json-lines", file])
+        #expect(result.stderr.contains("DTPOSTED: '00000101000000[+14:X]' is outside the years 0 to 9999"))
+        #expect(result.stdout.contains("\"time\": \"2025-01-01T05:00:00.000Z\""), "\(result.stdout)")
+    }
 }

@@ -26,6 +26,9 @@ public struct MT940Statement: SettlementFormat {
         var currency: Currency?
         var opening: (tag: String, amount: Money)?
         var closing: (tag: String, amount: Money)?
+        /// `:64:` closing available and `:65:` forward available balances: stated, and any that
+        /// cannot be read, said.
+        var stated: [ControlTotal] = []
         var net: Total = 0
         var entries = 0
         var rejected = 0
@@ -35,7 +38,7 @@ public struct MT940Statement: SettlementFormat {
         var label: String { "Stmt \(reference)" + (number.map { " \($0)" } ?? "") }
 
         func controlTotals() -> [ControlTotal] {
-            guard let opening, let closing else { return [] }
+            guard let opening, let closing else { return stated }
             var total = ControlTotal.total(
                 "\(label) :\(opening.tag): + \(entries) entries = :\(closing.tag):",
                 stated: Total(closing.amount.minorUnits), computed: Total(opening.amount.minorUnits) + net,
@@ -45,7 +48,7 @@ public struct MT940Statement: SettlementFormat {
                     name: total.name, stated: closing.amount.description,
                     computed: "opening in \(opening.amount.currency.code)")
             }
-            return [total]
+            return [total] + stated
         }
     }
 
@@ -137,6 +140,20 @@ public struct MT940Statement: SettlementFormat {
                     try reject(
                         RecordError(field: ":\(field.tag):", error.reason), line: field.line,
                         raw: ":\(field.tag):\(value)")
+                }
+            case "64", "65", "64F", "65F":
+                try emit()
+                let what = field.tag.hasPrefix("64") ? "available" : "forward available"
+                if let balance = try? MT940Fields.balance(value) {
+                    let d = balance.date
+                    let day = "\(d.year)-\(d.month < 10 ? "0" : "")\(d.month)-\(d.day < 10 ? "0" : "")\(d.day)"
+                    statement.stated.append(.stated("\(statement.label) :\(field.tag): \(what) balance \(day)", balance.amount))
+                } else {
+                    var unreadable = ControlTotal(
+                        name: "\(statement.label) :\(field.tag): \(what) balance", stated: "'\(value)'",
+                        computed: "not a balance (C or D, YYMMDD, a currency, an amount)")
+                    unreadable.ties = false
+                    statement.stated.append(unreadable)
                 }
             case "61":
                 try emit()

@@ -120,6 +120,8 @@ import Testing
         "mt940/zilverline_deutsche_bank.txt": 1,  // 0.00 + 3.99 + 0.01 against 5.87
         "mt940/zilverline_ing_eu_incasso_foreign_transaction.txt": 1,  // 1000.00 - 50.97 against 950.00
         "mt940/zilverline_rabobank_14aug2014.swi": 1,  // 768.18 - 672.66 + 429.14 against 996.53
+        // no closing :62F:, and a :65F: forward balance written "Dnullnull7414,3"
+        "mt940/sandermarechal_olb_K4262927_20200905.txt": 1,
         // 49 says -12601613417.62 over 26 records and 6869722 over 8 (the accounts hold 18 and 88
         // records summing to 79999.60 and 6669178.18 by hand); 98 counts 4 accounts of 5
         "bai2/moov_sample4-continuations-newline-delimited.txt": 8,
@@ -138,7 +140,7 @@ import Testing
             let format = folder == "csb43" ? "norma43" : folder
             #expect(inspection.format == format && inspection.rejected == 0, "\(file)")
             let checks = inspection.controlTotals
-            #expect(!checks.isEmpty || file.hasSuffix("olb_K4262927_20200905.txt"), "\(file): nothing checked")
+            #expect(!checks.isEmpty, "\(file): nothing checked")
             #expect(checks.filter { !$0.ties }.count == Self.notTying[file] ?? 0, "\(file): \(checks)")
         }
     }

@@ -147,7 +147,8 @@ public struct MT940Statement: SettlementFormat {
                 if let balance = try? MT940Fields.balance(value) {
                     let d = balance.date
                     let day = "\(d.year)-\(d.month < 10 ? "0" : "")\(d.month)-\(d.day < 10 ? "0" : "")\(d.day)"
-                    statement.stated.append(.stated("\(statement.label) :\(field.tag): \(what) balance \(day)", balance.amount))
+                    statement.stated.append(
+                        .stated("\(statement.label) :\(field.tag): \(what) balance \(day)", balance.amount))
                 } else {
                     var unreadable = ControlTotal(
                         name: "\(statement.label) :\(field.tag): \(what) balance", stated: "'\(value)'",

@@ -14,7 +14,8 @@ public enum ProviderListing {
             out += "  \(format.name.padding(22))\(format.description)\n"
         }
         out += "\nAny input may be gzip-compressed (detected by its magic bytes) or '-' for stdin; text in\n"
-        out += "UTF-8 (with or without BOM), UTF-16 (with BOM), GB18030/GBK or Windows-1252 is converted.\n"
+        out += "UTF-8 (with or without BOM), UTF-16 (with BOM), GB18030/GBK, Windows-1252 or IBM 852 is converted\n"
+        out += "(--encoding names it; otherwise a guess, said as a warning).\n"
         return out
     }
 }

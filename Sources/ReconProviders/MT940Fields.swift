@@ -351,17 +351,8 @@ enum MT940Fields {
 }
 
 extension String {
-    /// Without ASCII blanks and line ends at either end, found over the bytes (`\r\n` is one
-    /// Character, and Character tests are slow).
-    var trimmed: String {
-        let bytes = utf8
-        var start = bytes.startIndex
-        var end = bytes.endIndex
-        let blank = { (b: UInt8) in b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-        while start < end, blank(bytes[start]) { start = bytes.index(after: start) }
-        while end > start, blank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        return start == bytes.startIndex && end == bytes.endIndex ? self : String(self[start..<end])
-    }
+    /// Without blanks and line ends at either end: the key trimming every side already uses.
+    var trimmed: String { PaymentKey.trimmed(self) }
 
     /// Without the characters of `set` at either end.
     func stripping(_ set: String) -> String {

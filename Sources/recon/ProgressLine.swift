@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PaymentModels
 import ReconIngest
 import Synchronization
 
@@ -46,7 +47,7 @@ final class ProgressLine: Sendable {
 
     static func render(_ r: ReadMeter.Reading, seconds: Double) -> String {
         let mb = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1e6) }
-        var parts = ["recon: \(r.phase)", "\(grouped(r.records)) records"]
+        var parts = ["recon: \(r.phase)", "\(MinorUnits.grouped(r.records, exponent: 0)) records"]
         parts.append(r.total > 0 ? "\(mb(r.bytes)) of \(mb(r.total)) MB" : "\(mb(r.bytes)) MB")
         let rate = seconds > 0 ? Double(r.bytes) / 1e6 / seconds : 0
         parts.append(String(format: "%.0f MB/s", rate))
@@ -62,15 +63,5 @@ final class ProgressLine: Sendable {
         let s = Int(seconds.rounded())
         return s >= 3600
             ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
-    }
-
-    static func grouped(_ n: Int64) -> String {
-        let digits = String(n)
-        var out = ""
-        for (k, c) in digits.enumerated() {
-            if k > 0 && (digits.count - k) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return out
     }
 }

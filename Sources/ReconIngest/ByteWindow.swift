@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A window over a source's bytes for the readers that cut text at a delimiter (lines, OFX
 /// tags): read in 64 KiB chunks, kept from the current position on only.
 final class ByteWindow {
@@ -29,7 +35,7 @@ final class ByteWindow {
     func take(until stop: UInt8, limit: Int, tooLong: () -> IngestError) throws(IngestError) -> ArraySlice<UInt8> {
         var scanned = position
         while true {
-            if let found = buffer[scanned...].firstIndex(of: stop) {
+            if let found = Self.firstIndex(of: stop, in: buffer, from: scanned) {
                 defer { position = found }
                 return buffer[position..<found]
             }
@@ -42,6 +48,16 @@ final class ByteWindow {
             let offset = position
             try fill()
             scanned -= offset
+        }
+    }
+
+    /// `memchr` over the array: many times the speed of a generic `firstIndex(of:)` loop.
+    private static func firstIndex(of byte: UInt8, in buffer: [UInt8], from: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { all in
+            guard from < all.count, let base = all.baseAddress,
+                let hit = memchr(base + from, Int32(byte), all.count - from)
+            else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
     }
 

@@ -2,13 +2,27 @@
 /// inside `{1:}{2:}{3:}{4:` ... `-}` envelopes or bare; after preamble lines (`ABNANL2A`,
 /// `940`, `:940:`, `0000 01INGBNL2AXXXX00001`); ending with `-`, `-}`, `-XXX`, or no end at all;
 /// with SOH/ETX framing and Ctrl-Z bytes; with CRLF and LF mixed. A field is its tag (`61`,
-/// `86`, `60F`) and its lines (continuation lines joined with `\n`). Knows no statements.
+/// `86`, `60F`) and its text (continuation lines joined with `\n`), kept as bytes: the reader
+/// makes no `String` per line. Knows no statements.
 public final class SwiftMTReader {
     public struct Field: Sendable {
         public var tag: String
-        public var lines: [String]
+        /// The text after the tag, its lines joined with `\n`, without framing bytes and
+        /// trailing blanks.
+        public var text: [UInt8]
         /// The line the tag is on.
         public var line: Int64
+
+        /// The text of the tag's own line.
+        public var firstLine: ArraySlice<UInt8> {
+            text[..<(text.firstIndex(of: 0x0A) ?? text.endIndex)]
+        }
+
+        /// The continuation lines, joined with a space.
+        public var continuation: ArraySlice<UInt8> {
+            guard let newline = text.firstIndex(of: 0x0A) else { return [] }
+            return ArraySlice(text[(newline + 1)...].map { $0 == 0x0A ? 0x20 : $0 })
+        }
     }
 
     public enum Item: Sendable {
@@ -19,7 +33,8 @@ public final class SwiftMTReader {
 
     private let lines: LineReader
     private var pending: Field?
-    private var queue: [Item] = []
+    /// A message end read after the field it completed, given out next.
+    private var endAfter: Int64?
     private var done = false
 
     public init(source: any ByteSource) {
@@ -29,77 +44,86 @@ public final class SwiftMTReader {
     public var name: String { lines.name }
 
     public func next() throws(IngestError) -> Item? {
-        while queue.isEmpty && !done {
+        if let line = endAfter {
+            endAfter = nil
+            return .messageEnd(line: line)
+        }
+        while !done {
             guard let raw = try lines.next() else {
-                flush()
                 done = true
                 break
             }
-            take(Self.clean(raw), line: lines.line)
+            if let item = take(Self.clean(raw), line: lines.line) { return item }
         }
-        return queue.isEmpty ? nil : queue.removeFirst()
+        defer { pending = nil }
+        return pending.map(Item.field)
     }
 
-    private func flush() {
-        if let field = pending { queue.append(.field(field)) }
-        pending = nil
-    }
-
-    private func take(_ text: String, line: Int64) {
-        var text = text
-        if text.hasPrefix("{") {
+    /// Takes one line; returns the item it completed, if any.
+    private func take(_ line: ArraySlice<UInt8>, line number: Int64) -> Item? {
+        var text = line
+        if text.first == UInt8(ascii: "{") {
             // `{1:F01...}{2:O940...}{4:` then maybe the first field; `{5:...}` trailers ignored
-            let bytes = Array(text.utf8)
-            guard let block = bytes.indices.first(where: { bytes[$0...].starts(with: "{4:".utf8) }) else { return }
-            text = String(decoding: bytes[(block + 3)...], as: UTF8.self)
-            if text.isEmpty { return }
+            guard let block = Self.firstRange(of: Self.block4, in: text) else { return nil }
+            text = text[block.upperBound...]
+            if text.isEmpty { return nil }
         }
-        if text.hasPrefix("-") && Self.isMessageEnd(text) {
-            flush()
-            queue.append(.messageEnd(line: line))
-            return
+        if text.first == UInt8(ascii: "-") && Self.isMessageEnd(text) {
+            guard let field = pending else { return .messageEnd(line: number) }
+            pending = nil
+            endAfter = number
+            return .field(field)
         }
         if let (tag, rest) = Self.tag(text) {
-            flush()
-            pending = Field(tag: tag, lines: [rest], line: line)
-            return
+            let completed = pending
+            pending = Field(tag: tag, text: Array(rest), line: number)
+            return completed.map(Item.field)
         }
-        if text.allSatisfy({ $0 == " " }) { return }
+        if text.allSatisfy({ $0 == 0x20 }) { return nil }
         // a continuation line, or a preamble line before the first field
-        pending?.lines.append(text)
+        pending?.text.append(0x0A)
+        pending?.text.append(contentsOf: text)
+        return nil
+    }
+
+    private static let block4: [UInt8] = Array("{4:".utf8)
+
+    static func firstRange(of needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Range<Int>? {
+        var from = bytes.startIndex
+        while let at = bytes[from...].firstIndex(of: needle[0]) {
+            if bytes[at...].starts(with: needle) { return at..<(at + needle.count) }
+            from = at + 1
+        }
+        return nil
     }
 
     /// `-`, `-}`, `-}{5:...}`, `-XXX`: the end of a message.
-    static func isMessageEnd(_ text: String) -> Bool {
+    static func isMessageEnd(_ text: ArraySlice<UInt8>) -> Bool {
         let rest = text.dropFirst()
-        return rest.isEmpty || rest.hasPrefix("}") || rest == "XXX" || rest.allSatisfy { $0 == " " }
+        return rest.isEmpty || rest.first == UInt8(ascii: "}") || rest.elementsEqual("XXX".utf8)
+            || rest.allSatisfy { $0 == 0x20 }
     }
 
     /// `:61:rest` -> ("61", "rest"): two digits and an optional letter, or `NS`.
-    static func tag(_ text: String) -> (String, String)? {
-        guard text.utf8.first == UInt8(ascii: ":") else { return nil }
-        let bytes = Array(text.utf8.prefix(6))
-        guard bytes.count >= 4 else { return nil }
-        let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
-        let isUpper = { (b: UInt8) in b >= 0x41 && b <= 0x5A }
-        let twoDigits = isDigit(bytes[1]) && isDigit(bytes[2])
-        guard twoDigits || (bytes[1] == UInt8(ascii: "N") && bytes[2] == UInt8(ascii: "S")) else { return nil }
-        var end = 3
-        if bytes.count > 4 && isUpper(bytes[3]) && twoDigits { end = 4 }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: ":") else { return nil }
-        let tag = String(decoding: bytes[1..<end], as: UTF8.self)
-        return (tag, String(text.utf8.dropFirst(end + 1))!)
+    static func tag(_ b: ArraySlice<UInt8>) -> (String, ArraySlice<UInt8>)? {
+        let s = b.startIndex
+        guard b.count >= 4, b[s] == UInt8(ascii: ":") else { return nil }
+        let isDigit = { (c: UInt8) in c >= 0x30 && c <= 0x39 }
+        let twoDigits = isDigit(b[s + 1]) && isDigit(b[s + 2])
+        guard twoDigits || (b[s + 1] == UInt8(ascii: "N") && b[s + 2] == UInt8(ascii: "S")) else { return nil }
+        var end = s + 3
+        if b.count > 4 && b[s + 3] >= 0x41 && b[s + 3] <= 0x5A && twoDigits { end = s + 4 }
+        guard end < b.endIndex, b[end] == UInt8(ascii: ":") else { return nil }
+        return (String(decoding: b[(s + 1)..<end], as: UTF8.self), b[(end + 1)...])
     }
 
     /// A line without SOH, ETX, Ctrl-Z and trailing blanks.
-    static func clean(_ raw: ArraySlice<UInt8>) -> String {
+    static func clean(_ raw: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var end = raw.endIndex
         while end > raw.startIndex, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 || raw[end - 1] == 0x0D { end -= 1 }
         let line = raw[..<end]
         // most lines hold no framing byte: no copy for them
-        guard line.contains(where: { $0 == 0x01 || $0 == 0x03 || $0 == 0x1A }) else {
-            return String(decoding: line, as: UTF8.self)
-        }
-        return String(decoding: line.filter { $0 != 0x01 && $0 != 0x03 && $0 != 0x1A }, as: UTF8.self)
+        guard line.contains(where: { $0 == 0x01 || $0 == 0x03 || $0 == 0x1A }) else { return line }
+        return ArraySlice(line.filter { $0 != 0x01 && $0 != 0x03 && $0 != 0x1A })
     }
 }

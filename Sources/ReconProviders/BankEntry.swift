@@ -56,13 +56,26 @@ struct BankEntry {
         var start = 0
         func word(_ end: Int) {
             var e = end
-            while e > start, [UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: ")")].contains(bytes[e - 1]) { e -= 1 }
+            while e > start,
+                bytes[e - 1] == UInt8(ascii: ".") || bytes[e - 1] == UInt8(ascii: ":")
+                    || bytes[e - 1] == UInt8(ascii: ")")
+            {
+                e -= 1
+            }
             let piece = bytes[start..<e]
-            if piece.count >= 4, piece.count < bytes.count, piece.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            guard piece.count >= 4, piece.count < bytes.count else { return }
+            var digit = false
+            for b in piece where b >= 0x30 && b <= 0x39 {
+                digit = true
+                break
+            }
+            if digit {
                 words.append(String(decoding: piece, as: UTF8.self))
             }
         }
-        for (i, b) in bytes.enumerated() where b == 0x20 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 {
+        for i in bytes.indices {
+            let b = bytes[i]
+            guard b == 0x20 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 else { continue }
             word(i)
             start = i + 1
         }

@@ -1,4 +1,5 @@
 import PaymentModels
+import ReconIngest
 
 /// The grammar of MT940's fields, as banks write them: balances (`:60F:`, `:62F:`, ...), the
 /// statement line (`:61:`) and the information to the account owner (`:86:`), structured the
@@ -87,8 +88,8 @@ enum MT940Fields {
         var supplementary: String?
     }
 
-    static func statementLine(_ lines: [String], currency: Currency) throws(RecordError) -> StatementLine {
-        let b = Array((lines.first ?? "").utf8)
+    static func statementLine(_ field: SwiftMTReader.Field, currency: Currency) throws(RecordError) -> StatementLine {
+        let b = field.firstLine
         let isDigit = { (i: Int) in i < b.count && b[i] >= 0x30 && b[i] <= 0x39 }
         let valueDate = try date(b.prefix(6), field: ":61: value date")
         var i = 6
@@ -147,7 +148,7 @@ enum MT940Fields {
             return StatementLine(
                 valueDate: valueDate, entryDate: entryDate, credit: credit, reversal: reversal, minorUnits: minor,
                 type: "", customerReference: "NONREF", bankReference: bank.isEmpty ? nil : bank,
-                supplementary: lines.dropFirst().joined(separator: " ").trimmed.nilIfEmpty)
+                supplementary: text(field.continuation).nilIfEmpty)
         }
         guard i + 4 <= b.count, [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(b[i]) else {
             throw RecordError(
@@ -164,7 +165,7 @@ enum MT940Fields {
             customer = String(references[..<split.lowerBound])
             bank = String(references[split.upperBound...]).trimmed
         }
-        let supplementary = lines.dropFirst().joined(separator: " ").trimmed
+        let supplementary = text(field.continuation)
         return StatementLine(
             valueDate: valueDate, entryDate: entryDate, credit: credit, reversal: reversal, minorUnits: minor,
             type: type, customerReference: customer.trimmed, bankReference: bank?.isEmpty == false ? bank : nil,
@@ -191,20 +192,27 @@ enum MT940Fields {
         var counterpartyAccount: String?
     }
 
-    static func information(_ lines: [String]) -> Information {
-        let joined = lines.joined()
-        let b = Array(joined.utf8)
+    /// The `:86:` text: its lines (of one or several `:86:` fields) joined with `\n`.
+    static func information(_ text: [UInt8]) -> Information {
         // German: `166?00SEPA-GUTSCHRIFT?20EREF+...`; Triodos writes `>` for `?`
-        if b.count >= 4, b[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            b[3] == UInt8(ascii: "?") || b[3] == UInt8(ascii: ">")
+        if text.count >= 4, text[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            text[3] == UInt8(ascii: "?") || text[3] == UInt8(ascii: ">")
         {
-            return german(joined, separator: Character(UnicodeScalar(b[3])))
+            var joined = text
+            joined.removeAll { $0 == 0x0A }
+            return german(joined, mark: text[3])
         }
+        let joined = String(decoding: text.lazy.filter { $0 != 0x0A }, as: UTF8.self)
         if dutchTags.contains(where: { joined.containsUTF8("/\($0)/") }) { return dutch(joined) }
         var info = Information()
-        let text = lines.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
-        info.remittance = text.isEmpty ? nil : text
+        let lines = text.split(separator: 0x0A).map { Self.text($0) }.filter { !$0.isEmpty }
+        info.remittance = lines.isEmpty ? nil : lines.joined(separator: " ")
         return info
+    }
+
+    /// Bytes as text without blanks and line ends at either end.
+    static func text(_ bytes: some Collection<UInt8>) -> String {
+        PaymentKey.trimmed(String(decoding: bytes, as: UTF8.self))
     }
 
     /// SEPA tags in German purpose text, in the order a key is taken from them.
@@ -213,90 +221,103 @@ enum MT940Fields {
         "IBAN+", "BIC+",
     ]
 
-    static func german(_ text: String, separator: Character) -> Information {
+    /// The `?nn` subfields split over the bytes at `mark` (`?` or `>`) followed by two digits;
+    /// only the texts that become the entry's fields are made strings.
+    static func german(_ bytes: [UInt8], mark: UInt8) -> Information {
         var info = Information()
-        var fields: [(Int, String)] = []
-        // split over the bytes at the separator (`?` or `>`) followed by two digits
-        let bytes = Array(text.utf8)
-        let mark = UInt8(ascii: separator == ">" ? ">" : "?")
+        var subfields: [(number: Int, range: Range<Int>)] = []
         let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
-        var starts: [Int] = []
-        for k in bytes.indices
-        where bytes[k] == mark && k + 2 < bytes.count && isDigit(bytes[k + 1]) && isDigit(bytes[k + 2]) {
-            starts.append(k)
+        var codeEnd = bytes.count
+        var k = 0
+        while let at = bytes[k...].firstIndex(of: mark) {
+            k = at + 1
+            guard at + 2 < bytes.count, isDigit(bytes[at + 1]), isDigit(bytes[at + 2]) else { continue }
+            if let last = subfields.indices.last {
+                subfields[last].range = subfields[last].range.lowerBound..<at
+            } else {
+                codeEnd = at
+            }
+            subfields.append((Int(bytes[at + 1] - 0x30) * 10 + Int(bytes[at + 2] - 0x30), (at + 3)..<bytes.count))
         }
-        info.code = String(decoding: bytes[..<(starts.first ?? bytes.count)], as: UTF8.self)
-        for (n, start) in starts.enumerated() {
-            let end = n + 1 < starts.count ? starts[n + 1] : bytes.count
-            let number = Int(bytes[start + 1] - 0x30) * 10 + Int(bytes[start + 2] - 0x30)
-            fields.append((number, String(decoding: bytes[(start + 3)..<end], as: UTF8.self)))
+        info.code = String(decoding: bytes[..<codeEnd], as: UTF8.self)
+        var purpose: [ArraySlice<UInt8>] = []
+        var name: [UInt8] = []
+        for (number, range) in subfields {
+            switch number {
+            case 0 where info.postingText == nil: info.postingText = String(decoding: bytes[range], as: UTF8.self)
+            case 31 where info.counterpartyAccount == nil: info.counterpartyAccount = text(bytes[range])
+            case 32, 33: name += bytes[range]
+            case 20...29, 60...63: purpose.append(bytes[range])
+            default: break
+            }
         }
-        let purpose = fields.filter { (20...29).contains($0.0) || (60...63).contains($0.0) }.map(\.1)
-        info.postingText = fields.first { $0.0 == 0 }?.1
-        info.counterpartyAccount = fields.first { $0.0 == 31 }?.1.trimmed
-        let name = fields.filter { $0.0 == 32 || $0.0 == 33 }.map(\.1).joined().trimmed
-        info.counterpartyName = name.isEmpty ? nil : name
+        info.counterpartyName = text(name).nilIfEmpty
         let (tagged, untagged) = sepaValues(purpose)
-        for tag in ["EREF+", "KREF+", "MREF+"] {
-            if let value = tagged.first(where: { $0.0 == tag })?.1.trimmed, !value.isEmpty {
+        for tag in 0..<3 {  // EREF+, KREF+, MREF+
+            if let value = tagged.first(where: { $0.tag == tag }).map({ text($0.value) }), !value.isEmpty {
                 info.references.append(value)
             }
         }
-        let remittance = (tagged.first { $0.0 == "SVWZ+" }?.1 ?? untagged).trimmed
-        info.remittance = remittance.isEmpty ? nil : remittance
+        let svwz = sepaTags.firstIndex(of: "SVWZ+")!
+        info.remittance = text(tagged.first { $0.tag == svwz }?.value ?? untagged).nilIfEmpty
         return info
     }
 
-    /// The purpose subfields (`?20`..`?29`, `?60`..`?63`) split at their SEPA tags. A tag may
-    /// start anywhere in a subfield; a reference (`EREF+`, `KREF+`, `MREF+`, `CRED+`) runs on
-    /// into the next subfield only when its subfield is full (27 characters: the bank cut it),
-    /// other text always does; text after a reference that ended is untagged remittance text.
-    static func sepaValues(_ subfields: [String]) -> (tagged: [(String, String)], untagged: String) {
-        var tagged: [(String, String)] = []
-        var untagged = ""
+    /// The purpose subfields (`?20`..`?29`, `?60`..`?63`) split at their SEPA tags (given as
+    /// indices into `sepaTags`). A tag may start anywhere in a subfield; a reference (`EREF+`,
+    /// `KREF+`, `MREF+`, `CRED+`) runs on into the next subfield only when its subfield is full
+    /// (27 characters: the bank cut it), other text always does; text after a reference that
+    /// ended is untagged remittance text.
+    static func sepaValues(_ subfields: [ArraySlice<UInt8>]) -> (
+        tagged: [(tag: Int, value: [UInt8])], untagged: [UInt8]
+    ) {
+        var tagged: [(tag: Int, value: [UInt8])] = []
+        var untagged: [UInt8] = []
         var intoTag = false  // where the text goes on: the last tag, or the untagged text
         var previousFull = false
-        for subfield in subfields {
-            let bytes = Array(subfield.utf8)
-            var from = 0
+        for bytes in subfields {
+            var from = bytes.startIndex
+            var p = from
             var first = true
-            // one pass over the bytes: a tag ends at a `+` after its three or four letters
-            func nextTag() -> (start: Int, end: Int, tag: String)? {
-                var p = from
-                while let plus = bytes[p...].firstIndex(of: UInt8(ascii: "+")) {
-                    for tag in sepaTagBytes where plus + 1 >= from + tag.count {
-                        let start = plus + 1 - tag.count
-                        if bytes[start...plus].elementsEqual(tag) {
-                            return (start, plus + 1, String(decoding: tag, as: UTF8.self))
+            while true {
+                // the next tag: one of the tags' letters ending at a `+`
+                var next: (start: Int, end: Int, tag: Int)?
+                search: while p < bytes.endIndex {
+                    defer { p += 1 }
+                    guard bytes[p] == UInt8(ascii: "+") else { continue }
+                    for (n, tag) in sepaTagBytes.enumerated() where p + 1 - tag.count >= from {
+                        let start = p + 1 - tag.count
+                        var k = 0
+                        while k < tag.count && bytes[start + k] == tag[k] { k += 1 }
+                        if k == tag.count {
+                            next = (start, p + 1, n)
+                            break search
                         }
                     }
-                    p = plus + 1
                 }
-                return nil
-            }
-            while true {
-                let next = nextTag()
-                let piece = String(decoding: bytes[from..<(next?.start ?? bytes.count)], as: UTF8.self)
-                if first && intoTag && !previousFull && referenceTags.contains(tagged[tagged.count - 1].0) {
+                let piece = bytes[from..<(next?.start ?? bytes.endIndex)]
+                if first && intoTag && !previousFull && tagged[tagged.count - 1].tag < 4 {
                     intoTag = false  // the reference ended with its subfield
                 }
                 if !piece.isEmpty {
-                    if intoTag { tagged[tagged.count - 1].1 += piece } else { untagged += piece }
+                    if intoTag { tagged[tagged.count - 1].value += piece } else { untagged += piece }
                 }
                 guard let (_, end, tag) = next else { break }
-                tagged.append((tag, ""))
+                tagged.append((tag, []))
                 intoTag = true
                 from = end
+                p = end
                 first = false
             }
-            previousFull = subfield.count >= 27
+            // characters, not bytes: UTF-8 continuation bytes do not count
+            var characters = 0
+            for b in bytes where b & 0xC0 != 0x80 { characters += 1 }
+            previousFull = characters >= 27
         }
         return (tagged, untagged)
     }
 
     static let sepaTagBytes = sepaTags.map { Array($0.utf8) }
-
-    static let referenceTags: Set<String> = ["EREF+", "KREF+", "MREF+", "CRED+"]
 
     /// The Dutch (and Polish, Belgian) `/TAG/value` style.
     static let dutchTags = [
@@ -384,4 +405,24 @@ extension StringProtocol {
     }
 
     func containsUTF8(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
+
+    /// Whether the upper-case ASCII `needle` occurs, letters compared without case.
+    func containsASCIIIgnoringCase(_ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        let bytes = utf8
+        var at = bytes.startIndex
+        while at != bytes.endIndex {
+            var i = at
+            var k = 0
+            while k < n.count && i != bytes.endIndex {
+                let b = bytes[i]
+                guard (b >= 0x61 && b <= 0x7A ? b - 0x20 : b) == n[k] else { break }
+                k += 1
+                bytes.formIndex(after: &i)
+            }
+            if k == n.count { return true }
+            bytes.formIndex(after: &at)
+        }
+        return false
+    }
 }

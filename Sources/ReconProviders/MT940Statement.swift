@@ -55,7 +55,8 @@ public struct MT940Statement: SettlementFormat {
     /// A `:61:` line waiting for its `:86:` lines.
     struct Pending {
         var line: StatementLineRead
-        var information: [String] = []
+        /// The `:86:` fields' text, lines joined with `\n`.
+        var information: [UInt8] = []
         var informationFields = 0
     }
 
@@ -114,12 +115,12 @@ public struct MT940Statement: SettlementFormat {
                 try finish()
                 continue
             }
-            let value = field.lines.first ?? ""
+            let value = String(decoding: field.firstLine, as: UTF8.self)
             switch field.tag {
             case "20":
                 try finish()
                 statement = Statement(reference: value.trimmed, open: true)
-            case "25": statement.account = field.lines.joined().trimmed
+            case "25": statement.account = MT940Fields.text(field.text.lazy.filter { $0 != 0x0A })
             case "28C", "28": statement.number = value.trimmed
             case "34F", "13D", "13":
                 statement.interim = true
@@ -169,14 +170,15 @@ public struct MT940Statement: SettlementFormat {
                 do {
                     pending = Pending(
                         line: .read(
-                            try MT940Fields.statementLine(field.lines, currency: currency), field.line, currency))
+                            try MT940Fields.statementLine(field, currency: currency), field.line, currency))
                 } catch {
                     pending = Pending(line: .broken(error, field.line, ":61:\(value)"))
                 }
             case "86":
                 // the information of the entry before; Rabobank writes several :86: fields
                 if pending != nil {
-                    pending!.information += field.lines
+                    if !pending!.information.isEmpty { pending!.information.append(0x0A) }
+                    pending!.information += field.text
                     pending!.informationFields += 1
                 }
             default:
@@ -191,7 +193,7 @@ public struct MT940Statement: SettlementFormat {
 
     /// The bank entry of a statement line and its information.
     static func entry(
-        _ line: MT940Fields.StatementLine, currency: Currency, information: [String], interim: Bool
+        _ line: MT940Fields.StatementLine, currency: Currency, information: [UInt8], interim: Bool
     ) -> BankEntry {
         let info = MT940Fields.information(information)
         let amount = Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency)
@@ -214,8 +216,9 @@ public struct MT940Statement: SettlementFormat {
     /// Returns and reversals take money back; charges and commissions are fees.
     static func kind(_ line: MT940Fields.StatementLine, _ info: MT940Fields.Information) -> SettlementKind {
         if line.reversal { return .chargeback }
-        let posting = (info.postingText ?? "").uppercased()
-        if ["108", "109", "159"].contains(info.code) || posting.containsUTF8("RETOUR") || posting.containsUTF8("RUECK")
+        let posting = info.postingText ?? ""
+        if ["108", "109", "159"].contains(info.code) || posting.containsASCIIIgnoringCase("RETOUR")
+            || posting.containsASCIIIgnoringCase("RUECK")
         {
             return .chargeback
         }

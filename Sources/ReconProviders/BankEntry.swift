@@ -1,13 +1,18 @@
 public import PaymentModels
 
-/// One entry of a bank statement, whatever the format (MT940 today; BAI2, OFX and Norma 43 are
-/// to come onto it, camt reads into the same record): what a bank says of one movement on an
-/// account. It becomes a `SettlementRecord` whose key is the most specific reference the bank
-/// passed on: usable as `--bank` (a payout met by a credit) and as `--settlement` (a transfer or
-/// direct debit met by its end-to-end id or a reference in its remittance text).
+/// One entry of a bank statement, whatever the format (camt, MT940, BAI2, OFX, Norma 43): what a
+/// bank says of one movement on an account. It becomes a `SettlementRecord` whose key is the most
+/// specific reference the bank passed on, and whose other keys include the words of its
+/// remittance text that can be references (`po_1001` in "STRIPE PAYOUT po_1001"): usable as
+/// `--bank` (a payout met by a credit) and as `--settlement` (a transfer or direct debit met by
+/// its end-to-end id or a reference in its remittance text).
 struct BankEntry {
-    /// Booked (a statement) or pending (an interim report).
-    var booked = true
+    /// Booked (`settled`: a statement), pending (an interim report, camt `PDNG`), reversed (camt
+    /// `RvslInd`) or unknown (a camt status recon does not know).
+    var status = SettlementStatus.settled
+    /// The status as the bank wrote it, where the format states one (camt `Sts`); otherwise the
+    /// transaction code stands as the record's raw status.
+    var statusText: String?
     var bookingDate: Timestamp?
     var valueDate: Timestamp?
     /// Signed: a credit is positive.
@@ -16,12 +21,15 @@ struct BankEntry {
     var originalAmount: Money?
     /// Charges taken from the amount (MT940 `/CHGS/`).
     var charges: Money?
-    /// The bank's own reference for the entry.
+    /// The bank's own reference for the entry: the record's settlement id, and a key after the
+    /// references.
     var bankReference: String?
-    /// The end-to-end id the payer gave (SEPA `EREF`), then other references of the payer's
-    /// (`KREF`, `MREF`, the customer reference of a `:61:` line), most specific first.
+    /// The references to match on, most specific first: the end-to-end id the payer gave (SEPA
+    /// `EREF`, camt `EndToEndId` after a structured creditor reference), then other references
+    /// (`KREF`, `MREF`, the customer reference of a `:61:` line, camt's transaction, instruction
+    /// and bank ids and each unstructured remittance line).
     var references: [String] = []
-    /// Free text for the payee (SEPA `SVWZ`, `/REMI/`, unstructured `:86:`).
+    /// Free text for the payee (SEPA `SVWZ`, `/REMI/`, unstructured `:86:`, camt `Ustrd`).
     var remittance: String?
     var counterpartyName: String?
     var counterpartyAccount: String?
@@ -42,7 +50,7 @@ struct BankEntry {
         }
         var record = SettlementRecord(
             key: keys.key, settlementId: bankReference, provider: account, gross: amount, fee: charges,
-            status: booked ? .settled : .pending, rawStatus: code, settledAt: bookingDate ?? valueDate,
+            status: status, rawStatus: statusText ?? code, settledAt: bookingDate ?? valueDate,
             provenance: provenance, kind: kind)
         record.alternateKeys = keys.alternates
         return record

@@ -155,16 +155,31 @@ public struct CamtStatement: SettlementFormat {
             let fee = try Self.charges(entry, currency: amount.currency)
             let entryId = entry.text("AcctSvcrRef") ?? entry.text("NtryRef")
             let details = entry.children("NtryDtls").flatMap { $0.children("TxDtls") }
+            let valueDate = try Self.date(entry.child("ValDt"), field: "Ntry/ValDt")
             func make(
                 _ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?, detail: XMLElement? = nil
             ) -> SettlementRecord {
-                var record = SettlementRecord(
-                    key: keys.key, settlementId: id, provider: iban, gross: gross, fee: fee,
-                    status: status, rawStatus: reversal ? "\(rawStatus) reversal" : rawStatus, settledAt: booked,
+                var bank = BankEntry(amount: gross, code: Self.transactionCode(detail: detail, entry: entry) ?? "")
+                bank.status = status
+                bank.statusText = reversal ? "\(rawStatus) reversal" : rawStatus
+                bank.bookingDate = booked
+                bank.valueDate = valueDate
+                bank.charges = fee
+                bank.bankReference = id
+                bank.references = keys.values
+                let ustrd = (detail ?? entry).children("RmtInf").flatMap { $0.children("Ustrd") }.map(\.trimmedText)
+                bank.remittance = ustrd.isEmpty ? entry.text("AddtlNtryInf") : ustrd.joined(separator: " ")
+                // the other party: the debtor of a credit, the creditor of a debit
+                if let parties = detail?.child("RltdPties") {
+                    let other = gross.minorUnits < 0 ? parties.child("Cdtr") : parties.child("Dbtr")
+                    let account = gross.minorUnits < 0 ? parties.child("CdtrAcct") : parties.child("DbtrAcct")
+                    bank.counterpartyName = other?.text("Nm") ?? other?.text("Pty", "Nm")
+                    bank.counterpartyAccount = account?.text("Id", "IBAN") ?? account?.text("Id", "Othr", "Id")
+                }
+                bank.kind = Self.kind(detail: detail, entry: entry, reversal: reversal)
+                return bank.record(
+                    account: iban,
                     provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)))
-                record.alternateKeys = keys.alternates
-                record.kind = Self.kind(detail: detail, entry: entry, reversal: reversal)
-                return record
             }
             let signed = { (m: Money) in credit ? m : -m }
             // one record per detail when each detail says its amount (or there is just one)
@@ -196,8 +211,13 @@ public struct CamtStatement: SettlementFormat {
                     batchEntries += 1
                     var sum: Int64? = 0
                     for r in records {
-                        guard r.gross.currency == amount.currency, let s = sum else { sum = nil; break }
-                        sum = s.addingReportingOverflow(r.gross.minorUnits).overflow ? nil
+                        guard r.gross.currency == amount.currency, let s = sum else {
+                            sum = nil
+                            break
+                        }
+                        sum =
+                            s.addingReportingOverflow(r.gross.minorUnits).overflow
+                            ? nil
                             : s + r.gross.minorUnits
                     }
                     if sum == signed(amount).minorUnits { batchEntriesAddingUp += 1 }
@@ -220,6 +240,18 @@ public struct CamtStatement: SettlementFormat {
             case "RRTN", "UPDD", "PRDD", "RPCR": return .chargeback
             default: return .payment
             }
+        }
+
+        /// The bank transaction code: the ISO sub-family code, else the bank's proprietary code.
+        static func transactionCode(detail: XMLElement?, entry: XMLElement) -> String? {
+            for element in [detail, entry].compactMap({ $0 }) {
+                if let code = element.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd")
+                    ?? element.text("BkTxCd", "Prtry", "Cd")
+                {
+                    return code
+                }
+            }
+            return nil
         }
 
         /// Matching keys of a detail, most specific first (after OCA's precedence): the

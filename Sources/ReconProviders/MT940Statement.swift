@@ -198,7 +198,7 @@ public struct MT940Statement: SettlementFormat {
         let info = MT940Fields.information(information)
         let amount = Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency)
         var entry = BankEntry(amount: amount, code: info.code ?? line.type)
-        entry.booked = !interim
+        entry.status = interim ? .pending : .settled
         entry.valueDate = MT940Fields.timestamp(line.valueDate)
         entry.bookingDate = line.entryDate.map(MT940Fields.timestamp)
         entry.originalAmount = MT940Fields.supplementaryAmount("OCMT", in: line.supplementary)

@@ -146,7 +146,9 @@ import Testing
     }
 
     /// Every bank statement record by record: kind, signed amount, currency, key.
-    @Test(.enabled(if: present, "../shared/fixtures is not present"), arguments: ["mt940", "bai2", "csb43", "ofx"])
+    @Test(
+        .enabled(if: present, "../shared/fixtures is not present"),
+        arguments: ["mt940", "bai2", "csb43", "ofx", "camt052", "camt053", "camt054"])
     func bankStatementsReadRecordByRecord(folder: String) throws {
         for file in Self.files(folder) {
             let text = try ProviderQuirkGoldenTests.records(Self.fixtures + "/" + file)

@@ -1,18 +1,48 @@
+import Synchronization
+
 /// The names of one document's elements and attributes, each stored once and known by a
 /// number. libxml2 interns names itself, so its pointer finds the number without hashing text;
 /// an adapter's name literals (`StaticString`) are found by their address the same way.
+///
+/// Two threads use one table: the parsing thread interns the names libxml2 reports, the reading
+/// thread looks names up. Each keeps its own caches; the table itself, touched only when a cache
+/// misses (once per name and thread), is behind a lock.
 final class XMLNameTable: @unchecked Sendable {
-    @exclusivity(unchecked) private(set) var strings: [String] = []
-    @exclusivity(unchecked) private var ids: [String: Int32] = [:]
+    private struct Shared {
+        var strings: [String] = []
+        var ids: [String: Int32] = [:]
+    }
+    private let shared = Mutex(Shared())
+    // the parsing thread's
     @exclusivity(unchecked) private var byLibxml = [(UnsafeRawPointer?, Int32)](repeating: (nil, 0), count: 1024)
     @exclusivity(unchecked) private var libxmlIDs: [UnsafeRawPointer: Int32] = [:]
+    // the reading thread's
     @exclusivity(unchecked) private var byLiteral = [(UnsafeRawPointer?, Int32)](repeating: (nil, 0), count: 512)
+    @exclusivity(unchecked) private var knownStrings: [String] = []
+    @exclusivity(unchecked) private var knownIDs: [String: Int32] = [:]
 
+    /// The number of `name`, given it one if it has none (either thread).
+    func intern(_ name: String) -> Int32 {
+        shared.withLock { table in
+            if let id = table.ids[name] { return id }
+            let id = Int32(table.strings.count)
+            table.strings.append(name)
+            table.ids[name] = id
+            return id
+        }
+    }
+
+    /// The name numbered `id` (the reading thread).
+    func string(_ id: Int32) -> String {
+        if Int(id) >= knownStrings.count { knownStrings = shared.withLock { $0.strings } }
+        return knownStrings[Int(id)]
+    }
+
+    /// The number of `name` (the reading thread).
     func id(_ name: String) -> Int32 {
-        if let id = ids[name] { return id }
-        let id = Int32(strings.count)
-        strings.append(name)
-        ids[name] = id
+        if let id = knownIDs[name] { return id }
+        let id = intern(name)
+        knownIDs[name] = id
         return id
     }
 
@@ -20,15 +50,17 @@ final class XMLNameTable: @unchecked Sendable {
         Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: pointer)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & (count - 1)
     }
 
+    /// The number of a name in libxml2's dictionary (the parsing thread).
     func id(libxml pointer: UnsafeRawPointer) -> Int32 {
         let slot = Self.slot(pointer, byLibxml.count)
         if byLibxml[slot].0 == pointer { return byLibxml[slot].1 }
-        let id = libxmlIDs[pointer] ?? self.id(String(cString: pointer.assumingMemoryBound(to: CChar.self)))
+        let id = libxmlIDs[pointer] ?? intern(String(cString: pointer.assumingMemoryBound(to: CChar.self)))
         libxmlIDs[pointer] = id
         byLibxml[slot] = (pointer, id)
         return id
     }
 
+    /// The number of an adapter's name literal (the reading thread).
     func id(literal: StaticString) -> Int32 {
         guard literal.hasPointerRepresentation else { return id(literal.description) }
         let pointer = UnsafeRawPointer(literal.utf8Start)
@@ -132,7 +164,7 @@ public struct XMLElement: @unchecked Sendable {
     let tree: XMLTree
     let node: Int32
 
-    public var name: String { tree.names.strings[Int(tree.nodes[Int(node)].name)] }
+    public var name: String { tree.names.string(tree.nodes[Int(node)].name) }
 
     /// The line the element starts on.
     public var line: Int64 { Int64(tree.nodes[Int(node)].line) }

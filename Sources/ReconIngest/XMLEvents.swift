@@ -3,6 +3,8 @@ import CLibXML2
 /// What libxml2's SAX parser reported for one chunk of input, queued for `XMLReader`'s pull
 /// side: element starts (name, line, namespace, attributes), text and ends. Names arrive as
 /// pointers into the parser's dictionary, so each is interned by its address, not its text.
+/// Filled on the parsing thread, then read on the reading thread: one thread at a time, handed
+/// over by `XMLReader`'s ring.
 final class XMLEvents {
     enum Kind: UInt8 { case start, text, end }
 
@@ -18,9 +20,10 @@ final class XMLEvents {
 
     let names: XMLNameTable
     var parser: xmlParserCtxtPtr?
-    var declaresDTD = false
-    var parseError: (message: String, line: Int64, column: Int64)?
-    // filled from C callbacks and read by the reader on the same thread, one after the other
+    /// The document ends with these events, or fails after them with `failure`.
+    var last = false
+    var failure: IngestError?
+    // filled from C callbacks, then read: the run-time exclusivity checks cost a tenth of reading
     @exclusivity(unchecked) private var queue: [Event] = []
     @exclusivity(unchecked) private var bytes: [UInt8] = []
     @exclusivity(unchecked) private var attributeNames: [Int32] = []
@@ -37,6 +40,8 @@ final class XMLEvents {
 
     /// Empties the queue for the next chunk, keeping its capacity.
     func removeAll() {
+        last = false
+        failure = nil
         queue.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         attributeNames.removeAll(keepingCapacity: true)
@@ -47,7 +52,7 @@ final class XMLEvents {
         _ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ attributeCount: Int32,
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
-        let name = localName.map { names.id(libxml: UnsafeRawPointer($0)) } ?? names.id("")
+        let name = localName.map { names.id(libxml: UnsafeRawPointer($0)) } ?? names.intern("")
         let namespace = uri.map { names.id(libxml: UnsafeRawPointer($0)) } ?? -1
         let from = Int32(attributeNames.count)
         if let attributes {

@@ -1,4 +1,5 @@
 import CLibXML2
+import Dispatch
 
 /// Streams an XML document from any byte source through libxml2's SAX2 push parser (no tree
 /// of the whole document): step from element start to element start, and read the small
@@ -17,14 +18,11 @@ import CLibXML2
 /// line and column.
 public final class XMLReader {
     public let name: String
-    private let source: any ByteSource
-    private let parser: xmlParserCtxtPtr
-    private let events: XMLEvents
-    private let context: Unmanaged<XMLEvents>
-    private let chunk: UnsafeMutableRawBufferPointer
-    /// The next event to consume in `events`.
+    private let ring: ParseRing
+    /// The batch of events being consumed (the ring's `current`), and the next event in it.
+    private var events: XMLEvents
+    private var current = -1
     private var position = 0
-    private var inputEnded = false
     /// Local names of the open elements, outermost first.
     public private(set) var stack: [String] = []
     /// Every element and attribute name of the document, interned.
@@ -35,6 +33,8 @@ public final class XMLReader {
     private var start: XMLEvents.Event?
     private var startLine: Int64 = 0
     private var startNamespace: Int32 = -1
+    /// The line of the last start event read: where an error found by the reading side is.
+    private var lastLine: Int64 = 0
 
     static let chunkSize = 256 << 10
     /// The most an element read whole may hold: an entry of a bank statement has tens of
@@ -43,76 +43,18 @@ public final class XMLReader {
     static let elementNodeLimit = 1_000_000
     static let elementTextLimit = 64 << 20
 
+    /// libxml2 parses on its own thread, a few chunks ahead: parsing is a third of reading a
+    /// camt file, and the adapters' work on the events the rest.
     public init(source: any ByteSource) throws(IngestError) {
         name = source.name
-        self.source = source
         names = XMLNameTable()
-        events = XMLEvents(names: names)
-        chunk = .allocate(byteCount: Self.chunkSize, alignment: 16)
-        // the first chunk goes in with the parser's creation: libxml2 detects the encoding there
-        let first: Int
-        do throws(IngestError) {
-            first = try source.read(into: chunk)
-        } catch {
-            chunk.deallocate()
-            throw error
-        }
-        context = Unmanaged.passRetained(events)
-        var sax = xmlSAXHandler()
-        sax.initialized = XML_SAX2_MAGIC
-        // the callbacks borrow the events object the parser's user data points to (retaining it
-        // per callback was a tenth of the reading time)
-        sax.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
-            guard let context else { return }
-            Unmanaged<XMLEvents>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                $0.start(localName, uri, attributeCount, attributes)
-            }
-        }
-        sax.endElementNs = { context, _, _, _ in
-            guard let context else { return }
-            Unmanaged<XMLEvents>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.end() }
-        }
-        sax.characters = { context, bytes, length in
-            guard let context, let bytes, length > 0 else { return }
-            Unmanaged<XMLEvents>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.text(bytes, Int(length)) }
-        }
-        sax.cdataBlock = sax.characters
-        sax.ignorableWhitespace = sax.characters
-        sax.internalSubset = { context, _, _, _ in
-            guard let context else { return }
-            let events = Unmanaged<XMLEvents>.fromOpaque(context).takeUnretainedValue()
-            events.declaresDTD = true
-            if let parser = events.parser { xmlStopParser(parser) }
-        }
-        sax.serror = { context, error in
-            guard let context, let error else { return }
-            let events = Unmanaged<XMLEvents>.fromOpaque(context).takeUnretainedValue()
-            guard events.parseError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
-            events.parseError = (message.trimmingTrailingNewlines, Int64(error.pointee.line), Int64(error.pointee.int2))
-        }
-        let (buffer, opaque) = (chunk, context.toOpaque())
-        let created = buffer.withMemoryRebound(to: CChar.self) {
-            xmlCreatePushParserCtxt(&sax, opaque, $0.baseAddress, Int32(first), source.name)
-        }
-        guard let parser = created else {
-            context.release()
-            chunk.deallocate()
-            throw IngestError(.io, "libxml2 could not start a parser", file: source.name)
-        }
-        self.parser = parser
-        events.parser = parser
-        xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue))
-        recon_xml_silence_generic_errors()
-        inputEnded = first == 0
-        parse(count: 0)  // the first chunk, already in the parser
+        ring = try ParseRing(source: source, names: names)
+        events = ring.batches[0]
+        let ring = self.ring
+        DispatchQueue(label: "recon.xml-parse").async { ring.produce() }
     }
 
-    deinit {
-        xmlFreeParserCtxt(parser)
-        context.release()
-        chunk.deallocate()
-    }
+    deinit { ring.cancel() }
 
     /// The line of the element `nextStart` returned last (where its start tag ends).
     public var line: Int64 { startLine }
@@ -124,7 +66,7 @@ public final class XMLReader {
         while let event = try nextEvent() {
             switch event.kind {
             case .start:
-                let name = names.strings[Int(event.name)]
+                let name = names.string(event.name)
                 stack.append(name)
                 start = event
                 startLine = Int64(event.line)
@@ -148,7 +90,7 @@ public final class XMLReader {
 
     /// The namespace URI of the element `nextStart` returned (`urn:iso:std:iso:20022:...`).
     public var namespaceURI: String? {
-        startNamespace < 0 ? nil : names.strings[Int(startNamespace)]
+        startNamespace < 0 ? nil : names.string(startNamespace)
     }
 
     /// Reads the element `nextStart` just returned, with everything inside it, and moves past
@@ -171,7 +113,6 @@ public final class XMLReader {
             lastTreeNodes = max(16, tree.nodes.count)
             lastTree = tree
         }
-        let events = self.events
         var open: [Int32] = [tree.addNode(name: root.name, line: root.line, parent: -1)]
         events.copyAttributes(of: root, into: tree, node: 0)
         while let event = try nextEvent() {
@@ -192,27 +133,33 @@ public final class XMLReader {
         throw failure("the document ends inside <\(tree.element(0).name)>")
     }
 
-    /// The next queued event, parsing more input when the queue is empty; nil at the end.
-    /// An error is raised once the events before it are consumed, and again on every call
+    /// The next event, waiting for the parsing thread when the batch is consumed; nil at the
+    /// end. An error is raised once the events before it are consumed, and again on every call
     /// after: the reader stays failed (found by fuzzing: reading on after a failed element).
     private func nextEvent() throws(IngestError) -> XMLEvents.Event? {
-        while position == events.count {
+        while true {
             if let failed { throw failed }
-            if inputEnded { return nil }
-            events.removeAll()
-            position = 0
-            let count: Int
-            do throws(IngestError) {
-                count = try source.read(into: chunk)
-            } catch {
-                failed = error
-                throw error
+            if current >= 0 {
+                if position < events.count {
+                    defer { position += 1 }
+                    let event = events[position]
+                    if event.kind == .start { lastLine = Int64(event.line) }
+                    return event
+                }
+                if events.last {
+                    if let failure = events.failure { failed = failure }
+                    if let failed { throw failed }
+                    return nil
+                }
+                current = -1
+                ring.free.signal()
             }
-            inputEnded = count == 0
-            parse(count: count)
+            ring.filled.wait()
+            current = ring.consumerNext
+            ring.consumerNext = (ring.consumerNext + 1) % ring.batches.count
+            events = ring.batches[current]
+            position = 0
         }
-        defer { position += 1 }
-        return events[position]
     }
 
     private var failed: IngestError?
@@ -223,35 +170,172 @@ public final class XMLReader {
             .limitExceeded,
             "<\(tree.element(0).name)> starting at line \(tree.nodes[0].line) holds more than \(limit) \(what); "
                 + "recon reads such an element whole and refuses one this large",
-            file: name, line: Int64(xmlSAX2GetLineNumber(parser)))
+            file: name, line: lastLine)
         failed = error
         return error
     }
 
-    /// Parses `count` bytes of `chunk` (none: what the parser holds), the last call when the
-    /// input has ended; notes the first error.
-    private func parse(count: Int) {
-        let status = chunk.withMemoryRebound(to: CChar.self) {
-            xmlParseChunk(parser, $0.baseAddress, Int32(count), inputEnded ? 1 : 0)
-        }
-        guard failed == nil else { return }
-        if events.declaresDTD {
-            failed = IngestError(
-                .unsafeXML,
-                "the document declares a DTD (<!DOCTYPE ...>); recon refuses DTDs and entity declarations "
-                    + "in settlement files, as they can read other files or expand without bound",
-                file: name, line: Int64(xmlSAX2GetLineNumber(parser)))
-        } else if status != 0 || events.parseError != nil {
-            failed = failure(events.parseError?.message ?? "malformed XML, or text in an encoding libxml2 cannot read")
-        }
+    private func failure(_ message: String) -> IngestError {
+        IngestError(.malformedXML, message, file: name, line: lastLine)
     }
 
-    private func failure(_ message: String) -> IngestError {
-        var error = IngestError(
-            .malformedXML, message, file: name,
-            line: events.parseError?.line ?? Int64(xmlSAX2GetLineNumber(parser)))
-        error.column = events.parseError?.column
-        return error
+    /// The parser on its thread and the batches of events it fills, each owned by one side at
+    /// a time and handed over by two semaphores (as in `ReadAheadByteSource`).
+    final class ParseRing: @unchecked Sendable {
+        let batches: [XMLEvents]
+        let filled = DispatchSemaphore(value: 0)
+        let free = DispatchSemaphore(value: 0)
+        var consumerNext = 0
+        private let name: String
+        private let source: any ByteSource
+        private let parser: xmlParserCtxtPtr
+        private let sink: Sink
+        private let context: Unmanaged<Sink>
+        private let chunk: UnsafeMutableRawBufferPointer
+        private var inputEnded = false
+        private var isCancelled = false
+        private let done = DispatchSemaphore(value: 0)
+
+        /// Where the SAX callbacks write: the batch being filled, and what the parser said.
+        final class Sink {
+            unowned(unsafe) var events: XMLEvents
+            var parser: xmlParserCtxtPtr?
+            var declaresDTD = false
+            var parseError: (message: String, line: Int64, column: Int64)?
+
+            init(events: XMLEvents) { self.events = events }
+        }
+
+        init(source: any ByteSource, names: XMLNameTable) throws(IngestError) {
+            name = source.name
+            self.source = source
+            batches = (0..<3).map { _ in XMLEvents(names: names) }
+            sink = Sink(events: batches[0])
+            chunk = .allocate(byteCount: XMLReader.chunkSize, alignment: 16)
+            // the first chunk goes in with the parser's creation: libxml2 detects the encoding there
+            let first: Int
+            do throws(IngestError) {
+                first = try source.read(into: chunk)
+            } catch {
+                chunk.deallocate()
+                throw error
+            }
+            context = Unmanaged.passRetained(sink)
+            var sax = xmlSAXHandler()
+            sax.initialized = XML_SAX2_MAGIC
+            // the callbacks borrow the sink the parser's user data points to (retaining it per
+            // callback was a tenth of the reading time)
+            sax.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
+                guard let context else { return }
+                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                    $0.events.start(localName, uri, attributeCount, attributes)
+                }
+            }
+            sax.endElementNs = { context, _, _, _ in
+                guard let context else { return }
+                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.events.end() }
+            }
+            sax.characters = { context, bytes, length in
+                guard let context, let bytes, length > 0 else { return }
+                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.events.text(bytes, Int(length)) }
+            }
+            sax.cdataBlock = sax.characters
+            sax.ignorableWhitespace = sax.characters
+            sax.internalSubset = { context, _, _, _ in
+                guard let context else { return }
+                let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+                sink.declaresDTD = true
+                if let parser = sink.parser { xmlStopParser(parser) }
+            }
+            sax.serror = { context, error in
+                guard let context, let error else { return }
+                let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+                guard sink.parseError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+                let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
+                sink.parseError = (
+                    message.trimmingTrailingNewlines, Int64(error.pointee.line), Int64(error.pointee.int2)
+                )
+            }
+            let (buffer, opaque) = (chunk, context.toOpaque())
+            let created = buffer.withMemoryRebound(to: CChar.self) {
+                xmlCreatePushParserCtxt(&sax, opaque, $0.baseAddress, Int32(first), source.name)
+            }
+            guard let parser = created else {
+                context.release()
+                chunk.deallocate()
+                throw IngestError(.io, "libxml2 could not start a parser", file: source.name)
+            }
+            self.parser = parser
+            sink.parser = parser
+            for batch in batches { batch.parser = parser }
+            xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue))
+            inputEnded = first == 0
+            for _ in batches { free.signal() }  // counted up from 0 (see ReadAheadByteSource)
+        }
+
+        /// Runs on the parsing thread until the document ends, fails, or `cancel`.
+        func produce() {
+            defer { done.signal() }
+            recon_xml_silence_generic_errors()  // libxml2's generic handler is per thread
+            var next = 0
+            var first = true
+            while true {
+                free.wait()
+                if isCancelled { return }
+                let batch = batches[next]
+                batch.removeAll()
+                sink.events = batch
+                if first {
+                    first = false
+                    parse(count: 0, into: batch)  // the first chunk, already in the parser
+                } else {
+                    do throws(IngestError) {
+                        let count = try source.read(into: chunk)
+                        inputEnded = count == 0
+                        parse(count: count, into: batch)
+                    } catch {
+                        batch.failure = error
+                    }
+                }
+                batch.last = inputEnded || batch.failure != nil
+                let last = batch.last
+                filled.signal()
+                if last { return }
+                next = (next + 1) % batches.count
+            }
+        }
+
+        /// Parses `count` bytes of `chunk` (none: what the parser holds), the last call when the
+        /// input has ended; notes the first error in the batch.
+        private func parse(count: Int, into batch: XMLEvents) {
+            let status = chunk.withMemoryRebound(to: CChar.self) {
+                xmlParseChunk(parser, $0.baseAddress, Int32(count), inputEnded ? 1 : 0)
+            }
+            if sink.declaresDTD {
+                batch.failure = IngestError(
+                    .unsafeXML,
+                    "the document declares a DTD (<!DOCTYPE ...>); recon refuses DTDs and entity declarations "
+                        + "in settlement files, as they can read other files or expand without bound",
+                    file: name, line: Int64(xmlSAX2GetLineNumber(parser)))
+            } else if status != 0 || sink.parseError != nil {
+                var error = IngestError(
+                    .malformedXML,
+                    sink.parseError?.message ?? "malformed XML, or text in an encoding libxml2 cannot read",
+                    file: name, line: sink.parseError?.line ?? Int64(xmlSAX2GetLineNumber(parser)))
+                error.column = sink.parseError?.column
+                batch.failure = error
+            }
+        }
+
+        /// Stops the parsing thread (the reader went away early) and waits for it before freeing.
+        func cancel() {
+            isCancelled = true
+            free.signal()
+            done.wait()
+            xmlFreeParserCtxt(parser)
+            context.release()
+            chunk.deallocate()
+        }
     }
 }
 

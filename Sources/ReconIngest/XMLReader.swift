@@ -20,6 +20,8 @@ public final class XMLReader {
     public let name: String
     private let ring: ParseRing
     /// The batch of events being consumed (the ring's `current`), and the next event in it.
+    /// Unowned: the ring holds every batch, and a reference counted per event read was a fifth
+    /// of reading a camt entry.
     private var events: XMLEvents
     private var current = -1
     private var position = 0
@@ -115,15 +117,27 @@ public final class XMLReader {
         }
         var open: [Int32] = [tree.addNode(name: root.name, line: root.line, parent: -1)]
         events.copyAttributes(of: root, into: tree, node: 0)
-        while let event = try nextEvent() {
+        // the batch in a local: the events of one batch are read without touching `self`
+        var batch = events
+        while true {
+            let event: XMLEvents.Event
+            if position < batch.count {
+                event = batch[position]
+                position += 1
+            } else {
+                guard let next = try nextEvent() else { break }
+                event = next
+                batch = events
+            }
             switch event.kind {
             case .start:
+                lastLine = Int64(event.line)
                 guard tree.nodes.count < Self.elementNodeLimit else { throw tooLarge(tree, "elements") }
                 let node = tree.addNode(name: event.name, line: event.line, parent: open[open.count - 1])
-                events.copyAttributes(of: event, into: tree, node: node)
+                batch.copyAttributes(of: event, into: tree, node: node)
                 open.append(node)
             case .text:
-                events.withText(event) { tree.addText($0, to: open[open.count - 1]) }
+                batch.withText(event) { tree.addText($0, to: open[open.count - 1]) }
                 guard tree.text.count <= Self.elementTextLimit else { throw tooLarge(tree, "bytes of text") }
             case .end:
                 open.removeLast()

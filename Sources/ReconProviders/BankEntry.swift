@@ -37,16 +37,24 @@ struct BankEntry {
     var code: String
     var kind: SettlementKind = .payment
 
+    /// Placeholders, never keys: no reference, or "see the EREF in :86:" (Rabobank).
+    static let placeholders = ["NONREF", "NOTPROVIDED", "NONE", "EREF"]
+
     /// The entry as a settlement record on `account`.
     func record(account: String?, provenance: Provenance) -> SettlementRecord {
-        // placeholders: no reference, or "see the EREF in :86:" (Rabobank)
-        var keys = KeyList(ignoring: ["NONREF", "NOTPROVIDED", "NONE", "EREF"])
+        var keys = KeyList(ignoring: Self.placeholders)
         for reference in references { keys.add(reference) }
+        return record(account: account, provenance: provenance, references: keys)
+    }
+
+    /// The same, with the references already gathered (as camt does, to its own rules).
+    func record(account: String?, provenance: Provenance, references: KeyList) -> SettlementRecord {
+        var keys = references
         keys.add(bankReference)
         if let remittance {
             keys.add(remittance)
             // a payment's reference written inside the text ("Order shop-3, thanks")
-            for word in Self.referenceWords(remittance) { keys.add(word) }
+            Self.forEachReferenceWord(in: remittance) { keys.add($0) }
         }
         var record = SettlementRecord(
             key: keys.key, settlementId: bankReference, provider: account, gross: amount, fee: charges,
@@ -56,38 +64,33 @@ struct BankEntry {
         return record
     }
 
-    /// Words of remittance text that can be references: at least 4 bytes, with a digit, not the
-    /// whole text (split on blanks, commas and semicolons over the bytes).
-    static func referenceWords(_ text: String) -> [String] {
-        var words: [String] = []
-        let bytes = Array(text.utf8)
-        var start = 0
-        func word(_ end: Int) {
-            var e = end
-            while e > start,
-                bytes[e - 1] == UInt8(ascii: ".") || bytes[e - 1] == UInt8(ascii: ":")
-                    || bytes[e - 1] == UInt8(ascii: ")")
-            {
-                e -= 1
+    /// Each word of remittance text that can be a reference: at least 4 bytes, with a digit,
+    /// not the whole text (split on blanks, commas and semicolons over the bytes).
+    static func forEachReferenceWord(in text: String, _ body: (String) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            func word(_ end: Int) {
+                var e = end
+                while e > start,
+                    bytes[e - 1] == UInt8(ascii: ".") || bytes[e - 1] == UInt8(ascii: ":")
+                        || bytes[e - 1] == UInt8(ascii: ")")
+                {
+                    e -= 1
+                }
+                guard e - start >= 4, e - start < bytes.count else { return }
+                for k in start..<e where bytes[k] >= 0x30 && bytes[k] <= 0x39 {
+                    body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<e]), as: UTF8.self))
+                    return
+                }
             }
-            let piece = bytes[start..<e]
-            guard piece.count >= 4, piece.count < bytes.count else { return }
-            var digit = false
-            for b in piece where b >= 0x30 && b <= 0x39 {
-                digit = true
-                break
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b == 0x20 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 else { continue }
+                word(i)
+                start = i + 1
             }
-            if digit {
-                words.append(String(decoding: piece, as: UTF8.self))
-            }
+            if start < bytes.count { word(bytes.count) }
         }
-        for i in bytes.indices {
-            let b = bytes[i]
-            guard b == 0x20 || b == 0x2C || b == 0x3B || b == 0x0A || b == 0x09 else { continue }
-            word(i)
-            start = i + 1
-        }
-        if start < bytes.count { word(bytes.count) }
-        return words
     }
 }

@@ -159,7 +159,8 @@ public struct CamtStatement: SettlementFormat {
             func make(
                 _ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?, detail: XMLElement? = nil
             ) -> SettlementRecord {
-                var bank = BankEntry(amount: gross, code: Self.transactionCode(detail: detail, entry: entry) ?? "")
+                let code = Self.transactionCode(detail: detail, entry: entry)
+                var bank = BankEntry(amount: gross, code: code ?? "")
                 bank.status = status
                 bank.statusText = reversal ? "\(rawStatus) reversal" : rawStatus
                 bank.bookingDate = booked
@@ -176,10 +177,11 @@ public struct CamtStatement: SettlementFormat {
                     bank.counterpartyName = other?.text("Nm") ?? other?.text("Pty", "Nm")
                     bank.counterpartyAccount = account?.text("Id", "IBAN") ?? account?.text("Id", "Othr", "Id")
                 }
-                bank.kind = Self.kind(detail: detail, entry: entry, reversal: reversal)
+                bank.kind = Self.kind(code: code, reversal: reversal)
                 return bank.record(
                     account: iban,
-                    provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)))
+                    provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)),
+                    references: keys)
             }
             let signed = { (m: Money) in credit ? m : -m }
             // one record per detail when each detail says its amount (or there is just one)
@@ -231,10 +233,8 @@ public struct CamtStatement: SettlementFormat {
         /// before the entry's: charges and fees are fees; returns and reversals of a transfer or
         /// a direct debit, and any entry marked as a reversal, take money back (chargebacks);
         /// everything else is a payment.
-        static func kind(detail: XMLElement?, entry: XMLElement, reversal: Bool) -> SettlementKind {
+        static func kind(code: String?, reversal: Bool) -> SettlementKind {
             if reversal { return .chargeback }
-            let code =
-                detail?.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd") ?? entry.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd")
             switch code {
             case "CHRG", "FEES", "COMM": return .fee
             case "RRTN", "UPDD", "PRDD", "RPCR": return .chargeback
@@ -242,16 +242,11 @@ public struct CamtStatement: SettlementFormat {
             }
         }
 
-        /// The bank transaction code: the ISO sub-family code, else the bank's proprietary code.
+        /// The bank transaction code: the ISO sub-family code (the detail's, else the entry's),
+        /// else the bank's proprietary code.
         static func transactionCode(detail: XMLElement?, entry: XMLElement) -> String? {
-            for element in [detail, entry].compactMap({ $0 }) {
-                if let code = element.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd")
-                    ?? element.text("BkTxCd", "Prtry", "Cd")
-                {
-                    return code
-                }
-            }
-            return nil
+            detail?.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd") ?? entry.text("BkTxCd", "Domn", "Fmly", "SubFmlyCd")
+                ?? detail?.text("BkTxCd", "Prtry", "Cd") ?? entry.text("BkTxCd", "Prtry", "Cd")
         }
 
         /// Matching keys of a detail, most specific first (after OCA's precedence): the

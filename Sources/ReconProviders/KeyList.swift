@@ -7,7 +7,10 @@ struct KeyList {
     private(set) var values: [String] = []
     let ignored: [String]
 
-    init(ignoring ignored: [String] = []) { self.ignored = ignored }
+    init(ignoring ignored: [String] = []) {
+        self.ignored = ignored
+        values.reserveCapacity(8)  // one allocation, not one per doubling
+    }
 
     mutating func add(_ value: String?) {
         guard let value = value.map(PaymentKey.trimmed), !value.isEmpty, !ignored.contains(value),

@@ -158,7 +158,7 @@ public struct BAI2Statement: SettlementFormat {
                 throw RecordError(field: "16", "no currency")
             }
             // fields over the bytes: a cursor to the next comma
-            let bytes = Array((record.texts.first ?? "").utf8)
+            var bytes = Array((record.texts.first ?? "").utf8)
             var at = 0
             func field() -> String {
                 let end = bytes[at...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.count
@@ -191,6 +191,14 @@ public struct BAI2Statement: SettlementFormat {
                 for _ in 0..<(2 * n) { _ = field() }
             default: break
             }
+            var continuations = record.texts.dropFirst()
+            if at >= bytes.count, let next = continuations.first {
+                // the detail ended after its funds type (`/`): its 88 goes on with the references
+                // and the text (the X9 BTRS version 3 samples)
+                bytes = Array(next.utf8)
+                at = 0
+                continuations = continuations.dropFirst()
+            }
             let bankReference = field()
             let customerReference = field()
             var text = String(decoding: bytes[at...], as: UTF8.self).trimmed
@@ -198,7 +206,7 @@ public struct BAI2Statement: SettlementFormat {
             var tags: [(tag: String, value: String)] = []
             func tag(_ name: String) -> String? { tags.first { $0.tag == name }?.value }
             var more: [String] = []
-            for continuation in record.texts.dropFirst() {
+            for continuation in continuations {
                 let line = continuation.trimmed
                 let b = line.utf8
                 // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi)

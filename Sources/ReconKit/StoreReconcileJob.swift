@@ -55,11 +55,13 @@ public enum StoreReconcileJob {
     }
 
     /// The open records, and every stored record of the batches they belong to (once each).
-    static func batchLines(open: [Stored<SettlementRecord>], store: any Store) throws -> [SettlementRecord] {
-        let batches = Set(open.compactMap { $0.record.payoutBatch })
-        var seen = Set(open.map(\.identity))
-        let earlier = try store.settlementRecords(inBatches: batches).filter { seen.insert($0.identity).inserted }
-        return open.map(\.record) + earlier.map(\.record)
+    static func batchLines(open: StoredRecords<SettlementRecord>, store: any Store) throws -> [SettlementRecord] {
+        let batches = Set(open.records.compactMap(\.payoutBatch))
+        var seen = Set(open.identities)
+        let earlier = try store.settlementRecords(inBatches: batches)
+        return open.records + earlier.indices.filter { seen.insert(earlier.identities[$0]).inserted }.map {
+            earlier.records[$0]
+        }
     }
 
     static func reconcile(
@@ -101,14 +103,14 @@ public enum StoreReconcileJob {
 
         progress("reconciling \(payments.count) open payments against \(settlement.count) open settlement records")
         options.meter?.enter("matching")
-        var engine = MatchingEngine(payments: payments.map(\.record))
+        var engine = MatchingEngine(payments: payments.records)
         engine.window = options.window
         engine.rules = options.rules
-        engine.add(contentsOf: settlement.map(\.record))
+        engine.add(contentsOf: settlement.records)
         var result = engine.finish()
         let attached = engine.attachments()
         // a record no open payment claims may name one an earlier run settled: a second settlement
-        let unclaimed = settlement.indices.filter { !attached.lines[$0] }.map { settlement[$0].record }
+        let unclaimed = settlement.indices.filter { !attached.lines[$0] }.map { settlement.records[$0] }
         let settledBy = try store.runsThatSettled(
             keys: Set(unclaimed.flatMap { [$0.key] + ($0.alternateKeys ?? []) }))
         var repeated: [Provenance: Int64] = [:]
@@ -136,7 +138,7 @@ public enum StoreReconcileJob {
                     return duplicate
                 })
         }
-        if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.lazy.map(\.record)) }
+        if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.records) }
         let bank = try options.bank.map { try Inputs.readBank($0, strict: false, meter: options.meter) }
         if engine.hasBatches || bank != nil {
             // a batch is tied out whole: its lines from earlier nights come from the store
@@ -178,10 +180,10 @@ public enum StoreReconcileJob {
                 businessDate: night?.businessDate, breaches: breaches, paymentsOpen: payments.count,
                 settlementOpen: settlement.count, matched: result.matched,
                 discrepancies: result.discrepancies.count, outputs: outputs,
-                closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments[$0].identity },
+                closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments.rows[$0] },
                 closedSettlement: settlement.indices.filter {
-                    attached.lines[$0] || closed.contains(settlement[$0].record.provenance)
-                }.map { settlement[$0].identity }))
+                    attached.lines[$0] || closed.contains(settlement.records[$0].provenance)
+                }.map { settlement.rows[$0] }))
         return Outcome(report: report, status: status, run: run, breaches: breaches)
     }
 }

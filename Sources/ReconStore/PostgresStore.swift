@@ -184,24 +184,33 @@ public final class PostgresStore: Store {
             rejected: sink.rejects.count)
     }
 
-    public func openPayments() throws(StoreError) -> [Stored<Payment>] {
-        try connection.execute(StoredRows.openPayments).map { row throws(StoreError) in
-            try StoredRows.payment(TextRow(values: row), store: connection.name)
+    public func openPayments() throws(StoreError) -> StoredRecords<Payment> {
+        var result = StoredRecords<Payment>()
+        var files = StoredRows.Files()
+        for row in try connection.execute(StoredRows.openPayments) {
+            result.append(try StoredRows.payment(TextRow(values: row), store: connection.name, files: &files))
         }
+        return result
     }
 
-    public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
-        try connection.execute(StoredRows.openSettlement).map { row throws(StoreError) in
-            try StoredRows.settlement(TextRow(values: row), store: connection.name)
-        }
+    public func openSettlement() throws(StoreError) -> StoredRecords<SettlementRecord> {
+        try settlement(StoredRows.openSettlement)
     }
 
-    public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> [Stored<SettlementRecord>] {
-        guard !batches.isEmpty else { return [] }
+    private func settlement(_ query: String) throws(StoreError) -> StoredRecords<SettlementRecord> {
+        var result = StoredRecords<SettlementRecord>()
+        var files = StoredRows.Files()
+        for row in try connection.execute(query) {
+            result.append(try StoredRows.settlement(TextRow(values: row), store: connection.name, files: &files))
+        }
+        return result
+    }
+
+    public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> StoredRecords<SettlementRecord>
+    {
+        guard !batches.isEmpty else { return StoredRecords() }
         try loadTemporary("batch_ids", batches)
-        return try connection.execute(StoredRows.batchSettlement).map { row throws(StoreError) in
-            try StoredRows.settlement(TextRow(values: row), store: connection.name)
-        }
+        return try settlement(StoredRows.batchSettlement)
     }
 
     public func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64] {
@@ -249,12 +258,12 @@ public final class PostgresStore: Store {
             try connection.execute(
                 "INSERT INTO run_outputs (run_id, name, content) VALUES ($1, $2, $3::bytea)", [id, file.name, hex])
         }
-        try loadTemporary("closing", run.closedPayments)
+        try loadTemporary("closing", run.closedPayments.map(String.init))
         try connection.execute(
-            "UPDATE payments p SET closed_run = $1 FROM closing c WHERE p.identity = c.key", [id])
-        try loadTemporary("closing", run.closedSettlement)
+            "UPDATE payments p SET closed_run = $1 FROM closing c WHERE p.id = c.key::bigint", [id])
+        try loadTemporary("closing", run.closedSettlement.map(String.init))
         try connection.execute(
-            "UPDATE settlement_records r SET closed_run = $1 FROM closing c WHERE r.identity = c.key", [id])
+            "UPDATE settlement_records r SET closed_run = $1 FROM closing c WHERE r.id = c.key::bigint", [id])
         return Int64(id) ?? 0
     }
 

@@ -21,12 +21,12 @@ public protocol Store: AnyObject {
     ) throws -> ImportOutcome
 
     /// Payments and settlement records no run has closed yet, in import order.
-    func openPayments() throws(StoreError) -> [Stored<Payment>]
-    func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>]
+    func openPayments() throws(StoreError) -> StoredRecords<Payment>
+    func openSettlement() throws(StoreError) -> StoredRecords<SettlementRecord>
 
     /// Every settlement record of the payout batches `batches`, open or settled by an earlier
     /// run: a batch is tied out whole, whichever nights brought its lines.
-    func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> [Stored<SettlementRecord>]
+    func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> StoredRecords<SettlementRecord>
 
     /// For each of `keys` that is the primary key or provider id of a payment an earlier run
     /// settled, the first such run.

@@ -1,9 +1,34 @@
 public import PaymentModels
 
-/// A payment or settlement record as the store holds it: its identity and its value.
-public struct Stored<Record: Sendable>: Sendable {
-    public var identity: String
-    public var record: Record
+/// One row read back: its identity, its number in its table, and its value.
+struct Stored<Record: Sendable> {
+    var identity: String
+    var row: Int64
+    var record: Record
+}
+
+/// Payments or settlement records as the store holds them, side by side: the values (what the
+/// matching engine takes, without a copy), their identities and their row numbers (what a run
+/// closes them by).
+public struct StoredRecords<Record: Sendable>: Sendable {
+    public private(set) var records: [Record] = []
+    public private(set) var identities: [String] = []
+    public private(set) var rows: [Int64] = []
+
+    public var count: Int { records.count }
+    public var indices: Range<Int> { records.indices }
+
+    mutating func reserve(_ count: Int) {
+        records.reserveCapacity(count)
+        identities.reserveCapacity(count)
+        rows.reserveCapacity(count)
+    }
+
+    mutating func append(_ stored: Stored<Record>) {
+        records.append(stored.record)
+        identities.append(stored.identity)
+        rows.append(stored.row)
+    }
 }
 
 /// One saved run, as `recon runs` lists it.
@@ -39,14 +64,15 @@ public struct RunToSave: Sendable {
     public var discrepancies: Int
     /// The report files as written (name and bytes), so `recon report RUN` gives them back.
     public var outputs: [(name: String, content: [UInt8])]
-    public var closedPayments: [String]
-    public var closedSettlement: [String]
+    /// The rows (`Stored.row`) the run closes.
+    public var closedPayments: [Int64]
+    public var closedSettlement: [Int64]
 
     public init(
         startedAt: String, summary: String, exitStatus: Int32, businessDate: String? = nil, breaches: [String] = [],
         paymentsOpen: Int, settlementOpen: Int, matched: Int,
-        discrepancies: Int, outputs: [(name: String, content: [UInt8])], closedPayments: [String],
-        closedSettlement: [String]
+        discrepancies: Int, outputs: [(name: String, content: [UInt8])], closedPayments: [Int64],
+        closedSettlement: [Int64]
     ) {
         self.businessDate = businessDate
         self.breaches = breaches
@@ -65,30 +91,40 @@ public struct RunToSave: Sendable {
 
 extension SQLiteStore {
     /// Payments no run has settled yet, in import order.
-    public func openPayments() throws(StoreError) -> [Stored<Payment>] {
+    public func openPayments() throws(StoreError) -> StoredRecords<Payment> {
         let rows = try database.prepare(StoredRows.openPayments)
         try rows.bind([])
-        var result: [Stored<Payment>] = []
-        while try rows.step() { result.append(try StoredRows.payment(rows, store: database.path)) }
+        var result = StoredRecords<Payment>()
+        // counted first (through the open index): a million rows appended to growing arrays
+        // were copied over and over
+        result.reserve(Int(try database.integer(StoredRows.openPaymentsCount) ?? 0))
+        var files = StoredRows.Files()
+        while try rows.step() { result.append(try StoredRows.payment(rows, store: database.path, files: &files)) }
         return result
     }
 
     /// Settlement records no run has matched yet, in import order.
-    public func openSettlement() throws(StoreError) -> [Stored<SettlementRecord>] {
-        try settlement(StoredRows.openSettlement)
+    public func openSettlement() throws(StoreError) -> StoredRecords<SettlementRecord> {
+        try settlement(StoredRows.openSettlement, count: try database.integer(StoredRows.openSettlementCount))
     }
 
     /// The settlement records a query of `StoredRows`' shape returns.
-    private func settlement(_ query: String) throws(StoreError) -> [Stored<SettlementRecord>] {
+    private func settlement(_ query: String, count: Int64? = nil) throws(StoreError) -> StoredRecords<SettlementRecord>
+    {
         let rows = try database.prepare(query)
         try rows.bind([])
-        var result: [Stored<SettlementRecord>] = []
-        while try rows.step() { result.append(try StoredRows.settlement(rows, store: database.path)) }
+        var result = StoredRecords<SettlementRecord>()
+        result.reserve(Int(count ?? 0))
+        var files = StoredRows.Files()
+        while try rows.step() {
+            result.append(try StoredRows.settlement(rows, store: database.path, files: &files))
+        }
         return result
     }
 
-    public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> [Stored<SettlementRecord>] {
-        guard !batches.isEmpty else { return [] }
+    public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> StoredRecords<SettlementRecord>
+    {
+        guard !batches.isEmpty else { return StoredRecords() }
         try database.execute("CREATE TEMP TABLE IF NOT EXISTS batch_ids (key TEXT NOT NULL); DELETE FROM batch_ids")
         let insert = try database.prepare("INSERT INTO batch_ids (key) VALUES (?)")
         for batch in batches {
@@ -140,10 +176,17 @@ extension SQLiteStore {
         let id = try database.integer("SELECT last_insert_rowid()")!
         let output = try database.prepare("INSERT INTO run_outputs (run_id, name, content) VALUES (?, ?, ?)")
         for file in run.outputs { try output.run([.integer(id), .text(file.name), .blob(file.content)]) }
-        let closePayment = try database.prepare("UPDATE payments SET closed_run = ? WHERE identity = ?")
-        for identity in run.closedPayments { try closePayment.run([.integer(id), .text(identity)]) }
-        let closeRecord = try database.prepare("UPDATE settlement_records SET closed_run = ? WHERE identity = ?")
-        for identity in run.closedSettlement { try closeRecord.run([.integer(id), .text(identity)]) }
+        // by row number, in one statement per table: an update per identity looked each row up
+        // through the identity index, and took half of a million-row night
+        for (table, rows) in [("payments", run.closedPayments), ("settlement_records", run.closedSettlement)] {
+            try database.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS closing (id INTEGER PRIMARY KEY); DELETE FROM closing")
+            let insert = try database.prepare("INSERT OR IGNORE INTO closing (id) VALUES (?)")
+            for row in rows.sorted() { try insert.run([.integer(row)]) }
+            try database.prepare("UPDATE \(table) SET closed_run = ? WHERE id IN (SELECT id FROM closing)").run([
+                .integer(id)
+            ])
+        }
         return id
     }
 

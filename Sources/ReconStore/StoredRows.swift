@@ -15,7 +15,7 @@ enum StoredRows {
 
     static let openPayments = """
         SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-            \(sourceFile), source_byte, source_line, source_record, source_locator, keys, ordered_minor
+            \(sourceFile), source_byte, source_line, source_record, source_locator, keys, ordered_minor, r.id
         FROM payments r JOIN imports i ON i.id = r.import_id WHERE r.closed_run IS NULL ORDER BY r.id
         """
 
@@ -23,8 +23,11 @@ enum StoredRows {
     static let settlementColumns = """
         identity, provider, key, alternate_keys, settlement_id, gross_minor, currency, fee_minor, net_minor, status,
         raw_status, settled_ms, \(sourceFile), source_byte, source_line, source_record, source_locator, kind, batch_id,
-        settlement_currency, exchange_rate, payout_ms
+        settlement_currency, exchange_rate, payout_ms, r.id
         """
+
+    static let openPaymentsCount = "SELECT count(*) FROM payments WHERE closed_run IS NULL"
+    static let openSettlementCount = "SELECT count(*) FROM settlement_records WHERE closed_run IS NULL"
 
     static let openSettlement = """
         SELECT \(settlementColumns) FROM settlement_records r JOIN imports i ON i.id = r.import_id
@@ -38,7 +41,7 @@ enum StoredRows {
         """
 
     /// A row of `openPayments`; `store` names the store in the error for a row it cannot read.
-    static func payment(_ row: some StoreRow, store: String) throws(StoreError) -> Stored<Payment> {
+    static func payment(_ row: some StoreRow, store: String, files: inout Files) throws(StoreError) -> Stored<Payment> {
         let identity = row.text(0) ?? ""
         guard let system = PaymentSystem(rawValue: row.text(1) ?? ""), let currency = Currency(code: row.text(3) ?? ""),
             let status = PaymentStatus(rawValue: row.text(6) ?? ""), let keys = keys(row.text(14) ?? ""),
@@ -48,14 +51,17 @@ enum StoredRows {
         let payment = Payment(
             system: system, keys: keys, amount: Money(minorUnits: amount, currency: currency), fee: money(4),
             net: money(5), status: status, rawStatus: row.text(7) ?? "",
-            createdAt: row.integer(8).map(Timestamp.init(millisecondsSince1970:)), provenance: provenance(row, from: 9))
-        var stored = Stored(identity: identity, record: payment)
+            createdAt: row.integer(8).map(Timestamp.init(millisecondsSince1970:)),
+            provenance: provenance(row, from: 9, files: &files))
+        var stored = Stored(identity: identity, row: row.integer(16) ?? 0, record: payment)
         stored.record.orderedAmount = money(15)
         return stored
     }
 
     /// A row of `openSettlement`.
-    static func settlement(_ row: some StoreRow, store: String) throws(StoreError) -> Stored<SettlementRecord> {
+    static func settlement(
+        _ row: some StoreRow, store: String, files: inout Files
+    ) throws(StoreError) -> Stored<SettlementRecord> {
         let identity = row.text(0) ?? ""
         guard let currency = Currency(code: row.text(6) ?? ""),
             let status = SettlementStatus(rawValue: row.text(9) ?? ""),
@@ -81,24 +87,20 @@ enum StoredRows {
             key: row.text(2) ?? "", settlementId: row.text(4), provider: row.text(1),
             gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
             rawStatus: row.text(10) ?? "", settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
-            provenance: provenance(row, from: 12), settlementCurrency: paidIn, exchangeRate: rate,
+            provenance: provenance(row, from: 12, files: &files), settlementCurrency: paidIn, exchangeRate: rate,
             payoutAt: row.integer(21).map(Timestamp.init(millisecondsSince1970:)))
-        let alternates = (row.text(3) ?? "").split(separator: keySeparator).map(String.init)
+        let alternates = (row.text(3) ?? "").utf8.split(separator: 0x1F).map { String(Substring($0)) }
         record.alternateKeys = alternates.isEmpty ? nil : alternates
         guard let kind = SettlementKind(code: row.text(17) ?? "payment") else {
             throw StoreError(.unavailable, "the store \(store) has a settlement record of unknown kind: \(identity)")
         }
         record.kind = kind
         record.batchId = row.text(18)
-        return Stored(identity: identity, record: record)
+        return Stored(identity: identity, row: row.integer(22) ?? 0, record: record)
     }
 
-    /// Alternate keys and payment keys are stored joined by the ASCII unit separator, which no
-    /// key contains.
-    static let keySeparator = "\u{1F}"
-
     /// A payment's keys in one column, written into `bytes` (an import row): `field=value` (the
-    /// field's number), joined by U+001F.
+    /// field's number), joined by U+001F (the ASCII unit separator, which no key contains).
     static func append(_ keys: PaymentKeys, to bytes: inout [UInt8]) {
         for (k, key) in keys.enumerated() {
             if k > 0 { bytes.append(0x1F) }
@@ -119,19 +121,32 @@ enum StoredRows {
     /// The keys column read back; nil when it holds something this recon did not write.
     static func keys(_ text: String) -> [PaymentKey]? {
         var keys: [PaymentKey] = []
-        for part in text.split(separator: keySeparator) {
-            guard let equals = part.firstIndex(of: "="), let number = UInt8(part[..<equals]),
-                let field = KeyField(rawValue: number)
+        // over the bytes: the generic `split(separator: String)` was a tenth of reading a store
+        for part in text.utf8.split(separator: 0x1F) {
+            guard let equals = part.firstIndex(of: UInt8(ascii: "=")),
+                let number = UInt8(String(Substring(part[..<equals]))), let field = KeyField(rawValue: number)
             else { return nil }
-            keys.append(PaymentKey(field, String(part[part.index(after: equals)...])))
+            keys.append(PaymentKey(field, String(Substring(part[part.index(after: equals)...]))))
         }
         return keys.isEmpty ? nil : keys
     }
 
+    /// The files rows name, each registered once (registering takes a lock).
+    struct Files {
+        var known: [String: SourceFile] = [:]
+
+        mutating func file(_ path: String) -> SourceFile {
+            if let file = known[path] { return file }
+            let file = SourceFile(path)
+            known[path] = file
+            return file
+        }
+    }
+
     /// The five `source_*` columns from `k` on.
-    static func provenance(_ row: some StoreRow, from k: Int32) -> Provenance {
+    static func provenance(_ row: some StoreRow, from k: Int32, files: inout Files) -> Provenance {
         Provenance(
-            file: row.text(k) ?? "",
+            source: files.file(row.text(k) ?? ""),
             position: SourcePosition(
                 byte: row.integer(k + 1) ?? 0, line: row.integer(k + 2) ?? 0, record: row.integer(k + 3) ?? 0),
             locator: Provenance.Locator(rawValue: UInt8(row.integer(k + 4) ?? 0)) ?? .line)

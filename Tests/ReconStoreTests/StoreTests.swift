@@ -63,7 +63,7 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         }
         #expect(later == .imported(records: 4, added: 1, known: 3, rejected: 0))
         #expect(try store.counts() == (imports: 4, payments: 3, settlement: 5))
-        #expect(try store.openSettlement().map(\.record.key) == ["R", "R", "X", "X", "R"])
+        #expect(try store.openSettlement().records.map(\.key) == ["R", "R", "X", "X", "R"])
     }
 
     @Test(arguments: TestStores.kinds)
@@ -93,7 +93,7 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
                 file: "ü.json", position: SourcePosition(byte: 9, line: 0, record: 3), locator: .record))
         p.fee = Money(minorUnits: 12, currency: Currency(code: "KWD")!)
         _ = try importPayments(store, sha: "aa", [p])
-        let back = try #require(try store.openPayments().first?.record)
+        let back = try #require(try store.openPayments().records.first)
         #expect(
             back.keys.map(\.value) == ["ORD\t1", "ch_1", "x\\y"]
                 && back.keys.map(\.field) == [.reference, .chargeId, .id])
@@ -131,7 +131,7 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         _ = try store.importFile(side: .settlement, path: "next.csv", sha256: "bb", importedAt: "now") {
             try $0.add(from("next.csv", line: 4))
         }
-        let back = try store.openSettlement().map(\.record.provenance.description)
+        let back = try store.openSettlement().records.map(\.provenance.description)
         #expect(back == ["night.zip:2", "night.zip:inner.csv:3", "next.csv:4"])
     }
 
@@ -154,7 +154,7 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
             try sink.add(refund)
             try sink.add(plain)
         }
-        let back = try store.openSettlement().map(\.record)
+        let back = try store.openSettlement().records
         #expect(back.map(\.kind) == [.refund, .payment] && back.map(\.batchId) == ["po_1", nil])
     }
 

@@ -1,24 +1,22 @@
-import Dispatch
-
 /// Tokenizes CSV on its own thread, a few batches of rows ahead of the caller.
 ///
 /// With gzip inflating on the read-ahead thread and adapters building records on the
 /// caller's, tokenizing was the third stage sharing one core; in its own thread the three
 /// overlap. Rows are copied into batches (their bytes and field ends), handed over through a
-/// small ring like `ReadAheadByteSource`'s; a row is valid until the caller's next call.
+/// `HandoffRing`; a row is valid until the caller's next call.
 public final class ReadAheadCSVReader {
     public let name: String
-    private let ring: Ring
-    private var current = -1
+    private let ring: HandoffRing<Batch>
+    /// The next row of the batch held.
     private var row = 0
     private var ended = false
 
     /// Takes over `reader` (the caller must not use it again); rows come in its order.
     public init(_ reader: CSVReader, batches: Int = 4, rowsPerBatch: Int = 2048) {
         name = reader.name
-        ring = Ring(reader: reader, batches: batches, rowsPerBatch: rowsPerBatch)
-        let ring = self.ring
-        DispatchQueue(label: "recon.csv-read-ahead").async { ring.produce() }
+        ring = HandoffRing(slots: (0..<max(2, batches)).map { _ in Batch() })
+        let producer = Producer(reader: reader, rowsPerBatch: rowsPerBatch)
+        ring.start("recon.csv-read-ahead") { producer.fill($0) }
     }
 
     deinit { ring.cancel() }
@@ -26,13 +24,8 @@ public final class ReadAheadCSVReader {
     /// The next row, or nil at the end; errors arrive after the rows before them.
     public func next() throws(IngestError) -> CSVRow? {
         while !ended {
-            if current < 0 {
-                ring.filled.wait()
-                current = ring.consumerNext
-                ring.consumerNext = (ring.consumerNext + 1) % ring.batches.count
-                row = 0
-            }
-            let batch = ring.batches[current]
+            let (batch, fresh) = ring.held()
+            if fresh { row = 0 }
             if row < batch.rows.count {
                 let r = batch.rows[row]
                 row += 1
@@ -45,10 +38,37 @@ public final class ReadAheadCSVReader {
                 if let error = batch.error { throw error }
                 return nil
             }
-            current = -1
-            ring.free.signal()
+            ring.giveBack()
         }
         return nil
+    }
+
+    /// The tokenizer, run on the ring's thread only.
+    private final class Producer: @unchecked Sendable {
+        let reader: CSVReader
+        let rowsPerBatch: Int
+
+        init(reader: CSVReader, rowsPerBatch: Int) {
+            self.reader = reader
+            self.rowsPerBatch = rowsPerBatch
+        }
+
+        func fill(_ batch: Batch) -> Bool {
+            batch.reset()
+            do throws(IngestError) {
+                while batch.rows.count < rowsPerBatch && batch.byteCount < (1 << 20) {
+                    guard let row = try reader.next() else {
+                        batch.last = true
+                        break
+                    }
+                    batch.append(row)
+                }
+            } catch {
+                batch.error = error
+                batch.last = true
+            }
+            return !batch.last
+        }
     }
 
     final class Batch {
@@ -117,58 +137,6 @@ public final class ReadAheadCSVReader {
             bigger.update(from: ends, count: endCount)
             ends.deallocate()
             ends = bigger
-        }
-    }
-
-    /// Batches and the producer's state; each batch is owned by one side at a time.
-    final class Ring: @unchecked Sendable {
-        let batches: [Batch]
-        let filled = DispatchSemaphore(value: 0)
-        let free = DispatchSemaphore(value: 0)
-        var consumerNext = 0
-        private let reader: CSVReader
-        private let rowsPerBatch: Int
-        private var isCancelled = false
-        private let done = DispatchSemaphore(value: 0)
-
-        init(reader: CSVReader, batches count: Int, rowsPerBatch: Int) {
-            self.reader = reader
-            self.rowsPerBatch = rowsPerBatch
-            batches = (0..<max(2, count)).map { _ in Batch() }
-            for _ in batches { free.signal() }  // counted up from 0 (see ReadAheadByteSource)
-        }
-
-        func produce() {
-            defer { done.signal() }
-            var next = 0
-            while true {
-                free.wait()
-                if isCancelled { return }
-                let batch = batches[next]
-                batch.reset()
-                do throws(IngestError) {
-                    while batch.rows.count < rowsPerBatch && batch.byteCount < (1 << 20) {
-                        guard let row = try reader.next() else {
-                            batch.last = true
-                            break
-                        }
-                        batch.append(row)
-                    }
-                } catch {
-                    batch.error = error
-                    batch.last = true
-                }
-                let last = batch.last
-                filled.signal()
-                if last { return }
-                next = (next + 1) % batches.count
-            }
-        }
-
-        func cancel() {
-            isCancelled = true
-            free.signal()
-            done.wait()
         }
     }
 }

@@ -1,5 +1,4 @@
 import CLibXML2
-import Dispatch
 
 /// Streams an XML document from any byte source through libxml2's SAX2 push parser (no tree
 /// of the whole document): step from element start to element start, and read the small
@@ -18,12 +17,9 @@ import Dispatch
 /// line and column.
 public final class XMLReader {
     public let name: String
-    private let ring: ParseRing
-    /// The batch of events being consumed (the ring's `current`), and the next event in it.
-    /// Unowned: the ring holds every batch, and a reference counted per event read was a fifth
-    /// of reading a camt entry.
+    private let ring: HandoffRing<XMLEvents>
+    /// The batch of events the ring holds for the reader, and the next event in it.
     private var events: XMLEvents
-    private var current = -1
     private var position = 0
     /// Local names of the open elements, outermost first.
     public private(set) var stack: [String] = []
@@ -49,11 +45,13 @@ public final class XMLReader {
     /// camt file, and the adapters' work on the events the rest.
     public init(source: any ByteSource) throws(IngestError) {
         name = source.name
-        names = XMLNameTable()
-        ring = try ParseRing(source: source, names: names)
-        events = ring.batches[0]
-        let ring = self.ring
-        DispatchQueue(label: "recon.xml-parse").async { ring.produce() }
+        let names = XMLNameTable()
+        self.names = names
+        let batches = (0..<3).map { _ in XMLEvents(names: names) }
+        let parser = try Parser(source: source, batches: batches)
+        ring = HandoffRing(slots: batches)
+        events = batches[0]
+        ring.start("recon.xml-parse") { parser.fill($0) }
     }
 
     deinit { ring.cancel() }
@@ -153,26 +151,23 @@ public final class XMLReader {
     private func nextEvent() throws(IngestError) -> XMLEvents.Event? {
         while true {
             if let failed { throw failed }
-            if current >= 0 {
-                if position < events.count {
-                    defer { position += 1 }
-                    let event = events[position]
-                    if event.kind == .start { lastLine = Int64(event.line) }
-                    return event
-                }
-                if events.last {
-                    if let failure = events.failure { failed = failure }
-                    if let failed { throw failed }
-                    return nil
-                }
-                current = -1
-                ring.free.signal()
+            let (batch, fresh) = ring.held()
+            if fresh {
+                events = batch
+                position = 0
             }
-            ring.filled.wait()
-            current = ring.consumerNext
-            ring.consumerNext = (ring.consumerNext + 1) % ring.batches.count
-            events = ring.batches[current]
-            position = 0
+            if position < events.count {
+                defer { position += 1 }
+                let event = events[position]
+                if event.kind == .start { lastLine = Int64(event.line) }
+                return event
+            }
+            if events.last {
+                failed = events.failure
+                if let failed { throw failed }
+                return nil
+            }
+            ring.giveBack()
         }
     }
 
@@ -193,13 +188,9 @@ public final class XMLReader {
         IngestError(.malformedXML, message, file: name, line: lastLine)
     }
 
-    /// The parser on its thread and the batches of events it fills, each owned by one side at
-    /// a time and handed over by two semaphores (as in `ReadAheadByteSource`).
-    final class ParseRing: @unchecked Sendable {
-        let batches: [XMLEvents]
-        let filled = DispatchSemaphore(value: 0)
-        let free = DispatchSemaphore(value: 0)
-        var consumerNext = 0
+    /// libxml2's push parser and its input, used on the ring's thread only: each `fill` parses
+    /// one chunk into a batch of events.
+    final class Parser: @unchecked Sendable {
         private let name: String
         private let source: any ByteSource
         private let parser: xmlParserCtxtPtr
@@ -207,8 +198,7 @@ public final class XMLReader {
         private let context: Unmanaged<Sink>
         private let chunk: UnsafeMutableRawBufferPointer
         private var inputEnded = false
-        private var isCancelled = false
-        private let done = DispatchSemaphore(value: 0)
+        private var first = true
 
         /// Where the SAX callbacks write: the batch being filled, and what the parser said.
         final class Sink {
@@ -220,10 +210,9 @@ public final class XMLReader {
             init(events: XMLEvents) { self.events = events }
         }
 
-        init(source: any ByteSource, names: XMLNameTable) throws(IngestError) {
+        init(source: any ByteSource, batches: [XMLEvents]) throws(IngestError) {
             name = source.name
             self.source = source
-            batches = (0..<3).map { _ in XMLEvents(names: names) }
             sink = Sink(events: batches[0])
             chunk = .allocate(byteCount: XMLReader.chunkSize, alignment: 16)
             // the first chunk goes in with the parser's creation: libxml2 detects the encoding there
@@ -284,39 +273,33 @@ public final class XMLReader {
             for batch in batches { batch.parser = parser }
             xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue))
             inputEnded = first == 0
-            for _ in batches { free.signal() }  // counted up from 0 (see ReadAheadByteSource)
         }
 
-        /// Runs on the parsing thread until the document ends, fails, or `cancel`.
-        func produce() {
-            defer { done.signal() }
-            recon_xml_silence_generic_errors()  // libxml2's generic handler is per thread
-            var next = 0
-            var first = true
-            while true {
-                free.wait()
-                if isCancelled { return }
-                let batch = batches[next]
-                batch.removeAll()
-                sink.events = batch
-                if first {
-                    first = false
-                    parse(count: 0, into: batch)  // the first chunk, already in the parser
-                } else {
-                    do throws(IngestError) {
-                        let count = try source.read(into: chunk)
-                        inputEnded = count == 0
-                        parse(count: count, into: batch)
-                    } catch {
-                        batch.failure = error
-                    }
+        deinit {
+            xmlFreeParserCtxt(parser)
+            context.release()
+            chunk.deallocate()
+        }
+
+        /// Parses the next chunk into `batch`; false when the document ended or failed there.
+        func fill(_ batch: XMLEvents) -> Bool {
+            batch.removeAll()
+            sink.events = batch
+            if first {
+                first = false
+                recon_xml_silence_generic_errors()  // libxml2's generic handler is per thread
+                parse(count: 0, into: batch)  // the first chunk, already in the parser
+            } else {
+                do throws(IngestError) {
+                    let count = try source.read(into: chunk)
+                    inputEnded = count == 0
+                    parse(count: count, into: batch)
+                } catch {
+                    batch.failure = error
                 }
-                batch.last = inputEnded || batch.failure != nil
-                let last = batch.last
-                filled.signal()
-                if last { return }
-                next = (next + 1) % batches.count
             }
+            batch.last = inputEnded || batch.failure != nil
+            return !batch.last
         }
 
         /// Parses `count` bytes of `chunk` (none: what the parser holds), the last call when the
@@ -341,15 +324,6 @@ public final class XMLReader {
             }
         }
 
-        /// Stops the parsing thread (the reader went away early) and waits for it before freeing.
-        func cancel() {
-            isCancelled = true
-            free.signal()
-            done.wait()
-            xmlFreeParserCtxt(parser)
-            context.release()
-            chunk.deallocate()
-        }
     }
 }
 

@@ -67,6 +67,54 @@ import Testing
         #expect(inspect.stdout.contains("ties: Stmt PENTA1 1 :60F: + 2 entries = :62F: = 91.25 EUR"), "\(inspect.stdout)")
     }
 
+    /// As West African and Indonesian banks write them (modelled on public samples of Ecobank
+    /// and CIMB Niaga statements): a currency without decimals (XOF) and its funds code after
+    /// the mark (`CF500,`), charges credited back (`NCHG`), a commission (`NCOM`); a statement
+    /// line with no entry date and no reference, its `:86:` text padded with blanks.
+    @Test func mt940ZeroDecimalCurrenciesAndBareLines() throws {
+        let dir = makeTemporaryDirectory()
+        writeFile(
+            dir + "/xof.sta",
+            """
+            {1:F01ECOCBJBJAXXX1111111111}{2:I940XXXXXXXXXXXXN}{4:
+            :20:7150022429001A
+            :25:110692715002
+            :28C:1/1
+            :60F:C220329XOF91378355,
+            :61:2203290329CF47000000,NMSC110692715002//M01ZEXA2208702N5
+            :86:TRANSFERT PAR MOBILE
+            REF2639503734 INWARD MOBILE TRANSFER
+            :61:2203290329CF500,NCHGM01LZ02220880004//M01LZ02220880004
+            :86:CREDIT DIRECT
+            :61:2203280329DF2500,NCOMM01STAR220880001//M01STAR220880001
+            :86:COMMISSION DE PAIEMENT BANCAIRE
+            :62F:C220329XOF138376355,
+            -}
+            {1:F01CIMB NIAGA}{2:I940PT NASABAH}{4:
+            :20:20220413030008
+            :25:800052048200
+            :28C:102
+            :60F:C220412IDR100000,35
+            :61:220412C10000,00NTRF
+            :86:OCTOmobile  TRF FR 6281234567890        CIMB Niaga       \u{20}
+            :62F:C220412IDR110000,35
+            -}
+
+            """)
+        let records = try CLI.run(["normalize", "--json-lines", dir + "/xof.sta"])
+        #expect(records.status == 0 && records.stderr.isEmpty, "\(records.stderr)")
+        let lines = records.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0].contains("\"amount\": \"47000000\", \"currency\": \"XOF\""), "\(lines[0])")
+        #expect(lines[1].contains("\"amount\": \"500\"") && lines[1].contains("\"kind\": \"fee\""))
+        #expect(lines[2].contains("\"amount\": \"-2500\"") && lines[2].contains("\"kind\": \"fee\""))
+        #expect(lines[3].contains("\"key\": \"OCTOmobile  TRF FR 6281234567890        CIMB Niaga\""), "\(lines[3])")
+        #expect(lines[3].contains("\"amount\": \"10000.00\"") && lines[3].contains("\"time\": \"2022-04-12"))
+        let inspect = try CLI.run(["inspect", dir + "/xof.sta"])
+        #expect(inspect.stdout.contains("ties: Stmt 7150022429001A 1/1 :60F: + 3 entries = :62F: = 138376355 XOF"))
+        #expect(inspect.stdout.contains("ties: Stmt 20220413030008 102 :60F: + 1 entries = :62F: = 110000.35 IDR"))
+    }
+
     /// An MT942 interim report: its entries pending, no balance to check.
     @Test func mt942EntriesArePending() throws {
         #expect(try Self.records("mt942.sta") == [["payment", "70.00", "E2E-P1", "2025-01-02", "pending"]])

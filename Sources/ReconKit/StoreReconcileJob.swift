@@ -68,6 +68,8 @@ public enum StoreReconcileJob {
         _ options: ReconcileOptions, store: any Store, dryRun: Bool, night: Night?, progress: (String) -> Void
     ) throws -> Outcome {
         let startedAt = Timestamp.current.description
+        let holding = dryRun ? "a dry run" : "run \(try store.nextRun())"
+        try store.announce("\(holding): recon reconcile, started \(startedAt)")
         var inputs: [InputSummary] = []
         var paymentRejects: [Reject] = []
         var settlementRejects: [Reject] = []

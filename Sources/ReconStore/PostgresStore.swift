@@ -123,6 +123,18 @@ public final class PostgresStore: Store {
         return "server process \(pid)\(name)\(since)"
     }
 
+    /// Under the writers' lock no other run saves, so the highest number plus one is the next
+    /// (the id sequence is not used: it moves on for runs rolled back).
+    public func nextRun() throws(StoreError) -> Int64 {
+        Int64(try connection.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").first?[0] ?? "1") ?? 1
+    }
+
+    /// The holder is named in the server's own list of sessions (`application_name`), which a
+    /// waiting writer reads; it goes back to what it was when the transaction ends.
+    public func announce(_ what: String) throws(StoreError) {
+        _ = try connection.execute("SELECT set_config('application_name', $1, true)", [String(what.prefix(60))])
+    }
+
     /// The schema version the store is at (0: none yet).
     private func version() throws(StoreError) -> Int {
         guard try connection.execute("SELECT to_regclass('recon_schema')").first?[0] != nil else { return 0 }
@@ -243,12 +255,12 @@ public final class PostgresStore: Store {
         let id =
             try connection.execute(
                 """
-                INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched,
+                INSERT INTO runs (id, started_at, summary, exit_status, payments_open, settlement_open, matched,
                     discrepancies, business_date, breaches)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
                 """,
                 [
-                    run.startedAt, run.summary, String(run.exitStatus), String(run.paymentsOpen),
+                    String(try nextRun()), run.startedAt, run.summary, String(run.exitStatus), String(run.paymentsOpen),
                     String(run.settlementOpen), String(run.matched), String(run.discrepancies), run.businessDate,
                     run.breaches.joined(separator: "\n"),
                 ]

@@ -30,7 +30,7 @@ final class SQLiteDatabase {
 
     /// Starts a write transaction, at once when the store is free; otherwise calls `onWait`
     /// and waits (SQLite's busy timeout) for the writer that holds it.
-    func beginImmediate(onWait: () -> Void) throws(StoreError) {
+    func beginImmediate(onWait: () -> Void, holder: StoreHolder) throws(StoreError) {
         sqlite3_busy_timeout(handle, 0)
         defer { sqlite3_busy_timeout(handle, Self.patienceMilliseconds) }
         let status = sqlite3_exec(handle, "BEGIN IMMEDIATE", nil, nil, nil)
@@ -42,9 +42,10 @@ final class SQLiteDatabase {
         let again = sqlite3_exec(handle, "BEGIN IMMEDIATE", nil, nil, nil)
         guard again == SQLITE_OK else {
             guard again == SQLITE_BUSY else { throw failure("cannot start a transaction") }
+            let who = holder.current() ?? "another process writing it"
             throw StoreError(
                 .busy,
-                "the store \(path) is held by another run (another process writing it) after waiting \(seconds) s; "
+                "the store \(path) is held by another run (\(who)) after waiting \(seconds) s; "
                     + "nothing was changed: run again later, or wait longer with RECON_STORE_WAIT_SECONDS")
         }
     }

@@ -18,9 +18,11 @@ public enum ImportOutcome: Sendable, Equatable {
 /// the store as it was, and a second writer waits for the first (and is told it waited).
 public final class SQLiteStore: Store {
     let database: SQLiteDatabase
+    let holder: StoreHolder
 
     public init(path: String) throws(StoreError) {
         database = try SQLiteDatabase(path: path)
+        holder = StoreHolder(store: path)
         // 16 KiB pages (a new store's; an existing one keeps its own): fewer page splits and
         // writes per imported row, 5-10% of an import. WAL: readers never block the writer;
         // NORMAL sync is safe with WAL (a crash loses at most the last commit, never the
@@ -32,7 +34,7 @@ public final class SQLiteStore: Store {
             """)
         // an up-to-date store is opened without writing, so opening never waits for a run
         if try database.integer("PRAGMA user_version") == StoreSchema.version { return }
-        try database.beginImmediate(onWait: {})
+        try database.beginImmediate(onWait: {}, holder: holder)
         do throws(StoreError) {
             let version = try database.integer("PRAGMA user_version") ?? 0
             guard version <= StoreSchema.version else {
@@ -55,7 +57,8 @@ public final class SQLiteStore: Store {
     /// rolled back when it throws or `commit` is false (a dry run). `onWait` is called when
     /// another writer holds the store and this one has to wait for it.
     public func writeTransaction<T>(commit: Bool, onWait: () -> Void, _ body: () throws -> T) throws -> T {
-        try database.beginImmediate(onWait: onWait)
+        try database.beginImmediate(onWait: onWait, holder: holder)
+        defer { holder.withdraw() }
         do {
             let result = try body()
             try database.execute(commit ? "COMMIT" : "ROLLBACK")
@@ -64,6 +67,12 @@ public final class SQLiteStore: Store {
             try? database.execute("ROLLBACK")
             throw error
         }
+    }
+
+    public func announce(_ what: String) throws(StoreError) { holder.announce(what) }
+
+    public func nextRun() throws(StoreError) -> Int64 {
+        try database.integer("SELECT coalesce(max(id), 0) + 1 FROM runs") ?? 1
     }
 
     /// Imports one file inside the caller's transaction: `read` is handed a sink and streams

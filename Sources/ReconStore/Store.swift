@@ -35,6 +35,14 @@ public protocol Store: AnyObject {
     /// Saves a run: its row, its report files, and closes the records it settled.
     func save(_ run: RunToSave) throws(StoreError) -> Int64
 
+    /// The number the next saved run will have (in a write transaction: no other run can take
+    /// it before this one saves).
+    func nextRun() throws(StoreError) -> Int64
+
+    /// Says who holds the store for the rest of this write transaction (`run 7: recon
+    /// reconcile, started ...`), so that a writer that waits for it in vain names it.
+    func announce(_ holder: String) throws(StoreError)
+
     func runs() throws(StoreError) -> [RunRow]
     func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])]
     func counts() throws(StoreError) -> (imports: Int, payments: Int, settlement: Int)
@@ -46,7 +54,8 @@ extension Store {
         side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void
     ) throws -> ImportOutcome {
         try writeTransaction(commit: true, onWait: {}) {
-            try importInTransaction(side: side, path: path, sha256: sha256, importedAt: importedAt, read: read)
+            try announce("recon import \(side.rawValue) \(path), started \(importedAt)")
+            return try importInTransaction(side: side, path: path, sha256: sha256, importedAt: importedAt, read: read)
         }
     }
 }

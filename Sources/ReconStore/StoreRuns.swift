@@ -163,12 +163,12 @@ extension SQLiteStore {
     public func save(_ run: RunToSave) throws(StoreError) -> Int64 {
         try database.prepare(
             """
-            INSERT INTO runs (started_at, summary, exit_status, payments_open, settlement_open, matched, discrepancies,
-                business_date, breaches)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO runs (id, started_at, summary, exit_status, payments_open, settlement_open, matched,
+                discrepancies, business_date, breaches)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).run([
-            .text(run.startedAt), .text(run.summary), .integer(Int64(run.exitStatus)),
+            .integer(try nextRun()), .text(run.startedAt), .text(run.summary), .integer(Int64(run.exitStatus)),
             .integer(Int64(run.paymentsOpen)),
             .integer(Int64(run.settlementOpen)), .integer(Int64(run.matched)), .integer(Int64(run.discrepancies)),
             run.businessDate.map { .text($0) } ?? .null, .text(run.breaches.joined(separator: "\n")),

@@ -168,6 +168,60 @@ import Testing
         #expect(after.status == 0 && after.stdout.contains(" added"), "nothing of the refused import was kept")
     }
 
+    /// A writer that waits in vain names the run holding the store: its number (the one it
+    /// then saves), its command and its process. The holder here is a night stopped (SIGSTOP)
+    /// while it holds the store; the announcement is gone once the night ends.
+    @Test func aWaitingWriterNamesTheRunThatHoldsTheStore() throws {
+        let dir = makeTemporaryDirectory()
+        let store = dir + "/s.sqlite"
+        let first = try CLI.run([
+            "reconcile", "--store", store, "--payments", "samples/clean/payments.jsonl", "--out", dir + "/out1",
+        ])
+        #expect(first.status <= 1, "\(first.stderr)")
+        var named = false
+        // the night may end before it is caught holding the store: a few tries
+        for attempt in 0..<10 where !named {
+            let night = Process()
+            night.executableURL = URL(fileURLWithPath: CLI.binary)
+            night.arguments = [
+                "reconcile", "--store", store, "--settlement", "samples/clean/settlement.csv", "--out",
+                dir + "/night\(attempt)", "--dry-run",
+            ]
+            night.standardOutput = FileHandle.nullDevice
+            night.standardError = FileHandle.nullDevice
+            try night.run()
+            var held = false
+            for _ in 0..<2000 where !held {
+                if FileManager.default.fileExists(atPath: store + "-holder") {
+                    kill(night.processIdentifier, SIGSTOP)
+                    held = FileManager.default.fileExists(atPath: store + "-holder")
+                    if !held { kill(night.processIdentifier, SIGCONT) }
+                } else {
+                    usleep(500)
+                }
+            }
+            if held {
+                let waited = try CLI.run(
+                    ["import", "settlement", "samples/clean/settlement.csv", "--store", store],
+                    environment: ["RECON_STORE_WAIT_SECONDS": "0"])
+                kill(night.processIdentifier, SIGCONT)
+                #expect(waited.status == 75, "\(waited.stderr)")
+                #expect(
+                    waited.stderr.contains("held by another run (a dry run: recon reconcile, started ")
+                        && waited.stderr.contains(", process \(night.processIdentifier))"), "\(waited.stderr)")
+                named = true
+            }
+            night.waitUntilExit()
+        }
+        #expect(named, "the night was never caught holding the store")
+        #expect(!FileManager.default.fileExists(atPath: store + "-holder"))
+        // a run that saves announces the number it saves under
+        let second = try CLI.run([
+            "reconcile", "--store", store, "--settlement", "samples/clean/settlement.csv", "--out", dir + "/out2",
+        ])
+        #expect(second.stderr.contains("run 2 saved"), "\(second.stderr)")
+    }
+
     @Test func aReportOfARunThatDoesNotExistIsAUsageError() throws {
         let store = makeTemporaryDirectory() + "/recon.sqlite"
         let night = try CLI.run([

@@ -4,8 +4,9 @@ import CLibXML2
 /// of the whole document): step from element start to element start, and read the small
 /// elements worth keeping whole (`readElement`).
 ///
-/// libxml2 parses one chunk of input at a time into a queue of events (start, text, end)
-/// that the pull side consumes; memory is bounded by the chunk. The SAX interface rather than
+/// libxml2 parses one chunk of input at a time, on its own thread, into batches of events
+/// (start, text, end) that the pull side consumes a batch behind; memory is bounded by the
+/// three batches of the ring (`HandoffRing`). The SAX interface rather than
 /// `xmlTextReader`: the reader builds and frees a libxml2 node for every element and text and
 /// runs at half the SAX parser's speed here, while recon builds its own compact tree of the
 /// elements it keeps (`XMLTree`) either way.

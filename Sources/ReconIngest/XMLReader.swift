@@ -27,6 +27,7 @@ public final class XMLReader {
     /// Every element and attribute name of the document, interned.
     let names: XMLNameTable
     private var lastTreeNodes = 32
+    private var openNodes: [Int32] = []
     private var lastTree: XMLTree?
     /// The start event `nextStart` returned last, while `readElement` may read it.
     private var start: XMLEvents.Event?
@@ -114,7 +115,12 @@ public final class XMLReader {
             lastTreeNodes = max(16, tree.nodes.count)
             lastTree = tree
         }
-        var open: [Int32] = [tree.addNode(name: root.name, line: root.line, parent: -1)]
+        // the open elements' nodes, in an array kept from one element to the next
+        var open = openNodes
+        open.removeAll(keepingCapacity: true)
+        openNodes = []
+        defer { openNodes = open }
+        open.append(tree.addNode(name: root.name, line: root.line, parent: -1))
         events.copyAttributes(of: root, into: tree, node: 0)
         // the batch in a local: the events of one batch are read without touching `self`
         var batch = events

@@ -70,7 +70,7 @@ def check_postgres(url):
     (payments,), = psql(url, "SELECT count(*) FROM payments")
     imports, = psql(url, "SELECT count(*), coalesce(sum(added), 0) FROM imports WHERE side = 'payments'")
     (runs,), = psql(url, "SELECT count(*) FROM runs")
-    (closed,), = psql(url, "SELECT count(*) FROM payments WHERE closed_run IS NOT NULL")
+    (closed,), = psql(url, "SELECT count(*) FROM payment_closures")
     problems = []
     if payments not in (0, imports[1]) or imports[0] > 1:
         problems.append(f"a partial import: {payments} payments, imports {imports}")
@@ -95,7 +95,7 @@ def check_store(store, n):
     payments = db.execute("SELECT count(*) FROM payments").fetchone()[0]
     imports = db.execute("SELECT count(*), coalesce(sum(added), 0) FROM imports WHERE side = 'payments'").fetchone()
     runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
-    closed = db.execute("SELECT count(*) FROM payments WHERE closed_run IS NOT NULL").fetchone()[0]
+    closed = db.execute("SELECT count(*) FROM payment_closures").fetchone()[0]
     if payments not in (0, imports[1]) or imports[0] > 1:
         problems.append(f"a partial import: {payments} payments, imports {imports}")
     if runs > 1 or (runs == 0 and closed > 0):
@@ -115,7 +115,7 @@ def concurrent(recon, work, payments, settlement):
     errors = [p.communicate()[1] for p in runs]
     db = sqlite3.connect(store)
     matched = [m for (m,) in db.execute("SELECT matched FROM runs ORDER BY id")]
-    closed = db.execute("SELECT count(*) FROM payments WHERE closed_run IS NOT NULL").fetchone()[0]
+    closed = db.execute("SELECT count(*) FROM payment_closures").fetchone()[0]
     db.close()
     problems = []
     if len(matched) != 2 or matched[1] != 0:

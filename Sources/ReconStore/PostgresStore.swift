@@ -70,6 +70,19 @@ public final class PostgresStore: Store {
         ALTER TABLE runs ADD COLUMN business_date TEXT;
         ALTER TABLE runs ADD COLUMN breaches TEXT;
         """,
+        // 6: as StoreSchema's sixth
+        """
+        CREATE TABLE open_payments (id BIGINT PRIMARY KEY);
+        CREATE TABLE open_settlement (id BIGINT PRIMARY KEY);
+        CREATE TABLE payment_closures (id BIGINT PRIMARY KEY, run BIGINT NOT NULL);
+        CREATE TABLE settlement_closures (id BIGINT PRIMARY KEY, run BIGINT NOT NULL);
+        INSERT INTO open_payments SELECT id FROM payments WHERE closed_run IS NULL;
+        INSERT INTO open_settlement SELECT id FROM settlement_records WHERE closed_run IS NULL;
+        INSERT INTO payment_closures SELECT id, closed_run FROM payments WHERE closed_run IS NOT NULL;
+        INSERT INTO settlement_closures SELECT id, closed_run FROM settlement_records WHERE closed_run IS NOT NULL;
+        DROP INDEX payments_open;
+        DROP INDEX settlement_records_open;
+        """,
     ]
 
     public init(url: String, existing: Bool = false) throws(StoreError) {
@@ -181,6 +194,8 @@ public final class PostgresStore: Store {
                 VALUES ($1, $2, $3, $4, 0, 0, 0) RETURNING id
                 """, [side.rawValue, path, sha256, importedAt]
             ).first?[0] ?? "0"
+        let (table, open) = side.tables
+        let before = try connection.execute("SELECT coalesce(max(id), 0) FROM \(table)").first?[0] ?? "0"
         var sink = try PostgresSink(connection: connection, importId: importId, path: path, direct: true)
         try read(sink)
         if try !sink.finish() {
@@ -188,6 +203,9 @@ public final class PostgresStore: Store {
             try read(sink)
             _ = try sink.finish()
         }
+        // the rows this import added are open: under the writers' lock, every row numbered after
+        // the highest before it
+        try connection.execute("INSERT INTO \(open) SELECT id FROM \(table) WHERE id > $1", [before])
         try connection.execute(
             "UPDATE imports SET records = $1, added = $2, rejected = $3 WHERE id = $4",
             [String(sink.records), String(sink.added), String(sink.rejects.count), importId])
@@ -231,8 +249,9 @@ public final class PostgresStore: Store {
         var runs: [String: Int64] = [:]
         let rows = try connection.execute(
             """
-            SELECT w.key, min(p.closed_run) FROM wanted_keys w
-            JOIN payments p ON (p.key = w.key OR p.provider_id = w.key) AND p.closed_run IS NOT NULL
+            SELECT w.key, min(c.run) FROM wanted_keys w
+            JOIN payments p ON p.key = w.key OR p.provider_id = w.key
+            JOIN payment_closures c ON c.id = p.id
             GROUP BY w.key
             """)
         for row in rows { if let key = row[0], let run = row[1].flatMap({ Int64($0) }) { runs[key] = run } }
@@ -270,12 +289,13 @@ public final class PostgresStore: Store {
             try connection.execute(
                 "INSERT INTO run_outputs (run_id, name, content) VALUES ($1, $2, $3::bytea)", [id, file.name, hex])
         }
-        try loadTemporary("closing", run.closedPayments.map(String.init))
-        try connection.execute(
-            "UPDATE payments p SET closed_run = $1 FROM closing c WHERE p.id = c.key::bigint", [id])
-        try loadTemporary("closing", run.closedSettlement.map(String.init))
-        try connection.execute(
-            "UPDATE settlement_records r SET closed_run = $1 FROM closing c WHERE r.id = c.key::bigint", [id])
+        for (table, rows) in [("payment", run.closedPayments), ("settlement", run.closedSettlement)] {
+            let open = table == "payment" ? "open_payments" : "open_settlement"
+            try loadTemporary("closing", rows.map(String.init))
+            try connection.execute("DELETE FROM \(open) o USING closing c WHERE o.id = c.key::bigint")
+            try connection.execute(
+                "INSERT INTO \(table)_closures (id, run) SELECT key::bigint, $1 FROM closing", [id])
+        }
         return Int64(id) ?? 0
     }
 

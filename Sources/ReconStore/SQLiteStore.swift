@@ -5,6 +5,13 @@ public enum ImportSide: String, Sendable {
     case payments, settlement
 }
 
+extension ImportSide {
+    /// The side's table of rows, and its table of the open rows' numbers.
+    var tables: (rows: String, open: String) {
+        self == .payments ? ("payments", "open_payments") : ("settlement_records", "open_settlement")
+    }
+}
+
 /// What importing one file did.
 public enum ImportOutcome: Sendable, Equatable {
     /// The same content (by SHA-256) was imported before: nothing changed.
@@ -92,8 +99,13 @@ public final class SQLiteStore: Store {
             """
         ).run([.text(side.rawValue), .text(path), .text(sha256), .text(importedAt)])
         let importId = try database.integer("SELECT last_insert_rowid()")!
+        let (table, open) = side.tables
+        let before = try database.integer("SELECT coalesce(max(id), 0) FROM \(table)") ?? 0
         let sink = try ImportSink(database: database, importId: importId, path: path)
         try read(sink)
+        // the rows this import added are open: in this write transaction, every row numbered
+        // after the highest before it
+        try database.prepare("INSERT INTO \(open) SELECT id FROM \(table) WHERE id > ?").run([.integer(before)])
         try database.prepare("UPDATE imports SET records = ?, added = ?, rejected = ? WHERE id = ?").run([
             .integer(Int64(sink.records)), .integer(Int64(sink.added)), .integer(Int64(sink.rejects.count)),
             .integer(importId),

@@ -145,8 +145,8 @@ extension SQLiteStore {
         for key in keys where !key.isEmpty { try insert.run([.text(key)]) }
         let rows = try database.prepare(
             """
-            SELECT key, provider_id, closed_run FROM payments
-            WHERE closed_run IS NOT NULL AND (key IN wanted_keys OR provider_id IN wanted_keys)
+            SELECT p.key, p.provider_id, c.run FROM payments p JOIN payment_closures c ON c.id = p.id
+            WHERE p.key IN wanted_keys OR p.provider_id IN wanted_keys
             """)
         try rows.bind([])
         var runs: [String: Int64] = [:]
@@ -176,14 +176,16 @@ extension SQLiteStore {
         let id = try database.integer("SELECT last_insert_rowid()")!
         let output = try database.prepare("INSERT INTO run_outputs (run_id, name, content) VALUES (?, ?, ?)")
         for file in run.outputs { try output.run([.integer(id), .text(file.name), .blob(file.content)]) }
-        // by row number, in one statement per table: an update per identity looked each row up
-        // through the identity index, and took half of a million-row night
-        for (table, rows) in [("payments", run.closedPayments), ("settlement_records", run.closedSettlement)] {
+        // by row number, one statement per table: out of the open rows, into the run's closures
+        // (narrow tables: see StoreSchema's sixth migration)
+        for (table, rows) in [("payment", run.closedPayments), ("settlement", run.closedSettlement)] {
+            let open = table == "payment" ? "open_payments" : "open_settlement"
             try database.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS closing (id INTEGER PRIMARY KEY); DELETE FROM closing")
             let insert = try database.prepare("INSERT OR IGNORE INTO closing (id) VALUES (?)")
             for row in rows.sorted() { try insert.run([.integer(row)]) }
-            try database.prepare("UPDATE \(table) SET closed_run = ? WHERE id IN (SELECT id FROM closing)").run([
+            try database.execute("DELETE FROM \(open) WHERE id IN (SELECT id FROM closing)")
+            try database.prepare("INSERT INTO \(table)_closures (id, run) SELECT id, ? FROM closing").run([
                 .integer(id)
             ])
         }

@@ -16,7 +16,7 @@ enum StoredRows {
     static let openPayments = """
         SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
             \(sourceFile), source_byte, source_line, source_record, source_locator, keys, ordered_minor, r.id
-        FROM payments r JOIN imports i ON i.id = r.import_id WHERE r.closed_run IS NULL ORDER BY r.id
+        FROM open_payments o JOIN payments r ON r.id = o.id JOIN imports i ON i.id = r.import_id ORDER BY o.id
         """
 
     /// The columns `settlement(_:store:)` reads, in its order.
@@ -26,12 +26,12 @@ enum StoredRows {
         settlement_currency, exchange_rate, payout_ms, r.id
         """
 
-    static let openPaymentsCount = "SELECT count(*) FROM payments WHERE closed_run IS NULL"
-    static let openSettlementCount = "SELECT count(*) FROM settlement_records WHERE closed_run IS NULL"
+    static let openPaymentsCount = "SELECT count(*) FROM open_payments"
+    static let openSettlementCount = "SELECT count(*) FROM open_settlement"
 
     static let openSettlement = """
-        SELECT \(settlementColumns) FROM settlement_records r JOIN imports i ON i.id = r.import_id
-        WHERE r.closed_run IS NULL ORDER BY r.id
+        SELECT \(settlementColumns) FROM open_settlement o JOIN settlement_records r ON r.id = o.id
+        JOIN imports i ON i.id = r.import_id ORDER BY o.id
         """
 
     /// The settlement records of the batches in `batch_ids` (a temporary table of one `key` column).

@@ -198,6 +198,66 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         #expect(try first.counts().payments == 2)
     }
 
+    /// A store of schema 5 (runs closed rows by setting `closed_run`) opened by this recon: its
+    /// open rows stay open, its closed rows closed by their runs, and a key an earlier run
+    /// settled is still found. The store is made with this recon, then put back as schema 5 left
+    /// it (the narrow tables folded back into `closed_run`, the partial indexes made again).
+    @Test(arguments: TestStores.kinds)
+    func aStoreOfSchema5IsMigratedWithWhatIsOpenAndClosed(kind: String) throws {
+        let location = TestStores.make(kind)
+        var store = try openStore(location)
+        _ = try importPayments(store, sha: "p1", [payment("A", 100), payment("B", 200)])
+        _ = try store.importFile(side: .settlement, path: "s.csv", sha256: "s1", importedAt: "now") {
+            try $0.add(record("A", 100))
+            try $0.add(record("X", 5))
+        }
+        let paymentRows = try store.openPayments().rows
+        let lineRows = try store.openSettlement().rows
+        let run = try store.writeTransaction(commit: true, onWait: {}) {
+            try store.save(
+                RunToSave(
+                    startedAt: "now", summary: "one matched", exitStatus: 1, paymentsOpen: 2, settlementOpen: 2,
+                    matched: 1, discrepancies: 2, outputs: [], closedPayments: [paymentRows[0]],
+                    closedSettlement: [lineRows[0]]))
+        }
+        #expect(run == 1)
+        let downgrade = """
+            UPDATE payments SET closed_run = (SELECT run FROM payment_closures c WHERE c.id = payments.id);
+            UPDATE settlement_records SET closed_run = (SELECT run FROM settlement_closures c
+                WHERE c.id = settlement_records.id);
+            DROP TABLE open_payments; DROP TABLE open_settlement;
+            DROP TABLE payment_closures; DROP TABLE settlement_closures;
+            CREATE INDEX payments_open ON payments (id) WHERE closed_run IS NULL;
+            CREATE INDEX settlement_records_open ON settlement_records (id) WHERE closed_run IS NULL;
+            """
+        if kind == "sqlite" {
+            var db: OpaquePointer?
+            #expect(sqlite3_open(location, &db) == SQLITE_OK)
+            #expect(sqlite3_exec(db, downgrade + "PRAGMA user_version = 5;", nil, nil, nil) == SQLITE_OK)
+            sqlite3_close(db)
+        } else {
+            let connection = PQconnectdb(location)
+            let result = PQexec(connection, downgrade + "DELETE FROM recon_schema WHERE version = 6;")
+            #expect(PQresultStatus(result) == PGRES_COMMAND_OK)
+            PQclear(result)
+            PQfinish(connection)
+        }
+        store = try openStore(location)
+        #expect(try store.openPayments().records.map(\.keys.first?.value) == ["B"])
+        #expect(try store.openSettlement().records.map(\.key) == ["X"])
+        #expect(try store.runsThatSettled(keys: ["A", "B"]) == ["A": 1])
+        // and the next run closes rows the new way
+        let next = try store.writeTransaction(commit: true, onWait: {}) {
+            try store.save(
+                RunToSave(
+                    startedAt: "later", summary: "", exitStatus: 0, paymentsOpen: 1, settlementOpen: 1, matched: 0,
+                    discrepancies: 0, outputs: [], closedPayments: [paymentRows[1]], closedSettlement: []))
+        }
+        #expect(next == 2)
+        #expect(try store.openPayments().count == 0)
+        #expect(try store.runsThatSettled(keys: ["A", "B"]) == ["A": 1, "B": 2])
+    }
+
     @Test(arguments: TestStores.kinds)
     func aStoreFromANewerReconIsRefused(kind: String) throws {
         let location = TestStores.make(kind)

@@ -44,6 +44,33 @@ final class PostgresConnection {
         return rows
     }
 
+    /// Runs a query through a cursor, `batch` rows at a time, and
+    /// hands each row to `body`: a million open rows read at once held them all twice (libpq's
+    /// result and its text), 2.2 GB for a million-row night.
+    func forEachRow(
+        _ sql: String, batch: Int = 10_000, _ body: ([String?]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        // a cursor lives in a transaction: its own when the caller is in none
+        let own = PQtransactionStatus(connection) == PQTRANS_IDLE
+        if own { try execute("BEGIN") }
+        defer { if own { _ = try? execute("COMMIT") } }
+        try execute("DECLARE recon_rows NO SCROLL CURSOR FOR " + sql)
+        while true {
+            let result = PQexec(connection, "FETCH \(batch) FROM recon_rows")
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result) }
+            let count = PQntuples(result)
+            if count == 0 { break }
+            for r in 0..<count {
+                try body(
+                    (0..<PQnfields(result)).map { c in
+                        PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c))
+                    })
+            }
+        }
+        try execute("CLOSE recon_rows")
+    }
+
     /// The number of rows the last statement of this kind changed (`INSERT ... 0 5` is 5).
     func executeCount(_ sql: String, _ parameters: [String?] = []) throws(StoreError) -> Int {
         let result = withParameters(parameters) { values in

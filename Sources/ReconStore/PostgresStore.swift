@@ -216,22 +216,30 @@ public final class PostgresStore: Store {
 
     public func openPayments() throws(StoreError) -> StoredRecords<Payment> {
         var result = StoredRecords<Payment>()
+        result.reserve(try count(StoredRows.openPaymentsCount))
         var files = StoredRows.Files()
-        for row in try connection.execute(StoredRows.openPayments) {
-            result.append(try StoredRows.payment(TextRow(values: row), store: connection.name, files: &files))
+        let name = connection.name
+        try connection.forEachRow(StoredRows.openPayments) { row throws(StoreError) in
+            result.append(try StoredRows.payment(TextRow(values: row), store: name, files: &files))
         }
         return result
     }
 
     public func openSettlement() throws(StoreError) -> StoredRecords<SettlementRecord> {
-        try settlement(StoredRows.openSettlement)
+        try settlement(StoredRows.openSettlement, count: try count(StoredRows.openSettlementCount))
     }
 
-    private func settlement(_ query: String) throws(StoreError) -> StoredRecords<SettlementRecord> {
+    private func count(_ query: String) throws(StoreError) -> Int {
+        Int(try connection.execute(query).first?[0] ?? "0") ?? 0
+    }
+
+    private func settlement(_ query: String, count: Int = 0) throws(StoreError) -> StoredRecords<SettlementRecord> {
         var result = StoredRecords<SettlementRecord>()
+        result.reserve(count)
         var files = StoredRows.Files()
-        for row in try connection.execute(query) {
-            result.append(try StoredRows.settlement(TextRow(values: row), store: connection.name, files: &files))
+        let name = connection.name
+        try connection.forEachRow(query) { row throws(StoreError) in
+            result.append(try StoredRows.settlement(TextRow(values: row), store: name, files: &files))
         }
         return result
     }

@@ -48,7 +48,7 @@ final class PostgresConnection {
     /// hands each row to `body`: a million open rows read at once held them all twice (libpq's
     /// result and its text), 2.2 GB for a million-row night.
     func forEachRow(
-        _ sql: String, batch: Int = 10_000, _ body: ([String?]) throws(StoreError) -> Void
+        _ sql: String, batch: Int = 10_000, _ body: (ResultRow) throws(StoreError) -> Void
     ) throws(StoreError) {
         // a cursor lives in a transaction: its own when the caller is in none
         let own = PQtransactionStatus(connection) == PQTRANS_IDLE
@@ -61,14 +61,31 @@ final class PostgresConnection {
             guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result) }
             let count = PQntuples(result)
             if count == 0 { break }
-            for r in 0..<count {
-                try body(
-                    (0..<PQnfields(result)).map { c in
-                        PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c))
-                    })
-            }
+            for r in 0..<count { try body(ResultRow(result: result, row: r)) }
         }
         try execute("CLOSE recon_rows")
+    }
+
+    /// One row of a result, its values read where libpq holds them: a text made a `String` only
+    /// when asked for, a number parsed from its digits without one.
+    struct ResultRow: StoreRow {
+        let result: OpaquePointer?
+        let row: Int32
+
+        func text(_ column: Int32) -> String? {
+            PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+        }
+
+        func integer(_ column: Int32) -> Int64? {
+            guard PQgetisnull(result, row, column) == 0, let digits = PQgetvalue(result, row, column) else {
+                return nil
+            }
+            var end: UnsafeMutablePointer<CChar>?
+            errno = 0
+            let value = strtoll(digits, &end, 10)
+            guard errno == 0, let end, end != digits, end.pointee == 0 else { return nil }
+            return Int64(value)
+        }
     }
 
     /// The number of rows the last statement of this kind changed (`INSERT ... 0 5` is 5).

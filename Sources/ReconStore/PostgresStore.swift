@@ -220,7 +220,7 @@ public final class PostgresStore: Store {
         var files = StoredRows.Files()
         let name = connection.name
         try connection.forEachRow(StoredRows.openPayments) { row throws(StoreError) in
-            result.append(try StoredRows.payment(TextRow(values: row), store: name, files: &files))
+            result.append(try StoredRows.payment(row, store: name, files: &files))
         }
         return result
     }
@@ -239,7 +239,7 @@ public final class PostgresStore: Store {
         var files = StoredRows.Files()
         let name = connection.name
         try connection.forEachRow(query) { row throws(StoreError) in
-            result.append(try StoredRows.settlement(TextRow(values: row), store: name, files: &files))
+            result.append(try StoredRows.settlement(row, store: name, files: &files))
         }
         return result
     }

@@ -155,9 +155,3 @@ enum StoredRows {
 
 extension SQLiteDatabase.Statement: StoreRow {}
 
-/// A PostgreSQL row of text values as a `StoreRow`.
-struct TextRow: StoreRow {
-    let values: [String?]
-    func text(_ column: Int32) -> String? { values[Int(column)] }
-    func integer(_ column: Int32) -> Int64? { values[Int(column)].flatMap { Int64($0) } }
-}

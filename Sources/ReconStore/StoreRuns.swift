@@ -182,8 +182,15 @@ extension SQLiteStore {
             let open = table == "payment" ? "open_payments" : "open_settlement"
             try database.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS closing (id INTEGER PRIMARY KEY); DELETE FROM closing")
-            let insert = try database.prepare("INSERT OR IGNORE INTO closing (id) VALUES (?)")
-            for row in rows.sorted() { try insert.run([.integer(row)]) }
+            // the row numbers in one JSON array, unpacked by SQLite: a statement per row was a
+            // quarter of closing a million
+            var list = "["
+            list.reserveCapacity(rows.count * 8 + 2)
+            for (k, row) in rows.enumerated() { list += k == 0 ? String(row) : "," + String(row) }
+            list += "]"
+            try database.prepare("INSERT OR IGNORE INTO closing (id) SELECT value FROM json_each(?)").run([
+                .text(list)
+            ])
             try database.execute("DELETE FROM \(open) WHERE id IN (SELECT id FROM closing)")
             try database.prepare("INSERT INTO \(table)_closures (id, run) SELECT id, ? FROM closing").run([
                 .integer(id)

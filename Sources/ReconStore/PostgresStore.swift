@@ -71,18 +71,7 @@ public final class PostgresStore: Store {
         ALTER TABLE runs ADD COLUMN breaches TEXT;
         """,
         // 6: as StoreSchema's sixth
-        """
-        CREATE TABLE open_payments (id BIGINT PRIMARY KEY);
-        CREATE TABLE open_settlement (id BIGINT PRIMARY KEY);
-        CREATE TABLE payment_closures (id BIGINT PRIMARY KEY, run BIGINT NOT NULL);
-        CREATE TABLE settlement_closures (id BIGINT PRIMARY KEY, run BIGINT NOT NULL);
-        INSERT INTO open_payments SELECT id FROM payments WHERE closed_run IS NULL;
-        INSERT INTO open_settlement SELECT id FROM settlement_records WHERE closed_run IS NULL;
-        INSERT INTO payment_closures SELECT id, closed_run FROM payments WHERE closed_run IS NOT NULL;
-        INSERT INTO settlement_closures SELECT id, closed_run FROM settlement_records WHERE closed_run IS NOT NULL;
-        DROP INDEX payments_open;
-        DROP INDEX settlement_records_open;
-        """,
+        StoreSchema.openAndClosedTables(integer: "BIGINT"),
     ]
 
     public init(url: String, existing: Bool = false) throws(StoreError) {

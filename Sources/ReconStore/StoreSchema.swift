@@ -125,19 +125,24 @@ enum StoreSchema {
         // that closed its rows by setting `closed_run` rewrote every page of the two wide
         // tables (6 of a million-row night's 15 s); deleting from `open_*` and adding to
         // `*_closures` writes a few hundred pages. `closed_run` stays, no longer written.
+        openAndClosedTables(integer: "INTEGER"),
+    ]
+
+    /// The sixth migration, for both stores (`integer`: the store's 64-bit integer type).
+    static func openAndClosedTables(integer: String) -> String {
         """
-        CREATE TABLE open_payments (id INTEGER PRIMARY KEY);
-        CREATE TABLE open_settlement (id INTEGER PRIMARY KEY);
-        CREATE TABLE payment_closures (id INTEGER PRIMARY KEY, run INTEGER NOT NULL);
-        CREATE TABLE settlement_closures (id INTEGER PRIMARY KEY, run INTEGER NOT NULL);
+        CREATE TABLE open_payments (id \(integer) PRIMARY KEY);
+        CREATE TABLE open_settlement (id \(integer) PRIMARY KEY);
+        CREATE TABLE payment_closures (id \(integer) PRIMARY KEY, run \(integer) NOT NULL);
+        CREATE TABLE settlement_closures (id \(integer) PRIMARY KEY, run \(integer) NOT NULL);
         INSERT INTO open_payments SELECT id FROM payments WHERE closed_run IS NULL;
         INSERT INTO open_settlement SELECT id FROM settlement_records WHERE closed_run IS NULL;
         INSERT INTO payment_closures SELECT id, closed_run FROM payments WHERE closed_run IS NOT NULL;
         INSERT INTO settlement_closures SELECT id, closed_run FROM settlement_records WHERE closed_run IS NOT NULL;
         DROP INDEX payments_open;
         DROP INDEX settlement_records_open;
-        """,
-    ]
+        """
+    }
 
     static var version: Int64 { Int64(migrations.count) }
 }

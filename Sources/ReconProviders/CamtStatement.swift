@@ -120,6 +120,9 @@ public struct CamtStatement: SettlementFormat {
             var credits = 0, debits = 0
             var creditSum: Total = 0, debitSum: Total = 0
             var bookedNet: Total = 0
+            /// The booked net per value date (days since 1970; `Int64.min`: no value date), for
+            /// banks whose closing balance counts entries by value date (PostFinance).
+            var bookedNetByValueDay: [Int64: Total] = [:]
         }
 
         mutating func account(_ acct: XMLElement) {
@@ -156,6 +159,11 @@ public struct CamtStatement: SettlementFormat {
             let entryId = entry.text("AcctSvcrRef") ?? entry.text("NtryRef")
             let details = entry.children("NtryDtls").flatMap { $0.children("TxDtls") }
             let valueDate = try Self.date(entry.child("ValDt"), field: "Ntry/ValDt")
+            if rawStatus == "BOOK" {
+                let day = valueDate.map { Self.day($0) } ?? Int64.min
+                tallies[amount.currency]!.bookedNetByValueDay[day, default: 0] +=
+                    credit ? Total(amount.minorUnits) : -Total(amount.minorUnits)
+            }
             func make(
                 _ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?, detail: XMLElement? = nil
             ) -> SettlementRecord {
@@ -336,6 +344,12 @@ public struct CamtStatement: SettlementFormat {
             }
         }
 
+        /// Days since 1970 of a time.
+        static func day(_ time: Timestamp) -> Int64 {
+            let ms = time.millisecondsSince1970
+            return ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        }
+
         static func date(_ element: XMLElement?, field: String) throws(RecordError) -> Timestamp? {
             guard let text = element?.text("Dt") ?? element?.text("DtTm") else { return nil }
             do { return try Timestamp(parsing: text) } catch { throw RecordError(field: field, error.description) }
@@ -406,22 +420,35 @@ public struct CamtStatement: SettlementFormat {
                 }
             }
             // opening + booked movements = closing, when the statement gives both
-            func balance(_ codes: [String], last: Bool = false) -> (String, Money)? {
+            func balance(_ codes: [String], last: Bool = false) -> (String, Money, String?)? {
                 let matching = balances.filter { codes.contains($0.text("Tp", "CdOrPrtry", "Cd") ?? "") }
                 guard let b = last ? matching.last : matching.first, let amt = b.child("Amt"),
                     let m = try? Self.money(amt, field: "Bal/Amt"), m.currency == currency
                 else { return nil }
-                return (b.text("Tp", "CdOrPrtry", "Cd")!, b.text("CdtDbtInd") == "DBIT" ? -m : m)
+                let date = b.text("Dt", "Dt") ?? b.text("Dt", "DtTm")
+                return (b.text("Tp", "CdOrPrtry", "Cd")!, b.text("CdtDbtInd") == "DBIT" ? -m : m, date)
             }
-            if let (openCode, opening) = balance(["OPBD", "PRCD"]) ?? balance(["ITBD"]),
-                let (closeCode, closing) = balance(["CLBD"]) ?? balance(["ITBD"], last: true),
+            if let (openCode, opening, _) = balance(["OPBD", "PRCD"]) ?? balance(["ITBD"]),
+                let (closeCode, closing, closingDate) = balance(["CLBD"]) ?? balance(["ITBD"], last: true),
                 openCode != closeCode || openCode == "ITBD",
                 balances.count > 1
             {
-                totals.append(
-                    .amount(
-                        "\(label) balance \(openCode) + booked entries = \(closeCode)", stated: closing,
-                        computed: Total(opening.minorUnits) + tally.bookedNet))
+                var check = ControlTotal.amount(
+                    "\(label) balance \(openCode) + booked entries = \(closeCode)", stated: closing,
+                    computed: Total(opening.minorUnits) + tally.bookedNet)
+                // some banks (PostFinance) close the day's booked balance over the entries valued
+                // by that day, and carry an entry booked today but valued tomorrow to the next
+                if !check.ties, let text = closingDate, let date = try? Timestamp(parsing: text) {
+                    let closingDay = Self.day(date)
+                    let valued = tally.bookedNetByValueDay.reduce(Total(0)) {
+                        $1.key <= closingDay ? $0 + $1.value : $0
+                    }
+                    let byValueDate = ControlTotal.amount(
+                        "\(label) balance \(openCode) + booked entries valued by \(text.prefix(10)) = \(closeCode)",
+                        stated: closing, computed: Total(opening.minorUnits) + valued)
+                    if byValueDate.ties { check = byValueDate }
+                }
+                totals.append(check)
             }
             return totals
         }

@@ -115,6 +115,52 @@ import Testing
         #expect(inspect.stdout.contains("ties: Stmt 20220413030008 102 :60F: + 1 entries = :62F: = 110000.35 IDR"))
     }
 
+    /// A camt.053 whose closing booked balance counts the entries valued by its date, as
+    /// PostFinance writes them: an entry booked today but valued tomorrow is in tomorrow's
+    /// balance. The check says it ties by value date; a statement off by anything else still
+    /// does not tie, with both figures.
+    @Test func camtClosingBalanceByValueDate() throws {
+        func statement(closing: String) -> String {
+            func entry(_ amount: String, valued: String) -> String {
+                """
+                <Ntry><Amt Ccy="CHF">\(amount)</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+                <BookgDt><Dt>2020-11-24</Dt></BookgDt><ValDt><Dt>\(valued)</Dt></ValDt>
+                <AcctSvcrRef>R\(amount)</AcctSvcrRef></Ntry>
+                """
+            }
+            func balance(_ code: String, _ amount: String, _ day: String) -> String {
+                """
+                <Bal><Tp><CdOrPrtry><Cd>\(code)</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">\(amount)</Amt>
+                <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>\(day)</Dt></Dt></Bal>
+                """
+            }
+            return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt>
+                <GrpHdr><MsgId>M1</MsgId><CreDtTm>2020-11-24T20:00:00</CreDtTm></GrpHdr>
+                <Stmt><Id>S1</Id><Acct><Id><IBAN>CH2909000000250094239</IBAN></Id><Ccy>CHF</Ccy></Acct>
+                \(balance("OPBD", "100.00", "2020-11-24"))\(balance("CLBD", closing, "2020-11-24"))
+                \(balance("FWAV", "117.50", "2020-11-25"))
+                \(entry("10.00", valued: "2020-11-24"))\(entry("7.50", valued: "2020-11-25"))
+                </Stmt></BkToCstmrStmt></Document>
+
+                """
+        }
+        let dir = makeTemporaryDirectory()
+        writeFile(dir + "/valued.xml", statement(closing: "110.00"))
+        writeFile(dir + "/off.xml", statement(closing: "111.00"))
+        let valued = try CLI.run(["inspect", dir + "/valued.xml"])
+        #expect(
+            valued.stdout.contains(
+                "ties: Stmt S1 balance OPBD + booked entries valued by 2020-11-24 = CLBD = 110.00 CHF"),
+            "\(valued.stdout)")
+        let off = try CLI.run(["inspect", dir + "/off.xml"])
+        #expect(
+            off.stdout.contains(
+                "DOES NOT TIE: Stmt S1 balance OPBD + booked entries = CLBD: stated 111.00 CHF, computed 117.50 CHF"),
+            "\(off.stdout)")
+    }
+
     /// An MT942 interim report: its entries pending, no balance to check.
     @Test func mt942EntriesArePending() throws {
         #expect(try Self.records("mt942.sta") == [["payment", "70.00", "E2E-P1", "2025-01-02", "pending"]])

@@ -106,8 +106,7 @@ public struct SettlementRecord: Sendable {
     }
 
     static func day(_ time: Timestamp?) -> Int32 {
-        guard let ms = time?.millisecondsSince1970 else { return Int32.min }
-        let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        guard let day = time?.daysSince1970 else { return Int32.min }
         return Int32(exactly: day) ?? Int32.min
     }
 

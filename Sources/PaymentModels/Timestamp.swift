@@ -16,6 +16,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }
 
+    /// The UTC day the instant falls on, as days since 1970-01-01 (rounded down before 1970).
+    public var daysSince1970: Int64 {
+        let ms = millisecondsSince1970
+        return ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+    }
+
     /// `2024-05-01T12:00:00.000Z`.
     public var description: String {
         let ms = millisecondsSince1970

@@ -229,7 +229,7 @@ public struct BAI2Statement: SettlementFormat {
             let remittance = tag("REMI") ?? (text.isEmpty ? nil : text)
             entry.remittance = remittance
             entry.counterpartyName = tag("DBNM") ?? tag("CRNM")
-            if [555, 557].contains(code) || Self.mentionsReturn(text) { entry.kind = .chargeback }
+            if [555, 557].contains(code) || text.containsASCIIIgnoringCase("RETURN") { entry.kind = .chargeback }
             if [661, 698].contains(code) { entry.kind = .fee }
             return entry
         }
@@ -273,18 +273,6 @@ public struct BAI2Statement: SettlementFormat {
             stats.controlTotals.append(missing)
         }
         stats.adapters[name, default: 0] += stats.records - stats.rejected
-    }
-
-    /// Whether text says "return" in any case, found over its bytes (no uppercased copy).
-    static func mentionsReturn(_ text: String) -> Bool {
-        let word = Array("return".utf8)
-        let bytes = Array(text.utf8)
-        guard bytes.count >= word.count else { return false }
-        for start in 0...(bytes.count - word.count)
-        where (0..<word.count).allSatisfy({ bytes[start + $0] | 0x20 == word[$0] }) {
-            return true
-        }
-        return false
     }
 
     /// `YYMMDD` as a day.

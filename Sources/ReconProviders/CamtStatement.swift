@@ -160,7 +160,7 @@ public struct CamtStatement: SettlementFormat {
             let details = entry.children("NtryDtls").flatMap { $0.children("TxDtls") }
             let valueDate = try Self.date(entry.child("ValDt"), field: "Ntry/ValDt")
             if rawStatus == "BOOK" {
-                let day = valueDate.map { Self.day($0) } ?? Int64.min
+                let day = valueDate?.daysSince1970 ?? Int64.min
                 tallies[amount.currency]!.bookedNetByValueDay[day, default: 0] +=
                     credit ? Total(amount.minorUnits) : -Total(amount.minorUnits)
             }
@@ -344,12 +344,6 @@ public struct CamtStatement: SettlementFormat {
             }
         }
 
-        /// Days since 1970 of a time.
-        static func day(_ time: Timestamp) -> Int64 {
-            let ms = time.millisecondsSince1970
-            return ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        }
-
         static func date(_ element: XMLElement?, field: String) throws(RecordError) -> Timestamp? {
             guard let text = element?.text("Dt") ?? element?.text("DtTm") else { return nil }
             do { return try Timestamp(parsing: text) } catch { throw RecordError(field: field, error.description) }
@@ -439,7 +433,7 @@ public struct CamtStatement: SettlementFormat {
                 // some banks (PostFinance) close the day's booked balance over the entries valued
                 // by that day, and carry an entry booked today but valued tomorrow to the next
                 if !check.ties, let text = closingDate, let date = try? Timestamp(parsing: text) {
-                    let closingDay = Self.day(date)
+                    let closingDay = date.daysSince1970
                     let valued = tally.bookedNetByValueDay.reduce(Total(0)) {
                         $1.key <= closingDay ? $0 + $1.value : $0
                     }

@@ -1,70 +1,79 @@
 /// The physical records of a BAI2 file (cash management balance reporting): `NN,fields...`
 /// ending in an optional `/`, one or more to a line (some banks put the next record after a
 /// `/` and spaces on the same line), padded with spaces or not. Each record is its two-digit
-/// type and its text after the comma, without the terminating `/`. Knows no accounts.
+/// type and its bytes after the comma, without the terminating `/`: no `String` per record.
+/// Knows no accounts.
 public final class BAI2RecordReader {
-    public struct Record: Sendable {
-        /// `01`, `02`, `03`, `16`, `88`, `49`, `98`, `99`; empty for a line that is no record
-        /// (the text of the record before it, wrapped).
-        public var code: String
-        public var text: String
+    public struct Record {
+        /// 1, 2, 3, 16, 88, 49, 98 or 99; 0 for a line that is no record (the text of the
+        /// record before it, wrapped).
+        public var code: Int
+        /// The record's bytes: valid until the next call of `next()`.
+        public var text: ArraySlice<UInt8>
         public var line: Int64
     }
 
-    public static let codes: Set<String> = ["01", "02", "03", "16", "88", "49", "98", "99"]
     private let lines: LineReader
-    private var queue: [Record] = []
+    /// The line being given out, and where its next record starts.
+    private var current: ArraySlice<UInt8> = []
+    private var cut: Int?
 
     public init(source: any ByteSource) {
         lines = LineReader(source: source)
     }
 
     public func next() throws(IngestError) -> Record? {
-        while queue.isEmpty {
-            guard let raw = try lines.next() else { return nil }
-            for piece in Self.records(in: raw) {
+        while true {
+            if let from = cut {
+                let (piece, nextFrom) = Self.record(in: current, from: from)
+                cut = nextFrom
                 var body = piece
                 while let last = body.last, last == 0x20 || last == 0x1A { body = body.dropLast() }
                 guard !body.isEmpty else { continue }
-                let code = String(decoding: body.prefix(2), as: UTF8.self)
-                let separator = body.dropFirst(2).first
                 let terminated = body.last == UInt8(ascii: "/")
+                let s = body.startIndex
                 // `88:EREF...`: a continuation written with a colon
-                guard Self.codes.contains(code),
-                    separator == UInt8(ascii: ",") || separator == UInt8(ascii: ":") && code == "88"
-                else {
-                    // a line that is no record: the record before it was wrapped
-                    queue.append(
-                        Record(code: "", text: Self.text(terminated ? body.dropLast() : body), line: lines.line))
-                    continue
+                if body.count >= 3, let code = Self.code(body[s], body[s + 1]),
+                    body[s + 2] == UInt8(ascii: ",") || body[s + 2] == UInt8(ascii: ":") && code == 88
+                {
+                    let rest = body.dropFirst(3)
+                    return Record(code: code, text: terminated ? rest.dropLast() : rest, line: lines.line)
                 }
-                let rest = body.dropFirst(3)
-                queue.append(Record(code: code, text: Self.text(terminated ? rest.dropLast() : rest), line: lines.line))
+                // a line that is no record: the record before it was wrapped
+                return Record(code: 0, text: terminated ? body.dropLast() : body, line: lines.line)
             }
+            current = []  // no reference into the window while it refills
+            guard let raw = try lines.next() else { return nil }
+            current = raw
+            cut = raw.startIndex
         }
-        return queue.removeFirst()
     }
 
-    static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+    /// The record type of two digits, if they are one.
+    static func code(_ a: UInt8, _ b: UInt8) -> Int? {
+        guard a >= 0x30 && a <= 0x39 && b >= 0x30 && b <= 0x39 else { return nil }
+        let n = Int(a - 0x30) * 10 + Int(b - 0x30)
+        switch n {
+        case 1, 2, 3, 16, 88, 49, 98, 99: return n
+        default: return nil
+        }
+    }
 
-    /// One line's records: split after a `/` followed by spaces and another record's code and a
-    /// comma (`...2/   02,...`).
-    static func records(in line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        var out: [ArraySlice<UInt8>] = []
-        var start = line.startIndex
-        var i = line.startIndex
+    /// The record starting at `from` in `line`, and where the next one starts (nil for none):
+    /// a line is cut after a `/` followed by spaces and another record's code and a comma
+    /// (`...2/   02,...`).
+    static func record(in line: ArraySlice<UInt8>, from: Int) -> (ArraySlice<UInt8>, Int?) {
+        var i = from
         while let slash = line[i...].firstIndex(of: UInt8(ascii: "/")) {
             var j = slash + 1
             while j < line.endIndex, line[j] == 0x20 { j += 1 }
             if j > slash + 1, j + 2 < line.endIndex, line[j + 2] == UInt8(ascii: ","),
-                codes.contains(String(decoding: line[j..<(j + 2)], as: UTF8.self))
+                code(line[j], line[j + 1]) != nil
             {
-                out.append(line[start...slash])
-                start = j
+                return (line[from...slash], j)
             }
             i = slash + 1
         }
-        out.append(line[start...])
-        return out
+        return (line[from...], nil)
     }
 }

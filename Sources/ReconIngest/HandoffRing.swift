@@ -10,8 +10,8 @@ import Dispatch
 /// order (the one it `held`) and gives each back when it is done with it. A consumer that stops early cancels the
 /// ring: the producer stops at its next slot and is waited for, so nothing it uses is freed
 /// under it.
-final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
-    let slots: [Slot]
+package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
+    package let slots: [Slot]
     private let filled = DispatchSemaphore(value: 0)
     // counted up from 0: libdispatch traps when a semaphore is freed below its initial value,
     // which a consumer that stops early would leave it at
@@ -22,7 +22,7 @@ final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
     private var holding: Slot?
     private var started = false
 
-    init(slots: [Slot]) {
+    package init(slots: [Slot]) {
         precondition(slots.count >= 2, "a ring needs two slots to overlap the two sides")
         self.slots = slots
         for _ in slots { free.signal() }
@@ -30,7 +30,7 @@ final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
 
     /// Starts the producer: `fill` is called on its thread with each free slot in turn and
     /// returns false for the last one.
-    func start(_ label: String, fill: @escaping @Sendable (Slot) -> Bool) {
+    package func start(_ label: String, fill: @escaping @Sendable (Slot) -> Bool) {
         started = true
         let ring = self
         DispatchQueue(label: label).async {
@@ -47,9 +47,34 @@ final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
         }
     }
 
+    /// Starts a producer that runs to its own end (a parser that pushes what it reads):
+    /// `produce` is called once on its thread with the first free slot and `handOver`, which
+    /// hands the slot filled over and returns the next free one, waited for; nil when that slot
+    /// was the `last`, or when the consumer cancelled (the producer then stops).
+    package func start(
+        _ label: String,
+        produce: @escaping @Sendable (_ first: Slot, _ handOver: (_ last: Bool) -> Slot?) -> Void
+    ) {
+        started = true
+        let ring = self
+        DispatchQueue(label: label).async {
+            defer { ring.done.signal() }
+            ring.free.wait()
+            if ring.isCancelled { return }
+            var next = 0
+            produce(ring.slots[0]) { last in
+                ring.filled.signal()
+                if last { return nil }
+                next = (next + 1) % ring.slots.count
+                ring.free.wait()
+                return ring.isCancelled ? nil : ring.slots[next]
+            }
+        }
+    }
+
     /// The slot the consumer holds: the one it took last and has not given back, or else the
     /// next filled one, waited for (`fresh`).
-    func held() -> (slot: Slot, fresh: Bool) {
+    package func held() -> (slot: Slot, fresh: Bool) {
         if let holding { return (holding, false) }
         filled.wait()
         let slot = slots[next]
@@ -59,13 +84,13 @@ final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
     }
 
     /// Gives the held slot back to the producer.
-    func giveBack() {
+    package func giveBack() {
         holding = nil
         free.signal()
     }
 
     /// Stops the producer (the consumer went away early) and waits for it.
-    func cancel() {
+    package func cancel() {
         guard started else { return }
         isCancelled = true
         free.signal()

@@ -57,7 +57,7 @@ public enum Normalizer {
     static func line(settlement r: SettlementRecord, jsonLines: Bool) -> String {
         let fields: [(String, String?)] = [
             ("side", "settlement"), ("system", r.provider), ("key_field", "reference"), ("key", r.key),
-            ("other_keys", r.settlementId.map { "settlement_id=\($0)" }), ("amount", r.gross.decimalString),
+            ("other_keys", otherKeys(r)), ("amount", r.gross.decimalString),
             ("currency", r.gross.currency.code), ("fee", r.fee?.decimalString), ("net", r.net?.decimalString),
             ("status", r.status.rawValue), ("raw_status", r.rawStatus), ("time", r.settledAt?.description),
             ("source", r.provenance.description), ("kind", r.kind.code), ("batch", r.payoutBatch),
@@ -66,6 +66,15 @@ public enum Normalizer {
             ("exchange_rate", r.exchangeRate?.description), ("ordered_amount", nil),
         ]
         return render(fields, jsonLines: jsonLines)
+    }
+
+    /// The keys a line can match on besides its key: its settlement id, then its alternate keys
+    /// (a bank entry's end-to-end id, references and remittance words) in the order tried.
+    static func otherKeys(_ r: SettlementRecord) -> String? {
+        let others =
+            (r.settlementId.map { ["settlement_id=\($0)"] } ?? [])
+            + (r.alternateKeys ?? []).map { "reference=\($0)" }
+        return others.isEmpty ? nil : others.joined(separator: ";")
     }
 
     static func render(_ fields: [(String, String?)], jsonLines: Bool) -> String {

@@ -17,11 +17,40 @@ public struct BAI2Statement: SettlementFormat {
 
     public init() {}
 
-    /// A record with its `88` continuations.
+    /// A record with its `88` continuations, their bytes in one buffer kept from record to
+    /// record (no allocation per record).
     struct Logical {
-        var code: String
-        var texts: [String]
-        var line: Int64
+        var code = 0
+        var line: Int64 = 0
+        var bytes: [UInt8] = []
+        /// Where each piece (the record, then each continuation) ends in `bytes`.
+        var ends: [Int] = []
+
+        mutating func start(code: Int, line: Int64, _ text: ArraySlice<UInt8>) {
+            (self.code, self.line) = (code, line)
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            append(text)
+        }
+
+        mutating func append(_ text: ArraySlice<UInt8>) {
+            bytes += text
+            ends.append(bytes.count)
+        }
+
+        /// A wrapped line goes on with the last piece after a space.
+        mutating func wrap(_ text: ArraySlice<UInt8>) {
+            bytes.append(0x20)
+            bytes += text
+            ends[ends.count - 1] = bytes.count
+        }
+
+        func piece(_ k: Int) -> ArraySlice<UInt8> { bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]] }
+
+        var texts: [String] { ends.indices.map { String(decoding: piece($0), as: UTF8.self) } }
+
+        var codeText: String { code < 10 ? "0\(code)" : "\(code)" }
+
         /// The fields of the record and its continuations (an `88` goes on with the next field).
         var fields: [String] {
             texts.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -42,8 +71,17 @@ public struct BAI2Statement: SettlementFormat {
         _ input: OpenedInput, path: String, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
-        let reader = BAI2RecordReader(source: input.source)
         let file = SourceFile(path)
+        try BankEntryReadAhead.read(input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject) {
+            try parse($0, file: file, stats: &$1, emitter: $2)
+        }
+    }
+
+    /// Reads the records on the reading thread: entries and rejects go to `emitter` in order.
+    static func parse(
+        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats, emitter: BankEntryReadAhead.Emitter
+    ) throws {
+        let reader = BAI2RecordReader(source: source)
         stats.format = "bai2"
         var fileLevel = Level(label: "File", open: false)
         var group = Level(label: "Group", open: false)
@@ -60,15 +98,25 @@ public struct BAI2Statement: SettlementFormat {
         func reject(_ error: RecordError, _ record: Logical) throws {
             stats.records += 1
             stats.rejected += 1
-            try onReject(
-                Reject(
-                    source: provenance(record.line), field: error.field, reason: error.reason,
-                    raw: record.code + "," + record.texts.joined(separator: "\n88,")))
+            try emitter.emit(
+                .reject(
+                    Reject(
+                        source: provenance(record.line), field: error.field, reason: error.reason,
+                        raw: record.codeText + "," + record.texts.joined(separator: "\n88,"))))
         }
         func amount(_ text: String, field: String) throws(RecordError) -> Int64 {
-            let trimmed = text.trimmed
+            try amount(ArraySlice(text.utf8), field: field)
+        }
+        func amount(_ text: ArraySlice<UInt8>, field: String) throws(RecordError) -> Int64 {
+            let trimmed = BankBytes.trimmed(text)
             if trimmed.isEmpty { return 0 }
-            do { return try AmountParser.parseMinor(trimmed) } catch { throw RecordError(field: field, error) }
+            do {
+                return try trimmed.withUnsafeBytes { raw in try AmountParser.parseMinor(raw) }
+            } catch let error as AmountError {
+                throw RecordError(field: field, error)
+            } catch {
+                throw RecordError(field: field, "\(error)")
+            }
         }
         func count(_ text: String?, field: String) throws(RecordError) -> Int {
             guard let text, let n = Int(text.trimmed) else {
@@ -89,12 +137,12 @@ public struct BAI2Statement: SettlementFormat {
         }
 
         func process(_ record: Logical) throws {
-            let f = record.code == "16" ? [] : record.fields  // a detail is read by its own cursor
+            let f = record.code == 16 ? [] : record.fields  // a detail is read by its own cursor
             do {
                 switch record.code {
-                case "01":
+                case 1:
                     fileLevel = Level(label: "File \(f.count > 4 ? f[4].trimmed : "")", records: fileLevel.records)
-                case "02":
+                case 2:
                     groups += 1
                     group = Level(label: "Group \(groups)", records: group.records)
                     groupCurrency = f.count > 5 && !f[5].trimmed.isEmpty ? Currency(code: f[5].trimmed) : nil
@@ -103,7 +151,7 @@ public struct BAI2Statement: SettlementFormat {
                     }
                     groupDate = f.count > 3 ? try? Self.date(f[3]) : nil
                     if let d = groupDate { group.label = "Group \(groups) \(d.description.prefix(10))" }
-                case "03":
+                case 3:
                     accountId = f.first?.trimmed
                     let code = f.count > 1 ? f[1].trimmed : ""
                     accountCurrency = code.isEmpty ? groupCurrency : Currency(code: code)
@@ -114,19 +162,19 @@ public struct BAI2Statement: SettlementFormat {
                     for (type, text) in try Self.summaries(record.texts) {
                         account.total += Total(try amount(text, field: "03 summary \(type) amount"))
                     }
-                case "16":
+                case 16:
                     let entry = try detail(record)
                     account.total += Total(entry.amount.minorUnits.magnitude)
                     stats.records += 1
-                    try onRecord(entry.record(account: accountId, provenance: provenance(record.line)))
-                case "49":
+                    try emitter.emit(.entry(entry, account: accountId, line: record.line))
+                case 49:
                     trailer(
                         account, stated: Total(try amount(f.first ?? "", field: "49 control total")),
                         records: try count(f.count > 1 ? f[1] : nil, field: "49 number of records"), children: nil)
                     group.statedChildTotals += Total(try amount(f.first ?? "", field: "49 control total"))
                     group.children += 1
                     account.open = false
-                case "98":
+                case 98:
                     group.total = group.statedChildTotals
                     trailer(
                         group, stated: Total(try amount(f.first ?? "", field: "98 control total")),
@@ -135,7 +183,7 @@ public struct BAI2Statement: SettlementFormat {
                     fileLevel.statedChildTotals += Total(try amount(f.first ?? "", field: "98 control total"))
                     fileLevel.children += 1
                     group.open = false
-                case "99":
+                case 99:
                     fileLevel.total = fileLevel.statedChildTotals
                     trailer(
                         fileLevel, stated: Total(try amount(f.first ?? "", field: "99 control total")),
@@ -144,7 +192,8 @@ public struct BAI2Statement: SettlementFormat {
                     fileLevel.open = false
                 default:
                     throw RecordError(
-                        field: "record type", "'\(record.code)' is not a BAI2 record (01, 02, 03, 16, 88, 49, 98, 99)")
+                        field: "record type",
+                        "'\(record.codeText)' is not a BAI2 record (01, 02, 03, 16, 88, 49, 98, 99)")
                 }
             } catch let error as RecordError {
                 try reject(error, record)
@@ -152,20 +201,21 @@ public struct BAI2Statement: SettlementFormat {
         }
 
         /// A `16` detail: type code, amount, funds type (and its details), bank and customer
-        /// references, then text running to the end, and its continuations.
+        /// references, then text running to the end, and its continuations; read over the bytes.
         func detail(_ record: Logical) throws(RecordError) -> BankEntry {
             guard let currency = accountCurrency ?? groupCurrency ?? Currency(code: "USD") else {
                 throw RecordError(field: "16", "no currency")
             }
             // fields over the bytes: a cursor to the next comma
-            var bytes = Array((record.texts.first ?? "").utf8)
-            var at = 0
-            func field() -> String {
-                let end = bytes[at...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.count
-                defer { at = min(end + 1, bytes.count) }
-                return String(decoding: bytes[at..<end], as: UTF8.self).trimmed
+            var bytes = record.piece(0)
+            var at = bytes.startIndex
+            var piece = 0
+            func field() -> ArraySlice<UInt8> {
+                let end = bytes[at...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+                defer { at = min(end + 1, bytes.endIndex) }
+                return BankBytes.trimmed(bytes[at..<end])
             }
-            let type = field()
+            let type = String(decoding: field(), as: UTF8.self)
             guard let code = Int(type), code >= 0 else {
                 throw RecordError(field: "16 type code", "expected a three-digit type code, found '\(type)'")
             }
@@ -180,92 +230,107 @@ public struct BAI2Statement: SettlementFormat {
             let minor = try amount(field(), field: "16 amount")
             let funds = field()
             var valueDate: Timestamp?
-            switch funds.uppercased() {
-            case "S": for _ in 0..<3 { _ = field() }
-            case "V":
-                valueDate = try? Self.date(field())
+            switch funds.count == 1 ? funds[funds.startIndex] & 0xDF : 0 {  // the letter in upper case
+            case UInt8(ascii: "S"): for _ in 0..<3 { _ = field() }
+            case UInt8(ascii: "V"):
+                valueDate = try? MT940Fields.timestamp(MT940Fields.date(field(), field: "date"))
                 _ = field()
-            case "D":
-                let n = Int(field()) ?? 0
+            case UInt8(ascii: "D"):
+                let n = Int(String(decoding: field(), as: UTF8.self)) ?? 0
                 guard (0...1000).contains(n) else { throw RecordError(field: "16 funds type", "\(n) distributions") }
                 for _ in 0..<(2 * n) { _ = field() }
             default: break
             }
-            var continuations = record.texts.dropFirst()
-            if at >= bytes.count, let next = continuations.first {
+            if at >= bytes.endIndex, record.ends.count > 1 {
                 // the detail ended after its funds type (`/`): its 88 goes on with the references
                 // and the text (the X9 BTRS version 3 samples)
-                bytes = Array(next.utf8)
-                at = 0
-                continuations = continuations.dropFirst()
+                piece = 1
+                bytes = record.piece(1)
+                at = bytes.startIndex
             }
-            let bankReference = field()
-            let customerReference = field()
-            var text = String(decoding: bytes[at...], as: UTF8.self).trimmed
-            // a few tagged lines at most: a list, not a dictionary
-            var tags: [(tag: String, value: String)] = []
-            func tag(_ name: String) -> String? { tags.first { $0.tag == name }?.value }
-            var more: [String] = []
-            for continuation in continuations {
-                let line = continuation.trimmed
-                let b = line.utf8
-                // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi)
-                if let colon = b.prefix(6).firstIndex(of: UInt8(ascii: ":")), colon > b.startIndex,
-                    b[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
+            let bankReference = String(decoding: field(), as: UTF8.self)
+            let customerReference = String(decoding: field(), as: UTF8.self)
+            let text = BankBytes.trimmed(bytes[at...])
+            // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi); the
+            // first of each tag recon uses
+            var (eref, trid, remi, debtor, creditor): (String?, String?, String?, String?, String?)
+            var more: [ArraySlice<UInt8>] = []
+            for k in (piece + 1)..<record.ends.count {
+                let line = BankBytes.trimmed(record.piece(k))
+                if let colon = line.prefix(6).firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
+                    line[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
                 {
-                    let name = String(line[..<colon])
-                    if tag(name) == nil { tags.append((name, String(line[b.index(after: colon)...]).trimmed)) }
+                    let name = line[..<colon]
+                    let value = { BankBytes.text(line[(colon + 1)...]) }
+                    if BankBytes.equals(name, "EREF") {
+                        eref = eref ?? value()
+                    } else if BankBytes.equals(name, "TRID") {
+                        trid = trid ?? value()
+                    } else if BankBytes.equals(name, "REMI") {
+                        remi = remi ?? value()
+                    } else if BankBytes.equals(name, "DBNM") {
+                        debtor = debtor ?? value()
+                    } else if BankBytes.equals(name, "CRNM") {
+                        creditor = creditor ?? value()
+                    }
                 } else if !line.isEmpty {
                     more.append(line)
                 }
             }
-            text = ([text] + more).filter { !$0.isEmpty }.joined(separator: " ")
+            // the text and its untagged continuations, joined with spaces
+            var joined = text.isEmpty ? [] : Array(text)
+            for line in more {
+                if !joined.isEmpty { joined.append(0x20) }
+                joined += line
+            }
             let amount = Money(minorUnits: credit ? minor : -minor, currency: currency)
             var entry = BankEntry(amount: amount, code: type)
             entry.bookingDate = groupDate
             entry.valueDate = valueDate
             entry.bankReference = bankReference.isEmpty ? nil : bankReference
-            entry.references = [tag("EREF"), tag("TRID"), customerReference].compactMap { $0 }.filter { !$0.isEmpty }
-            let remittance = tag("REMI") ?? (text.isEmpty ? nil : text)
-            entry.remittance = remittance
-            entry.counterpartyName = tag("DBNM") ?? tag("CRNM")
-            if [555, 557].contains(code) || text.containsASCIIIgnoringCase("RETURN") { entry.kind = .chargeback }
+            entry.references.reserveCapacity(3)
+            for reference in [eref, trid, customerReference] where reference?.isEmpty == false {
+                entry.references.append(reference!)
+            }
+            entry.remittance = remi ?? (joined.isEmpty ? nil : String(decoding: joined, as: UTF8.self))
+            entry.counterpartyName = debtor ?? creditor
+            if [555, 557].contains(code) || BankBytes.containsIgnoringCase(joined[...], "RETURN") {
+                entry.kind = .chargeback
+            }
             if [661, 698].contains(code) { entry.kind = .fee }
             return entry
         }
 
-        var pending: Logical?
+        var pending = Logical()
+        var hasPending = false
         while let physical = try reader.next() {
-            if physical.code == "88" || physical.code.isEmpty {
-                guard pending != nil else {
-                    try reject(
-                        RecordError(field: "88", "a continuation with no record before it"),
-                        Logical(code: "88", texts: [physical.text], line: physical.line))
+            if physical.code == 88 || physical.code == 0 {
+                guard hasPending else {
+                    var orphan = Logical()
+                    orphan.start(code: 88, line: physical.line, physical.text)
+                    try reject(RecordError(field: "88", "a continuation with no record before it"), orphan)
                     continue
                 }
                 // an 88 is a record of its own in the counts; a wrapped line is not
-                if physical.code == "88" {
-                    pending!.texts.append(physical.text)
-                } else {
-                    pending!.texts[pending!.texts.count - 1] += " " + physical.text
-                }
+                if physical.code == 88 { pending.append(physical.text) } else { pending.wrap(physical.text) }
             } else {
-                if let done = pending { try process(done) }
+                if hasPending { try process(pending) }
                 // a header opens its level, and is counted in it
                 switch physical.code {
-                case "01": fileLevel = Level(label: "File")
-                case "02": group = Level(label: "Group")
-                case "03": account = Level(label: "Account")
+                case 1: fileLevel = Level(label: "File")
+                case 2: group = Level(label: "Group")
+                case 3: account = Level(label: "Account")
                 default: break
                 }
-                pending = Logical(code: physical.code, texts: [physical.text], line: physical.line)
+                pending.start(code: physical.code, line: physical.line, physical.text)
+                hasPending = true
             }
-            guard !physical.code.isEmpty else { continue }
+            guard physical.code != 0 else { continue }
             if fileLevel.open { fileLevel.records += 1 }
             if group.open { group.records += 1 }
             if account.open { account.records += 1 }
         }
-        if let done = pending { try process(done) }
+        if hasPending { try process(pending) }
         for (level, trailer) in [(account, "49"), (group, "98"), (fileLevel, "99")] where level.open {
             var missing = ControlTotal(
                 name: "\(level.label) trailer \(trailer)", stated: "missing", computed: "\(level.records) records")

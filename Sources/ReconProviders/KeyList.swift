@@ -2,23 +2,29 @@ import PaymentModels
 
 /// A record's references in their order of preference, each once, blanks and placeholder
 /// values (`NOTPROVIDED`, `/`) left out: the first is the record's key, the others its
-/// alternate keys.
+/// alternate keys (an array only when there are any: most records have one key).
 struct KeyList {
-    private(set) var values: [String] = []
+    private(set) var key = ""
+    private(set) var alternates: [String]?
     let ignored: [String]
 
     init(ignoring ignored: [String] = []) {
         self.ignored = ignored
-        values.reserveCapacity(8)  // one allocation, not one per doubling
     }
+
+    var values: [String] { key.isEmpty ? [] : [key] + (alternates ?? []) }
 
     mutating func add(_ value: String?) {
-        guard let value = value.map(PaymentKey.trimmed), !value.isEmpty, !ignored.contains(value),
-            !values.contains(value)
-        else { return }
-        values.append(value)
+        guard let value = value.map(PaymentKey.trimmed), !value.isEmpty, !ignored.contains(value) else { return }
+        if key.isEmpty {
+            key = value
+        } else if value != key {
+            if alternates == nil {
+                alternates = [value]
+                alternates!.reserveCapacity(4)
+            } else if !alternates!.contains(value) {
+                alternates!.append(value)
+            }
+        }
     }
-
-    var key: String { values.first ?? "" }
-    var alternates: [String]? { values.count > 1 ? Array(values.dropFirst()) : nil }
 }

@@ -1,0 +1,43 @@
+/// Byte-level helpers of the line-record bank formats (MT940, BAI2): fields are read as bytes
+/// and only the values a record keeps become strings.
+enum BankBytes {
+    static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+
+    /// Without blanks and line ends at either end (the set `PaymentKey.trimmed` trims).
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var (start, end) = (bytes.startIndex, bytes.endIndex)
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
+    }
+
+    /// The bytes, trimmed, as text.
+    static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: trimmed(bytes), as: UTF8.self) }
+
+    static func equals(_ bytes: ArraySlice<UInt8>, _ ascii: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount)
+        return bytes.elementsEqual(n)
+    }
+
+    /// Whether the upper-case ASCII `needle` occurs, letters compared without case.
+    static func containsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard bytes.count >= n.count, let first = n.first else { return n.isEmpty }
+        var at = bytes.startIndex
+        let last = bytes.endIndex - n.count
+        while at <= last {
+            let b = bytes[at]
+            if (b >= 0x61 && b <= 0x7A ? b - 0x20 : b) == first {
+                var k = 1
+                while k < n.count {
+                    let c = bytes[at + k]
+                    guard (c >= 0x61 && c <= 0x7A ? c - 0x20 : c) == n[k] else { break }
+                    k += 1
+                }
+                if k == n.count { return true }
+            }
+            at += 1
+        }
+        return false
+    }
+}

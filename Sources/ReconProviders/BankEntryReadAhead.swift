@@ -1,0 +1,96 @@
+import PaymentModels
+import ReconIngest
+
+/// A line-record bank statement (MT940, BAI2) read on a thread of its own, a few batches of
+/// entries ahead of the caller, who makes each entry a settlement record and hands it on: the
+/// reading of lines and fields and the making of records overlap on two cores. Entries and
+/// rejects keep the file's order; the reading's counts and control totals arrive with its end.
+struct BankEntryReadAhead {
+    enum Item {
+        case entry(BankEntry, account: String?, line: Int64)
+        case reject(Reject)
+    }
+
+    /// What the parse hands on: `emit` each item in order.
+    final class Emitter {
+        fileprivate var batch: Batch
+        fileprivate let handOver: (Bool) -> Batch?
+        static let batchSize = 1024
+
+        fileprivate init(batch: Batch, handOver: @escaping (Bool) -> Batch?) {
+            self.batch = batch
+            self.handOver = handOver
+        }
+
+        func emit(_ item: Item) throws {
+            batch.items.append(item)
+            if batch.items.count >= Self.batchSize {
+                guard let next = handOver(false) else { throw CancellationError() }
+                next.items.removeAll(keepingCapacity: true)
+                batch = next
+            }
+        }
+    }
+
+    fileprivate final class Batch: @unchecked Sendable {
+        var items: [Item] = []
+        /// Set on the last batch: the reading's counts, and the error that ended it, if any.
+        var stats: SourceStats?
+        var error: (any Error)?
+
+        init() { items.reserveCapacity(Emitter.batchSize) }
+    }
+
+    /// The parse, run on the reading thread with the source, its own counts and the emitter.
+    typealias Parse =
+        @Sendable (_ source: any ByteSource, _ stats: inout SourceStats, _ emitter: Emitter) throws -> Void
+
+    /// The source, handed to the reading thread: the caller does not touch it again.
+    private struct Handed: @unchecked Sendable { let source: any ByteSource }
+
+    /// Runs `parse` over `source` on its own thread and, on the caller's, makes each entry a
+    /// record of `file` for `onRecord` and passes each reject to `onReject`; `stats` ends as the
+    /// parse left its own (it starts as a copy of `stats`).
+    static func read(
+        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
+        onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void,
+        parse: @escaping Parse
+    ) throws {
+        let ring = HandoffRing(slots: (0..<4).map { _ in Batch() })
+        defer { ring.cancel() }
+        let (start, handed) = (stats, Handed(source: source))
+        ring.start("recon.bank-read-ahead") { first, handOver in
+            withoutActuallyEscaping(handOver) { handOver in
+                var stats = start
+                let emitter = Emitter(batch: first, handOver: handOver)
+                do {
+                    try parse(handed.source, &stats, emitter)
+                } catch is CancellationError {
+                    return
+                } catch {
+                    emitter.batch.error = error
+                }
+                emitter.batch.stats = stats
+                _ = handOver(true)
+            }
+        }
+        while true {
+            let (batch, _) = ring.held()
+            for item in batch.items {
+                switch item {
+                case .entry(let entry, let account, let line):
+                    let position = SourcePosition(byte: 0, line: line, record: 0)
+                    try onRecord(
+                        entry.record(account: account, provenance: Provenance(source: file, position: position)))
+                case .reject(let reject): try onReject(reject)
+                }
+            }
+            if let final = batch.stats {
+                stats = final
+                if let error = batch.error { throw error }
+                return
+            }
+            ring.giveBack()
+        }
+    }
+}

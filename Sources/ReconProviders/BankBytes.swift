@@ -20,7 +20,9 @@ enum BankBytes {
     }
 
     /// Whether the upper-case ASCII `needle` occurs, letters compared without case.
-    static func containsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
+    static func containsIgnoringCase<Bytes: RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, _ needle: StaticString
+    ) -> Bool where Bytes.Index == Int {
         let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard bytes.count >= n.count, let first = n.first else { return n.isEmpty }
         var at = bytes.startIndex

@@ -158,17 +158,20 @@ enum MT940Fields {
             )
         }
         let type = String(decoding: b[i..<(i + 4)], as: UTF8.self)
-        let references = String(decoding: b[(i + 4)...], as: UTF8.self)
-        var customer = references
-        var bank: String?
-        if let split = references.utf8Range(of: "//") {
-            customer = String(references[..<split.lowerBound])
-            bank = String(references[split.upperBound...]).trimmed
+        // the customer reference, then `//` and the bank's
+        let references = b[(i + 4)...]
+        var split: Int?
+        var k = references.startIndex
+        while split == nil && k + 1 < references.endIndex {
+            if references[k] == UInt8(ascii: "/") && references[k + 1] == UInt8(ascii: "/") { split = k }
+            k += 1
         }
-        let supplementary = text(field.continuation)
+        let customer = text(references[..<(split ?? references.endIndex)])
+        let bank = split.map { text(references[($0 + 2)...]) } ?? ""
+        let supplementary = field.text.contains(0x0A) ? text(field.continuation) : ""
         return StatementLine(
             valueDate: valueDate, entryDate: entryDate, credit: credit, reversal: reversal, minorUnits: minor,
-            type: type, customerReference: customer.trimmed, bankReference: bank?.isEmpty == false ? bank : nil,
+            type: type, customerReference: customer, bankReference: bank.isEmpty ? nil : bank,
             supplementary: supplementary.isEmpty ? nil : supplementary)
     }
 
@@ -198,9 +201,11 @@ enum MT940Fields {
         if text.count >= 4, text[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             text[3] == UInt8(ascii: "?") || text[3] == UInt8(ascii: ">")
         {
+            // the subfields run on over line ends: read without them
+            guard text.contains(0x0A) else { return text.withUnsafeBufferPointer { german($0, mark: text[3]) } }
             var joined = text
             joined.removeAll { $0 == 0x0A }
-            return german(joined, mark: text[3])
+            return joined.withUnsafeBufferPointer { german($0, mark: text[3]) }
         }
         let joined = String(decoding: text.lazy.filter { $0 != 0x0A }, as: UTF8.self)
         if dutchTags.contains(where: { joined.containsUTF8("/\($0)/") }) { return dutch(joined) }
@@ -221,68 +226,123 @@ enum MT940Fields {
         "IBAN+", "BIC+",
     ]
 
-    /// The `?nn` subfields split over the bytes at `mark` (`?` or `>`) followed by two digits;
-    /// only the texts that become the entry's fields are made strings.
-    static func german(_ bytes: [UInt8], mark: UInt8) -> Information {
+    /// The `?nn` subfields split over the bytes at `mark` (`?` or `>`) followed by two digits,
+    /// each read as it is found; only the texts that become the entry's fields are made strings.
+    static func german(_ bytes: UnsafeBufferPointer<UInt8>, mark: UInt8) -> Information {
         var info = Information()
-        var subfields: [(number: Int, range: Range<Int>)] = []
+        var name = Bytes()
+        var sepa = SepaSplit()
         let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
         var codeEnd = bytes.count
-        var k = 0
-        while let at = bytes[k...].firstIndex(of: mark) {
-            k = at + 1
-            guard at + 2 < bytes.count, isDigit(bytes[at + 1]), isDigit(bytes[at + 2]) else { continue }
-            if let last = subfields.indices.last {
-                subfields[last].range = subfields[last].range.lowerBound..<at
-            } else {
-                codeEnd = at
-            }
-            subfields.append((Int(bytes[at + 1] - 0x30) * 10 + Int(bytes[at + 2] - 0x30), (at + 3)..<bytes.count))
-        }
-        info.code = String(decoding: bytes[..<codeEnd], as: UTF8.self)
-        var purpose: [ArraySlice<UInt8>] = []
-        var name: [UInt8] = []
-        for (number, range) in subfields {
+        var open: (number: Int, start: Int)?
+        func close(_ end: Int) {
+            guard let (number, start) = open else { return }
+            let range = start..<end
             switch number {
             case 0 where info.postingText == nil: info.postingText = String(decoding: bytes[range], as: UTF8.self)
             case 31 where info.counterpartyAccount == nil: info.counterpartyAccount = text(bytes[range])
-            case 32, 33: name += bytes[range]
-            case 20...29, 60...63: purpose.append(bytes[range])
+            case 32, 33: name.add(range, of: bytes)
+            case 20...29, 60...63: sepa.add(bytes, range)
             default: break
             }
         }
-        info.counterpartyName = text(name).nilIfEmpty
-        let (tagged, untagged) = sepaValues(purpose)
+        var k = 0
+        while k < bytes.count {
+            let at = k
+            k += 1
+            guard bytes[at] == mark, at + 2 < bytes.count, isDigit(bytes[at + 1]), isDigit(bytes[at + 2]) else {
+                continue
+            }
+            if open == nil { codeEnd = at }
+            close(at)
+            open = (Int(bytes[at + 1] - 0x30) * 10 + Int(bytes[at + 2] - 0x30), at + 3)
+        }
+        close(bytes.count)
+        info.code = String(decoding: bytes[..<codeEnd], as: UTF8.self)
+        info.references.reserveCapacity(4)  // the entry adds the statement line's reference
+        info.counterpartyName = name.text(bytes).nilIfEmpty
         for tag in 0..<3 {  // EREF+, KREF+, MREF+
-            if let value = tagged.first(where: { $0.tag == tag }).map({ text($0.value) }), !value.isEmpty {
+            if let value = sepa[first: tag]?.text(bytes), !value.isEmpty {
                 info.references.append(value)
             }
         }
-        let svwz = sepaTags.firstIndex(of: "SVWZ+")!
-        info.remittance = text(tagged.first { $0.tag == svwz }?.value ?? untagged).nilIfEmpty
+        info.remittance = (sepa[first: SepaSplit.svwz] ?? sepa.untagged).text(bytes).nilIfEmpty
         return info
     }
 
-    /// The purpose subfields (`?20`..`?29`, `?60`..`?63`) split at their SEPA tags (given as
-    /// indices into `sepaTags`). A tag may start anywhere in a subfield; a reference (`EREF+`,
-    /// `KREF+`, `MREF+`, `CRED+`) runs on into the next subfield only when its subfield is full
-    /// (27 characters: the bank cut it), other text always does; text after a reference that
-    /// ended is untagged remittance text.
-    static func sepaValues(_ subfields: [ArraySlice<UInt8>]) -> (
-        tagged: [(tag: Int, value: [UInt8])], untagged: [UInt8]
-    ) {
-        var tagged: [(tag: Int, value: [UInt8])] = []
-        var untagged: [UInt8] = []
-        var intoTag = false  // where the text goes on: the last tag, or the untagged text
-        var previousFull = false
-        for bytes in subfields {
-            var from = bytes.startIndex
+    /// Text gathered from pieces of one buffer: a range while it is one piece (most are), its
+    /// bytes once a second piece joins it.
+    struct Bytes {
+        var range: Range<Int>?
+        var joined: [UInt8]?
+
+        mutating func add(_ piece: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) {
+            guard !piece.isEmpty else { return }
+            if joined != nil {
+                joined! += bytes[piece]
+            } else if let range {
+                joined = Array(bytes[range]) + bytes[piece]
+                self.range = nil
+            } else {
+                range = piece
+            }
+        }
+
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            if let joined { return MT940Fields.text(joined) }
+            if let range { return MT940Fields.text(bytes[range]) }
+            return ""
+        }
+    }
+
+    /// The purpose subfields (`?20`..`?29`, `?60`..`?63`), given in order, split at their SEPA
+    /// tags (`sepaTags`). A tag may start anywhere in a subfield; a reference (`EREF+`, `KREF+`,
+    /// `MREF+`, `CRED+`) runs on into the next subfield only when its subfield is full (27
+    /// characters: the bank cut it), other text always does; text after a reference that ended
+    /// is untagged remittance text. Kept: the first value of each tag, and the untagged text.
+    struct SepaSplit {
+        static let svwz = sepaTags.firstIndex(of: "SVWZ+")!
+        /// The first values of `EREF+`, `KREF+`, `MREF+` and `SVWZ+`, the tags read (the others
+        /// take their text away from the untagged text, and are not kept).
+        private var eref, kref, mref, svwzValue: Bytes?
+        var untagged = Bytes()
+
+        /// The first value of a tag kept.
+        subscript(first tag: Int) -> Bytes? {
+            get {
+                switch tag {
+                case 0: eref
+                case 1: kref
+                case 2: mref
+                case Self.svwz: svwzValue
+                default: nil
+                }
+            }
+            set {
+                switch tag {
+                case 0: eref = newValue
+                case 1: kref = newValue
+                case 2: mref = newValue
+                case Self.svwz: svwzValue = newValue
+                default: break
+                }
+            }
+        }
+
+        /// The tag the text goes on with (nil: the untagged text), and whether it is that tag's
+        /// first value.
+        private var tag: Int?
+        private var capturing = false
+        private var previousFull = false
+
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ subfield: Range<Int>) {
+            var from = subfield.lowerBound
             var p = from
-            var first = true
+            var firstPiece = true
             while true {
                 // the next tag: one of the tags' letters ending at a `+`
                 var next: (start: Int, end: Int, tag: Int)?
-                search: while p < bytes.endIndex {
+                search: while p < subfield.upperBound {
                     defer { p += 1 }
                     guard bytes[p] == UInt8(ascii: "+") else { continue }
                     for (n, tag) in sepaTagBytes.enumerated() where p + 1 - tag.count >= from {
@@ -295,26 +355,28 @@ enum MT940Fields {
                         }
                     }
                 }
-                let piece = bytes[from..<(next?.start ?? bytes.endIndex)]
-                if first && intoTag && !previousFull && tagged[tagged.count - 1].tag < 4 {
-                    intoTag = false  // the reference ended with its subfield
+                let piece = from..<(next?.start ?? subfield.upperBound)
+                if firstPiece, let current = tag, !previousFull, current < 4 {
+                    tag = nil  // the reference ended with its subfield
                 }
-                if !piece.isEmpty {
-                    if intoTag { tagged[tagged.count - 1].value += piece } else { untagged += piece }
+                if let current = tag {
+                    if capturing { self[first: current]!.add(piece, of: bytes) }
+                } else {
+                    untagged.add(piece, of: bytes)
                 }
-                guard let (_, end, tag) = next else { break }
-                tagged.append((tag, []))
-                intoTag = true
+                guard let (_, end, found) = next else { break }
+                tag = found
+                capturing = (found < 3 || found == Self.svwz) && self[first: found] == nil
+                if capturing { self[first: found] = Bytes() }
                 from = end
                 p = end
-                first = false
+                firstPiece = false
             }
             // characters, not bytes: UTF-8 continuation bytes do not count
             var characters = 0
-            for b in bytes where b & 0xC0 != 0x80 { characters += 1 }
+            for b in bytes[subfield] where b & 0xC0 != 0x80 { characters += 1 }
             previousFull = characters >= 27
         }
-        return (tagged, untagged)
     }
 
     static let sepaTagBytes = sepaTags.map { Array($0.utf8) }

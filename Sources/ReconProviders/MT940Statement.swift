@@ -69,8 +69,17 @@ public struct MT940Statement: SettlementFormat {
         _ input: OpenedInput, path: String, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
-        let reader = SwiftMTReader(source: input.source)
         let file = SourceFile(path)
+        try BankEntryReadAhead.read(input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject) {
+            try parse($0, file: file, stats: &$1, emitter: $2)
+        }
+    }
+
+    /// Reads the fields on the reading thread: entries and rejects go to `emitter` in order.
+    static func parse(
+        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats, emitter: BankEntryReadAhead.Emitter
+    ) throws {
+        let reader = SwiftMTReader(source: source)
         stats.format = "mt940"
         var statement = Statement()
         var pending: Pending?
@@ -82,7 +91,7 @@ public struct MT940Statement: SettlementFormat {
             stats.rejected += 1
             statement.rejected += 1
             let source = Provenance(source: file, position: SourcePosition(byte: 0, line: line, record: 0))
-            try onReject(Reject(source: source, field: error.field, reason: error.reason, raw: raw))
+            try emitter.emit(.reject(Reject(source: source, field: error.field, reason: error.reason, raw: raw)))
         }
         func emit() throws {
             guard let entry = pending else { return }
@@ -91,16 +100,12 @@ public struct MT940Statement: SettlementFormat {
             case .broken(let error, let line, let raw):
                 try reject(error, line: line, raw: raw)
             case .read(let line, let at, let currency):
-                let record = Self.entry(
-                    line, currency: currency, information: entry.information, interim: statement.interim
-                )
-                .record(
-                    account: statement.account,
-                    provenance: Provenance(source: file, position: SourcePosition(byte: 0, line: at, record: 0)))
+                let bank = Self.entry(
+                    line, currency: currency, information: entry.information, interim: statement.interim)
                 statement.entries += 1
-                if !statement.interim { statement.net += Total(record.gross.minorUnits) }
+                if !statement.interim { statement.net += Total(bank.amount.minorUnits) }
                 stats.records += 1
-                try onRecord(record)
+                try emitter.emit(.entry(bank, account: statement.account, line: at))
             }
         }
         func finish() throws {
@@ -205,7 +210,8 @@ public struct MT940Statement: SettlementFormat {
         entry.charges = MT940Fields.supplementaryAmount("CHGS", in: line.supplementary)
             .flatMap { $0.currency == currency ? $0 : nil }
         entry.bankReference = line.bankReference
-        entry.references = info.references + [line.customerReference]
+        entry.references = info.references
+        entry.references.append(line.customerReference)
         entry.remittance = info.remittance
         entry.counterpartyName = info.counterpartyName
         entry.counterpartyAccount = info.counterpartyAccount
@@ -216,13 +222,14 @@ public struct MT940Statement: SettlementFormat {
     /// Returns and reversals take money back; charges and commissions are fees.
     static func kind(_ line: MT940Fields.StatementLine, _ info: MT940Fields.Information) -> SettlementKind {
         if line.reversal { return .chargeback }
-        let posting = info.postingText ?? ""
-        if ["108", "109", "159"].contains(info.code) || posting.containsASCIIIgnoringCase("RETOUR")
-            || posting.containsASCIIIgnoringCase("RUECK")
-        {
-            return .chargeback
+        var posting = info.postingText ?? ""
+        let returned = posting.withUTF8 {
+            BankBytes.containsIgnoringCase($0, "RETOUR") || BankBytes.containsIgnoringCase($0, "RUECK")
         }
-        if ["CHG", "COM"].contains(String(line.type.dropFirst())) || ["805", "808"].contains(info.code) {
+        if returned || info.code == "108" || info.code == "109" || info.code == "159" { return .chargeback }
+        let type = line.type.utf8.dropFirst()
+        if type.elementsEqual("CHG".utf8) || type.elementsEqual("COM".utf8) || info.code == "805" || info.code == "808"
+        {
             return .fee
         }
         return .payment

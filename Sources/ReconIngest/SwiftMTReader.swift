@@ -76,7 +76,10 @@ public final class SwiftMTReader {
         }
         if let (tag, rest) = Self.tag(text) {
             let completed = pending
-            pending = Field(tag: tag, text: Array(rest), line: number)
+            var text: [UInt8] = []
+            text.reserveCapacity(rest.count + 64)  // room for a continuation line without a copy
+            text += rest
+            pending = Field(tag: tag, text: text, line: number)
             return completed.map(Item.field)
         }
         if text.allSatisfy({ $0 == 0x20 }) { return nil }

@@ -72,14 +72,17 @@ public struct BAI2Statement: SettlementFormat {
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let file = SourceFile(path)
-        try BankEntryReadAhead.read(input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject) {
+        try BankEntryReadAhead<BankEntry>.read(
+            input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject, finish: { $0 }
+        ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }
     }
 
     /// Reads the records on the reading thread: entries and rejects go to `emitter` in order.
     static func parse(
-        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats, emitter: BankEntryReadAhead.Emitter
+        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
+        emitter: BankEntryReadAhead<BankEntry>.Emitter
     ) throws {
         let reader = BAI2RecordReader(source: source)
         stats.format = "bai2"

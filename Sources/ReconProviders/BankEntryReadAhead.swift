@@ -2,12 +2,14 @@ import PaymentModels
 import ReconIngest
 
 /// A line-record bank statement (MT940, BAI2) read on a thread of its own, a few batches of
-/// entries ahead of the caller, who makes each entry a settlement record and hands it on: the
-/// reading of lines and fields and the making of records overlap on two cores. Entries and
-/// rejects keep the file's order; the reading's counts and control totals arrive with its end.
-struct BankEntryReadAhead {
+/// entries ahead of the caller, who finishes each entry (`Entry`: what the reading thread
+/// gathered of it, made a `BankEntry` by the caller's `finish`), makes it a settlement record and
+/// hands it on: the reading of lines and fields and the making of records overlap on two cores,
+/// and each format splits its work between them where they balance. Entries and rejects keep
+/// the file's order; the reading's counts and control totals arrive with its end.
+struct BankEntryReadAhead<Entry> {
     enum Item {
-        case entry(BankEntry, account: String?, line: Int64)
+        case entry(Entry, account: String?, line: Int64)
         case reject(Reject)
     }
 
@@ -15,7 +17,7 @@ struct BankEntryReadAhead {
     final class Emitter {
         fileprivate var batch: Batch
         fileprivate let handOver: (Bool) -> Batch?
-        static let batchSize = 1024
+        static var batchSize: Int { 1024 }
 
         fileprivate init(batch: Batch, handOver: @escaping (Bool) -> Batch?) {
             self.batch = batch
@@ -49,12 +51,12 @@ struct BankEntryReadAhead {
     private struct Handed: @unchecked Sendable { let source: any ByteSource }
 
     /// Runs `parse` over `source` on its own thread and, on the caller's, makes each entry a
-    /// record of `file` for `onRecord` and passes each reject to `onReject`; `stats` ends as the
-    /// parse left its own (it starts as a copy of `stats`).
+    /// record of `file` (through `finish`) for `onRecord` and passes each reject to `onReject`;
+    /// `stats` ends as the parse left its own (it starts as a copy of `stats`).
     static func read(
         _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void,
-        parse: @escaping Parse
+        finish: (Entry) -> BankEntry, parse: @escaping Parse
     ) throws {
         let ring = HandoffRing(slots: (0..<4).map { _ in Batch() })
         defer { ring.cancel() }
@@ -80,8 +82,9 @@ struct BankEntryReadAhead {
                 switch item {
                 case .entry(let entry, let account, let line):
                     let position = SourcePosition(byte: 0, line: line, record: 0)
+                    let bank = finish(entry)
                     try onRecord(
-                        entry.record(account: account, provenance: Provenance(source: file, position: position)))
+                        bank.record(account: account, provenance: Provenance(source: file, position: position)))
                 case .reject(let reject): try onReject(reject)
                 }
             }

@@ -70,14 +70,27 @@ public struct MT940Statement: SettlementFormat {
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let file = SourceFile(path)
-        try BankEntryReadAhead.read(input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject) {
+        try BankEntryReadAhead<Read>.read(
+            input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
+            finish: { Self.entry($0.line, currency: $0.currency, information: $0.information, interim: $0.interim) }
+        ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }
     }
 
+    /// A statement line and its information as read; the caller's thread reads the information
+    /// (the heavier half) and makes the entry.
+    struct Read {
+        var line: MT940Fields.StatementLine
+        var currency: Currency
+        var information: [UInt8]
+        var interim: Bool
+    }
+
     /// Reads the fields on the reading thread: entries and rejects go to `emitter` in order.
     static func parse(
-        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats, emitter: BankEntryReadAhead.Emitter
+        _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
+        emitter: BankEntryReadAhead<Read>.Emitter
     ) throws {
         let reader = SwiftMTReader(source: source)
         stats.format = "mt940"
@@ -100,12 +113,14 @@ public struct MT940Statement: SettlementFormat {
             case .broken(let error, let line, let raw):
                 try reject(error, line: line, raw: raw)
             case .read(let line, let at, let currency):
-                let bank = Self.entry(
-                    line, currency: currency, information: entry.information, interim: statement.interim)
                 statement.entries += 1
-                if !statement.interim { statement.net += Total(bank.amount.minorUnits) }
+                if !statement.interim {
+                    statement.net += line.credit ? Total(line.minorUnits) : -Total(line.minorUnits)
+                }
                 stats.records += 1
-                try emitter.emit(.entry(bank, account: statement.account, line: at))
+                let read = Read(
+                    line: line, currency: currency, information: entry.information, interim: statement.interim)
+                try emitter.emit(.entry(read, account: statement.account, line: at))
             }
         }
         func finish() throws {
@@ -120,8 +135,37 @@ public struct MT940Statement: SettlementFormat {
                 try finish()
                 continue
             }
-            let value = String(decoding: field.firstLine, as: UTF8.self)
+            var value: String { String(decoding: field.firstLine, as: UTF8.self) }
             switch field.tag {
+            // the entries first: most fields are theirs
+            case "61":
+                try emit()
+                guard let currency = statement.currency else {
+                    pending = Pending(
+                        line: .broken(
+                            RecordError(
+                                field: ":61:", "no currency: the statement has no :60F: opening balance before it"),
+                            field.line, ":61:\(value)"))
+                    continue
+                }
+                do {
+                    pending = Pending(
+                        line: .read(
+                            try MT940Fields.statementLine(field, currency: currency), field.line, currency))
+                } catch {
+                    pending = Pending(line: .broken(error, field.line, ":61:\(value)"))
+                }
+            case "86":
+                // the information of the entry before; Rabobank writes several :86: fields
+                if pending != nil {
+                    if pending!.information.isEmpty {
+                        pending!.information = field.text
+                    } else {
+                        pending!.information.append(0x0A)
+                        pending!.information += field.text
+                    }
+                    pending!.informationFields += 1
+                }
             case "20":
                 try finish()
                 statement = Statement(reference: value.trimmed, open: true)
@@ -161,30 +205,6 @@ public struct MT940Statement: SettlementFormat {
                         computed: "not a balance (C or D, YYMMDD, a currency, an amount)")
                     unreadable.ties = false
                     statement.stated.append(unreadable)
-                }
-            case "61":
-                try emit()
-                guard let currency = statement.currency else {
-                    pending = Pending(
-                        line: .broken(
-                            RecordError(
-                                field: ":61:", "no currency: the statement has no :60F: opening balance before it"),
-                            field.line, ":61:\(value)"))
-                    continue
-                }
-                do {
-                    pending = Pending(
-                        line: .read(
-                            try MT940Fields.statementLine(field, currency: currency), field.line, currency))
-                } catch {
-                    pending = Pending(line: .broken(error, field.line, ":61:\(value)"))
-                }
-            case "86":
-                // the information of the entry before; Rabobank writes several :86: fields
-                if pending != nil {
-                    if !pending!.information.isEmpty { pending!.information.append(0x0A) }
-                    pending!.information += field.text
-                    pending!.informationFields += 1
                 }
             default:
                 try emit()

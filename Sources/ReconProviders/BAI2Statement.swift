@@ -45,7 +45,9 @@ public struct BAI2Statement: SettlementFormat {
             ends[ends.count - 1] = bytes.count
         }
 
-        func piece(_ k: Int) -> ArraySlice<UInt8> { bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]] }
+        func range(_ k: Int) -> Range<Int> { (k == 0 ? 0 : ends[k - 1])..<ends[k] }
+
+        func piece(_ k: Int) -> ArraySlice<UInt8> { bytes[range(k)] }
 
         var texts: [String] { ends.indices.map { String(decoding: piece($0), as: UTF8.self) } }
 
@@ -111,14 +113,15 @@ public struct BAI2Statement: SettlementFormat {
             try amount(ArraySlice(text.utf8), field: field)
         }
         func amount(_ text: ArraySlice<UInt8>, field: String) throws(RecordError) -> Int64 {
+            try text.withUnsafeBufferPointer { (bytes) throws(RecordError) in try amount(bytes[...], field: field) }
+        }
+        func amount(_ text: Slice<UnsafeBufferPointer<UInt8>>, field: String) throws(RecordError) -> Int64 {
             let trimmed = BankBytes.trimmed(text)
             if trimmed.isEmpty { return 0 }
             do {
-                return try trimmed.withUnsafeBytes { raw in try AmountParser.parseMinor(raw) }
-            } catch let error as AmountError {
-                throw RecordError(field: field, error)
+                return try AmountParser.parseMinor(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: trimmed)))
             } catch {
-                throw RecordError(field: field, "\(error)")
+                throw RecordError(field: field, error)
             }
         }
         func count(_ text: String?, field: String) throws(RecordError) -> Int {
@@ -209,11 +212,21 @@ public struct BAI2Statement: SettlementFormat {
             guard let currency = accountCurrency ?? groupCurrency ?? Currency(code: "USD") else {
                 throw RecordError(field: "16", "no currency")
             }
+            return try record.bytes.withUnsafeBufferPointer { (all) throws(RecordError) in
+                try detail(record, all, currency: currency)
+            }
+        }
+
+        /// The detail over its bytes (`all`: the record's and its continuations'): no reference
+        /// counting per field.
+        func detail(
+            _ record: Logical, _ all: UnsafeBufferPointer<UInt8>, currency: Currency
+        ) throws(RecordError) -> BankEntry {
             // fields over the bytes: a cursor to the next comma
-            var bytes = record.piece(0)
+            var bytes = all[record.range(0)]
             var at = bytes.startIndex
             var piece = 0
-            func field() -> ArraySlice<UInt8> {
+            func field() -> Slice<UnsafeBufferPointer<UInt8>> {
                 let end = bytes[at...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
                 defer { at = min(end + 1, bytes.endIndex) }
                 return BankBytes.trimmed(bytes[at..<end])
@@ -236,7 +249,7 @@ public struct BAI2Statement: SettlementFormat {
             switch funds.count == 1 ? funds[funds.startIndex] & 0xDF : 0 {  // the letter in upper case
             case UInt8(ascii: "S"): for _ in 0..<3 { _ = field() }
             case UInt8(ascii: "V"):
-                valueDate = try? MT940Fields.timestamp(MT940Fields.date(field(), field: "date"))
+                valueDate = try? MT940Fields.timestamp(MT940Fields.date(ArraySlice(field()), field: "date"))
                 _ = field()
             case UInt8(ascii: "D"):
                 let n = Int(String(decoding: field(), as: UTF8.self)) ?? 0
@@ -248,18 +261,19 @@ public struct BAI2Statement: SettlementFormat {
                 // the detail ended after its funds type (`/`): its 88 goes on with the references
                 // and the text (the X9 BTRS version 3 samples)
                 piece = 1
-                bytes = record.piece(1)
+                bytes = all[record.range(1)]
                 at = bytes.startIndex
             }
             let bankReference = String(decoding: field(), as: UTF8.self)
             let customerReference = String(decoding: field(), as: UTF8.self)
             let text = BankBytes.trimmed(bytes[at...])
             // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi); the
-            // first of each tag recon uses
+            // first of each tag recon uses; the others are more text
             var (eref, trid, remi, debtor, creditor): (String?, String?, String?, String?, String?)
-            var more: [ArraySlice<UInt8>] = []
+            var joined: [UInt8]?
+            var returned = BankBytes.containsIgnoringCase(text, "RETURN")
             for k in (piece + 1)..<record.ends.count {
-                let line = BankBytes.trimmed(record.piece(k))
+                let line = BankBytes.trimmed(all[record.range(k)])
                 if let colon = line.prefix(6).firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
                     line[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
                 {
@@ -277,14 +291,12 @@ public struct BAI2Statement: SettlementFormat {
                         creditor = creditor ?? value()
                     }
                 } else if !line.isEmpty {
-                    more.append(line)
+                    // the text and its untagged continuations, joined with spaces
+                    if joined == nil { joined = Array(text) }
+                    if !joined!.isEmpty { joined!.append(0x20) }
+                    joined! += line
+                    returned = returned || BankBytes.containsIgnoringCase(line, "RETURN")
                 }
-            }
-            // the text and its untagged continuations, joined with spaces
-            var joined = text.isEmpty ? [] : Array(text)
-            for line in more {
-                if !joined.isEmpty { joined.append(0x20) }
-                joined += line
             }
             let amount = Money(minorUnits: credit ? minor : -minor, currency: currency)
             var entry = BankEntry(amount: amount, code: type)
@@ -295,12 +307,11 @@ public struct BAI2Statement: SettlementFormat {
             for reference in [eref, trid, customerReference] where reference?.isEmpty == false {
                 entry.references.append(reference!)
             }
-            entry.remittance = remi ?? (joined.isEmpty ? nil : String(decoding: joined, as: UTF8.self))
+            let remittance = joined.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: text, as: UTF8.self)
+            entry.remittance = remi ?? remittance.nilIfEmpty
             entry.counterpartyName = debtor ?? creditor
-            if [555, 557].contains(code) || BankBytes.containsIgnoringCase(joined[...], "RETURN") {
-                entry.kind = .chargeback
-            }
-            if [661, 698].contains(code) { entry.kind = .fee }
+            if code == 555 || code == 557 || returned { entry.kind = .chargeback }
+            if code == 661 || code == 698 { entry.kind = .fee }
             return entry
         }
 

@@ -4,7 +4,8 @@ enum BankBytes {
     static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
 
     /// Without blanks and line ends at either end (the set `PaymentKey.trimmed` trims).
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    static func trimmed<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence
+    where Bytes.Index == Int {
         var (start, end) = (bytes.startIndex, bytes.endIndex)
         while start < end, isBlank(bytes[start]) { start += 1 }
         while end > start, isBlank(bytes[end - 1]) { end -= 1 }
@@ -12,9 +13,11 @@ enum BankBytes {
     }
 
     /// The bytes, trimmed, as text.
-    static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: trimmed(bytes), as: UTF8.self) }
+    static func text<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> String where Bytes.Index == Int {
+        String(decoding: trimmed(bytes), as: UTF8.self)
+    }
 
-    static func equals(_ bytes: ArraySlice<UInt8>, _ ascii: StaticString) -> Bool {
+    static func equals(_ bytes: some Sequence<UInt8>, _ ascii: StaticString) -> Bool {
         let n = UnsafeBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount)
         return bytes.elementsEqual(n)
     }

@@ -53,6 +53,7 @@ struct BankEntryReadAhead<Entry> {
     /// Runs `parse` over `source` on its own thread and, on the caller's, makes each entry a
     /// record of `file` (through `finish`) for `onRecord` and passes each reject to `onReject`;
     /// `stats` ends as the parse left its own (it starts as a copy of `stats`).
+    @inline(__always)  // specialized for each format: generic copies of the items cost a fifth
     static func read(
         _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void,

@@ -29,15 +29,15 @@ enum MT940Fields {
     }
 
     /// `YYMMDD` (years 80-99 are 19xx), checked against the calendar.
-    static func date(_ b: ArraySlice<UInt8>, field: String) throws(RecordError) -> (
+    static func date<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, field: String) throws(RecordError) -> (
         year: Int64, month: Int64, day: Int64
-    ) {
+    ) where Bytes.Index == Int {
         guard b.count == 6, b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw RecordError(field: field, "expected a date YYMMDD, found '\(String(decoding: b, as: UTF8.self))'")
         }
-        let n = b.map { Int64($0 - 0x30) }
-        let yy = n[0] * 10 + n[1]
-        let (month, day) = (n[2] * 10 + n[3], n[4] * 10 + n[5])
+        let s = b.startIndex
+        let two = { (k: Int) in Int64(b[s + k] - 0x30) * 10 + Int64(b[s + k + 1] - 0x30) }
+        let (yy, month, day) = (two(0), two(2), two(4))
         let year = yy >= 80 ? 1900 + yy : 2000 + yy
         guard (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day) else {
             throw RecordError(field: field, "\(String(decoding: b, as: UTF8.self)) is not a date")
@@ -51,12 +51,33 @@ enum MT940Fields {
 
     /// `500,` `500` `050,97` `000000768,18`: digits, a decimal comma, up to the currency's
     /// exponent of decimals (zeros past it are fine); never through floating point.
-    static func amount(_ b: ArraySlice<UInt8>, currency: Currency, field: String) throws(RecordError) -> Int64 {
+    static func amount<Bytes: RandomAccessCollection<UInt8>>(
+        _ b: Bytes, currency: Currency, field: String
+    ) throws(RecordError) -> Int64 where Bytes.Index == Int {
         guard !b.isEmpty, b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ",") }),
             b.lazy.filter({ $0 == UInt8(ascii: ",") }).count <= 1
         else {
             throw RecordError(
                 field: field, "expected an amount like 1234,56, found '\(String(decoding: b, as: UTF8.self))'")
+        }
+        // most amounts: up to 15 digits and at most the currency's decimals, counted exactly here
+        var (whole, fraction, wholeDigits, decimals, afterComma) = (Int64(0), Int64(0), 0, 0, false)
+        for c in b {
+            if c == UInt8(ascii: ",") {
+                afterComma = true
+            } else if afterComma {
+                (fraction, decimals) = (fraction * 10 + Int64(c - 0x30), decimals + 1)
+            } else {
+                (whole, wholeDigits) = (whole * 10 + Int64(c - 0x30), wholeDigits + 1)
+            }
+            if wholeDigits > 15 || decimals > currency.exponent { break }
+        }
+        if wholeDigits <= 15 && decimals <= currency.exponent {
+            var scale: Int64 = 1
+            for _ in 0..<currency.exponent { scale *= 10 }
+            var unit: Int64 = 1
+            for _ in 0..<(currency.exponent - decimals) { unit *= 10 }
+            return whole * scale + fraction * unit
         }
         // `,50` is 0.50 and `500,` is 500: the comma as a decimal point, the bytes parsed as they are
         var bytes = Array(b)
@@ -89,7 +110,18 @@ enum MT940Fields {
     }
 
     static func statementLine(_ field: SwiftMTReader.Field, currency: Currency) throws(RecordError) -> StatementLine {
-        let b = field.firstLine
+        let end = field.text.firstIndex(of: 0x0A) ?? field.text.count
+        let supplementary = end < field.text.count ? text(field.continuation) : ""
+        return try field.text.withUnsafeBufferPointer { (all) throws(RecordError) in
+            try statementLine(
+                UnsafeBufferPointer(rebasing: all[..<end]), currency: currency, supplementary: supplementary.nilIfEmpty)
+        }
+    }
+
+    /// The statement line over the bytes of its first line (no reference counting per field).
+    static func statementLine(
+        _ b: UnsafeBufferPointer<UInt8>, currency: Currency, supplementary: String?
+    ) throws(RecordError) -> StatementLine {
         let isDigit = { (i: Int) in i < b.count && b[i] >= 0x30 && b[i] <= 0x39 }
         let valueDate = try date(b.prefix(6), field: ":61: value date")
         var i = 6
@@ -148,7 +180,7 @@ enum MT940Fields {
             return StatementLine(
                 valueDate: valueDate, entryDate: entryDate, credit: credit, reversal: reversal, minorUnits: minor,
                 type: "", customerReference: "NONREF", bankReference: bank.isEmpty ? nil : bank,
-                supplementary: text(field.continuation).nilIfEmpty)
+                supplementary: supplementary)
         }
         guard i + 4 <= b.count, [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(b[i]) else {
             throw RecordError(
@@ -168,11 +200,10 @@ enum MT940Fields {
         }
         let customer = text(references[..<(split ?? references.endIndex)])
         let bank = split.map { text(references[($0 + 2)...]) } ?? ""
-        let supplementary = field.text.contains(0x0A) ? text(field.continuation) : ""
         return StatementLine(
             valueDate: valueDate, entryDate: entryDate, credit: credit, reversal: reversal, minorUnits: minor,
             type: type, customerReference: customer, bankReference: bank.isEmpty ? nil : bank,
-            supplementary: supplementary.isEmpty ? nil : supplementary)
+            supplementary: supplementary)
     }
 
     /// `/OCMT/EUR11,85//CHGS/EUR0,50/` in a `:61:` line's supplementary details.
@@ -197,10 +228,7 @@ enum MT940Fields {
 
     /// The `:86:` text: its lines (of one or several `:86:` fields) joined with `\n`.
     static func information(_ text: [UInt8]) -> Information {
-        // German: `166?00SEPA-GUTSCHRIFT?20EREF+...`; Triodos writes `>` for `?`
-        if text.count >= 4, text[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            text[3] == UInt8(ascii: "?") || text[3] == UInt8(ascii: ">")
-        {
+        if isGerman(text) {
             // the subfields run on over line ends: read without them
             guard text.contains(0x0A) else { return text.withUnsafeBufferPointer { german($0, mark: text[3]) } }
             var joined = text
@@ -213,6 +241,13 @@ enum MT940Fields {
         let lines = text.split(separator: 0x0A).map { Self.text($0) }.filter { !$0.isEmpty }
         info.remittance = lines.isEmpty ? nil : lines.joined(separator: " ")
         return info
+    }
+
+    /// German `:86:` text: `166?00SEPA-GUTSCHRIFT?20EREF+...` (Triodos writes `>` for `?`),
+    /// whose subfields run on over line ends.
+    static func isGerman(_ text: [UInt8]) -> Bool {
+        text.count >= 4 && text[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            && (text[3] == UInt8(ascii: "?") || text[3] == UInt8(ascii: ">"))
     }
 
     /// Bytes as text without blanks and line ends at either end.
@@ -342,18 +377,10 @@ enum MT940Fields {
             while true {
                 // the next tag: one of the tags' letters ending at a `+`
                 var next: (start: Int, end: Int, tag: Int)?
-                search: while p < subfield.upperBound {
+                while next == nil && p < subfield.upperBound {
                     defer { p += 1 }
                     guard bytes[p] == UInt8(ascii: "+") else { continue }
-                    for (n, tag) in sepaTagBytes.enumerated() where p + 1 - tag.count >= from {
-                        let start = p + 1 - tag.count
-                        var k = 0
-                        while k < tag.count && bytes[start + k] == tag[k] { k += 1 }
-                        if k == tag.count {
-                            next = (start, p + 1, n)
-                            break search
-                        }
-                    }
+                    next = MT940Fields.tag(endingAt: p, in: bytes, from: from)
                 }
                 let piece = from..<(next?.start ?? subfield.upperBound)
                 if firstPiece, let current = tag, !previousFull, current < 4 {
@@ -379,7 +406,24 @@ enum MT940Fields {
         }
     }
 
-    static let sepaTagBytes = sepaTags.map { Array($0.utf8) }
+    /// The SEPA tag whose `+` is at `plus` and which starts at `from` or later: its start, its
+    /// end (after the `+`) and its index in `sepaTags`. The letters are compared as one word.
+    static func tag(endingAt plus: Int, in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, Int)? {
+        func word(_ start: Int, _ count: Int) -> UInt32 {
+            var w: UInt32 = 0
+            for k in start..<(start + count) { w = w << 8 | UInt32(bytes[k]) }
+            return w
+        }
+        if plus - 4 >= from, let n = sepaTagWords4.firstIndex(of: word(plus - 4, 4)) { return (plus - 4, plus + 1, n) }
+        if plus - 3 >= from, word(plus - 3, 3) == sepaTagWordBIC { return (plus - 3, plus + 1, sepaTags.count - 1) }
+        return nil
+    }
+
+    /// The four-letter tags as words, in `sepaTags` order (`BIC+`, the last, has three).
+    static let sepaTagWords4: [UInt32] = sepaTags.dropLast().map {
+        $0.utf8.dropLast().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+    static let sepaTagWordBIC: UInt32 = "BIC".utf8.reduce(0) { $0 << 8 | UInt32($1) }
 
     /// The Dutch (and Polish, Belgian) `/TAG/value` style.
     static let dutchTags = [

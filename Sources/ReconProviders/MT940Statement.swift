@@ -164,6 +164,8 @@ public struct MT940Statement: SettlementFormat {
                         pending!.information.append(0x0A)
                         pending!.information += field.text
                     }
+                    // German subfields run on over line ends: joined here, on the reading thread
+                    if MT940Fields.isGerman(pending!.information) { pending!.information.removeAll { $0 == 0x0A } }
                     pending!.informationFields += 1
                 }
             case "20":

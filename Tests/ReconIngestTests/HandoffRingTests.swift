@@ -70,6 +70,52 @@ import Testing
         }
     }
 
+    /// A producer that runs to its own end (a parser pushing what it reads) hands slots over in
+    /// order and ends with the one it calls the last; a consumer that stops early makes its next
+    /// hand-over say stop.
+    @Test func aPushingProducerHandsOverInOrderAndIsStoppedByCancel() {
+        let ring = HandoffRing(slots: (0..<3).map { _ in Slot() })
+        ring.start("test.push") { first, handOver in
+            var slot = first
+            for n in 0...500 {
+                slot.value = n
+                slot.fills += 1
+                guard let next = handOver(n == 500) else { return }
+                slot = next
+            }
+        }
+        var seen: [Int] = []
+        while true {
+            let (slot, fresh) = ring.held()
+            #expect(fresh)
+            seen.append(slot.value)
+            if slot.value == 500 { break }
+            ring.giveBack()
+        }
+        #expect(seen == Array(0...500))
+        ring.cancel()
+
+        let stopped = Atomic<Int>(-1)
+        let early = HandoffRing(slots: (0..<3).map { _ in Slot() })
+        early.start("test.push-cancel") { first, handOver in
+            var slot = first
+            for n in 0... {  // would never end by itself
+                slot.value = n
+                guard let next = handOver(false) else {
+                    stopped.store(n, ordering: .relaxed)
+                    return
+                }
+                slot = next
+            }
+        }
+        for _ in 0..<4 {
+            _ = early.held()
+            early.giveBack()
+        }
+        early.cancel()
+        #expect((4...8).contains(stopped.load(ordering: .relaxed)), "stopped within a turn of the ring")
+    }
+
     @Test func aRingNeverStartedCancelsAtOnce() {
         HandoffRing(slots: [Slot(), Slot()]).cancel()
     }

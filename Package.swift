@@ -67,7 +67,10 @@ let package = Package(
             swiftSettings: speed),
         .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: speed),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: speed),
-        .target(name: "ReconStore", dependencies: ["PaymentModels", "CSQLite", "CLibPQ"], swiftSettings: speed),
+        .target(
+            name: "ReconStore",
+            dependencies: ["PaymentModels", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: speed),
         .target(
             name: "ReconKit",
             dependencies: [

@@ -1,6 +1,7 @@
 import Foundation
-public import ReconStore
+import PaymentModels
 import ReconReports
+public import ReconStore
 
 /// The store's saved runs, for `recon runs` and `recon report`.
 public enum StoreAccess {
@@ -39,5 +40,57 @@ public enum StoreAccess {
             }
         }
         return outputs.map(\.name)
+    }
+}
+
+/// The store's exceptions and audit log, for `recon exceptions` and `recon audit`.
+extension StoreAccess {
+    /// The exceptions (filtered), and the day their ages are counted to: the last run's night.
+    public static func exceptions(
+        _ path: String, state: ExceptionRow.State? = nil, kind: String? = nil
+    ) throws -> (rows: [ExceptionRow], day: String) {
+        do {
+            let store = try openStore(path, existing: true)
+            let last = try store.runs().last
+            let day = last.map { $0.businessDate ?? String($0.startedAt.prefix(10)) } ?? ""
+            return (try store.exceptions(state: state, kind: kind), day)
+        } catch { throw ReconError(store: error) }
+    }
+
+    public static func exception(_ path: String, id: String) throws -> (
+        row: ExceptionRow, day: String, log: [AuditEntry]
+    ) {
+        do {
+            let store = try openStore(path, existing: true)
+            guard let row = try store.exception(id: id) else {
+                throw ReconError(.dataUnusable, "there is no exception \(id); see 'recon exceptions list'")
+            }
+            let last = try store.runs().last
+            let day = last.map { $0.businessDate ?? String($0.startedAt.prefix(10)) } ?? ""
+            return (row, day, try store.auditLog().filter { $0.subject == id })
+        } catch let error as StoreError { throw ReconError(store: error) }
+    }
+
+    /// Applies a decision in a write transaction of its own (serialized with runs and other
+    /// decisions: of two people deciding at once, the second is told what the first decided).
+    public static func decide(_ decision: ExceptionDecision, on id: String, by person: String, store path: String)
+        throws
+    {
+        do {
+            let store = try openStore(path, existing: true)
+            let at = Timestamp.current.description
+            try store.writeTransaction(commit: true, onWait: {}) {
+                try store.announce("recon exceptions, \(person) deciding \(id), started \(at)")
+                try store.decide(decision, on: id, by: person, at: at)
+            }
+        } catch let error as ExceptionRefusal {
+            throw ReconError(.dataUnusable, error.description)
+        } catch let error as StoreError {
+            throw ReconError(store: error)
+        }
+    }
+
+    public static func auditLog(_ path: String) throws -> [AuditEntry] {
+        do { return try openStore(path, existing: true).auditLog() } catch { throw ReconError(store: error) }
     }
 }

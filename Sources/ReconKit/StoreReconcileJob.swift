@@ -54,14 +54,21 @@ public enum StoreReconcileJob {
         }
     }
 
+    static func finding(_ d: Discrepancy) -> ExceptionFinding {
+        ExceptionFinding(
+            kind: d.kind.code, matchKey: d.matchKey, provider: d.provider, paymentId: d.paymentId,
+            expected: d.expected, actual: d.actual, detail: d.detail)
+    }
+
     /// The open records, and every stored record of the batches they belong to (once each).
     static func batchLines(open: StoredRecords<SettlementRecord>, store: any Store) throws -> [SettlementRecord] {
         let batches = Set(open.records.compactMap(\.payoutBatch))
         var seen = Set(open.identities)
         let earlier = try store.settlementRecords(inBatches: batches)
-        return open.records + earlier.indices.filter { seen.insert(earlier.identities[$0]).inserted }.map {
-            earlier.records[$0]
-        }
+        return open.records
+            + earlier.indices.filter { seen.insert(earlier.identities[$0]).inserted }.map {
+                earlier.records[$0]
+            }
     }
 
     static func reconcile(
@@ -186,6 +193,13 @@ public enum StoreReconcileJob {
                 closedSettlement: settlement.indices.filter {
                     attached.lines[$0] || closed.contains(settlement.records[$0].provenance)
                 }.map { settlement.rows[$0] }))
+        // each finding is kept as an exception (the same one on a later night keeps its id and
+        // the decisions made about it); the run goes into the audit log
+        let day = night?.businessDate ?? String(startedAt.prefix(10))
+        try store.recordExceptions(result.discrepancies.map(Self.finding), run: run, day: day, at: startedAt)
+        try store.appendAudit(
+            at: startedAt, actor: "recon", action: "run", subject: "run \(run)", run: run,
+            reason: "exit \(status): " + ReconcileJob.summaryLine(report))
         return Outcome(report: report, status: status, run: run, breaches: breaches)
     }
 }

@@ -72,6 +72,7 @@ public final class PostgresStore: Store {
         """,
         // 6: as StoreSchema's sixth
         StoreSchema.openAndClosedTables(integer: "BIGINT"),
+        StoreSchema.exceptionTables(integer: "BIGINT"),
     ]
 
     public init(url: String, existing: Bool = false) throws(StoreError) {
@@ -133,6 +134,10 @@ public final class PostgresStore: Store {
 
     /// The holder is named in the server's own list of sessions (`application_name`), which a
     /// waiting writer reads; it goes back to what it was when the transaction ends.
+    public func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
+        try connection.execute(sql, parameters)
+    }
+
     public func announce(_ what: String) throws(StoreError) {
         _ = try connection.execute("SELECT set_config('application_name', $1, true)", [String(what.prefix(60))])
     }

@@ -204,5 +204,7 @@ final class SQLiteDatabase {
             guard let bytes = sqlite3_column_text(statement, column) else { return nil }
             return String(cString: bytes)
         }
+
+        var columnCount: Int32 { sqlite3_column_count(statement) }
     }
 }

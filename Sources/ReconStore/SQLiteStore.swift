@@ -78,6 +78,16 @@ public final class SQLiteStore: Store {
 
     public func announce(_ what: String) throws(StoreError) { holder.announce(what) }
 
+    public func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
+        let statement = try database.prepare(sql)
+        try statement.bind(parameters.map { $0.map(SQLiteDatabase.Value.text) ?? .null })
+        var rows: [[String?]] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.text($0) })
+        }
+        return rows
+    }
+
     public func nextRun() throws(StoreError) -> Int64 {
         try database.integer("SELECT coalesce(max(id), 0) + 1 FROM runs") ?? 1
     }

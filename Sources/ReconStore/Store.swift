@@ -43,6 +43,11 @@ public protocol Store: AnyObject {
     /// reconcile, started ...`), so that a writer that waits for it in vain names it.
     func announce(_ holder: String) throws(StoreError)
 
+    /// Runs one statement with text parameters (`$1`, `$2`, ... each once, in order; nil is
+    /// NULL) and returns its rows as text: the SQL both stores speak, for what is written once
+    /// over both (exceptions, the audit log).
+    func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]]
+
     func runs() throws(StoreError) -> [RunRow]
     func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])]
     func counts() throws(StoreError) -> (imports: Int, payments: Int, settlement: Int)

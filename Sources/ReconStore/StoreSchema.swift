@@ -126,7 +126,31 @@ enum StoreSchema {
         // tables (6 of a million-row night's 15 s); deleting from `open_*` and adding to
         // `*_closures` writes a few hundred pages. `closed_run` stays, no longer written.
         openAndClosedTables(integer: "INTEGER"),
+        // 7: exceptions (each finding of a store run, kept under a stable id with what people
+        // decided about it) and the audit log of runs and decisions, each entry chained to the
+        // one before by its hash
+        exceptionTables(integer: "INTEGER"),
     ]
+
+    /// The seventh migration, for both stores.
+    static func exceptionTables(integer: String) -> String {
+        """
+        CREATE TABLE exceptions (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, match_key TEXT NOT NULL, provider TEXT NOT NULL,
+            payment_id TEXT, currency TEXT, expected_minor \(integer), actual_currency TEXT, actual_minor \(integer),
+            detail TEXT NOT NULL,
+            first_run \(integer) NOT NULL, last_run \(integer) NOT NULL, first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('open', 'assigned', 'resolved')),
+            assignee TEXT, resolution TEXT, reason TEXT, decided_by TEXT);
+        CREATE INDEX exceptions_state ON exceptions (state, kind);
+        CREATE TABLE exception_notes (
+            exception_id TEXT NOT NULL REFERENCES exceptions (id), at TEXT NOT NULL, author TEXT NOT NULL,
+            note TEXT NOT NULL);
+        CREATE TABLE audit_log (
+            seq \(integer) PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            subject TEXT NOT NULL, run_id \(integer), reason TEXT NOT NULL, previous TEXT NOT NULL, hash TEXT NOT NULL);
+        """
+    }
 
     /// The sixth migration, for both stores (`integer`: the store's 64-bit integer type).
     static func openAndClosedTables(integer: String) -> String {

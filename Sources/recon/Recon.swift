@@ -20,7 +20,8 @@ struct Recon: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ReconcileCommand.self, InspectCommand.self, NormalizeCommand.self, ImportCommand.self,
-            RunCommand.self, RunsCommand.self, ReportCommand.self, ProvidersCommand.self,
+            RunCommand.self, RunsCommand.self, ReportCommand.self, ExceptionsCommand.self, AuditCommand.self,
+            ProvidersCommand.self,
         ])
 
     static func main() {

@@ -1,0 +1,289 @@
+import Crypto
+public import PaymentModels
+
+/// A finding of a store run, as the exceptions table keeps it: the same finding on a later night
+/// (same kind, provider, key and payment) has the same id, so what people decided about it stays
+/// with it.
+public struct ExceptionFinding: Sendable {
+    public var kind: String
+    public var matchKey: String
+    public var provider: String
+    public var paymentId: String?
+    /// The expected amount's currency (the actual's when nothing was expected), and the actual
+    /// amount's.
+    public var currency: String?
+    public var expectedMinor: Int64?
+    public var actualCurrency: String?
+    public var actualMinor: Int64?
+    public var detail: String
+
+    public init(
+        kind: String, matchKey: String, provider: String, paymentId: String?, expected: Money?, actual: Money?,
+        detail: String
+    ) {
+        (self.kind, self.matchKey, self.provider, self.paymentId) = (kind, matchKey, provider, paymentId)
+        (currency, expectedMinor) = ((expected ?? actual)?.currency.code, expected?.minorUnits)
+        (actualCurrency, actualMinor) = (actual?.currency.code, actual?.minorUnits)
+        self.detail = detail
+    }
+
+    /// `EX-` and 12 hex digits of the SHA-256 of what makes the finding the same one.
+    public var id: String {
+        let identity = [kind, provider, matchKey, paymentId ?? ""].joined(separator: "\u{1F}")
+        return "EX-" + SHA256.hash(data: Array(identity.utf8)).prefix(6).map { Audit.hex($0) }.joined()
+    }
+}
+
+/// An exception as kept: the finding as last seen, when it was first and last seen, and what
+/// people decided.
+public struct ExceptionRow: Sendable {
+    public enum State: String, Sendable, CaseIterable {
+        case open, assigned, resolved
+    }
+
+    public enum Resolution: String, Sendable, CaseIterable {
+        case writeOff = "write-off"
+        case acceptedDifference = "accepted-difference"
+        case matched
+    }
+
+    public var finding: ExceptionFinding
+    public var id: String
+    public var firstRun: Int64
+    public var lastRun: Int64
+    /// The business date (or, for a run without one, the day it started) it was first and last seen.
+    public var firstSeen: String
+    public var lastSeen: String
+    public var state: State
+    public var assignee: String?
+    public var resolution: String?
+    public var reason: String?
+    public var decidedBy: String?
+    public var notes: [(at: String, author: String, note: String)] = []
+
+    /// Days from the night it was first seen to `day` (`YYYY-MM-DD`).
+    public func age(on day: String) -> Int64 {
+        guard let from = Self.days(firstSeen), let to = Self.days(day) else { return 0 }
+        return max(0, to - from)
+    }
+
+    /// `YYYY-MM-DD...` as days since 1970.
+    static func days(_ text: String) -> Int64? {
+        let parts = text.prefix(10).split(separator: "-").compactMap { Int64($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]),
+            (1...CivilDate.daysIn(month: parts[1], year: parts[0])).contains(parts[2])
+        else { return nil }
+        return CivilDate.days(year: parts[0], month: parts[1], day: parts[2])
+    }
+}
+
+/// One entry of the audit log: who did what to what, when and why, chained to the entry before
+/// by its hash (`previous`), so that changing or removing an entry breaks the chain.
+public struct AuditEntry: Sendable {
+    public var seq: Int64
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var subject: String
+    public var run: Int64?
+    public var reason: String
+    public var previous: String
+    public var hash: String
+
+    /// The hash the entry's fields give: SHA-256 over them, separated by a unit separator.
+    public var computedHash: String {
+        let fields = ["\(seq)", at, actor, action, subject, run.map { "\($0)" } ?? "", reason, previous]
+        return Audit.sha256(fields.joined(separator: "\u{1F}"))
+    }
+}
+
+public enum Audit {
+    static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+
+    static func sha256(_ text: String) -> String { SHA256.hash(data: Array(text.utf8)).map(hex).joined() }
+
+    /// The first entry that does not hold: its hash is not its fields', or its `previous` is
+    /// not the hash of the entry before it, or an entry before it is missing; nil when all hold.
+    public static func firstBroken(_ log: [AuditEntry]) -> (entry: Int64, why: String)? {
+        var previous = ""
+        for (k, entry) in log.enumerated() {
+            if entry.seq != Int64(k + 1) {
+                return (entry.seq, "entry \(k + 1) is missing (the log goes from \(k) to \(entry.seq))")
+            }
+            if entry.previous != previous {
+                return (entry.seq, "it does not follow entry \(entry.seq - 1): that entry was changed")
+            }
+            if entry.computedHash != entry.hash { return (entry.seq, "its fields are not those its hash was made of") }
+            previous = entry.hash
+        }
+        return nil
+    }
+}
+
+/// What a person decides about an exception.
+public enum ExceptionDecision: Sendable {
+    case assign(to: String)
+    case note(String)
+    case resolve(ExceptionRow.Resolution, reason: String)
+}
+
+extension Store {
+    /// Appends an entry to the audit log (inside the caller's write transaction).
+    public func appendAudit(
+        at: String, actor: String, action: String, subject: String, run: Int64?, reason: String
+    ) throws(StoreError) {
+        let last = try query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [])
+        let seq = (last.first?[0].flatMap { Int64($0) } ?? 0) + 1
+        var entry = AuditEntry(
+            seq: seq, at: at, actor: actor, action: action, subject: subject, run: run, reason: reason,
+            previous: last.first?[1] ?? "", hash: "")
+        entry.hash = entry.computedHash
+        _ = try query(
+            """
+            INSERT INTO audit_log (seq, at, actor, action, subject, run_id, reason, previous, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            ["\(seq)", at, actor, action, subject, run.map { "\($0)" }, reason, entry.previous, entry.hash])
+    }
+
+    public func auditLog() throws(StoreError) -> [AuditEntry] {
+        try query(
+            "SELECT seq, at, actor, action, subject, run_id, reason, previous, hash FROM audit_log ORDER BY seq", []
+        )
+        .map { r in
+            AuditEntry(
+                seq: Int64(r[0] ?? "") ?? 0, at: r[1] ?? "", actor: r[2] ?? "", action: r[3] ?? "",
+                subject: r[4] ?? "", run: r[5].flatMap { Int64($0) }, reason: r[6] ?? "", previous: r[7] ?? "",
+                hash: r[8] ?? "")
+        }
+    }
+
+    /// Keeps a run's findings as exceptions: a new one opens; one seen before keeps its id, its
+    /// decisions and when it was first seen. A resolved one whose amounts changed since (a new
+    /// line for the same key) is opened again for review, never left resolved blindly.
+    public func recordExceptions(
+        _ findings: [ExceptionFinding], run: Int64, day: String, at: String
+    ) throws(StoreError) {
+        var seen = Set<String>()
+        for finding in findings {
+            let id = finding.id
+            guard seen.insert(id).inserted else { continue }  // one row per finding, the first
+            let amounts = [finding.expectedMinor.map { "\($0)" }, finding.actualMinor.map { "\($0)" }]
+            let known = try query(
+                "SELECT state, expected_minor, actual_minor FROM exceptions WHERE id = $1", [id])
+            guard let row = known.first else {
+                _ = try query(
+                    """
+                    INSERT INTO exceptions (id, kind, match_key, provider, payment_id, currency, expected_minor,
+                        actual_currency, actual_minor, detail, first_run, last_run, first_seen, last_seen, state)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open')
+                    """,
+                    [
+                        id, finding.kind, finding.matchKey, finding.provider, finding.paymentId, finding.currency,
+                        amounts[0], finding.actualCurrency, amounts[1], finding.detail, "\(run)", "\(run)", day, day,
+                    ])
+                continue
+            }
+            let changed = row[1] != amounts[0] || row[2] != amounts[1]
+            _ = try query(
+                """
+                UPDATE exceptions SET expected_minor = $1, actual_minor = $2, detail = $3, last_run = $4,
+                    last_seen = $5 WHERE id = $6
+                """, [amounts[0], amounts[1], finding.detail, "\(run)", day, id])
+            if row[0] == ExceptionRow.State.resolved.rawValue && changed {
+                _ = try query("UPDATE exceptions SET state = 'open' WHERE id = $1", [id])
+                try appendAudit(
+                    at: at, actor: "recon", action: "reopen", subject: id, run: run,
+                    reason: "the finding changed after it was resolved (amounts \(row[1] ?? "-")/\(row[2] ?? "-") "
+                        + "are now \(amounts[0] ?? "-")/\(amounts[1] ?? "-")): review the decision")
+            }
+        }
+    }
+
+    /// The exceptions, oldest first; `state`, `kind` filter them.
+    public func exceptions(state: ExceptionRow.State? = nil, kind: String? = nil) throws(StoreError) -> [ExceptionRow] {
+        let rows = try query(
+            """
+            SELECT \(Self.exceptionColumns) FROM exceptions
+            WHERE (CAST($1 AS TEXT) IS NULL OR state = $2) AND (CAST($3 AS TEXT) IS NULL OR kind = $4)
+            ORDER BY first_run, id
+            """, [state?.rawValue, state?.rawValue, kind, kind])
+        return rows.map(Self.exception)
+    }
+
+    /// One exception with its notes; nil when there is none with this id.
+    public func exception(id: String) throws(StoreError) -> ExceptionRow? {
+        guard let row = try query("SELECT \(Self.exceptionColumns) FROM exceptions WHERE id = $1", [id]).first else {
+            return nil
+        }
+        var exception = Self.exception(row)
+        exception.notes = try query(
+            "SELECT at, author, note FROM exception_notes WHERE exception_id = $1 ORDER BY at, note", [id]
+        ).map { (at: $0[0] ?? "", author: $0[1] ?? "", note: $0[2] ?? "") }
+        return exception
+    }
+
+    /// Applies a person's decision and logs it (inside the caller's write transaction). A
+    /// decision on an unknown or already resolved exception is refused with the reason
+    /// (`ExceptionRefusal`); a store that fails throws its `StoreError`.
+    public func decide(
+        _ decision: ExceptionDecision, on id: String, by person: String, at: String
+    ) throws {
+        guard let current = try exception(id: id) else {
+            throw ExceptionRefusal("there is no exception \(id); see 'recon exceptions list'")
+        }
+        if current.state == .resolved {
+            throw ExceptionRefusal(
+                "\(id) is already resolved (\(current.resolution ?? "") by \(current.decidedBy ?? "someone"): "
+                    + "\(current.reason ?? "")); nothing was changed")
+        }
+        switch decision {
+        case .assign(let name):
+            _ = try query("UPDATE exceptions SET state = 'assigned', assignee = $1 WHERE id = $2", [name, id])
+            try appendAudit(at: at, actor: person, action: "assign", subject: id, run: nil, reason: "to \(name)")
+        case .note(let text):
+            _ = try query(
+                "INSERT INTO exception_notes (exception_id, at, author, note) VALUES ($1, $2, $3, $4)",
+                [id, at, person, text])
+            try appendAudit(at: at, actor: person, action: "note", subject: id, run: nil, reason: text)
+        case .resolve(let resolution, let reason):
+            _ = try query(
+                """
+                UPDATE exceptions SET state = 'resolved', resolution = $1, reason = $2, decided_by = $3
+                WHERE id = $4
+                """, [resolution.rawValue, reason, person, id])
+            try appendAudit(
+                at: at, actor: person, action: "resolve \(resolution.rawValue)", subject: id, run: nil,
+                reason: reason)
+        }
+    }
+
+    static var exceptionColumns: String {
+        """
+        id, kind, match_key, provider, payment_id, currency, expected_minor, actual_currency, actual_minor, detail, \
+        first_run, last_run, first_seen, last_seen, state, assignee, resolution, reason, decided_by
+        """
+    }
+
+    static func exception(_ r: [String?]) -> ExceptionRow {
+        var finding = ExceptionFinding(
+            kind: r[1] ?? "", matchKey: r[2] ?? "", provider: r[3] ?? "", paymentId: r[4], expected: nil, actual: nil,
+            detail: r[9] ?? "")
+        (finding.currency, finding.expectedMinor) = (r[5], r[6].flatMap { Int64($0) })
+        (finding.actualCurrency, finding.actualMinor) = (r[7], r[8].flatMap { Int64($0) })
+        return ExceptionRow(
+            finding: finding, id: r[0] ?? "", firstRun: Int64(r[10] ?? "") ?? 0, lastRun: Int64(r[11] ?? "") ?? 0,
+            firstSeen: r[12] ?? "", lastSeen: r[13] ?? "", state: ExceptionRow.State(rawValue: r[14] ?? "") ?? .open,
+            assignee: r[15], resolution: r[16], reason: r[17], decidedBy: r[18])
+    }
+}
+
+/// A decision refused: the exception is unknown or already resolved; nothing changed.
+public struct ExceptionRefusal: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,279 @@
+import ArgumentParser
+import Foundation
+import PaymentModels
+import ReconKit
+import ReconReports
+import ReconStore
+
+/// `recon exceptions ...`: the findings of the store's runs as exceptions a finance team works
+/// through: listed, shown, assigned, noted, resolved; every decision is in the audit log.
+struct ExceptionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exceptions",
+        abstract: "Work through the findings of the store's runs: list, show, assign, note, resolve.",
+        discussion: """
+            Every finding of a store run (recon run, recon reconcile --store) is an exception with \
+            a stable id: the same finding on a later night keeps its id, its age and what was \
+            decided about it. A resolved exception whose amounts change on a later night (a new \
+            line for the same key) is opened again for review. Every decision is appended to the \
+            audit log (recon audit log).
+            """,
+        subcommands: [List.self, Show.self, Assign.self, Note.self, Resolve.self])
+
+    struct StoreOption: ParsableArguments {
+        @Option(
+            name: .long,
+            help: "The store: an SQLite file or postgres://... (default: RECON_STORE_URL, recon.sqlite).",
+            completion: .file())
+        var store: String?
+
+        var location: String { StoreOptions.location(store) }
+    }
+
+    struct Who: ParsableArguments {
+        @Option(name: .long, help: "Who decides (default: the USER environment variable).")
+        var by: String?
+
+        var name: String { by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
+    }
+
+    static func amount(_ minor: Int64?, _ currency: String?) -> String {
+        guard let minor else { return "" }
+        guard let currency = currency.flatMap(Currency.init(code:)) else { return "\(minor)" }
+        return Money(minorUnits: minor, currency: currency).decimalString
+    }
+
+    static func json(_ e: ExceptionRow, day: String) -> [(String, String)] {
+        let text = { (value: String?) in value.map(JSONText.string) ?? "null" }
+        let f = e.finding
+        return [
+            ("id", text(e.id)), ("kind", text(f.kind)), ("state", text(e.state.rawValue)),
+            ("age_days", "\(e.age(on: day))"), ("first_seen", text(e.firstSeen)), ("last_seen", text(e.lastSeen)),
+            ("first_run", "\(e.firstRun)"), ("last_run", "\(e.lastRun)"), ("key", text(f.matchKey)),
+            ("provider", text(f.provider)), ("payment_id", text(f.paymentId)), ("currency", text(f.currency)),
+            ("expected", f.expectedMinor == nil ? "null" : amount(f.expectedMinor, f.currency)),
+            ("actual_currency", text(f.actualCurrency)),
+            ("actual", f.actualMinor == nil ? "null" : amount(f.actualMinor, f.actualCurrency)),
+            ("detail", text(f.detail)), ("assignee", text(e.assignee)), ("resolution", text(e.resolution)),
+            ("reason", text(e.reason)), ("decided_by", text(e.decidedBy)),
+        ]
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List exceptions, oldest first (tab-separated under a header, or --json).")
+
+        @OptionGroup var store: StoreOption
+        @Option(name: .long, help: "Only this kind (missing_in_settlement, amount_mismatch, ...).")
+        var kind: String?
+        @Option(name: .long, help: "Only this state (open, assigned, resolved).")
+        var state: String?
+        @Option(name: .long, help: "Only those first seen more than this many days before the last night.")
+        var olderThan: Int64?
+        @Flag(name: .long, help: "A JSON array instead.")
+        var json = false
+
+        func validate() throws {
+            if let state, ExceptionRow.State(rawValue: state) == nil {
+                throw ValidationError("--state must be open, assigned or resolved, not '\(state)'")
+            }
+            if let kind, Discrepancy.Kind(rawValue: kind) == nil {
+                let kinds = Discrepancy.Kind.allCases.map(\.code).joined(separator: ", ")
+                throw ValidationError("--kind must be one of \(kinds), not '\(kind)'")
+            }
+        }
+
+        func run() throws {
+            try Output.guarded {
+                let (rows, day) = try StoreAccess.exceptions(
+                    store.location, state: state.flatMap(ExceptionRow.State.init(rawValue:)), kind: kind)
+                let shown = rows.filter { olderThan == nil || $0.age(on: day) > olderThan! }
+                if json {
+                    Output.out(JSONText.array(shown.map { JSONText.object(json($0, day: day), indent: 1) }) + "\n")
+                    return 0
+                }
+                Output.out("id\tkind\tstate\tage_days\tfirst_seen\tkey\tprovider\texpected\tactual\tassignee\n")
+                for e in shown {
+                    let f = e.finding
+                    let cells = [
+                        e.id, f.kind, e.state.rawValue, "\(e.age(on: day))", e.firstSeen, f.matchKey, f.provider,
+                        f.expectedMinor == nil ? "" : amount(f.expectedMinor, f.currency) + " " + (f.currency ?? ""),
+                        f.actualMinor == nil
+                            ? "" : amount(f.actualMinor, f.actualCurrency) + " " + (f.actualCurrency ?? ""),
+                        e.assignee ?? "",
+                    ]
+                    Output.out(cells.joined(separator: "\t") + "\n")
+                }
+                return 0
+            }
+        }
+
+        func json(_ e: ExceptionRow, day: String) -> [(String, String)] { ExceptionsCommand.json(e, day: day) }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one exception: the finding, its age, what was decided, its notes and its audit entries.")
+
+        @Argument(help: "The exception's id (EX-...).")
+        var id: String
+        @OptionGroup var store: StoreOption
+        @Flag(name: .long, help: "A JSON object instead.")
+        var json = false
+
+        func run() throws {
+            try Output.guarded {
+                let (e, day, log) = try StoreAccess.exception(store.location, id: id)
+                var fields = ExceptionsCommand.json(e, day: day)
+                let notes = e.notes.map { note in
+                    JSONText.object([
+                        ("at", JSONText.string(note.at)), ("by", JSONText.string(note.author)),
+                        ("note", JSONText.string(note.note)),
+                    ])
+                }
+                fields.append(("notes", "[" + notes.joined(separator: ", ") + "]"))
+                if json {
+                    Output.out(JSONText.object(fields) + "\n")
+                    return 0
+                }
+                for (name, value) in fields where name != "notes" {
+                    let plain = value.hasPrefix("\"") ? String(value.dropFirst().dropLast()) : value
+                    Output.out("\(name): \(plain)\n")
+                }
+                for note in e.notes { Output.out("note \(note.at) \(note.author): \(note.note)\n") }
+                for entry in log {
+                    Output.out("audit \(entry.seq) \(entry.at) \(entry.actor) \(entry.action): \(entry.reason)\n")
+                }
+                return 0
+            }
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Assign an exception to a person.")
+
+        @Argument(help: "The exception's id (EX-...).")
+        var id: String
+        @Option(name: .long, help: "The person it is assigned to.")
+        var to: String
+        @OptionGroup var who: Who
+        @OptionGroup var store: StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                try StoreAccess.decide(.assign(to: to), on: id, by: who.name, store: store.location)
+                Output.err("recon: \(id) assigned to \(to)\n")
+                return 0
+            }
+        }
+    }
+
+    struct Note: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a note to an exception.")
+
+        @Argument(help: "The exception's id (EX-...).")
+        var id: String
+        @Option(name: .long, help: "The note.")
+        var text: String
+        @OptionGroup var who: Who
+        @OptionGroup var store: StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                try StoreAccess.decide(.note(text), on: id, by: who.name, store: store.location)
+                Output.err("recon: note added to \(id)\n")
+                return 0
+            }
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resolve an exception: written off, a difference accepted, or matched by hand.")
+
+        @Argument(help: "The exception's id (EX-...).")
+        var id: String
+        @Option(name: .customLong("as"), help: "write-off, accepted-difference or matched.")
+        var resolution: String
+        @Option(name: .long, help: "Why (kept in the audit log).")
+        var reason: String
+        @Option(name: .long, help: "Who decides.")
+        var by: String
+        @OptionGroup var store: StoreOption
+
+        func validate() throws {
+            guard ExceptionRow.Resolution(rawValue: resolution) != nil else {
+                throw ValidationError("--as must be write-off, accepted-difference or matched, not '\(resolution)'")
+            }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--reason must say why")
+            }
+        }
+
+        func run() throws {
+            try Output.guarded {
+                let decision = ExceptionDecision.resolve(ExceptionRow.Resolution(rawValue: resolution)!, reason: reason)
+                try StoreAccess.decide(decision, on: id, by: by, store: store.location)
+                Output.err("recon: \(id) resolved (\(resolution)) by \(by)\n")
+                return 0
+            }
+        }
+    }
+}
+
+/// `recon audit ...`: the store's log of runs and decisions, each entry chained to the one before.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Print or verify the audit log of runs and decisions.",
+        subcommands: [Log.self, Verify.self])
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the audit log, oldest first (tab-separated under a header, or --json).")
+
+        @OptionGroup var store: ExceptionsCommand.StoreOption
+        @Flag(name: .long, help: "A JSON array instead.")
+        var json = false
+
+        func run() throws {
+            try Output.guarded {
+                let log = try StoreAccess.auditLog(store.location)
+                if json {
+                    let objects = log.map { e in
+                        JSONText.object(
+                            [
+                                ("seq", "\(e.seq)"), ("at", JSONText.string(e.at)), ("actor", JSONText.string(e.actor)),
+                                ("action", JSONText.string(e.action)), ("subject", JSONText.string(e.subject)),
+                                ("run", e.run.map { "\($0)" } ?? "null"), ("reason", JSONText.string(e.reason)),
+                                ("previous", JSONText.string(e.previous)), ("hash", JSONText.string(e.hash)),
+                            ], indent: 1)
+                    }
+                    Output.out(JSONText.array(objects) + "\n")
+                    return 0
+                }
+                Output.out("seq\tat\tactor\taction\tsubject\treason\n")
+                for e in log { Output.out("\(e.seq)\t\(e.at)\t\(e.actor)\t\(e.action)\t\(e.subject)\t\(e.reason)\n") }
+                return 0
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit log's chain of hashes; exit 65 naming the first entry that does not hold.")
+
+        @OptionGroup var store: ExceptionsCommand.StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                let log = try StoreAccess.auditLog(store.location)
+                if let (entry, why) = Audit.firstBroken(log) {
+                    Output.err("recon: the audit log does not hold from entry \(entry): \(why)\n")
+                    return 65
+                }
+                Output.out("audit log holds: \(log.count) entries, each chained to the one before\n")
+                return 0
+            }
+        }
+    }
+}

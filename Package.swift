@@ -113,7 +113,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "ReconKitTests",
-            dependencies: ["ReconKit", "ReconReports", "PaymentModels", "ReconTestSupport"],
+            dependencies: ["ReconKit", "ReconReports", "ReconStore", "PaymentModels", "ReconTestSupport"],
             swiftSettings: strictness),
     ]
 )

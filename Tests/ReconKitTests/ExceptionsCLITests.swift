@@ -1,0 +1,82 @@
+import Foundation
+import ReconStore
+import ReconTestSupport
+import Testing
+
+/// Four nights of samples/nightly on each store, and what a finance team does with the
+/// findings: each is an exception under an id that stays the same on later nights, ages by the
+/// nights, is assigned, noted and resolved through the real binary; a second decision on a
+/// resolved one is refused; the audit log holds, and stops holding when one row of it is changed.
+@Suite(.serialized) struct ExceptionsCLITests {
+    static func list(_ store: String, _ more: [String] = []) throws -> [[String: Any]] {
+        let result = try CLI.run(["exceptions", "list", "--store", store, "--json"] + more)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func findingsBecomeExceptionsThatKeepTheirIdsAndDecisions(kind: String) throws {
+        let dir = try NightlyRunCLITests.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        let store =
+            kind == "sqlite"
+            ? dir + "/state/recon.sqlite"
+            : try #require(readFile(config)?.split(separator: "\n").first { $0.hasPrefix("store: ") }?.dropFirst(7))
+                .description
+        for date in ["2024-05-02", "2024-05-03", "2024-05-06"] {
+            _ = try CLI.run(["run", "--config", config, "--date", date])
+        }
+        var exceptions = try Self.list(store)
+        #expect(exceptions.map { $0["kind"] as? String } == ["duplicate_settlement", "missing_in_settlement"])
+        let duplicate = try #require(exceptions[0]["id"] as? String)
+        let missing = try #require(exceptions[1]["id"] as? String)
+        #expect(exceptions[0]["key"] as? String == "ORD-1001" && exceptions[0]["first_seen"] as? String == "2024-05-03")
+        #expect(exceptions[1]["expected"] as? Double == 40 && exceptions[1]["currency"] as? String == "EUR")
+        #expect(exceptions[1]["age_days"] as? Int == 0 && exceptions[0]["age_days"] as? Int == 3)
+
+        let assign = try CLI.run(["exceptions", "assign", missing, "--to", "alice", "--by", "bob", "--store", store])
+        #expect(assign.status == 0, "\(assign.stderr)")
+        let note = try CLI.run([
+            "exceptions", "note", missing, "--text", "asked the shop for ORD-1004", "--by", "alice", "--store", store,
+        ])
+        #expect(note.status == 0, "\(note.stderr)")
+        let resolve = [
+            "exceptions", "resolve", duplicate, "--as", "write-off", "--reason", "paid twice, refunded", "--by",
+            "carol", "--store", store,
+        ]
+        #expect(try CLI.run(resolve).status == 0)
+        // a second decision on a resolved exception is refused, and says who decided
+        let again = try CLI.run(resolve)
+        #expect(again.status == 65 && again.stderr.contains("already resolved (write-off by carol"), "\(again.stderr)")
+        let unknown = try CLI.run(["exceptions", "assign", "EX-000000000000", "--to", "x", "--store", store])
+        #expect(unknown.status == 65 && unknown.stderr.contains("there is no exception EX-000000000000"))
+
+        // a fourth night whose file has no lines: the missing payment is found again, under its id
+        writeFile(
+            dir + "/settlement/settlement-2024-05-08.csv",
+            "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n")
+        _ = try CLI.run(["run", "--config", config, "--date", "2024-05-08"])
+        exceptions = try Self.list(store)
+        #expect(exceptions.count == 2)
+        let again4 = try #require(exceptions.first { $0["id"] as? String == missing })
+        #expect(again4["state"] as? String == "assigned" && again4["assignee"] as? String == "alice")
+        #expect(again4["last_seen"] as? String == "2024-05-08" && again4["age_days"] as? Int == 2)
+        #expect(try Self.list(store, ["--state", "resolved"]).map { $0["id"] as? String } == [duplicate])
+        #expect(try Self.list(store, ["--older-than", "2"]).map { $0["id"] as? String } == [duplicate])
+        let show = try CLI.run(["exceptions", "show", missing, "--store", store])
+        #expect(
+            show.stdout.contains("alice: asked the shop for ORD-1004") && show.stdout.contains("bob assign: to alice"))
+
+        // four runs and three decisions, each chained to the one before
+        let log = try CLI.run(["audit", "log", "--store", store, "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
+        #expect(
+            entries.map { $0["action"] as? String } == [
+                "run", "run", "run", "assign", "note", "resolve write-off", "run",
+            ])
+        #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
+        _ = try openStore(store).query("UPDATE audit_log SET reason = 'to mallory' WHERE seq = 4", [])
+        let verify = try CLI.run(["audit", "verify", "--store", store])
+        #expect(verify.status == 65 && verify.stderr.contains("does not hold from entry 4"), "\(verify.stderr)")
+    }
+}

@@ -18,7 +18,7 @@ struct ExceptionsCommand: ParsableCommand {
             line for the same key) is opened again for review. Every decision is appended to the \
             audit log (recon audit log).
             """,
-        subcommands: [List.self, Show.self, Assign.self, Note.self, Resolve.self])
+        subcommands: [List.self, Show.self, Assign.self, Note.self, Resolve.self, Export.self, Import.self])
 
     struct StoreOption: ParsableArguments {
         @Option(
@@ -215,6 +215,54 @@ struct ExceptionsCommand: ParsableCommand {
                 let decision = ExceptionDecision.resolve(ExceptionRow.Resolution(rawValue: resolution)!, reason: reason)
                 try StoreAccess.decide(decision, on: id, by: by, store: store.location)
                 Output.err("recon: \(id) resolved (\(resolution)) by \(by)\n")
+                return 0
+            }
+        }
+    }
+}
+
+extension ExceptionsCommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write every exception to a CSV file, with columns to fill for decisions made offline.",
+            discussion: """
+                Fill 'action' (assign, note or resolve) and for assign 'to', for note 'note', for \
+                resolve 'resolution' (write-off, accepted-difference, matched), 'reason' and 'by'; \
+                then 'recon exceptions import FILE'.
+                """)
+
+        @Option(name: .long, help: "The CSV file to write.", completion: .file())
+        var out: String
+        @OptionGroup var store: StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                let count = try ExceptionSheet.export(store: store.location, to: out)
+                Output.err("recon: \(count) exceptions written to \(out)\n")
+                return 0
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the decisions of a CSV file written by 'export': all of them, or none.",
+            discussion: """
+                Rows with an empty 'action' are left alone. The file is checked whole first: a row \
+                with an unknown id, an unknown action, a missing value, or a decision on an \
+                exception already resolved is named with its line and reason, and then nothing is \
+                applied (exit 65).
+                """)
+
+        @Argument(help: "The CSV file.", completion: .file())
+        var file: String
+        @OptionGroup var who: Who
+        @OptionGroup var store: StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                let count = try ExceptionSheet.apply(file, store: store.location, by: who.name)
+                Output.err("recon: \(count) decisions applied from \(file)\n")
                 return 0
             }
         }

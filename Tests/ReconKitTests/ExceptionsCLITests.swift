@@ -67,12 +67,33 @@ import Testing
         #expect(
             show.stdout.contains("alice: asked the shop for ORD-1004") && show.stdout.contains("bob assign: to alice"))
 
-        // four runs and three decisions, each chained to the one before
+        // decided offline in a spreadsheet: a sheet with one bad row applies nothing, and names it
+        let sheet = dir + "/exceptions.csv"
+        #expect(try CLI.run(["exceptions", "export", "--out", sheet, "--store", store]).status == 0)
+        var lines = try #require(readFile(sheet)).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && lines[0].hasSuffix(",action,to,note,by"))
+        let row = try #require(lines.firstIndex { $0.hasPrefix(missing + ",") })
+        lines[row] = lines[row].replacingOccurrences(
+            of: ",alice,,,,,,,", with: ",alice,matched,\"paid by bank transfer, see BK-7\",,resolve,,,dora")
+        let good = lines.joined(separator: "\n") + "\n"
+        writeFile(sheet, good + "EX-ffffffffffff,,,,,,,,,,,,,,,,note,,hello,dora\n")
+        let refused = try CLI.run(["exceptions", "import", sheet, "--store", store])
+        #expect(refused.status == 65 && refused.stderr.contains("line 4: EX-ffffffffffff: no such exception"))
+        #expect(try Self.list(store, ["--state", "resolved"]).count == 1, "nothing applied")
+        writeFile(sheet, good)
+        let applied = try CLI.run(["exceptions", "import", sheet, "--store", store])
+        #expect(applied.status == 0 && applied.stderr.contains("1 decisions applied"), "\(applied.stderr)")
+        let resolved = try #require(
+            try Self.list(store, ["--state", "resolved"]).first { $0["id"] as? String == missing })
+        #expect(resolved["resolution"] as? String == "matched" && resolved["decided_by"] as? String == "dora")
+        #expect(resolved["reason"] as? String == "paid by bank transfer, see BK-7")
+
+        // four runs and four decisions, each chained to the one before
         let log = try CLI.run(["audit", "log", "--store", store, "--json"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
         #expect(
             entries.map { $0["action"] as? String } == [
-                "run", "run", "run", "assign", "note", "resolve write-off", "run",
+                "run", "run", "run", "assign", "note", "resolve write-off", "run", "resolve matched",
             ])
         #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
         _ = try openStore(store).query("UPDATE audit_log SET reason = 'to mallory' WHERE seq = 4", [])

@@ -130,7 +130,8 @@ public enum ExceptionSheet {
                 case "resolve":
                     guard let resolution = ExceptionRow.Resolution(rawValue: value("resolution")) else {
                         refuse(
-                            "resolve needs 'resolution' write-off, accepted-difference or matched, not '\(value("resolution"))'"
+                            "resolve needs 'resolution' write-off, accepted-difference or matched, "
+                                + "not '\(value("resolution"))'"
                         )
                         continue
                     }

@@ -28,7 +28,7 @@ public enum Importer {
         let now = Timestamp.current.description
         var status = ExitStatus.clean
         for path in paths {
-            let (outcome, rejects, guessed) = try importFile(
+            let (outcome, rejects, guessed, _) = try importFile(
                 path, side: side, store: store, importedAt: now, forced: forced, profiles: profiles,
                 encoding: encoding, transaction: true, partial: partial, meter: meter)
             report("\(path): \(describe(outcome, side: side))")
@@ -43,13 +43,13 @@ public enum Importer {
         var message: String
     }
 
-    /// Imports one file (in its own transaction, or the caller's): its outcome, its rejects, and
-    /// when its encoding was a guess, the file's summary saying so.
+    /// Imports one file (in its own transaction, or the caller's): its outcome, its rejects, when
+    /// its encoding was a guess the file's summary saying so, and the SHA-256 of its bytes.
     static func importFile(
         _ path: String, side: ImportSide, store: any Store, importedAt: String, forced: PaymentSystem?,
         profiles: [MappingProfile], encoding: TextEncoding? = nil, transaction: Bool = false, partial: Bool = false,
         meter: ReadMeter? = nil
-    ) throws -> (ImportOutcome, [Reject], InputSummary?) {
+    ) throws -> (ImportOutcome, [Reject], InputSummary?, sha256: String) {
         // stdin and pipes are read once: into a temporary file, hashed on the way
         let spool = try Spool(path)
         let source = spool?.path ?? path
@@ -103,7 +103,7 @@ public enum Importer {
                 ? try store.importFile(side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
                 : try store.importInTransaction(
                     side: side, path: path, sha256: hash, importedAt: importedAt, read: read)
-            return (outcome, rejects, guessed)
+            return (outcome, rejects, guessed, whole)
         } catch let error as StoreError {
             throw ReconError(store: error)
         } catch let error as Damaged {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import PaymentModels
 import ReconIngest
@@ -31,9 +32,15 @@ public enum StoreReconcileJob {
     public struct Night: Sendable {
         public var businessDate: String
         public var judge: @Sendable (RunReport) -> [String]
+        /// The nightly configuration file and the rules file it names: their bytes are part of
+        /// the run's manifest.
+        public var configFiles: [String]
 
-        public init(businessDate: String, judge: @escaping @Sendable (RunReport) -> [String]) {
+        public init(
+            businessDate: String, configFiles: [String] = [], judge: @escaping @Sendable (RunReport) -> [String]
+        ) {
             self.businessDate = businessDate
+            self.configFiles = configFiles
             self.judge = judge
         }
     }
@@ -52,6 +59,23 @@ public enum StoreReconcileJob {
         } catch let error as StoreError {
             throw ReconError(store: error)
         }
+    }
+
+    /// The SHA-256 of the rules and configuration in force: the matching rules, the windows,
+    /// and the bytes of the nightly configuration and rules files.
+    static func configHash(_ options: ReconcileOptions, night: Night?) -> String {
+        // the window's days, not its as-of date: that is the night's, not the configuration's
+        var text = "rules: \(options.rules)\nwindow_days: \(options.window.map { "\($0.days)" } ?? "none")\n"
+        text += "bank_window_days: \(options.bankWindowDays)\n"
+        var bytes = Array(text.utf8)
+        for file in night?.configFiles ?? [] {
+            bytes += Array("file \(file)\n".utf8) + Array(FileManager.default.contents(atPath: file) ?? Data())
+        }
+        return sha256(bytes)
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     static func finding(_ d: Discrepancy) -> ExceptionFinding {
@@ -83,7 +107,7 @@ public enum StoreReconcileJob {
         for (side, paths) in [(ImportSide.payments, options.payments), (.settlement, options.settlement)] {
             for path in paths {
                 progress("importing \(side.rawValue) \(path)")
-                let (outcome, rejects, guessed) = try Importer.importFile(
+                let (outcome, rejects, guessed, sha256) = try Importer.importFile(
                     path, side: side, store: store, importedAt: startedAt, forced: options.forcedPaymentSystem,
                     profiles: side == .settlement ? options.settlementProfiles : [],
                     encoding: side == .settlement ? options.settlementEncoding : nil, meter: options.meter)
@@ -95,6 +119,7 @@ public enum StoreReconcileJob {
                     format: records > 0 ? "imported" : "already imported", provider: "store", records: records,
                     rejected: rejects.count)
                 if let guessed { (summary.encoding, summary.encodingGuessed) = (guessed.encoding, true) }
+                summary.sha256 = sha256
                 inputs.append(summary)
             }
         }
@@ -162,6 +187,7 @@ public enum StoreReconcileJob {
             version: ReconcileJob.version, inputs: inputs + (bank?.summaries ?? []), result: result,
             rejects: paymentRejects + settlementRejects + (bank?.rejects ?? []))
         report.rawCSV = options.rawCSV
+        report.configSHA256 = Self.configHash(options, night: night)
         try ReconcileJob.makeDirectory(options.outputDirectory)
         do { try ReportWriters.writeAll(report, to: options.outputDirectory) } catch {
             throw ReconError(.io, error.description)
@@ -197,9 +223,11 @@ public enum StoreReconcileJob {
         // the decisions made about it); the run goes into the audit log
         let day = night?.businessDate ?? String(startedAt.prefix(10))
         try store.recordExceptions(result.discrepancies.map(Self.finding), run: run, day: day, at: startedAt)
+        let manifest = SummaryJSONWriter.manifest(report, config: report.configSHA256 ?? "")
         try store.appendAudit(
             at: startedAt, actor: "recon", action: "run", subject: "run \(run)", run: run,
-            reason: "exit \(status): " + ReconcileJob.summaryLine(report))
+            reason: "exit \(status): " + ReconcileJob.summaryLine(report) + "; manifest sha256 "
+                + Self.sha256(Array(manifest.utf8)))
         return Outcome(report: report, status: status, run: run, breaches: breaches)
     }
 }

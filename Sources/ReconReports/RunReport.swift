@@ -18,6 +18,8 @@ public struct InputSummary: Sendable {
     /// mark, none given, and not the format's own).
     public var encoding = "utf-8"
     public var encodingGuessed = false
+    /// The SHA-256 of the file's bytes, where the run took it (a store run: its manifest).
+    public var sha256: String?
 
     /// A warning for a person when the encoding was guessed.
     public var encodingWarning: String? {
@@ -50,6 +52,9 @@ public struct RunReport: Sendable {
     public var rejects: [Reject]
     /// CSV text cells as they are, not neutralized against spreadsheet formulas (`--csv-raw`).
     public var rawCSV = false
+    /// A store run's manifest: the SHA-256 of the rules and configuration in force (with the
+    /// version and the inputs' own SHA-256, `summary.json` carries it as `manifest`).
+    public var configSHA256: String?
 
     public init(version: String, inputs: [InputSummary], result: ReconciliationResult, rejects: [Reject]) {
         self.version = version

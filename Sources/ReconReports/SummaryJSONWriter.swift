@@ -54,22 +54,43 @@ public struct SummaryJSONWriter: ReportWriter {
                     ("status", JSONText.string($0.raw)), ("count", "\($0.count)"),
                 ], indent: 2)
         }
-        return JSONText.object([
-            ("recon_version", JSONText.string(report.version)),
-            ("inputs", JSONText.array(inputs, indent: 1)),
-            ("counts", JSONText.object(counts, indent: 1)),
-            ("matched_by_key_field", JSONText.object(byField, indent: 1)),
-            (
-                "matched_by_rule",
-                JSONText.object(r.matchedByRule.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }, indent: 1)
-            ),
-            ("totals", JSONText.object(totals, indent: 1)),
-            ("totals_by_provider", JSONText.array(byProvider, indent: 1)),
-            ("unknown_statuses", JSONText.array(unknown, indent: 1)),
-            ("payouts", JSONText.array(r.payouts.map { payout($0, bankGiven: r.bank != nil) }, indent: 1)),
-            ("conversions", JSONText.array(r.conversions.map(conversion), indent: 1)),
-            ("conservation", conservation(report)),
-        ])
+        return JSONText.object(
+            [
+                ("recon_version", JSONText.string(report.version)),
+                ("inputs", JSONText.array(inputs, indent: 1)),
+                ("counts", JSONText.object(counts, indent: 1)),
+                ("matched_by_key_field", JSONText.object(byField, indent: 1)),
+                (
+                    "matched_by_rule",
+                    JSONText.object(
+                        r.matchedByRule.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }, indent: 1)
+                ),
+                ("totals", JSONText.object(totals, indent: 1)),
+                ("totals_by_provider", JSONText.array(byProvider, indent: 1)),
+                ("unknown_statuses", JSONText.array(unknown, indent: 1)),
+                ("payouts", JSONText.array(r.payouts.map { payout($0, bankGiven: r.bank != nil) }, indent: 1)),
+                ("conversions", JSONText.array(r.conversions.map(conversion), indent: 1)),
+                ("conservation", conservation(report)),
+            ] + (report.configSHA256.map { [("manifest", manifest(report, config: $0))] } ?? []))
+    }
+
+    /// What a store run ran with: recon's version, each input file's SHA-256, the rules' and
+    /// configuration's (the audit log keeps the SHA-256 of this block with the run).
+    public static func manifest(_ report: RunReport, config: String) -> String {
+        let inputs = report.inputs.compactMap { input in
+            input.sha256.map { hash in
+                JSONText.object(
+                    [
+                        ("role", JSONText.string(input.role.rawValue)), ("path", JSONText.string(input.path)),
+                        ("sha256", JSONText.string(hash)),
+                    ], indent: 3)
+            }
+        }
+        return JSONText.object(
+            [
+                ("recon_version", JSONText.string(report.version)), ("inputs", JSONText.array(inputs, indent: 2)),
+                ("config_sha256", JSONText.string(config)),
+            ], indent: 1)
     }
 
     /// A provider's converted lines: gross at the stated rates against net + fees.

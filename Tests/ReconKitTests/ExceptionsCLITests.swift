@@ -26,6 +26,16 @@ import Testing
         for date in ["2024-05-02", "2024-05-03", "2024-05-06"] {
             _ = try CLI.run(["run", "--config", config, "--date", date])
         }
+        // each run's manifest: recon's version, each input's SHA-256, the configuration's
+        let manifests = try ["2024-05-02", "2024-05-03"].map { date in
+            let summary = try #require(readFile(dir + "/state/out/\(date)/summary.json"))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+            return try #require(object["manifest"] as? [String: Any])
+        }
+        let inputs = try #require(manifests[0]["inputs"] as? [[String: String]])
+        #expect(inputs.map { $0["role"] } == ["payments", "payments", "settlement"])
+        #expect(inputs.allSatisfy { $0["sha256"]?.count == 64 })
+        #expect(manifests[0]["config_sha256"] as? String == manifests[1]["config_sha256"] as? String)
         var exceptions = try Self.list(store)
         #expect(exceptions.map { $0["kind"] as? String } == ["duplicate_settlement", "missing_in_settlement"])
         let duplicate = try #require(exceptions[0]["id"] as? String)
@@ -95,6 +105,10 @@ import Testing
             entries.map { $0["action"] as? String } == [
                 "run", "run", "run", "assign", "note", "resolve write-off", "run", "resolve matched",
             ])
+        #expect(
+            entries.filter { $0["action"] as? String == "run" }.allSatisfy {
+                ($0["reason"] as? String)?.contains("; manifest sha256 ") == true
+            })
         #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
         _ = try openStore(store).query("UPDATE audit_log SET reason = 'to mallory' WHERE seq = 4", [])
         let verify = try CLI.run(["audit", "verify", "--store", store])

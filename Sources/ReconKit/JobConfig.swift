@@ -24,6 +24,11 @@ import Yams
 ///     max_missing_amount: {EUR: "50.00", "*": "0.00"}  # per currency, "*" for the others;
 ///                                         # a currency with no entry: no threshold
 ///     max_rejected: 0                     # rejected records allowed; unset: no threshold
+///     exception_tiers: [100, 1000, 10000] # the amount tiers (whole units) of the reports' open
+///                                         # exceptions; this is the default
+///     fail_on_exceptions: {older_than_days: 7, over: {EUR: "500.00"}}  # an open exception first
+///                                         # seen more than 7 nights ago, over 500.00 EUR, fails
+///                                         # the night; without over: any amount
 ///
 /// Paths are relative to the config file's folder; `{yyyy}`, `{mm}` and `{dd}` are the run's
 /// date, and `*`, `?` and `[...]` are globs. Every pattern must find a file on the night
@@ -44,6 +49,27 @@ public struct JobConfig: Sendable {
     public var maxMissingAmount: [Currency: Int64] = [:]
     /// `max_missing_amount`'s `"*"`: the threshold of every currency not named.
     public var maxMissingAmountOther: Int64?
+    /// The amount tiers (whole units) the reports group open exceptions by.
+    public var exceptionTiers: [Int64]?
+    /// Fail the night when an open exception is older than this (and over its amount).
+    public var failOnExceptions: ExceptionAgeRule?
+
+    /// `fail_on_exceptions`: open (or assigned) exceptions first seen more than `olderThanDays`
+    /// nights ago, at stake more than `over` in their currency (any amount without `over`; a
+    /// currency not named has no threshold unless `"*": "0"`).
+    public struct ExceptionAgeRule: Sendable {
+        public var olderThanDays: Int64
+        public var over: [Currency: Int64]?
+        public var overOther: Int64?
+
+        /// Whether an exception of this age and amount breaks the rule.
+        func applies(to item: ExceptionAgeing.Item) -> Bool {
+            guard item.ageDays > olderThanDays else { return false }
+            guard let over else { return true }
+            guard let limit = over[item.amount.currency] ?? overOther else { return false }
+            return item.amount.minorUnits.magnitude > UInt64(limit)
+        }
+    }
 
     /// A path pattern for the night's files, which must find one unless `required: false`.
     public struct InputPattern: Sendable, Equatable {
@@ -65,7 +91,7 @@ public struct JobConfig: Sendable {
 
     static let keys: Set<String> = [
         "store", "out", "payments", "settlement", "profile", "profiles", "settlement_window_days", "max_discrepancies",
-        "max_missing_amount", "max_rejected", "rules", "bank",
+        "max_missing_amount", "max_rejected", "rules", "bank", "exception_tiers", "fail_on_exceptions",
     ]
 
     /// The config file could not be read (missing, unreadable): an I/O failure (74), not a bad config.
@@ -147,36 +173,64 @@ public struct JobConfig: Sendable {
         config.maxDiscrepancies = try count("max_discrepancies")
         config.maxRejected = try count("max_rejected")
         if let value = root["max_missing_amount"] {
-            guard let table = value as? [String: Any] else {
-                throw fail("max_missing_amount", "expected currency codes with amounts, such as {EUR: \"50.00\"}")
+            (config.maxMissingAmount, config.maxMissingAmountOther) = try Self.amounts(
+                value, key: "max_missing_amount", file: file)
+        }
+        if let value = root["exception_tiers"] {
+            guard let list = value as? [Any], !list.isEmpty, let tiers = list as? [Int], tiers.allSatisfy({ $0 > 0 }),
+                tiers == tiers.sorted(), Set(tiers).count == tiers.count
+            else {
+                throw fail("exception_tiers", "expected amounts in whole units, rising, such as [100, 1000, 10000]")
             }
-            for (code, amount) in table.sorted(by: { $0.key < $1.key }) {
-                let text = (amount as? String) ?? (amount as? Int).map(String.init) ?? ""
-                // "*": every currency not named; amounts in different currencies do not compare,
-                // so it takes no missing amount at all
-                if code == "*" {
-                    guard let zero = try? AmountParser.parseMajor(text, currency: Currency(code: "USD")!), zero == 0
-                    else {
-                        throw fail("max_missing_amount", "\"*\" takes \"0\" only: name a currency for an amount")
-                    }
-                    config.maxMissingAmountOther = 0
-                    continue
-                }
-                guard let currency = Currency(code: code) else {
-                    throw fail("max_missing_amount", "'\(code)' is not an ISO 4217 currency code (or \"*\")")
-                }
-                do {
-                    let minor = try AmountParser.parseMajor(text, currency: currency)
-                    guard minor >= 0 else { throw fail("max_missing_amount", "\(code) must not be negative") }
-                    config.maxMissingAmount[currency] = minor
-                } catch let error as ConfigError {
-                    throw error
-                } catch {
-                    throw fail("max_missing_amount", "\(code): '\(text)' is not an exact amount in \(code): \(error)")
-                }
+            config.exceptionTiers = tiers.map(Int64.init)
+        }
+        if let value = root["fail_on_exceptions"] {
+            guard let entry = value as? [String: Any], let days = entry["older_than_days"] as? Int, days >= 0,
+                Set(entry.keys).isSubset(of: ["older_than_days", "over"])
+            else {
+                throw fail(
+                    "fail_on_exceptions",
+                    "expected {older_than_days: 7} and optionally over: {EUR: \"500.00\"} (per currency, \"*\": \"0\")")
             }
+            var rule = ExceptionAgeRule(olderThanDays: Int64(days))
+            if let over = entry["over"] {
+                (rule.over, rule.overOther) = try Self.amounts(over, key: "fail_on_exceptions.over", file: file)
+            }
+            config.failOnExceptions = rule
         }
         return config
+    }
+
+    /// A table of amounts per currency (`{EUR: "50.00", "*": "0"}`), exact in each currency;
+    /// `"*"` (every currency not named) takes only 0, as amounts in different currencies do
+    /// not compare.
+    static func amounts(_ value: Any, key: String, file: String) throws(ConfigError) -> ([Currency: Int64], Int64?) {
+        func fail(_ problem: String) -> ConfigError { ConfigError(file: file, key: key, problem: problem) }
+        guard let table = value as? [String: Any] else {
+            throw fail("expected currency codes with amounts, such as {EUR: \"50.00\"}")
+        }
+        var amounts: [Currency: Int64] = [:]
+        var other: Int64?
+        for (code, amount) in table.sorted(by: { $0.key < $1.key }) {
+            let text = (amount as? String) ?? (amount as? Int).map(String.init) ?? ""
+            if code == "*" {
+                guard let zero = try? AmountParser.parseMajor(text, currency: Currency(code: "USD")!), zero == 0 else {
+                    throw fail("\"*\" takes \"0\" only: name a currency for an amount")
+                }
+                other = 0
+                continue
+            }
+            guard let currency = Currency(code: code) else {
+                throw fail("'\(code)' is not an ISO 4217 currency code (or \"*\")")
+            }
+            let minor: Int64
+            do { minor = try AmountParser.parseMajor(text, currency: currency) } catch {
+                throw fail("\(code): '\(text)' is not an exact amount in \(code): \(error)")
+            }
+            guard minor >= 0 else { throw fail("\(code) must not be negative") }
+            amounts[currency] = minor
+        }
+        return (amounts, other)
     }
 
     /// The paths for `date`: placeholders filled in, relative paths taken from `base`, globs
@@ -225,6 +279,15 @@ public struct JobConfig: Sendable {
         var missing: [Currency: Int64] = [:]
         for finding in result.discrepancies where finding.kind == .missingInSettlement {
             if let expected = finding.expected { missing[expected.currency, default: 0] += expected.minorUnits }
+        }
+        if let rule = failOnExceptions, let open = report.openExceptions {
+            let late = open.items.filter(rule.applies).map(\.id)
+            if !late.isEmpty {
+                let over = rule.over == nil ? "" : " over the fail_on_exceptions amount"
+                reasons.append(
+                    "\(late.count) open exceptions first seen more than \(rule.olderThanDays) days ago\(over): "
+                        + late.prefix(10).joined(separator: ", ") + (late.count > 10 ? ", ..." : ""))
+            }
         }
         for (currency, amount) in missing.sorted(by: { $0.key.code < $1.key.code }) {
             guard let allowed = maxMissingAmount[currency] ?? maxMissingAmountOther else { continue }

@@ -35,12 +35,16 @@ public enum StoreReconcileJob {
         /// The nightly configuration file and the rules file it names: their bytes are part of
         /// the run's manifest.
         public var configFiles: [String]
+        /// The amount tiers the reports group open exceptions by (`exception_tiers`).
+        public var exceptionTiers: [Int64]?
 
         public init(
-            businessDate: String, configFiles: [String] = [], judge: @escaping @Sendable (RunReport) -> [String]
+            businessDate: String, configFiles: [String] = [], exceptionTiers: [Int64]? = nil,
+            judge: @escaping @Sendable (RunReport) -> [String]
         ) {
             self.businessDate = businessDate
             self.configFiles = configFiles
+            self.exceptionTiers = exceptionTiers
             self.judge = judge
         }
     }
@@ -76,6 +80,32 @@ public enum StoreReconcileJob {
 
     static func sha256(_ bytes: [UInt8]) -> String {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The exceptions still open (or assigned), aged to `day`.
+    static func ageing(_ store: any Store, day: String, tiers: [Int64]?) throws -> ExceptionAgeing {
+        let items = try store.exceptions().filter { $0.state != .resolved }.compactMap { e -> ExceptionAgeing.Item? in
+            stake(e.finding).map {
+                ExceptionAgeing.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: e.age(on: day))
+            }
+        }
+        return ExceptionAgeing(items: items, tiers: tiers ?? ExceptionAgeing.defaultTiers)
+    }
+
+    /// The amount an exception puts at stake: the difference of its two sides where both are
+    /// known in one currency and differ, else the amount of the side expected (or the one there is).
+    static func stake(_ f: ExceptionFinding) -> Money? {
+        let money = { (minor: Int64?, code: String?) in
+            minor.flatMap { m in code.flatMap(Currency.init(code:)).map { Money(minorUnits: m, currency: $0) } }
+        }
+        let (expected, actual) = (money(f.expectedMinor, f.currency), money(f.actualMinor, f.actualCurrency))
+        if let expected, let actual, expected.currency == actual.currency, expected.minorUnits != actual.minorUnits {
+            let (difference, overflow) = actual.minorUnits.subtractingReportingOverflow(expected.minorUnits)
+            if !overflow && difference != .min {
+                return Money(minorUnits: abs(difference), currency: expected.currency)
+            }
+        }
+        return expected ?? actual
     }
 
     static func finding(_ d: Discrepancy) -> ExceptionFinding {
@@ -183,9 +213,15 @@ public enum StoreReconcileJob {
         result.payments.rejected = paymentRejects.count
         result.settlement.read += settlementRejects.count
         result.settlement.rejected = settlementRejects.count
+        // each finding is kept as an exception (the same one on a later night keeps its id and
+        // the decisions made about it); the reports show every exception still open, by age
+        let day = night?.businessDate ?? String(startedAt.prefix(10))
+        let runNumber = try store.nextRun()
+        try store.recordExceptions(result.discrepancies.map(Self.finding), run: runNumber, day: day, at: startedAt)
         var report = RunReport(
             version: ReconcileJob.version, inputs: inputs + (bank?.summaries ?? []), result: result,
             rejects: paymentRejects + settlementRejects + (bank?.rejects ?? []))
+        report.openExceptions = try Self.ageing(store, day: day, tiers: night?.exceptionTiers)
         report.rawCSV = options.rawCSV
         report.configSHA256 = Self.configHash(options, night: night)
         try ReconcileJob.makeDirectory(options.outputDirectory)
@@ -219,10 +255,10 @@ public enum StoreReconcileJob {
                 closedSettlement: settlement.indices.filter {
                     attached.lines[$0] || closed.contains(settlement.records[$0].provenance)
                 }.map { settlement.rows[$0] }))
-        // each finding is kept as an exception (the same one on a later night keeps its id and
-        // the decisions made about it); the run goes into the audit log
-        let day = night?.businessDate ?? String(startedAt.prefix(10))
-        try store.recordExceptions(result.discrepancies.map(Self.finding), run: run, day: day, at: startedAt)
+        guard run == runNumber else {
+            throw ReconError(.io, "the store saved run \(run) where run \(runNumber) was expected; nothing was saved")
+        }
+        // the run goes into the audit log, with the SHA-256 of its manifest
         let manifest = SummaryJSONWriter.manifest(report, config: report.configSHA256 ?? "")
         try store.appendAudit(
             at: startedAt, actor: "recon", action: "run", subject: "run \(run)", run: run,

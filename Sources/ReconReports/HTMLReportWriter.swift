@@ -33,6 +33,7 @@ public struct HTMLReportWriter: ReportWriter {
         if !r.payouts.isEmpty { out += "<h2>Payout tie-out</h2>\n" + payoutTable(r) }
         out += "<h2>Discrepancies</h2>\n" + findingsTable(r, kinds: report.countsByKind.filter { $0.1 > 0 }.map(\.0))
         if !r.inTransit.isEmpty { out += "<h2>In transit</h2>\n" + inTransitTable(r) }
+        if let open = report.openExceptions { out += "<h2>Open exceptions</h2>\n" + exceptionTables(open) }
         if !report.rejects.isEmpty { out += "<h2>Rejected records</h2>\n" + rejectsTable(report) }
         out += "<h2>Inputs</h2>\n" + inputsTable(report)
         out += "<script>\(script)</script>\n</body></html>\n"
@@ -223,6 +224,21 @@ public struct HTMLReportWriter: ReportWriter {
             out += "<td>\(t.createdAt)</td><td>\(t.dueBy)</td></tr>\n"
         }
         return out + "</tbody></table>\n"
+    }
+
+    static func exceptionTables(_ open: ExceptionAgeing) -> String {
+        var out = "<p>\(open.items.count) open or assigned, from this night and earlier ones "
+        out += "(<code>recon exceptions list</code>).</p>\n"
+        for (title, groups) in [("age since first seen", open.byAge), ("amount", open.byTier)] where !groups.isEmpty {
+            out += "<table><thead><tr><th>currency</th><th>\(title)</th><th class=n>count</th><th class=n>total</th>"
+            out += "</tr></thead><tbody>\n"
+            for g in groups {
+                out += "<tr><td>\(g.currency.code)</td><td>\(escape(g.label))</td><td class=n>\(g.count)</td>"
+                out += "<td class=n>\(ExceptionAgeing.amount(g))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        return out
     }
 
     static func inputsTable(_ report: RunReport) -> String {

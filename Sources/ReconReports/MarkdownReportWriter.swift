@@ -76,6 +76,7 @@ public struct MarkdownReportWriter: ReportWriter {
                 out += "| \(cell(t.matchKey)) | \(t.provider) | \(t.expected.grouped) | \(t.createdAt) | \(t.dueBy) |\n"
             }
         }
+        if let open = report.openExceptions { out += exceptionTables(open) }
         let ok = report.verify().isEmpty
         out += "\n## Conservation\n\nPayments: \(r.payments.read) read = \(r.payments.matched) matched + "
         out += "\(r.payments.discrepant) discrepant + \(r.payments.notExpected) not expected + "
@@ -95,6 +96,19 @@ public struct MarkdownReportWriter: ReportWriter {
     }
 
     /// The payout tie-out: each batch's parts, its payout and the bank credit that received it.
+    /// The store's open exceptions by age and by amount tier, per currency.
+    static func exceptionTables(_ open: ExceptionAgeing) -> String {
+        var out = "\n## Open exceptions\n\n\(open.items.count) open or assigned, from this night and earlier ones "
+        out += "(`recon exceptions list`).\n"
+        for (title, groups) in [("age since first seen", open.byAge), ("amount", open.byTier)] where !groups.isEmpty {
+            out += "\n| currency | \(title) | count | total |\n|---|---|---:|---:|\n"
+            for g in groups {
+                out += "| \(g.currency.code) | \(g.label) | \(g.count) | \(ExceptionAgeing.amount(g)) |\n"
+            }
+        }
+        return out
+    }
+
     static func payoutTable(_ r: ReconciliationResult) -> String {
         var out =
             "\n## Payouts\n\ngross - fees - refunds - chargebacks ± adjustments = payout, then the bank credit.\n\n"

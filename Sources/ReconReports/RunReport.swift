@@ -55,6 +55,8 @@ public struct RunReport: Sendable {
     /// A store run's manifest: the SHA-256 of the rules and configuration in force (with the
     /// version and the inputs' own SHA-256, `summary.json` carries it as `manifest`).
     public var configSHA256: String?
+    /// A store run's open exceptions by age and amount tier (`recon exceptions list` has each).
+    public var openExceptions: ExceptionAgeing?
 
     public init(version: String, inputs: [InputSummary], result: ReconciliationResult, rejects: [Reject]) {
         self.version = version

@@ -71,7 +71,27 @@ public struct SummaryJSONWriter: ReportWriter {
                 ("payouts", JSONText.array(r.payouts.map { payout($0, bankGiven: r.bank != nil) }, indent: 1)),
                 ("conversions", JSONText.array(r.conversions.map(conversion), indent: 1)),
                 ("conservation", conservation(report)),
-            ] + (report.configSHA256.map { [("manifest", manifest(report, config: $0))] } ?? []))
+            ] + (report.configSHA256.map { [("manifest", manifest(report, config: $0))] } ?? [])
+                + (report.openExceptions.map { [("open_exceptions", openExceptions($0))] } ?? []))
+    }
+
+    static func openExceptions(_ open: ExceptionAgeing) -> String {
+        func groups(_ groups: [ExceptionAgeing.Group], _ name: String) -> String {
+            JSONText.array(
+                groups.map { g in
+                    JSONText.object(
+                        [
+                            ("currency", JSONText.string(g.currency.code)), (name, JSONText.string(g.label)),
+                            ("count", "\(g.count)"), ("total", ExceptionAgeing.amount(g)),
+                        ], indent: 3)
+                }, indent: 2)
+        }
+        return JSONText.object(
+            [
+                ("count", "\(open.items.count)"), ("by_age", groups(open.byAge, "age")),
+                ("by_tier", groups(open.byTier, "tier")),
+            ],
+            indent: 1)
     }
 
     /// What a store run ran with: recon's version, each input file's SHA-256, the rules' and

@@ -132,7 +132,7 @@ struct RunCommand: ParsableCommand {
             let rulesFile = job.rules.map { $0.hasPrefix("/") || base.isEmpty ? $0 : base + "/" + $0 }
             let judged = StoreReconcileJob.Night(
                 businessDate: businessDate, configFiles: [config] + (rulesFile.map { [$0] } ?? []),
-                judge: { job.breaches($0) })
+                exceptionTiers: job.exceptionTiers, judge: { job.breaches($0) })
             let outcome = try StoreReconcileJob.run(
                 options, storePath: store, dryRun: dryRun, night: judged,
                 onWait: { log.notice("another run holds the store \(StoreAccess.redacted(store)); waiting for it") },

@@ -1,6 +1,7 @@
 import Foundation
 import ReconStore
 import ReconTestSupport
+import Synchronization
 import Testing
 
 /// Four nights of samples/nightly on each store, and what a finance team does with the
@@ -162,5 +163,30 @@ import Testing
     static func store(_ config: String) throws -> String {
         try #require(readFile(config)?.split(separator: "\n").first { $0.hasPrefix("store: ") }?.dropFirst(7))
             .description
+    }
+
+    /// Two people resolving the same exception at the same moment: one wins, the other is told
+    /// who did, and the audit log has one decision.
+    @Test(arguments: TestStores.kinds)
+    func ofTwoDecidingAtOnceOneWinsAndTheOtherIsTold(kind: String) throws {
+        let dir = try NightlyRunCLITests.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        for date in ["2024-05-02", "2024-05-03"] { _ = try CLI.run(["run", "--config", config, "--date", date]) }
+        let store = kind == "sqlite" ? dir + "/state/recon.sqlite" : try Self.store(config)
+        let id = try #require(try Self.list(store).first?["id"] as? String)
+        let results = Mutex<[CLI.Result]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            let result = try? CLI.run([
+                "exceptions", "resolve", id, "--as", "write-off", "--reason", "person \(k)", "--by", "person\(k)",
+                "--store", store,
+            ])
+            if let result { results.withLock { $0.append(result) } }
+        }
+        let both = results.withLock { $0 }
+        #expect(both.map(\.status).sorted() == [0, 65])
+        #expect(
+            both.contains { $0.stderr.contains("is already resolved (write-off by person") }, "\(both.map(\.stderr))")
+        let log = try CLI.run(["audit", "log", "--store", store, "--json"])
+        #expect(log.stdout.components(separatedBy: "resolve write-off").count == 2, "one decision logged")
     }
 }

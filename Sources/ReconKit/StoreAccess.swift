@@ -93,4 +93,36 @@ extension StoreAccess {
     public static func auditLog(_ path: String) throws -> [AuditEntry] {
         do { return try openStore(path, existing: true).auditLog() } catch { throw ReconError(store: error) }
     }
+
+    /// A match made by hand, or one undone, in a write transaction of its own.
+    public static func match(
+        payment: String, settlement: [String], reason: String, by person: String, store path: String
+    ) throws -> ManualMatch {
+        try handDecision(store: path, what: "matching \(payment) by hand") { store, at in
+            try store.matchByHand(paymentKey: payment, settlementIds: settlement, reason: reason, by: person, at: at)
+        }
+    }
+
+    public static func unmatch(_ name: String, reason: String, by person: String, store path: String) throws
+        -> ManualMatch
+    {
+        try handDecision(store: path, what: "undoing \(name)") { store, at in
+            try store.unmatchByHand(name, reason: reason, by: person, at: at)
+        }
+    }
+
+    static func handDecision<T>(store path: String, what: String, _ body: (any Store, String) throws -> T) throws -> T {
+        do {
+            let store = try openStore(path, existing: true)
+            let at = Timestamp.current.description
+            return try store.writeTransaction(commit: true, onWait: {}) {
+                try store.announce("recon exceptions, \(what), started \(at)")
+                return try body(store, at)
+            }
+        } catch let error as ExceptionRefusal {
+            throw ReconError(.dataUnusable, error.description + "; nothing was changed")
+        } catch let error as StoreError {
+            throw ReconError(store: error)
+        }
+    }
 }

@@ -198,7 +198,10 @@ public enum StoreReconcileJob {
                     else { return finding }
                     var duplicate = finding
                     duplicate.kind = .duplicateSettlement
-                    duplicate.detail = "a second settlement for a payment that run \(run) already settled"
+                    duplicate.detail =
+                        run == 0
+                        ? "a second settlement for a payment matched by hand (recon exceptions match)"
+                        : "a second settlement for a payment that run \(run) already settled"
                     return duplicate
                 })
         }

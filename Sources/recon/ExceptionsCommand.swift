@@ -18,7 +18,10 @@ struct ExceptionsCommand: ParsableCommand {
             line for the same key) is opened again for review. Every decision is appended to the \
             audit log (recon audit log).
             """,
-        subcommands: [List.self, Show.self, Assign.self, Note.self, Resolve.self, Export.self, Import.self])
+        subcommands: [
+            List.self, Show.self, Assign.self, Note.self, Resolve.self, Match.self, Unmatch.self, Export.self,
+            Import.self,
+        ])
 
     struct StoreOption: ParsableArguments {
         @Option(
@@ -263,6 +266,63 @@ extension ExceptionsCommand {
             try Output.guarded {
                 let count = try ExceptionSheet.apply(file, store: store.location, by: who.name)
                 Output.err("recon: \(count) decisions applied from \(file)\n")
+                return 0
+            }
+        }
+    }
+}
+
+extension ExceptionsCommand {
+    struct Match: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Match an open payment with the open settlement lines that settle it, by hand.",
+            discussion: """
+                One payment and one or more lines (1:1 or 1:N) whose amounts sum to the payment's, in \
+                its currency; they are closed at once and the exceptions they made are resolved as \
+                matched. Undone with 'recon exceptions unmatch M-n'.
+                """)
+
+        @Option(name: .long, help: "The payment's key (reference, order id) or provider id.")
+        var payment: String
+        @Option(name: .long, help: "A settlement line's settlement id (or key); repeat for 1:N.")
+        var settlement: [String]
+        @Option(name: .long, help: "Why (kept in the audit log).")
+        var reason: String
+        @Option(name: .long, help: "Who decides.")
+        var by: String
+        @OptionGroup var store: StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                let match = try StoreAccess.match(
+                    payment: payment, settlement: settlement, reason: reason, by: by, store: store.location)
+                Output.out(
+                    "\(match.name): payment \(match.paymentKey) \(match.payment) matched with "
+                        + "\(match.settlementIds.joined(separator: " + ")) = \(match.settled)\n")
+                return 0
+            }
+        }
+    }
+
+    struct Unmatch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Undo a match made by hand: its payment and lines are open again for the next night.")
+
+        @Argument(help: "The match (M-n, as 'match' printed it and the audit log shows).")
+        var match: String
+        @Option(name: .long, help: "Why (kept in the audit log).")
+        var reason: String
+        @Option(name: .long, help: "Who decides.")
+        var by: String
+        @OptionGroup var store: StoreOption
+
+        func run() throws {
+            try Output.guarded {
+                let undone = try StoreAccess.unmatch(match, reason: reason, by: by, store: store.location)
+                Output.out(
+                    "\(undone.name) undone: payment \(undone.paymentKey) and "
+                        + "\(undone.settlementIds.joined(separator: ", ")) are open again\n"
+                )
                 return 0
             }
         }

@@ -189,4 +189,61 @@ import Testing
         let log = try CLI.run(["audit", "log", "--store", store, "--json"])
         #expect(log.stdout.components(separatedBy: "resolve write-off").count == 2, "one decision logged")
     }
+
+    /// A payment paid in two parts under other references is matched by hand (1:N): the records
+    /// close at once, the three findings they made are resolved as matched, the next night
+    /// reports none of them; a match whose lines do not sum to the payment is refused with the
+    /// amounts; undone, the records and their exceptions are open again the night after.
+    @Test(arguments: TestStores.kinds)
+    func aMatchByHandClosesTheRecordsAndAnUnmatchOpensThemAgain(kind: String) throws {
+        let dir = try NightlyRunCLITests.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        let header = "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
+        writeFile(
+            dir + "/settlement/settlement-2024-05-08.csv",
+            header + "st_a,shopify,BANK-A,25.00,EUR,0,25.00,settled,2024-05-08T10:00:00Z\n"
+                + "st_b,shopify,BANK-B,15.00,EUR,0,15.00,settled,2024-05-08T10:00:00Z\n")
+        for day in ["09", "10"] { writeFile(dir + "/settlement/settlement-2024-05-\(day).csv", header) }
+        for date in ["2024-05-02", "2024-05-03", "2024-05-06", "2024-05-08"] {
+            _ = try CLI.run(["run", "--config", config, "--date", date])
+        }
+        let store = kind == "sqlite" ? dir + "/state/recon.sqlite" : try Self.store(config)
+        let open = { try Self.list(store, ["--state", "open"]).compactMap { $0["key"] as? String }.sorted() }
+        #expect(try open() == ["BANK-A", "BANK-B", "ORD-1001", "ORD-1004"])
+
+        let short = try CLI.run([
+            "exceptions", "match", "--payment", "ORD-1004", "--settlement", "st_a", "--reason", "x", "--by", "ann",
+            "--store", store,
+        ])
+        #expect(
+            short.status == 65 && short.stderr.contains("the lines sum to 25.00 EUR, the payment ORD-1004 is 40.00 EUR")
+        )
+        let match = try CLI.run([
+            "exceptions", "match", "--payment", "ORD-1004", "--settlement", "st_a", "--settlement", "st_b", "--reason",
+            "paid in two parts", "--by", "ann", "--store", store,
+        ])
+        #expect(
+            match.status == 0
+                && match.stdout == "M-1: payment ORD-1004 40.00 EUR matched with st_a + st_b = 40.00 EUR\n")
+        #expect(try open() == ["ORD-1001"])
+        let again = try CLI.run([
+            "exceptions", "match", "--payment", "ORD-1004", "--settlement", "st_a", "--settlement", "st_b", "--reason",
+            "twice", "--by", "ann", "--store", store,
+        ])
+        #expect(again.status == 65 && again.stderr.contains("no open payment has the key ORD-1004"))
+        let quiet = try CLI.run(["run", "--config", config, "--date", "2024-05-09"])
+        #expect(quiet.stderr.contains("0 matched, 0 discrepancies"), "\(quiet.stderr)")
+
+        let undo = try CLI.run([
+            "exceptions", "unmatch", "M-1", "--reason", "wrong customer", "--by", "bob", "--store", store,
+        ])
+        #expect(undo.status == 0, "\(undo.stderr)")
+        #expect(
+            try CLI.run(["exceptions", "unmatch", "M-1", "--reason", "x", "--by", "bob", "--store", store]).status == 65
+        )
+        let loud = try CLI.run(["run", "--config", config, "--date", "2024-05-10"])
+        #expect(loud.stderr.contains("0 matched, 3 discrepancies"), "\(loud.stderr)")
+        #expect(try open() == ["BANK-A", "BANK-B", "ORD-1001", "ORD-1004"], "the same exceptions, open again")
+        #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
+    }
 }

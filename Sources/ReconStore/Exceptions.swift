@@ -167,39 +167,47 @@ extension Store {
     public func recordExceptions(
         _ findings: [ExceptionFinding], run: Int64, day: String, at: String
     ) throws(StoreError) {
+        // the resolved ones (few: people resolved them) are read first, to see which change
+        var resolved: [String: [String?]] = [:]
+        for row in try query("SELECT id, expected_minor, actual_minor FROM exceptions WHERE state = 'resolved'", []) {
+            if let id = row[0] { resolved[id] = [row[1], row[2]] }
+        }
         var seen = Set<String>()
+        var rows: [[String?]] = []
+        var reopened: [(id: String, was: [String?], now: [String?])] = []
         for finding in findings {
             let id = finding.id
             guard seen.insert(id).inserted else { continue }  // one row per finding, the first
             let amounts = [finding.expectedMinor.map { "\($0)" }, finding.actualMinor.map { "\($0)" }]
-            let known = try query(
-                "SELECT state, expected_minor, actual_minor FROM exceptions WHERE id = $1", [id])
-            guard let row = known.first else {
-                _ = try query(
-                    """
-                    INSERT INTO exceptions (id, kind, match_key, provider, payment_id, currency, expected_minor,
-                        actual_currency, actual_minor, detail, first_run, last_run, first_seen, last_seen, state)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open')
-                    """,
-                    [
-                        id, finding.kind, finding.matchKey, finding.provider, finding.paymentId, finding.currency,
-                        amounts[0], finding.actualCurrency, amounts[1], finding.detail, "\(run)", "\(run)", day, day,
-                    ])
-                continue
+            if let was = resolved[id], was != amounts { reopened.append((id, was, amounts)) }
+            rows.append([
+                id, finding.kind, finding.matchKey, finding.provider, finding.paymentId, finding.currency, amounts[0],
+                finding.actualCurrency, amounts[1], finding.detail, "\(run)", "\(run)", day, day,
+            ])
+        }
+        // new ones inserted, known ones brought up to date (keeping their first night and their
+        // decisions), a few hundred a statement: a million-line night has tens of thousands
+        for start in stride(from: 0, to: rows.count, by: 200) {
+            let chunk = rows[start..<min(start + 200, rows.count)]
+            let values = chunk.indices.map { k in
+                "(" + (0..<14).map { "$\((k - start) * 14 + $0 + 1)" }.joined(separator: ", ") + ", 'open')"
             }
-            let changed = row[1] != amounts[0] || row[2] != amounts[1]
             _ = try query(
                 """
-                UPDATE exceptions SET expected_minor = $1, actual_minor = $2, detail = $3, last_run = $4,
-                    last_seen = $5 WHERE id = $6
-                """, [amounts[0], amounts[1], finding.detail, "\(run)", day, id])
-            if row[0] == ExceptionRow.State.resolved.rawValue && changed {
-                _ = try query("UPDATE exceptions SET state = 'open' WHERE id = $1", [id])
-                try appendAudit(
-                    at: at, actor: "recon", action: "reopen", subject: id, run: run,
-                    reason: "the finding changed after it was resolved (amounts \(row[1] ?? "-")/\(row[2] ?? "-") "
-                        + "are now \(amounts[0] ?? "-")/\(amounts[1] ?? "-")): review the decision")
-            }
+                INSERT INTO exceptions (id, kind, match_key, provider, payment_id, currency, expected_minor,
+                    actual_currency, actual_minor, detail, first_run, last_run, first_seen, last_seen, state)
+                VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (id) DO UPDATE SET expected_minor = excluded.expected_minor,
+                    actual_currency = excluded.actual_currency, actual_minor = excluded.actual_minor,
+                    detail = excluded.detail, last_run = excluded.last_run, last_seen = excluded.last_seen
+                """, chunk.flatMap { $0 })
+        }
+        for (id, was, now) in reopened {
+            _ = try query("UPDATE exceptions SET state = 'open' WHERE id = $1", [id])
+            try appendAudit(
+                at: at, actor: "recon", action: "reopen", subject: id, run: run,
+                reason: "the finding changed after it was resolved (amounts \(was[0] ?? "-")/\(was[1] ?? "-") "
+                    + "are now \(now[0] ?? "-")/\(now[1] ?? "-")): review the decision")
         }
     }
 

@@ -79,7 +79,20 @@ public final class SQLiteStore: Store {
     public func announce(_ what: String) throws(StoreError) { holder.announce(what) }
 
     public func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
-        let statement = try database.prepare(sql)
+        // `$n` as SQLite's plain `?` (the parameters come each once, in order): SQLite keeps `$n`
+        // and `?n` as names, looked up one by one, and a statement of a few thousand took seconds
+        var plain = ""
+        var inNumber = false
+        for character in sql {
+            if character == "$" {
+                plain.append("?")
+                inNumber = true
+            } else if !(inNumber && character.isASCII && character.isNumber) {
+                plain.append(character)
+                inNumber = false
+            }
+        }
+        let statement = try database.prepare(plain)
         try statement.bind(parameters.map { $0.map(SQLiteDatabase.Value.text) ?? .null })
         var rows: [[String?]] = []
         while try statement.step() {

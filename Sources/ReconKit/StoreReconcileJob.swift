@@ -200,7 +200,7 @@ public enum StoreReconcileJob {
                     duplicate.kind = .duplicateSettlement
                     duplicate.detail =
                         run == 0
-                        ? "a second settlement for a payment matched by hand (recon exceptions match)"
+                        ? "a settlement for a payment closed by hand (matched, or written off): review it"
                         : "a second settlement for a payment that run \(run) already settled"
                     return duplicate
                 })

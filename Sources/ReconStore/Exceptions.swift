@@ -266,6 +266,37 @@ extension Store {
             try appendAudit(
                 at: at, actor: person, action: "resolve \(resolution.rawValue)", subject: id, run: nil,
                 reason: reason)
+            if resolution == .writeOff { try closeWrittenOff(current) }
+        }
+    }
+
+    /// A written-off exception stays closed: the records still open behind it (the payment of a
+    /// `missing_in_settlement`, the line of an `unexpected_in_settlement` or `refund_unmatched`)
+    /// are closed as by hand ("run 0"), so later nights do not report them again; a line that
+    /// comes later for such a payment is a `duplicate_settlement`, a new exception to review.
+    func closeWrittenOff(_ exception: ExceptionRow) throws(StoreError) {
+        let f = exception.finding
+        let (side, rows): (ImportSide, [[String?]])
+        switch f.kind {
+        case "missing_in_settlement":
+            side = .payments
+            rows = try query(
+                """
+                SELECT p.id FROM open_payments o JOIN payments p ON p.id = o.id
+                WHERE p.key = $1 OR p.provider_id = $2
+                """, [f.matchKey, f.paymentId ?? f.matchKey])
+        case "unexpected_in_settlement", "refund_unmatched":
+            side = .settlement
+            rows = try query(
+                "SELECT s.id FROM open_settlement o JOIN settlement_records s ON s.id = o.id WHERE s.key = $1",
+                [f.matchKey])
+        default: return  // the run closed the records of the other kinds
+        }
+        let (open, closures) =
+            side == .payments ? ("open_payments", "payment_closures") : ("open_settlement", "settlement_closures")
+        for row in rows {
+            _ = try query("DELETE FROM \(open) WHERE id = $1", [row[0]])
+            _ = try query("INSERT INTO \(closures) (id, run) VALUES ($1, 0)", [row[0]])
         }
     }
 

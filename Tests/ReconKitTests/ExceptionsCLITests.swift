@@ -246,4 +246,37 @@ import Testing
         #expect(try open() == ["BANK-A", "BANK-B", "ORD-1001", "ORD-1004"], "the same exceptions, open again")
         #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
     }
+
+    /// A written-off exception stays closed: its payment (or line) is not reported on later
+    /// nights; a line that comes later for the written-off payment is a new exception to review.
+    @Test(arguments: TestStores.kinds)
+    func aWriteOffStaysClosedAndALaterLineIsFlaggedForReview(kind: String) throws {
+        let dir = try NightlyRunCLITests.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        let header = "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
+        writeFile(dir + "/settlement/settlement-2024-05-08.csv", header)
+        writeFile(
+            dir + "/settlement/settlement-2024-05-09.csv",
+            header + "st_c,formance,ORD-1004,40.00,EUR,0,40.00,settled,2024-05-09T10:00:00Z\n")
+        for date in ["2024-05-02", "2024-05-03", "2024-05-06"] {
+            _ = try CLI.run(["run", "--config", config, "--date", date])
+        }
+        let store = kind == "sqlite" ? dir + "/state/recon.sqlite" : try Self.store(config)
+        let missing = try #require(
+            try Self.list(store).first { $0["kind"] as? String == "missing_in_settlement" }?["id"] as? String)
+        let writeOff = try CLI.run([
+            "exceptions", "resolve", missing, "--as", "write-off", "--reason", "customer never paid", "--by", "ann",
+            "--store", store,
+        ])
+        #expect(writeOff.status == 0, "\(writeOff.stderr)")
+        let quiet = try CLI.run(["run", "--config", config, "--date", "2024-05-08"])
+        #expect(quiet.status == 0 && quiet.stderr.contains("0 matched, 0 discrepancies"), "\(quiet.stderr)")
+        let late = try CLI.run(["run", "--config", config, "--date", "2024-05-09"])
+        let findings = try #require(readFile(dir + "/state/out/2024-05-09/discrepancies.csv"))
+        #expect(late.stderr.contains("1 discrepancies") && findings.contains("duplicate_settlement,ORD-1004,"))
+        #expect(findings.contains("a settlement for a payment closed by hand (matched, or written off): review it"))
+        let open = try Self.list(store, ["--state", "open"]).filter { $0["key"] as? String == "ORD-1004" }
+        #expect(open.map { $0["kind"] as? String } == ["duplicate_settlement"])
+        #expect(try Self.list(store, ["--state", "resolved"]).map { $0["id"] as? String } == [missing])
+    }
 }

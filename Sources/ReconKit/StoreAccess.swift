@@ -1,5 +1,6 @@
 import Foundation
 import PaymentModels
+import ReconMatching
 import ReconReports
 public import ReconStore
 
@@ -96,10 +97,10 @@ extension StoreAccess {
 
     /// A match made by hand, or one undone, in a write transaction of its own.
     public static func match(
-        payment: String, settlement: [String], reason: String, by person: String, store path: String
+        payments: [String], settlement: [String], reason: String, by person: String, store path: String
     ) throws -> ManualMatch {
-        try handDecision(store: path, what: "matching \(payment) by hand") { store, at in
-            try store.matchByHand(paymentKey: payment, settlementIds: settlement, reason: reason, by: person, at: at)
+        try handDecision(store: path, what: "matching \(payments.joined(separator: ", ")) by hand") { store, at in
+            try store.matchByHand(paymentKeys: payments, settlementIds: settlement, reason: reason, by: person, at: at)
         }
     }
 
@@ -124,5 +125,53 @@ extension StoreAccess {
         } catch let error as StoreError {
             throw ReconError(store: error)
         }
+    }
+}
+
+/// Suggestions for an exception: sets of open records of the other side whose amounts sum
+/// exactly to its record's, nearest in time first; never applied (`recon exceptions match` does).
+public struct Suggestions: Sendable {
+    public var exception: ExceptionRow
+    public var search: SuggestionSearch?
+    /// Each set as candidates of `search`.
+    public var sets: [[SuggestionSearch.Candidate]]
+    public var days: Int64
+
+    /// The `recon exceptions match` command line that would apply a set.
+    public func command(_ set: [SuggestionSearch.Candidate]) -> String {
+        guard let search else { return "" }
+        let target = "--\(search.targetIsPayment ? "payment" : "settlement") \(Suggestions.quoted(search.targetName))"
+        let others = set.map { "--\(search.targetIsPayment ? "settlement" : "payment") \(Suggestions.quoted($0.name))" }
+        return "recon exceptions match \(([target] + others).joined(separator: " ")) --reason \"...\" --by NAME"
+    }
+
+    static func quoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_.:/".contains($0) } ? text : "'\(text)'"
+    }
+}
+
+extension StoreAccess {
+    public static func suggest(_ id: String, days: Int64, maxItems: Int, store path: String) throws -> Suggestions {
+        do {
+            let store = try openStore(path, existing: true)
+            guard let exception = try store.exception(id: id) else {
+                throw ReconError(.dataUnusable, "there is no exception \(id); see 'recon exceptions list'")
+            }
+            guard let search = try store.suggestionSearch(for: exception, days: days) else {
+                return Suggestions(exception: exception, search: nil, sets: [], days: days)
+            }
+            let found = SubsetSum.find(search.target.minorUnits, in: search.candidates.map(\.minor), maxItems: maxItems)
+            // nearest in time first (after fewest records): a day apart is closer than a week
+            func distance(_ set: [Int]) -> Int64 {
+                set.reduce(0) { total, k in
+                    let at = search.candidates[k].milliseconds
+                    guard let at, let from = search.milliseconds else { return total }
+                    return total + abs(at - from) / 1_000
+                }
+            }
+            let sets = found.sorted { ($0.count, distance($0)) < ($1.count, distance($1)) }
+            return Suggestions(
+                exception: exception, search: search, sets: sets.map { $0.map { search.candidates[$0] } }, days: days)
+        } catch let error as StoreError { throw ReconError(store: error) }
     }
 }

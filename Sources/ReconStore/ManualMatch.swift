@@ -1,11 +1,11 @@
 public import PaymentModels
 
-/// A match made by hand: one open payment and the open settlement lines that settle it (1:1 or
-/// 1:N), closed at once ("run 0": no run closed them), their findings resolved as matched; undone
-/// by `unmatch`, which opens them again.
+/// A match made by hand: open payments and the open settlement lines that settle them (one
+/// payment and its lines, or one line and the payments it pays), closed at once ("run 0": no run
+/// closed them), their findings resolved as matched; undone by `unmatch`, which opens them again.
 public struct ManualMatch: Sendable {
     public var id: Int64
-    public var paymentKey: String
+    public var paymentKeys: [String]
     public var settlementIds: [String]
     public var payment: Money
     public var settled: Money
@@ -14,34 +14,41 @@ public struct ManualMatch: Sendable {
 }
 
 extension Store {
-    /// Matches the open payment whose key (or provider id) is `paymentKey` with the open lines
-    /// whose settlement ids (or keys) are `settlementIds`, inside the caller's write transaction.
-    /// Refused (`ExceptionRefusal`, nothing changed) when one of them is not open or not one
-    /// row, when their currencies differ (no rate is stated), or when the lines do not sum to
-    /// the payment (the amounts said).
+    /// Matches the open payments whose keys (or provider ids) are `paymentKeys` with the open
+    /// lines whose settlement ids (or keys) are `settlementIds`, inside the caller's write
+    /// transaction. Refused (`ExceptionRefusal`, nothing changed) when one of them is not open or
+    /// not one row, when their currencies differ (no rate is stated), or when the sums differ
+    /// (the amounts said).
     public func matchByHand(
-        paymentKey: String, settlementIds: [String], reason: String, by person: String, at: String
+        paymentKeys: [String], settlementIds: [String], reason: String, by person: String, at: String
     ) throws -> ManualMatch {
-        let payments = try query(
-            """
-            SELECT p.id, p.amount_minor, p.currency, p.key FROM open_payments o JOIN payments p ON p.id = o.id
-            WHERE p.key = $1 OR p.provider_id = $2
-            """, [paymentKey, paymentKey])
-        guard payments.count == 1, let payment = payments.first else {
-            throw ExceptionRefusal(
-                payments.isEmpty
-                    ? "no open payment has the key \(paymentKey) (a payment a run settled is not open)"
-                    : "\(payments.count) open payments have the key \(paymentKey): name one by its provider id")
+        guard !paymentKeys.isEmpty, !settlementIds.isEmpty, Set(paymentKeys).count == paymentKeys.count,
+            Set(settlementIds).count == settlementIds.count
+        else { throw ExceptionRefusal("name at least one payment and one settlement line, each once") }
+        guard paymentKeys.count == 1 || settlementIds.count == 1 else {
+            throw ExceptionRefusal("match one payment with its lines, or one line with its payments")
         }
-        guard Set(settlementIds).count == settlementIds.count, !settlementIds.isEmpty else {
-            throw ExceptionRefusal("name each settlement line once")
+        var payments: [[String?]] = []
+        for key in paymentKeys {
+            let found = try query(
+                """
+                SELECT p.id, p.amount_minor, p.currency, p.key FROM open_payments o JOIN payments p ON p.id = o.id
+                WHERE p.key = $1 OR p.provider_id = $2
+                """, [key, key])
+            guard found.count == 1 else {
+                throw ExceptionRefusal(
+                    found.isEmpty
+                        ? "no open payment has the key \(key) (a payment a run settled is not open)"
+                        : "\(found.count) open payments have the key \(key): name one by its provider id")
+            }
+            payments.append(found[0])
         }
         var lines: [[String?]] = []
         for id in settlementIds {
             let found = try query(
                 """
-                SELECT s.id, s.gross_minor, s.currency FROM open_settlement o JOIN settlement_records s ON s.id = o.id
-                WHERE s.settlement_id = $1 OR s.key = $2
+                SELECT s.id, s.gross_minor, s.currency, s.key FROM open_settlement o
+                JOIN settlement_records s ON s.id = o.id WHERE s.settlement_id = $1 OR s.key = $2
                 """, [id, id])
             guard found.count == 1 else {
                 throw ExceptionRefusal(
@@ -51,57 +58,60 @@ extension Store {
             }
             lines.append(found[0])
         }
-        guard let currency = payment[2].flatMap(Currency.init(code:)),
-            let paymentMinor = payment[1].flatMap({ Int64($0) })
-        else { throw ExceptionRefusal("the payment \(paymentKey) has no amount this recon can read") }
-        if let other = lines.first(where: { $0[2] != payment[2] }) {
+        let code = payments[0][2]
+        guard let currency = code.flatMap(Currency.init(code:)) else {
+            throw ExceptionRefusal("the payment \(paymentKeys[0]) has no currency this recon knows")
+        }
+        if let other = (payments + lines).first(where: { $0[2] != code }) {
             throw ExceptionRefusal(
-                "the payment is in \(currency.code) and a line in \(other[2] ?? "?"): a match across currencies "
-                    + "needs a stated rate, which recon does not take yet")
+                "the records are in \(currency.code) and \(other[2] ?? "?"): a match across currencies needs a "
+                    + "stated rate, which recon does not take yet")
         }
-        var sum: Int64 = 0
-        for line in lines {
-            let (next, overflow) = sum.addingReportingOverflow(Int64(line[1] ?? "") ?? 0)
-            guard !overflow else { throw ExceptionRefusal("the lines' amounts overflow") }
-            sum = next
+        func sum(_ rows: [[String?]]) throws -> Money {
+            var total: Int64 = 0
+            for row in rows {
+                let (next, overflow) = total.addingReportingOverflow(Int64(row[1] ?? "") ?? 0)
+                guard !overflow else { throw ExceptionRefusal("the amounts overflow") }
+                total = next
+            }
+            return Money(minorUnits: total, currency: currency)
         }
-        let (paid, settled) = (
-            Money(minorUnits: paymentMinor, currency: currency), Money(minorUnits: sum, currency: currency)
-        )
-        guard sum == paymentMinor else {
+        let (paid, settled) = (try sum(payments), try sum(lines))
+        guard paid == settled else {
             throw ExceptionRefusal(
-                "the lines sum to \(settled), the payment \(paymentKey) is \(paid): match the lines that make it up, "
-                    + "or resolve its exception as accepted-difference")
+                "the lines sum to \(settled), the payments \(paymentKeys.joined(separator: " + ")) to \(paid): match "
+                    + "the records that make it up, or resolve the exception as accepted-difference")
         }
-        let rows = lines.map { $0[0] ?? "" }
         let number = (try query("SELECT max(id) FROM manual_matches", []).first?[0].flatMap { Int64($0) } ?? 0) + 1
         let match = ManualMatch(
-            id: number, paymentKey: paymentKey, settlementIds: settlementIds, payment: paid, settled: settled)
-        _ = try query("DELETE FROM open_payments WHERE id = $1", [payment[0]])
-        _ = try query("INSERT INTO payment_closures (id, run) VALUES ($1, 0)", [payment[0]])
-        for row in rows {
-            _ = try query("DELETE FROM open_settlement WHERE id = $1", [row])
-            _ = try query("INSERT INTO settlement_closures (id, run) VALUES ($1, 0)", [row])
+            id: number, paymentKeys: paymentKeys, settlementIds: settlementIds, payment: paid, settled: settled)
+        for (rows, open, closures) in [
+            (payments, "open_payments", "payment_closures"), (lines, "open_settlement", "settlement_closures"),
+        ] {
+            for row in rows {
+                _ = try query("DELETE FROM \(open) WHERE id = $1", [row[0]])
+                _ = try query("INSERT INTO \(closures) (id, run) VALUES ($1, 0)", [row[0]])
+            }
         }
+        let rowList = { (rows: [[String?]]) in rows.map { $0[0] ?? "" }.joined(separator: ",") }
         _ = try query(
             """
-            INSERT INTO manual_matches (id, payment_row, payment_key, settlement_rows, settlement_ids, currency,
+            INSERT INTO manual_matches (id, payment_rows, payment_keys, settlement_rows, settlement_ids, currency,
                 payment_minor, settlement_minor, reason, decided_by, at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             [
-                "\(number)", payment[0], paymentKey, rows.joined(separator: ","), settlementIds.joined(separator: ","),
-                currency.code, "\(paymentMinor)", "\(sum)", reason, person, at,
+                "\(number)", rowList(payments), paymentKeys.joined(separator: ","), rowList(lines),
+                settlementIds.joined(separator: ","), currency.code, "\(paid.minorUnits)", "\(settled.minorUnits)",
+                reason, person, at,
             ])
         try appendAudit(
-            at: at, actor: person, action: "match", subject: match.name,
-            run: nil, reason: "payment \(paymentKey) \(paid) = \(settlementIds.joined(separator: " + ")): \(reason)")
+            at: at, actor: person, action: "match", subject: match.name, run: nil,
+            reason:
+                "\(paymentKeys.joined(separator: " + ")) \(paid) = \(settlementIds.joined(separator: " + ")): \(reason)"
+        )
         // the findings these records made are settled by the match
-        let keys =
-            [paymentKey] + settlementIds
-            + (try lines.flatMap { line in
-                try query("SELECT key FROM settlement_records WHERE id = $1", [line[0]]).compactMap { $0[0] }
-            })
+        let keys = paymentKeys + settlementIds + (payments + lines).compactMap { $0[3] }
         for key in Set(keys).sorted() {
             for row in try query("SELECT id FROM exceptions WHERE match_key = $1 AND state <> 'resolved'", [key]) {
                 guard let id = row[0] else { continue }
@@ -125,7 +135,7 @@ extension Store {
         let found = try number.map {
             try query(
                 """
-                SELECT payment_row, settlement_rows, payment_key, settlement_ids, currency, payment_minor,
+                SELECT payment_rows, settlement_rows, payment_keys, settlement_ids, currency, payment_minor,
                     settlement_minor, undone_at, undone_by FROM manual_matches WHERE id = $1
                 """, ["\($0)"])
         }
@@ -136,15 +146,19 @@ extension Store {
             throw ExceptionRefusal("\(name) was undone already, at \(undone) by \(row[8] ?? "someone")")
         }
         let currency = row[4].flatMap(Currency.init(code:)) ?? Currency(code: "XXX")!
+        let list = { (text: String?) in (text ?? "").split(separator: ",").map(String.init) }
         let match = ManualMatch(
-            id: number, paymentKey: row[2] ?? "", settlementIds: (row[3] ?? "").split(separator: ",").map(String.init),
+            id: number, paymentKeys: list(row[2]), settlementIds: list(row[3]),
             payment: Money(minorUnits: Int64(row[5] ?? "") ?? 0, currency: currency),
             settled: Money(minorUnits: Int64(row[6] ?? "") ?? 0, currency: currency))
-        _ = try query("DELETE FROM payment_closures WHERE id = $1 AND run = 0", [row[0]])
-        _ = try query("INSERT INTO open_payments (id) VALUES ($1)", [row[0]])
-        for line in (row[1] ?? "").split(separator: ",").map(String.init) {
-            _ = try query("DELETE FROM settlement_closures WHERE id = $1 AND run = 0", [line])
-            _ = try query("INSERT INTO open_settlement (id) VALUES ($1)", [line])
+        for (rows, open, closures) in [
+            (list(row[0]), "open_payments", "payment_closures"),
+            (list(row[1]), "open_settlement", "settlement_closures"),
+        ] {
+            for id in rows {
+                _ = try query("DELETE FROM \(closures) WHERE id = $1 AND run = 0", [id])
+                _ = try query("INSERT INTO \(open) (id) VALUES ($1)", [id])
+            }
         }
         _ = try query(
             "UPDATE manual_matches SET undone_at = $1, undo_reason = $2, undone_by = $3 WHERE id = $4",

@@ -147,7 +147,7 @@ enum StoreSchema {
             exception_id TEXT NOT NULL REFERENCES exceptions (id), at TEXT NOT NULL, author TEXT NOT NULL,
             note TEXT NOT NULL);
         CREATE TABLE manual_matches (
-            id \(integer) PRIMARY KEY, payment_row \(integer) NOT NULL, payment_key TEXT NOT NULL,
+            id \(integer) PRIMARY KEY, payment_rows TEXT NOT NULL, payment_keys TEXT NOT NULL,
             settlement_rows TEXT NOT NULL, settlement_ids TEXT NOT NULL, currency TEXT NOT NULL,
             payment_minor \(integer) NOT NULL, settlement_minor \(integer) NOT NULL, reason TEXT NOT NULL,
             decided_by TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, undo_reason TEXT, undone_by TEXT);

@@ -19,8 +19,8 @@ struct ExceptionsCommand: ParsableCommand {
             audit log (recon audit log).
             """,
         subcommands: [
-            List.self, Show.self, Assign.self, Note.self, Resolve.self, Match.self, Unmatch.self, Export.self,
-            Import.self,
+            List.self, Show.self, Assign.self, Note.self, Resolve.self, Suggest.self, Match.self, Unmatch.self,
+            Export.self, Import.self,
         ])
 
     struct StoreOption: ParsableArguments {
@@ -275,15 +275,15 @@ extension ExceptionsCommand {
 extension ExceptionsCommand {
     struct Match: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Match an open payment with the open settlement lines that settle it, by hand.",
+            abstract: "Match open payments and open settlement lines by hand (1:1, 1:N or N:1).",
             discussion: """
-                One payment and one or more lines (1:1 or 1:N) whose amounts sum to the payment's, in \
-                its currency; they are closed at once and the exceptions they made are resolved as \
-                matched. Undone with 'recon exceptions unmatch M-n'.
+                One payment and the lines that settle it, or one line and the payments it pays, whose \
+                amounts sum alike in one currency; they are closed at once and the exceptions they \
+                made are resolved as matched. Undone with 'recon exceptions unmatch M-n'.
                 """)
 
-        @Option(name: .long, help: "The payment's key (reference, order id) or provider id.")
-        var payment: String
+        @Option(name: .long, help: "A payment's key (reference, order id) or provider id; repeat for N:1.")
+        var payment: [String]
         @Option(name: .long, help: "A settlement line's settlement id (or key); repeat for 1:N.")
         var settlement: [String]
         @Option(name: .long, help: "Why (kept in the audit log).")
@@ -295,10 +295,59 @@ extension ExceptionsCommand {
         func run() throws {
             try Output.guarded {
                 let match = try StoreAccess.match(
-                    payment: payment, settlement: settlement, reason: reason, by: by, store: store.location)
+                    payments: payment, settlement: settlement, reason: reason, by: by, store: store.location)
                 Output.out(
-                    "\(match.name): payment \(match.paymentKey) \(match.payment) matched with "
+                    "\(match.name): \(match.paymentKeys.joined(separator: " + ")) \(match.payment) matched with "
                         + "\(match.settlementIds.joined(separator: " + ")) = \(match.settled)\n")
+                return 0
+            }
+        }
+    }
+
+    struct Suggest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suggest open records whose amounts sum exactly to an exception's (never applied).",
+            discussion: """
+                For a payment nobody settled (missing_in_settlement): sets of open settlement lines \
+                in its currency, settled from a day before it was created to --days after. For a line \
+                nobody created (unexpected_in_settlement, refund_unmatched: a transfer, a payout): \
+                sets of open payments created from --days before it to a day after. Fewest records \
+                first, then nearest in time; each with the 'recon exceptions match' that would apply it.
+                """)
+
+        @Argument(help: "The exception's id (EX-...).")
+        var id: String
+        @Option(name: .long, help: "The date window, in days.")
+        var days: Int64 = 7
+        @Option(name: .long, help: "At most this many records in a set.")
+        var maxItems = 4
+        @OptionGroup var store: StoreOption
+
+        func validate() throws {
+            guard (0...366).contains(days) else { throw ValidationError("--days must be 0 to 366") }
+            guard (1...8).contains(maxItems) else { throw ValidationError("--max-items must be 1 to 8") }
+        }
+
+        func run() throws {
+            try Output.guarded {
+                let s = try StoreAccess.suggest(id, days: days, maxItems: maxItems, store: store.location)
+                let f = s.exception.finding
+                guard let search = s.search else {
+                    Output.out(
+                        "\(id) (\(f.kind) \(f.matchKey)): no suggestions: only a payment nobody settled or a line "
+                            + "nobody created has them, while its record is open\n")
+                    return 0
+                }
+                let among = search.targetIsPayment ? "open lines settled within" : "open payments created within"
+                Output.out(
+                    "\(id) \(f.kind) \(search.targetName) \(search.target): \(s.sets.count) suggestions among "
+                        + "\(search.candidates.count) \(among) \(s.days) days in \(search.target.currency.code)\n")
+                for (k, set) in s.sets.enumerated() {
+                    let parts = set.map {
+                        "\($0.name) \(Money(minorUnits: $0.minor, currency: search.target.currency))"
+                    }
+                    Output.out("\(k + 1). \(parts.joined(separator: " + ")) = \(search.target)\n   \(s.command(set))\n")
+                }
                 return 0
             }
         }
@@ -320,7 +369,7 @@ extension ExceptionsCommand {
             try Output.guarded {
                 let undone = try StoreAccess.unmatch(match, reason: reason, by: by, store: store.location)
                 Output.out(
-                    "\(undone.name) undone: payment \(undone.paymentKey) and "
+                    "\(undone.name) undone: \(undone.paymentKeys.joined(separator: ", ")) and "
                         + "\(undone.settlementIds.joined(separator: ", ")) are open again\n"
                 )
                 return 0

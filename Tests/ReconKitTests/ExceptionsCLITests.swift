@@ -216,7 +216,8 @@ import Testing
             "--store", store,
         ])
         #expect(
-            short.status == 65 && short.stderr.contains("the lines sum to 25.00 EUR, the payment ORD-1004 is 40.00 EUR")
+            short.status == 65
+                && short.stderr.contains("the lines sum to 25.00 EUR, the payments ORD-1004 to 40.00 EUR")
         )
         let match = try CLI.run([
             "exceptions", "match", "--payment", "ORD-1004", "--settlement", "st_a", "--settlement", "st_b", "--reason",
@@ -224,7 +225,7 @@ import Testing
         ])
         #expect(
             match.status == 0
-                && match.stdout == "M-1: payment ORD-1004 40.00 EUR matched with st_a + st_b = 40.00 EUR\n")
+                && match.stdout == "M-1: ORD-1004 40.00 EUR matched with st_a + st_b = 40.00 EUR\n")
         #expect(try open() == ["ORD-1001"])
         let again = try CLI.run([
             "exceptions", "match", "--payment", "ORD-1004", "--settlement", "st_a", "--settlement", "st_b", "--reason",
@@ -278,5 +279,54 @@ import Testing
         let open = try Self.list(store, ["--state", "open"]).filter { $0["key"] as? String == "ORD-1004" }
         #expect(open.map { $0["kind"] as? String } == ["duplicate_settlement"])
         #expect(try Self.list(store, ["--state", "resolved"]).map { $0["id"] as? String } == [missing])
+    }
+
+    /// One transfer paying two invoices: the suggestion for the line nobody created names the two
+    /// open payments whose amounts sum to it (not a third outside the date window, nor one in
+    /// another currency), with the command that applies it; applied (N:1), the three findings
+    /// are resolved as matched.
+    @Test(arguments: TestStores.kinds)
+    func suggestionsListExactSumsAndAMatchAppliesOne(kind: String) throws {
+        let dir = makeTemporaryDirectory()
+        let eur = { (reference: String, cents: Int, day: String) in
+            #"{"reference":"\#(reference)","connectorID":"c","createdAt":"2024-05-\#(day)T05:00:00Z","amount":\#(cents),"#
+                + #""type":"PAY-IN","status":"SUCCEEDED","asset":"EUR/2"}"# + "\n"
+        }
+        writeFile(
+            dir + "/pay.jsonl",
+            eur("INV-1", 1000, "01") + eur("INV-2", 3000, "02")
+                + eur("INV-OLD", 3000, "10").replacingOccurrences(
+                    of: "2024-05-10", with: "2024-03-10")
+                + eur("INV-USD", 1000, "02").replacingOccurrences(
+                    of: "EUR/2", with: "USD/2"))
+        let header = "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
+        writeFile(
+            dir + "/n1.csv", header + "trf_9,formance,TRANSFER-9,40.00,EUR,0,40.00,settled,2024-05-03T10:00:00Z\n")
+        let store = TestStores.make(kind)
+        _ = try CLI.run([
+            "reconcile", "--store", store, "--out", dir + "/o1", "--payments", dir + "/pay.jsonl", "--settlement",
+            dir + "/n1.csv",
+        ])
+        let line = try #require(
+            try Self.list(store).first { $0["key"] as? String == "TRANSFER-9" }?["id"] as? String)
+        let suggest = try CLI.run(["exceptions", "suggest", line, "--store", store])
+        #expect(suggest.status == 0, "\(suggest.stderr)")
+        #expect(
+            suggest.stdout.contains("1 suggestions among 2 open payments created within 7 days in EUR"),
+            "\(suggest.stdout)")
+        #expect(suggest.stdout.contains("1. INV-1 10.00 EUR + INV-2 30.00 EUR = 40.00 EUR"))
+        let command = "recon exceptions match --settlement trf_9 --payment INV-1 --payment INV-2"
+        #expect(suggest.stdout.contains(command + " --reason"))
+        let match = try CLI.run(
+            command.split(separator: " ").dropFirst().map(String.init) + [
+                "--reason", "one transfer for two invoices", "--by", "ann", "--store", store,
+            ])
+        #expect(
+            match.status == 0 && match.stdout.hasPrefix("M-1: INV-1 + INV-2 40.00 EUR matched with trf_9"),
+            "\(match.stderr)")
+        let resolved = try Self.list(store, ["--state", "resolved"]).compactMap { $0["key"] as? String }.sorted()
+        #expect(resolved == ["INV-1", "INV-2", "TRANSFER-9"])
+        let none = try CLI.run(["exceptions", "suggest", line, "--store", store])
+        #expect(none.stdout.contains("no suggestions"), "its record is no longer open")
     }
 }

@@ -63,7 +63,7 @@ public struct JobConfig: Sendable {
         public var overOther: Int64?
 
         /// Whether an exception of this age and amount breaks the rule.
-        func applies(to item: ExceptionAgeing.Item) -> Bool {
+        func applies(to item: ExceptionsReport.Item) -> Bool {
             guard item.ageDays > olderThanDays else { return false }
             guard let over else { return true }
             guard let limit = over[item.amount.currency] ?? overOther else { return false }
@@ -280,7 +280,7 @@ public struct JobConfig: Sendable {
         for finding in result.discrepancies where finding.kind == .missingInSettlement {
             if let expected = finding.expected { missing[expected.currency, default: 0] += expected.minorUnits }
         }
-        if let rule = failOnExceptions, let open = report.openExceptions {
+        if let rule = failOnExceptions, let open = report.exceptions {
             let late = open.items.filter(rule.applies).map(\.id)
             if !late.isEmpty {
                 let over = rule.over == nil ? "" : " over the fail_on_exceptions amount"

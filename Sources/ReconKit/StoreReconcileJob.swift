@@ -82,14 +82,27 @@ public enum StoreReconcileJob {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The exceptions still open (or assigned), aged to `day`.
-    static func ageing(_ store: any Store, day: String, tiers: [Int64]?) throws -> ExceptionAgeing {
-        let items = try store.exceptions().filter { $0.state != .resolved }.compactMap { e -> ExceptionAgeing.Item? in
+    /// The store's exceptions by state, the decisions since the run before, and the ones still
+    /// open (or assigned) aged to `day`.
+    static func ageing(_ store: any Store, day: String, tiers: [Int64]?) throws -> ExceptionsReport {
+        let all = try store.exceptions()
+        let items = all.filter { $0.state != .resolved }.compactMap { e -> ExceptionsReport.Item? in
             stake(e.finding).map {
-                ExceptionAgeing.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: e.age(on: day))
+                ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: e.age(on: day))
             }
         }
-        return ExceptionAgeing(items: items, tiers: tiers ?? ExceptionAgeing.defaultTiers)
+        var report = ExceptionsReport(items: items, tiers: tiers ?? ExceptionsReport.defaultTiers)
+        report.byState = ExceptionRow.State.allCases.map { state in
+            (state.rawValue, all.count { $0.state == state })
+        }
+        let byId = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        report.decisions = try store.auditSinceLastRun().map { entry in
+            let finding = byId[entry.subject]?.finding
+            return ExceptionsReport.Decision(
+                subject: entry.subject, kind: finding?.kind ?? (entry.subject.hasPrefix("M-") ? "match by hand" : ""),
+                key: finding?.matchKey ?? "", action: entry.action, by: entry.actor, reason: entry.reason)
+        }
+        return report
     }
 
     /// The amount an exception puts at stake: the difference of its two sides where both are
@@ -224,7 +237,7 @@ public enum StoreReconcileJob {
         var report = RunReport(
             version: ReconcileJob.version, inputs: inputs + (bank?.summaries ?? []), result: result,
             rejects: paymentRejects + settlementRejects + (bank?.rejects ?? []))
-        report.openExceptions = try Self.ageing(store, day: day, tiers: night?.exceptionTiers)
+        report.exceptions = try Self.ageing(store, day: day, tiers: night?.exceptionTiers)
         report.rawCSV = options.rawCSV
         report.configSHA256 = Self.configHash(options, night: night)
         try ReconcileJob.makeDirectory(options.outputDirectory)

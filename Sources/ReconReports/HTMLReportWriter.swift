@@ -33,7 +33,7 @@ public struct HTMLReportWriter: ReportWriter {
         if !r.payouts.isEmpty { out += "<h2>Payout tie-out</h2>\n" + payoutTable(r) }
         out += "<h2>Discrepancies</h2>\n" + findingsTable(r, kinds: report.countsByKind.filter { $0.1 > 0 }.map(\.0))
         if !r.inTransit.isEmpty { out += "<h2>In transit</h2>\n" + inTransitTable(r) }
-        if let open = report.openExceptions { out += "<h2>Open exceptions</h2>\n" + exceptionTables(open) }
+        if let open = report.exceptions { out += "<h2>Exceptions</h2>\n" + exceptionTables(open) }
         if !report.rejects.isEmpty { out += "<h2>Rejected records</h2>\n" + rejectsTable(report) }
         out += "<h2>Inputs</h2>\n" + inputsTable(report)
         out += "<script>\(script)</script>\n</body></html>\n"
@@ -226,15 +226,26 @@ public struct HTMLReportWriter: ReportWriter {
         return out + "</tbody></table>\n"
     }
 
-    static func exceptionTables(_ open: ExceptionAgeing) -> String {
-        var out = "<p>\(open.items.count) open or assigned, from this night and earlier ones "
-        out += "(<code>recon exceptions list</code>).</p>\n"
+    static func exceptionTables(_ open: ExceptionsReport) -> String {
+        var out = "<p>" + open.byState.map { "\($0.count) \($0.state)" }.joined(separator: ", ")
+        out += " (<code>recon exceptions list</code>).</p>\n"
+        if !open.decisions.isEmpty {
+            out += "<h3>Decided since the run before</h3>\n<table><thead><tr><th>exception</th><th>kind</th>"
+            out += "<th>key</th><th>decision</th><th>by</th><th>reason</th></tr></thead><tbody>\n"
+            for d in open.decisions {
+                out += "<tr><td>\(escape(d.subject))</td><td>\(escape(d.kind))</td><td>\(escape(d.key))</td>"
+                out += "<td>\(escape(d.action))</td><td>\(escape(d.by))</td><td>\(escape(d.reason))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        out +=
+            "<h3>Open exceptions</h3>\n<p>\(open.items.count) open or assigned, from this night and earlier ones.</p>\n"
         for (title, groups) in [("age since first seen", open.byAge), ("amount", open.byTier)] where !groups.isEmpty {
             out += "<table><thead><tr><th>currency</th><th>\(title)</th><th class=n>count</th><th class=n>total</th>"
             out += "</tr></thead><tbody>\n"
             for g in groups {
                 out += "<tr><td>\(g.currency.code)</td><td>\(escape(g.label))</td><td class=n>\(g.count)</td>"
-                out += "<td class=n>\(ExceptionAgeing.amount(g))</td></tr>\n"
+                out += "<td class=n>\(ExceptionsReport.amount(g))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }

@@ -76,7 +76,7 @@ public struct MarkdownReportWriter: ReportWriter {
                 out += "| \(cell(t.matchKey)) | \(t.provider) | \(t.expected.grouped) | \(t.createdAt) | \(t.dueBy) |\n"
             }
         }
-        if let open = report.openExceptions { out += exceptionTables(open) }
+        if let open = report.exceptions { out += exceptionTables(open) }
         let ok = report.verify().isEmpty
         out += "\n## Conservation\n\nPayments: \(r.payments.read) read = \(r.payments.matched) matched + "
         out += "\(r.payments.discrepant) discrepant + \(r.payments.notExpected) not expected + "
@@ -97,13 +97,22 @@ public struct MarkdownReportWriter: ReportWriter {
 
     /// The payout tie-out: each batch's parts, its payout and the bank credit that received it.
     /// The store's open exceptions by age and by amount tier, per currency.
-    static func exceptionTables(_ open: ExceptionAgeing) -> String {
-        var out = "\n## Open exceptions\n\n\(open.items.count) open or assigned, from this night and earlier ones "
-        out += "(`recon exceptions list`).\n"
+    static func exceptionTables(_ open: ExceptionsReport) -> String {
+        var out = "\n## Exceptions\n\n"
+        out += open.byState.map { "\($0.count) \($0.state)" }.joined(separator: ", ") + " (`recon exceptions list`).\n"
+        if !open.decisions.isEmpty {
+            out += "\n### Decided since the run before\n\n| exception | kind | key | decision | by | reason |\n"
+            out += "|---|---|---|---|---|---|\n"
+            for d in open.decisions {
+                out +=
+                    "| \(d.subject) | \(d.kind) | \(cell(d.key)) | \(d.action) | \(cell(d.by)) | \(cell(d.reason)) |\n"
+            }
+        }
+        out += "\n### Open exceptions\n\n\(open.items.count) open or assigned, from this night and earlier ones.\n"
         for (title, groups) in [("age since first seen", open.byAge), ("amount", open.byTier)] where !groups.isEmpty {
             out += "\n| currency | \(title) | count | total |\n|---|---|---:|---:|\n"
             for g in groups {
-                out += "| \(g.currency.code) | \(g.label) | \(g.count) | \(ExceptionAgeing.amount(g)) |\n"
+                out += "| \(g.currency.code) | \(g.label) | \(g.count) | \(ExceptionsReport.amount(g)) |\n"
             }
         }
         return out

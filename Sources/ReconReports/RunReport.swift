@@ -56,7 +56,7 @@ public struct RunReport: Sendable {
     /// version and the inputs' own SHA-256, `summary.json` carries it as `manifest`).
     public var configSHA256: String?
     /// A store run's open exceptions by age and amount tier (`recon exceptions list` has each).
-    public var openExceptions: ExceptionAgeing?
+    public var exceptions: ExceptionsReport?
 
     public init(version: String, inputs: [InputSummary], result: ReconciliationResult, rejects: [Reject]) {
         self.version = version

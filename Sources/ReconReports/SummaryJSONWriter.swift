@@ -72,26 +72,35 @@ public struct SummaryJSONWriter: ReportWriter {
                 ("conversions", JSONText.array(r.conversions.map(conversion), indent: 1)),
                 ("conservation", conservation(report)),
             ] + (report.configSHA256.map { [("manifest", manifest(report, config: $0))] } ?? [])
-                + (report.openExceptions.map { [("open_exceptions", openExceptions($0))] } ?? []))
+                + (report.exceptions.map { [("exceptions", exceptionsSection($0))] } ?? []))
     }
 
-    static func openExceptions(_ open: ExceptionAgeing) -> String {
-        func groups(_ groups: [ExceptionAgeing.Group], _ name: String) -> String {
+    static func exceptionsSection(_ open: ExceptionsReport) -> String {
+        func groups(_ groups: [ExceptionsReport.Group], _ name: String) -> String {
             JSONText.array(
                 groups.map { g in
                     JSONText.object(
                         [
                             ("currency", JSONText.string(g.currency.code)), (name, JSONText.string(g.label)),
-                            ("count", "\(g.count)"), ("total", ExceptionAgeing.amount(g)),
+                            ("count", "\(g.count)"), ("total", ExceptionsReport.amount(g)),
                         ], indent: 3)
                 }, indent: 2)
         }
+        let decisions = open.decisions.map { d in
+            JSONText.object(
+                [
+                    ("exception", JSONText.string(d.subject)), ("kind", JSONText.string(d.kind)),
+                    ("key", JSONText.string(d.key)), ("decision", JSONText.string(d.action)),
+                    ("by", JSONText.string(d.by)), ("reason", JSONText.string(d.reason)),
+                ], indent: 3)
+        }
         return JSONText.object(
             [
-                ("count", "\(open.items.count)"), ("by_age", groups(open.byAge, "age")),
+                ("by_state", JSONText.object(open.byState.map { ($0.state, "\($0.count)") }, indent: 2)),
+                ("decided_since_the_run_before", JSONText.array(decisions, indent: 2)),
+                ("open", "\(open.items.count)"), ("by_age", groups(open.byAge, "age")),
                 ("by_tier", groups(open.byTier, "tier")),
-            ],
-            indent: 1)
+            ], indent: 1)
     }
 
     /// What a store run ran with: recon's version, each input file's SHA-256, the rules' and

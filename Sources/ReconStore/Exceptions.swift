@@ -149,6 +149,13 @@ extension Store {
             ["\(seq)", at, actor, action, subject, run.map { "\($0)" }, reason, entry.previous, entry.hash])
     }
 
+    /// The entries after the last run's: what people decided since.
+    public func auditSinceLastRun() throws(StoreError) -> [AuditEntry] {
+        let last = try query("SELECT coalesce(max(seq), 0) FROM audit_log WHERE action = 'run'", []).first
+        let from = last?[0].flatMap { Int64($0) } ?? 0
+        return try auditLog().filter { $0.seq > from }
+    }
+
     public func auditLog() throws(StoreError) -> [AuditEntry] {
         try query(
             "SELECT seq, at, actor, action, subject, run_id, reason, previous, hash FROM audit_log ORDER BY seq", []

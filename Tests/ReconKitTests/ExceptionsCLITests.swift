@@ -69,6 +69,17 @@ import Testing
         _ = try CLI.run(["run", "--config", config, "--date", "2024-05-08"])
         exceptions = try Self.list(store)
         #expect(exceptions.count == 2)
+        // the night's report shows each exception in the state people put it in since the night before
+        let report = try #require(readFile(dir + "/state/out/2024-05-08/report.md"))
+        #expect(report.contains("## Exceptions\n\n0 open, 1 assigned, 1 resolved"), "\(report)")
+        #expect(report.contains("| \(missing) | missing_in_settlement | ORD-1004 | assign | bob | to alice |"))
+        #expect(
+            report.contains(
+                "| \(missing) | missing_in_settlement | ORD-1004 | note | alice | asked the shop for ORD-1004 |"))
+        #expect(
+            report.contains(
+                "| \(duplicate) | duplicate_settlement | ORD-1001 | resolve write-off | carol | paid twice, refunded |")
+        )
         let again4 = try #require(exceptions.first { $0["id"] as? String == missing })
         #expect(again4["state"] as? String == "assigned" && again4["assignee"] as? String == "alice")
         #expect(again4["last_seen"] as? String == "2024-05-08" && again4["age_days"] as? Int == 2)
@@ -146,9 +157,9 @@ import Testing
                 "1 open exceptions first seen more than 1 days ago over the fail_on_exceptions amount: \(missing)"),
             "\(night.stderr)")
         let report = try #require(readFile(dir + "/state/out/2024-05-09/report.md"))
-        #expect(report.contains("## Open exceptions\n\n2 open or assigned"))
+        #expect(report.contains("### Open exceptions\n\n2 open or assigned"))
         #expect(report.contains("| EUR | 3-7 days | 2 | 65.00 |") && report.contains("| EUR | 10 to 50 | 2 | 65.00 |"))
-        #expect(try #require(readFile(dir + "/state/out/2024-05-09/report.html")).contains("<h2>Open exceptions</h2>"))
+        #expect(try #require(readFile(dir + "/state/out/2024-05-09/report.html")).contains("<h3>Open exceptions</h3>"))
         let summary = try #require(readFile(dir + "/state/out/2024-05-09/summary.json"))
         #expect(summary.contains(#""by_tier": ["#) && summary.contains(#""tier": "10 to 50""#))
 

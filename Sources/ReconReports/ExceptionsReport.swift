@@ -1,9 +1,31 @@
 public import PaymentModels
 
-/// The exceptions still open after a store run (open or assigned, whatever night found them),
-/// grouped the way a finance team works them: by age (0-2, 3-7, 8-30, over 30 days since first
-/// seen) and by amount tier, with counts and totals per currency.
-public struct ExceptionAgeing: Sendable {
+/// The exceptions of a store after a run: how many are in each state, the decisions people
+/// made since the night before (each exception in the state it was put in), and the ones still
+/// open (open or assigned, whatever night found them) grouped the way a finance team works them:
+/// by age (0-2, 3-7, 8-30, over 30 days since first seen) and by amount tier, with counts and
+/// totals per currency.
+public struct ExceptionsReport: Sendable {
+    /// A decision since the run before (or an exception recon opened again for review).
+    public struct Decision: Sendable {
+        public var subject: String
+        public var kind: String
+        public var key: String
+        public var action: String
+        public var by: String
+        public var reason: String
+
+        public init(subject: String, kind: String, key: String, action: String, by: String, reason: String) {
+            (self.subject, self.kind, self.key, self.action, self.by, self.reason) = (
+                subject, kind, key, action, by, reason
+            )
+        }
+    }
+
+    /// Every exception of the store by state (`open`, `assigned`, `resolved`).
+    public var byState: [(state: String, count: Int)] = []
+    public var decisions: [Decision] = []
+
     public struct Item: Sendable {
         public var id: String
         public var kind: String

@@ -256,6 +256,13 @@ import Testing
         let loud = try CLI.run(["run", "--config", config, "--date", "2024-05-10"])
         #expect(loud.stderr.contains("0 matched, 3 discrepancies"), "\(loud.stderr)")
         #expect(try open() == ["BANK-A", "BANK-B", "ORD-1001", "ORD-1004"], "the same exceptions, open again")
+        // and matched again, once the shop confirmed it
+        let rematch = try CLI.run([
+            "exceptions", "match", "--payment", "ORD-1004", "--settlement", "st_b", "--settlement", "st_a", "--reason",
+            "confirmed with the shop", "--by", "bob", "--store", store,
+        ])
+        #expect(rematch.status == 0 && rematch.stdout.hasPrefix("M-2: ORD-1004 40.00 EUR"), "\(rematch.stderr)")
+        #expect(try open() == ["ORD-1001"])
         #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
     }
 

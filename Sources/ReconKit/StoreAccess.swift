@@ -112,6 +112,14 @@ extension StoreAccess {
         }
     }
 
+    public static func unmatchRun(
+        payment: String, reason: String, by person: String, store path: String
+    ) throws -> (run: Int64, lines: [String]) {
+        try handDecision(store: path, what: "undoing the match of \(payment)") { store, at in
+            try store.unmatchRun(paymentKey: payment, reason: reason, by: person, at: at)
+        }
+    }
+
     static func handDecision<T>(store path: String, what: String, _ body: (any Store, String) throws -> T) throws -> T {
         do {
             let store = try openStore(path, existing: true)

@@ -82,6 +82,29 @@ public enum StoreReconcileJob {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The pairs people unmatched that are both open tonight, as the engine numbers them.
+    static func forbiddenPairs(
+        _ store: any Store, payments: StoredRecords<Payment>, settlement: StoredRecords<SettlementRecord>
+    ) throws -> Set<Int64> {
+        let exclusions = try store.matchExclusions()
+        guard !exclusions.isEmpty else { return [] }
+        let wanted = Set(exclusions.map(\.payment))
+        var paymentIndex: [String: Int] = [:]
+        for k in payments.identities.indices where wanted.contains(payments.identities[k]) {
+            paymentIndex[payments.identities[k]] = k
+        }
+        let lines = Set(exclusions.map(\.line))
+        var lineIndex: [String: Int] = [:]
+        for k in settlement.identities.indices where lines.contains(settlement.identities[k]) {
+            lineIndex[settlement.identities[k]] = k
+        }
+        return Set(
+            exclusions.compactMap { pair in
+                guard let p = paymentIndex[pair.payment], let l = lineIndex[pair.line] else { return nil }
+                return MatchingEngine.pair(payment: p, line: l)
+            })
+    }
+
     /// The store's exceptions by state, the decisions since the run before, and the ones still
     /// open (or assigned) aged to `day`.
     static func ageing(_ store: any Store, day: String, tiers: [Int64]?) throws -> ExceptionsReport {
@@ -183,6 +206,7 @@ public enum StoreReconcileJob {
         var engine = MatchingEngine(payments: payments.records)
         engine.window = options.window
         engine.rules = options.rules
+        engine.forbidden = try Self.forbiddenPairs(store, payments: payments, settlement: settlement)
         engine.add(contentsOf: settlement.records)
         var result = engine.finish()
         let attached = engine.attachments()

@@ -46,6 +46,12 @@ public struct MatchingEngine: Sendable {
     var tally = LineTally()
     /// When set, an unsettled payment still inside the window is in transit, not missing.
     public var window: SettlementWindow?
+    /// Pairs never to match (`pair(payment:line:)`): a match a person undid (`recon exceptions
+    /// unmatch`). The payment and the line are then reported as if the key named nothing.
+    public var forbidden: Set<Int64> = []
+
+    /// The pair of payment `payment` and line `line` (by index) as `forbidden` holds it.
+    public static func pair(payment: Int, line: Int) -> Int64 { Int64(payment) << 32 | Int64(line) }
 
     public init(payments: [Payment]) {
         self.init(payments: ChunkedArray(payments))
@@ -92,7 +98,7 @@ public struct MatchingEngine: Sendable {
         let judgeFees = !rules.fees.isEmpty
         let order = rules.keyOrder
         let (found, tallies) = Parallel.map(count: lines.count - first) {
-            [index, payments, lines] range, write -> LineTally in
+            [index, payments, lines, forbidden] range, write -> LineTally in
             var tally = LineTally()
             index.bestCandidates(range, key: { lines[first + $0].key }, in: payments, order: order) { i, candidate in
                 var candidate = candidate
@@ -110,6 +116,11 @@ public struct MatchingEngine: Sendable {
                         candidate = index.bestCandidate(key, in: payments, order: order)
                         if candidate.payment >= 0 { candidate.alternate = Int16(k) }
                     }
+                }
+                if candidate.payment >= 0, !candidate.ambiguous, !forbidden.isEmpty,
+                    forbidden.contains(Self.pair(payment: candidate.payment, line: first + i))
+                {
+                    candidate = KeyIndex.Candidate()  // a person undid this match: never made again
                 }
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
                     let (p, line) = (candidate.payment, first + i)
@@ -204,6 +215,7 @@ public struct MatchingEngine: Sendable {
         for (k, key) in ([line.key] + (line.alternateKeys ?? [])).enumerated() where best < 0 {
             if k > 0 { matchedBy[Int32(slot)] = key }
             index.candidates(key, in: payments) { payment, field in
+                if !forbidden.isEmpty, forbidden.contains(Self.pair(payment: payment, line: slot)) { return }
                 let free = self.firstLine[payment] < 0
                 var better = best < 0 || order.before(field, bestField) || (field == bestField && free && !bestFree)
                 if !better, field == bestField, free == bestFree {

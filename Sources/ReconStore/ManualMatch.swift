@@ -180,4 +180,59 @@ extension Store {
         }
         return match
     }
+
+    /// Undoes a match a run made: the payment whose key (or provider id) is `paymentKey`, closed
+    /// by a run, and the lines that run closed under the same key are open again, and the pairs
+    /// are never matched again (`match_exclusions`; the next night reports them as the key naming
+    /// nothing, for a person to decide). The lines and the run, for the person.
+    public func unmatchRun(
+        paymentKey: String, reason: String, by person: String, at: String
+    ) throws -> (run: Int64, lines: [String]) {
+        let payments = try query(
+            """
+            SELECT p.id, p.identity, c.run, p.key, p.provider_id FROM payments p JOIN payment_closures c ON c.id = p.id
+            WHERE (p.key = $1 OR p.provider_id = $2) AND c.run > 0
+            """, [paymentKey, paymentKey])
+        guard payments.count == 1, let payment = payments.first, let run = payment[2].flatMap({ Int64($0) }) else {
+            throw ExceptionRefusal(
+                payments.isEmpty
+                    ? "no payment with the key \(paymentKey) was matched by a run (a match by hand is undone by "
+                        + "its M-n)"
+                    : "\(payments.count) payments with the key \(paymentKey) were matched by runs: name one by its "
+                        + "provider id"
+            )
+        }
+        let keys = [payment[3], payment[4]].compactMap { $0 }
+        let lines = try query(
+            """
+            SELECT s.id, s.identity, coalesce(s.settlement_id, s.key) FROM settlement_records s
+            JOIN settlement_closures c ON c.id = s.id WHERE c.run = $1 AND (s.key = $2 OR s.key = $3)
+            """, ["\(run)", keys[0], keys.count > 1 ? keys[1] : keys[0]])
+        guard !lines.isEmpty else {
+            throw ExceptionRefusal("run \(run) closed no line under the key \(paymentKey) with this payment")
+        }
+        _ = try query("DELETE FROM payment_closures WHERE id = $1", [payment[0]])
+        _ = try query("INSERT INTO open_payments (id) VALUES ($1)", [payment[0]])
+        for line in lines {
+            _ = try query("DELETE FROM settlement_closures WHERE id = $1", [line[0]])
+            _ = try query("INSERT INTO open_settlement (id) VALUES ($1)", [line[0]])
+            _ = try query(
+                """
+                INSERT INTO match_exclusions (payment_identity, settlement_identity, unmatched_at) VALUES ($1, $2, $3)
+                ON CONFLICT (payment_identity, settlement_identity) DO NOTHING
+                """, [payment[1], line[1], at])
+        }
+        let names = lines.compactMap { $0[2] }
+        try appendAudit(
+            at: at, actor: person, action: "unmatch", subject: paymentKey, run: run,
+            reason: "the match of run \(run) with \(names.joined(separator: ", ")), never to be made again: \(reason)")
+        return (run, names)
+    }
+
+    /// The pairs people unmatched, by the identities of their payment and line.
+    public func matchExclusions() throws(StoreError) -> [(payment: String, line: String)] {
+        try query("SELECT payment_identity, settlement_identity FROM match_exclusions", []).map {
+            ($0[0] ?? "", $0[1] ?? "")
+        }
+    }
 }

@@ -127,8 +127,9 @@ enum StoreSchema {
         // `*_closures` writes a few hundred pages. `closed_run` stays, no longer written.
         openAndClosedTables(integer: "INTEGER"),
         // 7: exceptions (each finding of a store run, kept under a stable id with what people
-        // decided about it), matches made by hand (their rows closed by "run 0"), and the audit
-        // log of runs and decisions, each entry chained to the one before by its hash
+        // decided about it), matches made by hand (their rows closed by "run 0"), pairs a person
+        // unmatched (never matched again), and the audit log of runs and decisions, each entry
+        // chained to the one before by its hash
         exceptionTables(integer: "INTEGER"),
     ]
 
@@ -151,6 +152,9 @@ enum StoreSchema {
             settlement_rows TEXT NOT NULL, settlement_ids TEXT NOT NULL, currency TEXT NOT NULL,
             payment_minor \(integer) NOT NULL, settlement_minor \(integer) NOT NULL, reason TEXT NOT NULL,
             decided_by TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, undo_reason TEXT, undone_by TEXT);
+        CREATE TABLE match_exclusions (
+            payment_identity TEXT NOT NULL, settlement_identity TEXT NOT NULL, unmatched_at TEXT NOT NULL,
+            PRIMARY KEY (payment_identity, settlement_identity));
         CREATE TABLE audit_log (
             seq \(integer) PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
             subject TEXT NOT NULL, run_id \(integer), reason TEXT NOT NULL, previous TEXT NOT NULL, hash TEXT NOT NULL);

@@ -355,23 +355,43 @@ extension ExceptionsCommand {
 
     struct Unmatch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Undo a match made by hand: its payment and lines are open again for the next night.")
+            abstract: "Undo a match: one made by hand (M-n), or one a run made (--payment KEY).",
+            discussion: """
+                The payment and its lines are open again for the next night. A match a run made is \
+                never made again: the next night reports the payment and the lines as if their key \
+                named nothing, for a person to decide (match them by hand, resolve, ...).
+                """)
 
-        @Argument(help: "The match (M-n, as 'match' printed it and the audit log shows).")
-        var match: String
+        @Argument(help: "A match made by hand (M-n, as 'match' printed it and the audit log shows).")
+        var match: String?
+        @Option(name: .long, help: "The key (or provider id) of a payment a run matched.")
+        var payment: String?
         @Option(name: .long, help: "Why (kept in the audit log).")
         var reason: String
         @Option(name: .long, help: "Who decides.")
         var by: String
         @OptionGroup var store: StoreOption
 
+        func validate() throws {
+            guard (match == nil) != (payment == nil) else {
+                throw ValidationError("give a match made by hand (M-n) or --payment KEY, one of them")
+            }
+        }
+
         func run() throws {
             try Output.guarded {
-                let undone = try StoreAccess.unmatch(match, reason: reason, by: by, store: store.location)
+                if let payment {
+                    let (run, lines) = try StoreAccess.unmatchRun(
+                        payment: payment, reason: reason, by: by, store: store.location)
+                    Output.out(
+                        "the match of run \(run): payment \(payment) and \(lines.joined(separator: ", ")) are open "
+                            + "again, and will not be matched together again\n")
+                    return 0
+                }
+                let undone = try StoreAccess.unmatch(match!, reason: reason, by: by, store: store.location)
                 Output.out(
                     "\(undone.name) undone: \(undone.paymentKeys.joined(separator: ", ")) and "
-                        + "\(undone.settlementIds.joined(separator: ", ")) are open again\n"
-                )
+                        + "\(undone.settlementIds.joined(separator: ", ")) are open again\n")
                 return 0
             }
         }

@@ -347,4 +347,41 @@ import Testing
         let none = try CLI.run(["exceptions", "suggest", line, "--store", store])
         #expect(none.stdout.contains("no suggestions"), "its record is no longer open")
     }
+
+    /// A match a run made, undone: the payment and its line are open again and the next night
+    /// does not pair them (the key is taken as naming nothing: the line unexpected, the payment
+    /// missing); a person then matches them by hand, and the night after reports neither.
+    @Test(arguments: TestStores.kinds)
+    func aMatchARunMadeIsUndoneAndNeverMadeAgainByARun(kind: String) throws {
+        let dir = try NightlyRunCLITests.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        writeFile(
+            dir + "/settlement/settlement-2024-05-08.csv",
+            "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n")
+        for date in ["2024-05-02", "2024-05-03"] { _ = try CLI.run(["run", "--config", config, "--date", date]) }
+        let store = kind == "sqlite" ? dir + "/state/recon.sqlite" : try Self.store(config)
+        let unmatch = try CLI.run([
+            "exceptions", "unmatch", "--payment", "ORD-1002", "--reason", "another customer's", "--by", "ann",
+            "--store", store,
+        ])
+        #expect(unmatch.status == 0 && unmatch.stdout.hasPrefix("the match of run 1: payment ORD-1002 and st_502"))
+        let twice = try CLI.run([
+            "exceptions", "unmatch", "--payment", "ORD-1002", "--reason", "x", "--by", "ann", "--store", store,
+        ])
+        #expect(twice.status == 65)
+        _ = try CLI.run(["run", "--config", config, "--date", "2024-05-06"])
+        let findings = try #require(readFile(dir + "/state/out/2024-05-06/discrepancies.csv"))
+        #expect(
+            findings.contains("unexpected_in_settlement,ORD-1002,")
+                && findings.contains("missing_in_settlement,ORD-1002,"))
+        let byHand = try CLI.run([
+            "exceptions", "match", "--payment", "ORD-1002", "--settlement", "st_502", "--reason",
+            "it was ours after all",
+            "--by", "bob", "--store", store,
+        ])
+        #expect(byHand.status == 0, "\(byHand.stderr)")
+        _ = try CLI.run(["run", "--config", config, "--date", "2024-05-08"])
+        #expect(!(try #require(readFile(dir + "/state/out/2024-05-08/discrepancies.csv"))).contains("ORD-1002"))
+        #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
+    }
 }

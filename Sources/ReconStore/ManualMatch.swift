@@ -28,35 +28,27 @@ extension Store {
         guard paymentKeys.count == 1 || settlementIds.count == 1 else {
             throw ExceptionRefusal("match one payment with its lines, or one line with its payments")
         }
-        var payments: [[String?]] = []
-        for key in paymentKeys {
-            let found = try query(
+        // each name one open record: (id, amount, currency, key)
+        func one(_ sql: String, _ name: String, none: String, many: (Int) -> String) throws -> [String?] {
+            let found = try query(sql, [name, name])
+            guard found.count == 1 else { throw ExceptionRefusal(found.isEmpty ? none : many(found.count)) }
+            return found[0]
+        }
+        let payments = try paymentKeys.map { key in
+            try one(
                 """
                 SELECT p.id, p.amount_minor, p.currency, p.key FROM open_payments o JOIN payments p ON p.id = o.id
                 WHERE p.key = $1 OR p.provider_id = $2
-                """, [key, key])
-            guard found.count == 1 else {
-                throw ExceptionRefusal(
-                    found.isEmpty
-                        ? "no open payment has the key \(key) (a payment a run settled is not open)"
-                        : "\(found.count) open payments have the key \(key): name one by its provider id")
-            }
-            payments.append(found[0])
+                """, key, none: "no open payment has the key \(key) (a payment a run settled is not open)",
+                many: { "\($0) open payments have the key \(key): name one by its provider id" })
         }
-        var lines: [[String?]] = []
-        for id in settlementIds {
-            let found = try query(
+        let lines = try settlementIds.map { id in
+            try one(
                 """
                 SELECT s.id, s.gross_minor, s.currency, s.key FROM open_settlement o
                 JOIN settlement_records s ON s.id = o.id WHERE s.settlement_id = $1 OR s.key = $2
-                """, [id, id])
-            guard found.count == 1 else {
-                throw ExceptionRefusal(
-                    found.isEmpty
-                        ? "no open settlement line has the id \(id) (a line a run settled is not open)"
-                        : "\(found.count) open settlement lines have the id or key \(id)")
-            }
-            lines.append(found[0])
+                """, id, none: "no open settlement line has the id \(id) (a line a run settled is not open)",
+                many: { "\($0) open settlement lines have the id or key \(id)" })
         }
         let code = payments[0][2]
         guard let currency = code.flatMap(Currency.init(code:)) else {

@@ -87,17 +87,33 @@ public struct AuditEntry: Sendable {
     public var subject: String
     public var run: Int64?
     public var reason: String
+    /// A person's decision as the `recon exceptions` arguments that make it again (the decision
+    /// log a store rebuilt from the same files replays); empty for runs and for what recon did
+    /// as a consequence.
+    public var command: [String] = []
     public var previous: String
     public var hash: String
 
     /// The hash the entry's fields give: SHA-256 over them, separated by a unit separator.
     public var computedHash: String {
-        let fields = ["\(seq)", at, actor, action, subject, run.map { "\($0)" } ?? "", reason, previous]
+        let fields = [
+            "\(seq)", at, actor, action, subject, run.map { "\($0)" } ?? "", reason, Audit.joined(command), previous,
+        ]
         return Audit.sha256(fields.joined(separator: "\u{1F}"))
     }
 }
 
 public enum Audit {
+    /// A command's arguments in one text (record separators between them; one inside an
+    /// argument is a space).
+    static func joined(_ command: [String]) -> String {
+        command.map { String($0.map { $0 == "\u{1E}" ? " " : $0 }) }.joined(separator: "\u{1E}")
+    }
+
+    static func split(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map(String.init)
+    }
+
     static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
@@ -133,20 +149,29 @@ public enum ExceptionDecision: Sendable {
 extension Store {
     /// Appends an entry to the audit log (inside the caller's write transaction).
     public func appendAudit(
-        at: String, actor: String, action: String, subject: String, run: Int64?, reason: String
+        at: String, actor: String, action: String, subject: String, run: Int64?, reason: String,
+        command: [String] = []
     ) throws(StoreError) {
         let last = try query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [])
         let seq = (last.first?[0].flatMap { Int64($0) } ?? 0) + 1
         var entry = AuditEntry(
             seq: seq, at: at, actor: actor, action: action, subject: subject, run: run, reason: reason,
-            previous: last.first?[1] ?? "", hash: "")
+            command: command, previous: last.first?[1] ?? "", hash: "")
         entry.hash = entry.computedHash
         _ = try query(
             """
-            INSERT INTO audit_log (seq, at, actor, action, subject, run_id, reason, previous, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO audit_log (seq, at, actor, action, subject, run_id, reason, command, previous, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """,
-            ["\(seq)", at, actor, action, subject, run.map { "\($0)" }, reason, entry.previous, entry.hash])
+            [
+                "\(seq)", at, actor, action, subject, run.map { "\($0)" }, reason, Audit.joined(command),
+                entry.previous, entry.hash,
+            ])
+    }
+
+    /// The last run saved: the run a decision made now applies to (nil before the first).
+    func lastRun() throws(StoreError) -> Int64? {
+        try query("SELECT max(id) FROM runs", []).first?[0].flatMap { Int64($0) }
     }
 
     /// The entries after the last run's: what people decided since.
@@ -158,13 +183,16 @@ extension Store {
 
     public func auditLog() throws(StoreError) -> [AuditEntry] {
         try query(
-            "SELECT seq, at, actor, action, subject, run_id, reason, previous, hash FROM audit_log ORDER BY seq", []
+            """
+            SELECT seq, at, actor, action, subject, run_id, reason, command, previous, hash FROM audit_log
+            ORDER BY seq
+            """, []
         )
         .map { r in
             AuditEntry(
                 seq: Int64(r[0] ?? "") ?? 0, at: r[1] ?? "", actor: r[2] ?? "", action: r[3] ?? "",
-                subject: r[4] ?? "", run: r[5].flatMap { Int64($0) }, reason: r[6] ?? "", previous: r[7] ?? "",
-                hash: r[8] ?? "")
+                subject: r[4] ?? "", run: r[5].flatMap { Int64($0) }, reason: r[6] ?? "",
+                command: Audit.split(r[7] ?? ""), previous: r[8] ?? "", hash: r[9] ?? "")
         }
     }
 
@@ -255,15 +283,20 @@ extension Store {
                 "\(id) is already resolved (\(current.resolution ?? "") by \(current.decidedBy ?? "someone"): "
                     + "\(current.reason ?? "")); nothing was changed")
         }
+        let run = try lastRun()
         switch decision {
         case .assign(let name):
             _ = try query("UPDATE exceptions SET state = 'assigned', assignee = $1 WHERE id = $2", [name, id])
-            try appendAudit(at: at, actor: person, action: "assign", subject: id, run: nil, reason: "to \(name)")
+            try appendAudit(
+                at: at, actor: person, action: "assign", subject: id, run: run, reason: "to \(name)",
+                command: ["assign", id, "--to", name, "--by", person])
         case .note(let text):
             _ = try query(
                 "INSERT INTO exception_notes (exception_id, at, author, note) VALUES ($1, $2, $3, $4)",
                 [id, at, person, text])
-            try appendAudit(at: at, actor: person, action: "note", subject: id, run: nil, reason: text)
+            try appendAudit(
+                at: at, actor: person, action: "note", subject: id, run: run, reason: text,
+                command: ["note", id, "--text", text, "--by", person])
         case .resolve(let resolution, let reason):
             _ = try query(
                 """
@@ -271,8 +304,9 @@ extension Store {
                 WHERE id = $4
                 """, [resolution.rawValue, reason, person, id])
             try appendAudit(
-                at: at, actor: person, action: "resolve \(resolution.rawValue)", subject: id, run: nil,
-                reason: reason)
+                at: at, actor: person, action: "resolve \(resolution.rawValue)", subject: id, run: run,
+                reason: reason,
+                command: ["resolve", id, "--as", resolution.rawValue, "--reason", reason, "--by", person])
             if resolution == .writeOff { try closeWrittenOff(current) }
         }
     }

@@ -98,10 +98,11 @@ extension Store {
                 reason, person, at,
             ])
         try appendAudit(
-            at: at, actor: person, action: "match", subject: match.name, run: nil,
+            at: at, actor: person, action: "match", subject: match.name, run: try lastRun(),
             reason:
-                "\(paymentKeys.joined(separator: " + ")) \(paid) = \(settlementIds.joined(separator: " + ")): \(reason)"
-        )
+                "\(paymentKeys.joined(separator: " + ")) \(paid) = \(settlementIds.joined(separator: " + ")): \(reason)",
+            command: ["match"] + paymentKeys.flatMap { ["--payment", $0] }
+                + settlementIds.flatMap { ["--settlement", $0] } + ["--reason", reason, "--by", person])
         // the findings these records made are settled by the match
         let keys = paymentKeys + settlementIds + (payments + lines).compactMap { $0[3] }
         for key in Set(keys).sorted() {
@@ -155,7 +156,9 @@ extension Store {
         _ = try query(
             "UPDATE manual_matches SET undone_at = $1, undo_reason = $2, undone_by = $3 WHERE id = $4",
             [at, reason, person, "\(number)"])
-        try appendAudit(at: at, actor: person, action: "unmatch", subject: name, run: nil, reason: reason)
+        try appendAudit(
+            at: at, actor: person, action: "unmatch", subject: name, run: try lastRun(), reason: reason,
+            command: ["unmatch", name, "--reason", reason, "--by", person])
         let resolvedBy = "matched by hand (\(match.name)): %"
         for exception in try query(
             "SELECT id FROM exceptions WHERE state = 'resolved' AND reason LIKE $1", [resolvedBy])
@@ -217,7 +220,8 @@ extension Store {
         let names = lines.compactMap { $0[2] }
         try appendAudit(
             at: at, actor: person, action: "unmatch", subject: paymentKey, run: run,
-            reason: "the match of run \(run) with \(names.joined(separator: ", ")), never to be made again: \(reason)")
+            reason: "the match of run \(run) with \(names.joined(separator: ", ")), never to be made again: \(reason)",
+            command: ["unmatch", "--payment", paymentKey, "--reason", reason, "--by", person])
         return (run, names)
     }
 

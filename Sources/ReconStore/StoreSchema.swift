@@ -157,7 +157,8 @@ enum StoreSchema {
             PRIMARY KEY (payment_identity, settlement_identity));
         CREATE TABLE audit_log (
             seq \(integer) PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-            subject TEXT NOT NULL, run_id \(integer), reason TEXT NOT NULL, previous TEXT NOT NULL, hash TEXT NOT NULL);
+            subject TEXT NOT NULL, run_id \(integer), reason TEXT NOT NULL, command TEXT NOT NULL,
+            previous TEXT NOT NULL, hash TEXT NOT NULL);
         """
     }
 

@@ -422,6 +422,7 @@ struct AuditCommand: ParsableCommand {
                                 ("seq", "\(e.seq)"), ("at", JSONText.string(e.at)), ("actor", JSONText.string(e.actor)),
                                 ("action", JSONText.string(e.action)), ("subject", JSONText.string(e.subject)),
                                 ("run", e.run.map { "\($0)" } ?? "null"), ("reason", JSONText.string(e.reason)),
+                                ("command", "[" + e.command.map(JSONText.string).joined(separator: ", ") + "]"),
                                 ("previous", JSONText.string(e.previous)), ("hash", JSONText.string(e.hash)),
                             ], indent: 1)
                     }

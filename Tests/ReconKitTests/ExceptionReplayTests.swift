@@ -3,9 +3,11 @@ import ReconTestSupport
 import Testing
 
 /// Property: nights of seeded random files with seeded random decisions between them (assign,
-/// note, resolve, a sheet imported, a match by hand, an unmatch), run twice from nothing on the
-/// same files in the same folder, give the same store state and reports: the same exception
-/// ids, states, ages and decisions, the same findings, and the same audit log but for its times.
+/// note, resolve, a sheet imported, a match by hand, an unmatch), then a store rebuilt from
+/// nothing on the same files in the same folder with the first store's decision log replayed
+/// (each decision's recorded command, after the run it applied to): the same store state and
+/// reports: the same exception ids, states, ages and decisions, the same findings, and the same
+/// audit log but for its times.
 @Suite(.serialized) struct ExceptionReplayTests {
     struct Night {
         var settlement: String
@@ -50,13 +52,26 @@ import Testing
         }
     }
 
-    /// One build from nothing: its exceptions, its last night's findings, its audit log less the times.
-    static func build(seed: UInt64, dir: String, store: String, nights: [String]) throws -> [String] {
+    /// One build from nothing: its exceptions, its last night's findings, its audit log less the
+    /// times. The decisions after each night are made up from `seed`, or with `replay` (a
+    /// decision log: `recon audit log --json` of another build) those its entries record for
+    /// that night, run again.
+    static func build(
+        seed: UInt64, dir: String, store: String, nights: [String], replay: [[String: Any]]? = nil
+    ) throws -> [String] {
         var random = SeededRandom(seed: seed &* 31)
         var summary: [String] = []
         for (n, night) in nights.enumerated() {
             let args = ["reconcile", "--store", store, "--out", dir + "/out-\(n)", "--settlement", night]
             _ = try CLI.run(args + (n == 0 ? ["--payments", dir + "/pay.jsonl"] : []))
+            if let replay {
+                for entry in replay where entry["run"] as? Int == n + 1 {
+                    guard let command = entry["command"] as? [String], !command.isEmpty else { continue }
+                    let again = try CLI.run(["exceptions"] + command + ["--store", store])
+                    #expect(again.status == 0, "\(command): \(again.stderr)")
+                }
+                continue
+            }
             let list = try CLI.run(["exceptions", "list", "--store", store, "--state", "open"]).stdout
             let open = list.split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[0]) }
             guard !open.isEmpty else { continue }
@@ -115,8 +130,14 @@ import Testing
         for kind in TestStores.kinds {
             let dir = makeTemporaryDirectory()
             let nights = Self.files(seed: seed, dir: dir)
-            let first = try Self.build(seed: seed, dir: dir, store: TestStores.make(kind), nights: nights)
-            let second = try Self.build(seed: seed, dir: dir, store: TestStores.make(kind), nights: nights)
+            let firstStore = TestStores.make(kind)
+            let first = try Self.build(seed: seed, dir: dir, store: firstStore, nights: nights)
+            // the decision log of the first build, replayed on a store rebuilt from the same files
+            let log = try CLI.run(["audit", "log", "--json", "--store", firstStore]).stdout
+            let decisions = try #require(try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [[String: Any]])
+            #expect(decisions.contains { ($0["command"] as? [String])?.first == "match" })
+            let second = try Self.build(
+                seed: seed, dir: dir, store: TestStores.make(kind), nights: nights, replay: decisions)
             let decided = first.filter { ["\tassign\t", "\tnote\t", "\tresolve "].contains(where: $0.contains) }
             #expect(decided.count >= 4, "the nights made decisions: \(first.suffix(20))")
             #expect(first.contains { $0.contains("\tmatch\tM-1\t") }, "a suggestion was matched by hand")

@@ -100,7 +100,8 @@ extension Store {
         try appendAudit(
             at: at, actor: person, action: "match", subject: match.name, run: try lastRun(),
             reason:
-                "\(paymentKeys.joined(separator: " + ")) \(paid) = \(settlementIds.joined(separator: " + ")): \(reason)",
+                "\(paymentKeys.joined(separator: " + ")) \(paid) = "
+                + "\(settlementIds.joined(separator: " + ")): \(reason)",
             command: ["match"] + paymentKeys.flatMap { ["--payment", $0] }
                 + settlementIds.flatMap { ["--settlement", $0] } + ["--reason", reason, "--by", person])
         // the findings these records made are settled by the match

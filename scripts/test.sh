@@ -25,6 +25,13 @@ trap 'rm -rf "$reports"' EXIT
     || [[ $? -eq 1 ]]
 bash scripts/report-screenshot.sh "$reports/samples" "$reports/samples.png" status_mismatch
 bash scripts/report-screenshot.sh "$reports/payouts" "$reports/payouts.png" payout_mismatch
+# a store night's report: the exceptions by state, the open ones listed and aged
+cp -r samples/nightly "$reports/nightly" && rm -rf "$reports/nightly/state"
+for day in 2024-05-02 2024-05-03 2024-05-06; do
+    .build/debug/recon run --config "$reports/nightly/recon.yaml" --date "$day" 2>/dev/null || [[ $? -eq 1 ]]
+done
+bash scripts/report-screenshot.sh "$reports/nightly/state/out/2024-05-06" "$reports/nightly.png"
+grep -q '<table id="exceptions">' "$reports/nightly/state/out/2024-05-06/report.html"
 # the store under SIGKILL and two concurrent runs (needs ../shared/bench/gen.py for its data)
 python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20
 # the same kills on PostgreSQL: a new database per trial on a throwaway server

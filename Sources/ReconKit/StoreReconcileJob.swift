@@ -111,7 +111,9 @@ public enum StoreReconcileJob {
         let all = try store.exceptions()
         let items = all.filter { $0.state != .resolved }.compactMap { e -> ExceptionsReport.Item? in
             stake(e.finding).map {
-                ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: e.age(on: day))
+                var item = ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: e.age(on: day))
+                (item.key, item.state, item.assignee) = (e.finding.matchKey, e.state.rawValue, e.assignee)
+                return item
             }
         }
         var report = ExceptionsReport(items: items, tiers: tiers ?? ExceptionsReport.defaultTiers)

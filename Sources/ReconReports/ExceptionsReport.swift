@@ -33,10 +33,29 @@ public struct ExceptionsReport: Sendable {
         /// else the amount of the side there is.
         public var amount: Money
         public var ageDays: Int64
+        public var key = ""
+        /// `open` or `assigned`, and to whom.
+        public var state = "open"
+        public var assignee: String?
 
         public init(id: String, kind: String, amount: Money, ageDays: Int64) {
             (self.id, self.kind, self.amount, self.ageDays) = (id, kind, amount, ageDays)
         }
+    }
+
+    /// How many open exceptions the reports list one by one (oldest first); the rest are in
+    /// the groups and `recon exceptions list`.
+    public static let listedMax = 500
+
+    /// The open exceptions the reports list: oldest first, then largest.
+    public var listed: [Item] {
+        Array(
+            items.sorted {
+                ($0.ageDays, $0.amount.minorUnits.magnitude, $0.id) > (
+                    $1.ageDays, $1.amount.minorUnits.magnitude, $1.id
+                )
+            }
+            .prefix(Self.listedMax))
     }
 
     public struct Group: Sendable {

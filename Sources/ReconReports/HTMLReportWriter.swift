@@ -238,8 +238,21 @@ public struct HTMLReportWriter: ReportWriter {
             }
             out += "</tbody></table>\n"
         }
+        out += "<h3>Open exceptions</h3>\n<p>\(open.items.count) open or assigned, from this night and earlier ones"
         out +=
-            "<h3>Open exceptions</h3>\n<p>\(open.items.count) open or assigned, from this night and earlier ones.</p>\n"
+            open.items.count > ExceptionsReport.listedMax
+            ? " (the oldest \(ExceptionsReport.listedMax))</p>\n" : "</p>\n"
+        if !open.items.isEmpty {
+            out += "<table id=\"exceptions\"><thead><tr><th>exception</th><th>kind</th><th>key</th><th>state</th>"
+            out += "<th class=n>age (days)</th><th class=n>at stake</th></tr></thead><tbody>\n"
+            for e in open.listed {
+                let state = e.assignee.map { "\(e.state) to \($0)" } ?? e.state
+                out += "<tr><td>\(escape(e.id))</td><td>\(escape(e.kind))</td><td>\(escape(e.key))</td>"
+                out +=
+                    "<td>\(escape(state))</td><td class=n>\(e.ageDays)</td><td class=n>\(e.amount.grouped)</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
         for (title, groups) in [("age since first seen", open.byAge), ("amount", open.byTier)] where !groups.isEmpty {
             out += "<table><thead><tr><th>currency</th><th>\(title)</th><th class=n>count</th><th class=n>total</th>"
             out += "</tr></thead><tbody>\n"

@@ -108,7 +108,15 @@ public struct MarkdownReportWriter: ReportWriter {
                     "| \(d.subject) | \(d.kind) | \(cell(d.key)) | \(d.action) | \(cell(d.by)) | \(cell(d.reason)) |\n"
             }
         }
-        out += "\n### Open exceptions\n\n\(open.items.count) open or assigned, from this night and earlier ones.\n"
+        out += "\n### Open exceptions\n\n\(open.items.count) open or assigned, from this night and earlier ones"
+        out += open.items.count > ExceptionsReport.listedMax ? " (the oldest \(ExceptionsReport.listedMax)):\n" : ":\n"
+        if !open.items.isEmpty {
+            out += "\n| exception | kind | key | state | age (days) | at stake |\n|---|---|---|---|---:|---:|\n"
+            for e in open.listed {
+                let state = e.assignee.map { "\(e.state) to \(cell($0))" } ?? e.state
+                out += "| \(e.id) | \(e.kind) | \(cell(e.key)) | \(state) | \(e.ageDays) | \(e.amount.grouped) |\n"
+            }
+        }
         for (title, groups) in [("age since first seen", open.byAge), ("amount", open.byTier)] where !groups.isEmpty {
             out += "\n| currency | \(title) | count | total |\n|---|---|---:|---:|\n"
             for g in groups {

@@ -112,6 +112,14 @@ extension StoreAccess {
         }
     }
 
+    public static func matchPayout(
+        _ payout: String, credits: [String], reason: String, by person: String, store path: String
+    ) throws -> ManualMatch {
+        try handDecision(store: path, what: "matching the payout \(payout) by hand") { store, at in
+            try store.matchPayoutByHand(payout: payout, credits: credits, reason: reason, by: person, at: at)
+        }
+    }
+
     public static func unmatchRun(
         payment: String, reason: String, by person: String, store path: String
     ) throws -> (run: Int64, lines: [String]) {
@@ -148,8 +156,9 @@ public struct Suggestions: Sendable {
     /// The `recon exceptions match` command line that would apply a set.
     public func command(_ set: [SuggestionSearch.Candidate]) -> String {
         guard let search else { return "" }
-        let target = "--\(search.targetIsPayment ? "payment" : "settlement") \(Suggestions.quoted(search.targetName))"
-        let others = set.map { "--\(search.targetIsPayment ? "settlement" : "payment") \(Suggestions.quoted($0.name))" }
+        let flags = search.side.flags
+        let target = "\(flags.target) \(Suggestions.quoted(search.targetName))"
+        let others = set.map { "\(flags.candidate) \(Suggestions.quoted($0.name))" }
         return "recon exceptions match \(([target] + others).joined(separator: " ")) --reason \"...\" --by NAME"
     }
 

@@ -297,6 +297,20 @@ public enum StoreReconcileJob {
                 closedSettlement: settlement.indices.filter {
                     attached.lines[$0] || closed.contains(settlement.records[$0].provenance)
                 }.map { settlement.rows[$0] }))
+        // the night's bank credits no payout took are kept, for a payout found later without one
+        if let bank {
+            let used = Set(result.payouts.compactMap { $0.bankCredit?.source })
+            let unused = bank.records.filter {
+                $0.gross.minorUnits > 0 && $0.status == .settled && !used.contains($0.provenance)
+            }
+            try store.keepBankCredits(
+                unused.map {
+                    BankCreditToKeep(
+                        identity: "\($0.provenance)|\($0.settlementId ?? $0.key)|\($0.gross)",
+                        reference: $0.settlementId ?? $0.key, amount: $0.gross,
+                        bookedMs: $0.settledAt?.millisecondsSince1970)
+                }, run: runNumber)
+        }
         guard run == runNumber else {
             throw ReconError(.io, "the store saved run \(run) where run \(runNumber) was expected; nothing was saved")
         }

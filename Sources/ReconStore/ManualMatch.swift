@@ -154,6 +154,8 @@ extension Store {
                 _ = try query("INSERT INTO \(open) (id) VALUES ($1)", [id])
             }
         }
+        // the bank credits a payout was matched with are free again
+        _ = try query("UPDATE bank_credits SET matched = NULL WHERE matched = $1", [match.name])
         _ = try query(
             "UPDATE manual_matches SET undone_at = $1, undo_reason = $2, undone_by = $3 WHERE id = $4",
             [at, reason, person, "\(number)"])

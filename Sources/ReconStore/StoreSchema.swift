@@ -128,7 +128,8 @@ enum StoreSchema {
         openAndClosedTables(integer: "INTEGER"),
         // 7: exceptions (each finding of a store run, kept under a stable id with what people
         // decided about it), matches made by hand (their rows closed by "run 0"), pairs a person
-        // unmatched (never matched again), and the audit log of runs and decisions, each entry
+        // unmatched (never matched again), bank credits no payout took (for suggestions), and the
+        // audit log of runs and decisions, each entry
         // chained to the one before by its hash
         exceptionTables(integer: "INTEGER"),
     ]
@@ -152,6 +153,9 @@ enum StoreSchema {
             settlement_rows TEXT NOT NULL, settlement_ids TEXT NOT NULL, currency TEXT NOT NULL,
             payment_minor \(integer) NOT NULL, settlement_minor \(integer) NOT NULL, reason TEXT NOT NULL,
             decided_by TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT, undo_reason TEXT, undone_by TEXT);
+        CREATE TABLE bank_credits (
+            identity TEXT PRIMARY KEY, reference TEXT NOT NULL, amount_minor \(integer) NOT NULL,
+            currency TEXT NOT NULL, booked_ms \(integer), first_run \(integer) NOT NULL, matched TEXT);
         CREATE TABLE match_exclusions (
             payment_identity TEXT NOT NULL, settlement_identity TEXT NOT NULL, unmatched_at TEXT NOT NULL,
             PRIMARY KEY (payment_identity, settlement_identity));

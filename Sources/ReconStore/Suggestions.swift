@@ -11,20 +11,48 @@ public struct SuggestionSearch: Sendable {
         public var milliseconds: Int64?
     }
 
-    /// The exception's record: a payment nobody settled (`lines` are its candidates), or a line
-    /// nobody created (its candidates are payments).
+    /// What the exception's record is, and so what its candidates are.
+    public enum Side: Sendable {
+        /// A payment nobody settled: open settlement lines.
+        case payment
+        /// A line nobody created: open payments.
+        case line
+        /// A payout the bank did not credit: bank credits no payout took.
+        case payout
+
+        /// The `recon exceptions match` options naming the record and its candidates.
+        public var flags: (target: String, candidate: String) {
+            switch self {
+            case .payment: ("--payment", "--settlement")
+            case .line: ("--settlement", "--payment")
+            case .payout: ("--payout", "--bank-credit")
+            }
+        }
+
+        /// The candidates, for a person.
+        public var candidates: String {
+            switch self {
+            case .payment: "open lines settled"
+            case .line: "open payments created"
+            case .payout: "bank credits no payout took, booked"
+            }
+        }
+    }
+
     public var target: Money
     public var targetName: String
-    public var targetIsPayment: Bool
+    public var side: Side
     public var milliseconds: Int64?
     public var candidates: [Candidate]
 }
 
 extension Store {
     /// The search for an exception of a payment not settled (`missing_in_settlement`: open lines
-    /// settled from a day before it was created to `days` after) or of a line nobody created
+    /// settled from a day before it was created to `days` after), of a line nobody created
     /// (`unexpected_in_settlement`, `refund_unmatched`: open payments created from `days` before
-    /// it settled to a day after); nil for other kinds, or when its record is no longer open.
+    /// it settled to a day after), or of a payout the bank did not credit (`payout_mismatch`
+    /// without a credit: bank credits no payout took, booked from a day before it was paid out
+    /// to `days` after); nil for other kinds, or when its record is no longer open.
     public func suggestionSearch(for exception: ExceptionRow, days: Int64, limit: Int = 2_000) throws(StoreError)
         -> SuggestionSearch?
     {
@@ -53,7 +81,7 @@ extension Store {
                 [currency.code, at.map { "\($0)" }, at.map { "\($0 - day)" }, at.map { "\($0 + days * day)" }])
             return SuggestionSearch(
                 target: Money(minorUnits: minor, currency: currency), targetName: payment[0] ?? f.matchKey,
-                targetIsPayment: true, milliseconds: at,
+                side: .payment, milliseconds: at,
                 candidates: lines.compactMap { r in
                     number(r[1]).map {
                         SuggestionSearch.Candidate(name: r[0] ?? "", minor: $0, milliseconds: number(r[2]))
@@ -79,8 +107,38 @@ extension Store {
                 [currency.code, at.map { "\($0)" }, at.map { "\($0 - days * day)" }, at.map { "\($0 + day)" }])
             return SuggestionSearch(
                 target: Money(minorUnits: minor, currency: currency), targetName: line[0] ?? f.matchKey,
-                targetIsPayment: false, milliseconds: at,
+                side: .line, milliseconds: at,
                 candidates: payments.compactMap { r in
+                    number(r[1]).map {
+                        SuggestionSearch.Candidate(name: r[0] ?? "", minor: $0, milliseconds: number(r[2]))
+                    }
+                })
+        case "payout_mismatch":
+            // a payout the bank did not credit: what it paid out, against the credits kept
+            guard f.actualMinor == nil, let paid = f.expectedMinor,
+                let currency = f.currency.flatMap(Currency.init(code:))
+            else { return nil }
+            // from the day the payout was paid out (its line), else the night it was last seen
+            let payoutLine = try query(
+                """
+                SELECT settled_ms FROM settlement_records WHERE kind = 'payout' AND (key = $1 OR batch_id = $2)
+                ORDER BY id DESC LIMIT 1
+                """, [f.matchKey, f.matchKey]
+            ).first?[0].flatMap { Int64($0) }
+            let at = payoutLine ?? ExceptionRow.days(exception.lastSeen).map { $0 * day }
+            let credits = try query(
+                """
+                SELECT reference, amount_minor, booked_ms FROM bank_credits
+                WHERE matched IS NULL AND currency = $1 AND (CAST($2 AS BIGINT) IS NULL OR booked_ms IS NULL
+                    OR booked_ms BETWEEN $3 AND $4)
+                ORDER BY booked_ms, reference, identity LIMIT \(limit)
+                """,
+                [currency.code, at.map { "\($0)" }, at.map { "\($0 - day)" }, at.map { "\($0 + days * day)" }])
+            return SuggestionSearch(
+                target: Money(
+                    minorUnits: paid.magnitude > Int64.max.magnitude ? 0 : Int64(paid.magnitude), currency: currency),
+                targetName: f.matchKey, side: .payout, milliseconds: at,
+                candidates: credits.compactMap { r in
                     number(r[1]).map {
                         SuggestionSearch.Candidate(name: r[0] ?? "", minor: $0, milliseconds: number(r[2]))
                     }

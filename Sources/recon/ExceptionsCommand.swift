@@ -283,19 +283,39 @@ extension ExceptionsCommand {
                 """)
 
         @Option(name: .long, help: "A payment's key (reference, order id) or provider id; repeat for N:1.")
-        var payment: [String]
+        var payment: [String] = []
         @Option(name: .long, help: "A settlement line's settlement id (or key); repeat for 1:N.")
-        var settlement: [String]
+        var settlement: [String] = []
+        @Option(name: .long, help: "A payout the bank did not credit (its id), with --bank-credit.")
+        var payout: String?
+        @Option(name: .long, help: "The reference of a bank credit no payout took; repeat for several.")
+        var bankCredit: [String] = []
         @Option(name: .long, help: "Why (kept in the audit log).")
         var reason: String
         @Option(name: .long, help: "Who decides.")
         var by: String
         @OptionGroup var store: StoreOption
 
+        func validate() throws {
+            let records = !payment.isEmpty && !settlement.isEmpty && payout == nil && bankCredit.isEmpty
+            let credits = payout != nil && !bankCredit.isEmpty && payment.isEmpty && settlement.isEmpty
+            guard records || credits else {
+                throw ValidationError(
+                    "give --payment and --settlement (records), or --payout and --bank-credit (a payout and its "
+                        + "credits)"
+                )
+            }
+        }
+
         func run() throws {
             try Output.guarded {
-                let match = try StoreAccess.match(
-                    payments: payment, settlement: settlement, reason: reason, by: by, store: store.location)
+                let match =
+                    try payout.map {
+                        try StoreAccess.matchPayout(
+                            $0, credits: bankCredit, reason: reason, by: by, store: store.location)
+                    }
+                    ?? StoreAccess.match(
+                        payments: payment, settlement: settlement, reason: reason, by: by, store: store.location)
                 Output.out(
                     "\(match.name): \(match.paymentKeys.joined(separator: " + ")) \(match.payment) matched with "
                         + "\(match.settlementIds.joined(separator: " + ")) = \(match.settled)\n")
@@ -338,7 +358,7 @@ extension ExceptionsCommand {
                             + "nobody created has them, while its record is open\n")
                     return 0
                 }
-                let among = search.targetIsPayment ? "open lines settled within" : "open payments created within"
+                let among = search.side.candidates + " within"
                 Output.out(
                     "\(id) \(f.kind) \(search.targetName) \(search.target): \(s.sets.count) suggestions among "
                         + "\(search.candidates.count) \(among) \(s.days) days in \(search.target.currency.code)\n")

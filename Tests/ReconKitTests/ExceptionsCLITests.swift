@@ -384,4 +384,75 @@ import Testing
         #expect(!(try #require(readFile(dir + "/state/out/2024-05-08/discrepancies.csv"))).contains("ORD-1002"))
         #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
     }
+
+    /// A payout the bank credited in two transfers, neither naming it nor of its amount: the
+    /// night keeps the credits no payout took; the suggestion for the payout's exception names
+    /// the two whose sum is what it paid out (not a third); refused when the sum is wrong,
+    /// applied, undone (the credits free again).
+    @Test(arguments: TestStores.kinds)
+    func aPayoutTheBankCreditedInPartsIsSuggestedAndMatched(kind: String) throws {
+        let dir = makeTemporaryDirectory()
+        let usd = { (reference: String, cents: Int) in
+            #"{"reference":"\#(reference)","connectorID":"c","createdAt":"2024-05-01T05:00:00Z","amount":\#(cents),"#
+                + #""type":"PAY-IN","status":"SUCCEEDED","asset":"USD/2"}"# + "\n"
+        }
+        writeFile(dir + "/pay.jsonl", usd("A", 1000) + usd("B", 500))
+        writeFile(
+            dir + "/n1.csv",
+            "settlement_id,provider,reference,type,gross,currency,fee,net,status,settled_at,payout_id\n"
+                + "st_1,formance,A,payment,10.00,USD,0.30,9.70,settled,2024-05-02T10:00:00Z,P-1\n"
+                + "st_2,formance,B,payment,5.00,USD,0.15,4.85,settled,2024-05-03T10:00:00Z,P-1\n"
+                + "fee_1,formance,,fee,-0.50,USD,,,settled,2024-05-03T11:00:00Z,P-1\n"
+                + "po_1,formance,P-1,payout,-14.05,USD,,,settled,2024-05-04T00:00:00Z,P-1\n")
+        let entry = { (amount: String, reference: String) in
+            """
+            <Ntry><Amt Ccy="USD">\(amount)</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+            <BookgDt><Dt>2024-05-04</Dt></BookgDt><AcctSvcrRef>\(reference)</AcctSvcrRef>
+            <NtryDtls><TxDtls><RmtInf><Ustrd>TRANSFER \(reference)</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+
+            """
+        }
+        writeFile(
+            dir + "/bank.xml",
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+            <GrpHdr><MsgId>M</MsgId><CreDtTm>2024-05-04T18:00:00Z</CreDtTm></GrpHdr><Stmt><Id>S</Id>
+            <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+
+            """ + entry("10.00", "B-1") + entry("4.05", "B-2") + entry("7.00", "B-3")
+                + "</Stmt></BkToCstmrStmt></Document>\n")
+        let store = TestStores.make(kind)
+        _ = try CLI.run([
+            "reconcile", "--store", store, "--out", dir + "/o1", "--payments", dir + "/pay.jsonl", "--settlement",
+            dir + "/n1.csv", "--bank", dir + "/bank.xml",
+        ])
+        let payout = try #require(try Self.list(store).first { $0["kind"] as? String == "payout_mismatch" })
+        let id = try #require(payout["id"] as? String)
+        #expect(payout["key"] as? String == "P-1" && payout["expected"] as? Double == 14.05)
+        let suggest = try CLI.run(["exceptions", "suggest", id, "--store", store])
+        #expect(suggest.stdout.contains("1 suggestions among 3 bank credits no payout took"), "\(suggest.stdout)")
+        #expect(suggest.stdout.contains("1. B-1 10.00 USD + B-2 4.05 USD = 14.05 USD"))
+        let command = "recon exceptions match --payout P-1 --bank-credit B-1 --bank-credit B-2"
+        #expect(suggest.stdout.contains(command + " --reason"))
+        let wrong = try CLI.run([
+            "exceptions", "match", "--payout", "P-1", "--bank-credit", "B-1", "--bank-credit", "B-3", "--reason", "x",
+            "--by", "ann", "--store", store,
+        ])
+        #expect(
+            wrong.status == 65 && wrong.stderr.contains("the credits sum to 17.00 USD, the payout P-1 paid out 14.05"))
+        let match = try CLI.run(
+            command.split(separator: " ").dropFirst().map(String.init) + [
+                "--reason", "two transfers", "--by", "ann", "--store", store,
+            ])
+        #expect(match.status == 0 && match.stdout.hasPrefix("M-1: payout P-1 14.05 USD matched with B-1 + B-2"))
+        #expect(try Self.list(store, ["--state", "resolved"]).map { $0["id"] as? String } == [id])
+        let again = try CLI.run(["exceptions", "suggest", id, "--store", store])
+        #expect(again.stdout.contains("0 suggestions among 1 bank credits"), "the two credits are taken")
+        #expect(
+            try CLI.run(["exceptions", "unmatch", "M-1", "--reason", "no", "--by", "bob", "--store", store]).status == 0
+        )
+        #expect(try Self.list(store, ["--state", "open"]).map { $0["id"] as? String } == [id])
+        #expect(try CLI.run(["exceptions", "suggest", id, "--store", store]).stdout.contains("1 suggestions among 3"))
+    }
 }

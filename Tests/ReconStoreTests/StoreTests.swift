@@ -230,7 +230,7 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
             DROP TABLE payment_closures; DROP TABLE settlement_closures;
             CREATE INDEX payments_open ON payments (id) WHERE closed_run IS NULL;
             CREATE INDEX settlement_records_open ON settlement_records (id) WHERE closed_run IS NULL;
-            DROP TABLE exception_notes; DROP TABLE exceptions; DROP TABLE manual_matches; DROP TABLE match_exclusions; DROP TABLE audit_log;
+            DROP TABLE exception_notes; DROP TABLE exceptions; DROP TABLE manual_matches; DROP TABLE match_exclusions; DROP TABLE bank_credits; DROP TABLE audit_log;
             """
         if kind == "sqlite" {
             var db: OpaquePointer?

@@ -455,4 +455,71 @@ import Testing
         #expect(try Self.list(store, ["--state", "open"]).map { $0["id"] as? String } == [id])
         #expect(try CLI.run(["exceptions", "suggest", id, "--store", store]).stdout.contains("1 suggestions among 3"))
     }
+
+    /// The scenario in one go, over three nights of the nightly sample: the findings of
+    /// night 2 become exceptions; between nights 2 and 3 one payment is matched by hand to two
+    /// lines, that match undone and made again, one exception written off, one resolved in bulk
+    /// from a sheet; night 3's report shows each decision and state; the audit log verifies, and
+    /// stops verifying when one of its rows is changed.
+    @Test(arguments: TestStores.kinds)
+    func threeNightsOfExceptionsFromFindingToAudit(kind: String) throws {
+        let dir = try NightlyRunCLITests.copyOfSample(store: kind)
+        let config = dir + "/recon.yaml"
+        writeFile(
+            dir + "/settlement/settlement-2024-05-03-bank.csv",
+            "settlement_id,provider,reference,gross,currency,fee,net,status,settled_at\n"
+                + "st_a,shopify,BANK-A,25.00,EUR,0,25.00,settled,2024-05-03T10:00:00Z\n"
+                + "st_b,shopify,BANK-B,15.00,EUR,0,15.00,settled,2024-05-03T10:00:00Z\n"
+                + "st_c,shopify,BANK-C,5.00,EUR,0,5.00,settled,2024-05-03T10:00:00Z\n")
+        let store = kind == "sqlite" ? dir + "/state/recon.sqlite" : try Self.store(config)
+        func decide(_ args: [String]) throws {
+            let result = try CLI.run(["exceptions"] + args + ["--store", store])
+            #expect(result.status == 0, "\(args): \(result.stderr)")
+        }
+        _ = try CLI.run(["run", "--config", config, "--date", "2024-05-02"])
+        _ = try CLI.run(["run", "--config", config, "--date", "2024-05-03"])
+        let found = try Self.list(store)
+        let byKey = Dictionary(found.map { ($0["key"] as? String ?? "", $0["id"] as? String ?? "") }) { a, _ in a }
+        #expect(byKey.keys.sorted() == ["BANK-A", "BANK-B", "BANK-C", "ORD-1001"], "\(found)")
+        let (a, b, c, duplicate) = (byKey["BANK-A"]!, byKey["BANK-B"]!, byKey["BANK-C"]!, byKey["ORD-1001"]!)
+
+        let pair = ["--payment", "ORD-1004", "--settlement", "st_a", "--settlement", "st_b"]
+        try decide(["match"] + pair + ["--reason", "paid in two parts", "--by", "ann"])
+        try decide(["unmatch", "M-1", "--reason", "wrong order", "--by", "bob"])
+        try decide(["match"] + pair + ["--reason", "checked with the shop", "--by", "bob"])
+        try decide(["resolve", duplicate, "--as", "write-off", "--reason", "refunded", "--by", "carol"])
+        let sheet = dir + "/sheet.csv"
+        try decide(["export", "--out", sheet])
+        let rows = try #require(readFile(sheet)).split(separator: "\n").map(String.init).map { row in
+            row.hasPrefix(c + ",")
+                ? String(row.dropLast(8)) + ",,accepted-difference,small bank fee,,resolve,,,dora" : row
+        }
+        writeFile(sheet, rows.joined(separator: "\n") + "\n")
+        try decide(["import", sheet])
+
+        let third = try CLI.run(["run", "--config", config, "--date", "2024-05-06"])
+        let report = try #require(readFile(dir + "/state/out/2024-05-06/report.md"))
+        #expect(!report.contains("| missing_in_settlement | ORD-1004 |"), "matched by hand: \(third.stderr)")
+        for line in [
+            "| M-1 | match by hand |  | match | ann | ORD-1004 40.00 EUR = st_a + st_b: paid in two parts |",
+            "| M-1 | match by hand |  | unmatch | bob | wrong order |",
+            "| \(a) | unexpected_in_settlement | BANK-A | reopen | bob | the match M-1 was undone |",
+            "| M-2 | match by hand |  | match | bob | ORD-1004 40.00 EUR = st_a + st_b: checked with the shop |",
+            "| \(b) | unexpected_in_settlement | BANK-B | resolve matched | bob | by the match M-2 |",
+            "| \(duplicate) | duplicate_settlement | ORD-1001 | resolve write-off | carol | refunded |",
+            "| \(c) | unexpected_in_settlement | BANK-C | resolve accepted-difference | dora | small bank fee |",
+        ] {
+            #expect(report.contains(line), "\(line)\n\(report)")
+        }
+        let states = Dictionary(
+            try Self.list(store).map { ($0["id"] as? String ?? "", $0["resolution"] as? String ?? "") }
+        ) { x, _ in x }
+        #expect(states[a] == "matched" && states[b] == "matched" && states[duplicate] == "write-off")
+        #expect(states[c] == "accepted-difference")
+
+        #expect(try CLI.run(["audit", "verify", "--store", store]).status == 0)
+        _ = try openStore(store).query("UPDATE audit_log SET actor = 'mallory' WHERE action = 'resolve write-off'", [])
+        let verify = try CLI.run(["audit", "verify", "--store", store])
+        #expect(verify.status == 65 && verify.stderr.contains("does not hold from entry"), "\(verify.stderr)")
+    }
 }

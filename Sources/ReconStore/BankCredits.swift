@@ -99,16 +99,7 @@ extension Store {
             reason: "payout \(payout) \(paid) = bank credits \(references.joined(separator: " + ")): \(reason)",
             command: ["match", "--payout", payout] + references.flatMap { ["--bank-credit", $0] }
                 + ["--reason", reason, "--by", person])
-        if let id = exception[0] {
-            _ = try query(
-                """
-                UPDATE exceptions SET state = 'resolved', resolution = 'matched', reason = $1, decided_by = $2
-                WHERE id = $3
-                """, ["matched by hand (\(match.name)): \(reason)", person, id])
-            try appendAudit(
-                at: at, actor: person, action: "resolve matched", subject: id, run: nil,
-                reason: "by the match \(match.name)")
-        }
+        if let id = exception[0] { try resolve(id, by: match, reason: reason, person: person, at: at) }
         return match
     }
 }

@@ -108,18 +108,22 @@ extension Store {
         let keys = paymentKeys + settlementIds + (payments + lines).compactMap { $0[3] }
         for key in Set(keys).sorted() {
             for row in try query("SELECT id FROM exceptions WHERE match_key = $1 AND state <> 'resolved'", [key]) {
-                guard let id = row[0] else { continue }
-                _ = try query(
-                    """
-                    UPDATE exceptions SET state = 'resolved', resolution = 'matched', reason = $1, decided_by = $2
-                    WHERE id = $3
-                    """, ["matched by hand (\(match.name)): \(reason)", person, id])
-                try appendAudit(
-                    at: at, actor: person, action: "resolve matched", subject: id, run: nil,
-                    reason: "by the match \(match.name)")
+                if let id = row[0] { try resolve(id, by: match, reason: reason, person: person, at: at) }
             }
         }
         return match
+    }
+
+    /// Resolves an exception as matched by `match` (the reason `unmatchByHand` finds it by).
+    func resolve(_ id: String, by match: ManualMatch, reason: String, person: String, at: String) throws(StoreError) {
+        _ = try query(
+            """
+            UPDATE exceptions SET state = 'resolved', resolution = 'matched', reason = $1, decided_by = $2
+            WHERE id = $3
+            """, ["matched by hand (\(match.name)): \(reason)", person, id])
+        try appendAudit(
+            at: at, actor: person, action: "resolve matched", subject: id, run: nil,
+            reason: "by the match \(match.name)")
     }
 
     /// Undoes a match made by hand: its payment and lines are open again for the next night, and

@@ -15,7 +15,8 @@ public enum ExceptionSheet {
         "to", "note", "by",
     ]
 
-    static func amount(_ minor: Int64?, _ currency: String?) -> String {
+    /// An exception's amount for a person: minor units at its currency's exponent ("" for none).
+    public static func amount(_ minor: Int64?, _ currency: String?) -> String {
         guard let minor else { return "" }
         guard let currency = currency.flatMap(Currency.init(code:)) else { return "\(minor)" }
         return Money(minorUnits: minor, currency: currency).decimalString

@@ -125,6 +125,9 @@ public enum Importer {
         }
     }
 
+    /// A digest as lower-case hex.
+    static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+
     /// The SHA-256 of a file's bytes as they are (compressed files included), read in blocks.
     static func sha256(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -133,7 +136,7 @@ public enum Importer {
         defer { try? handle.close() }
         var hasher = SHA256()
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 }
 
@@ -168,7 +171,7 @@ private final class Spool {
         }
         try output.close()
         path = temporary
-        hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hash = Importer.hex(hasher.finalize())
     }
 
     deinit { unlink(path) }

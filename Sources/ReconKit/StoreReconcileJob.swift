@@ -79,7 +79,7 @@ public enum StoreReconcileJob {
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Importer.hex(SHA256.hash(data: bytes))
     }
 
     /// The pairs people unmatched that are both open tonight, as the engine numbers them.

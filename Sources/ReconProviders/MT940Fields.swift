@@ -511,24 +511,4 @@ extension StringProtocol {
     }
 
     func containsUTF8(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
-
-    /// Whether the upper-case ASCII `needle` occurs, letters compared without case.
-    func containsASCIIIgnoringCase(_ needle: StaticString) -> Bool {
-        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        let bytes = utf8
-        var at = bytes.startIndex
-        while at != bytes.endIndex {
-            var i = at
-            var k = 0
-            while k < n.count && i != bytes.endIndex {
-                let b = bytes[i]
-                guard (b >= 0x61 && b <= 0x7A ? b - 0x20 : b) == n[k] else { break }
-                k += 1
-                bytes.formIndex(after: &i)
-            }
-            if k == n.count { return true }
-            bytes.formIndex(after: &at)
-        }
-        return false
-    }
 }

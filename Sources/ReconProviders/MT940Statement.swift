@@ -57,7 +57,6 @@ public struct MT940Statement: SettlementFormat {
         var line: StatementLineRead
         /// The `:86:` fields' text, lines joined with `\n`.
         var information: [UInt8] = []
-        var informationFields = 0
     }
 
     enum StatementLineRead {
@@ -166,7 +165,6 @@ public struct MT940Statement: SettlementFormat {
                     }
                     // German subfields run on over line ends: joined here, on the reading thread
                     if MT940Fields.isGerman(pending!.information) { pending!.information.removeAll { $0 == 0x0A } }
-                    pending!.informationFields += 1
                 }
             case "20":
                 try finish()

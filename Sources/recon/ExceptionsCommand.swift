@@ -40,12 +40,6 @@ struct ExceptionsCommand: ParsableCommand {
         var name: String { by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
     }
 
-    static func amount(_ minor: Int64?, _ currency: String?) -> String {
-        guard let minor else { return "" }
-        guard let currency = currency.flatMap(Currency.init(code:)) else { return "\(minor)" }
-        return Money(minorUnits: minor, currency: currency).decimalString
-    }
-
     static func json(_ e: ExceptionRow, day: String) -> [(String, String)] {
         let text = { (value: String?) in value.map(JSONText.string) ?? "null" }
         let f = e.finding
@@ -54,9 +48,9 @@ struct ExceptionsCommand: ParsableCommand {
             ("age_days", "\(e.age(on: day))"), ("first_seen", text(e.firstSeen)), ("last_seen", text(e.lastSeen)),
             ("first_run", "\(e.firstRun)"), ("last_run", "\(e.lastRun)"), ("key", text(f.matchKey)),
             ("provider", text(f.provider)), ("payment_id", text(f.paymentId)), ("currency", text(f.currency)),
-            ("expected", f.expectedMinor == nil ? "null" : amount(f.expectedMinor, f.currency)),
+            ("expected", f.expectedMinor == nil ? "null" : ExceptionSheet.amount(f.expectedMinor, f.currency)),
             ("actual_currency", text(f.actualCurrency)),
-            ("actual", f.actualMinor == nil ? "null" : amount(f.actualMinor, f.actualCurrency)),
+            ("actual", f.actualMinor == nil ? "null" : ExceptionSheet.amount(f.actualMinor, f.actualCurrency)),
             ("detail", text(f.detail)), ("assignee", text(e.assignee)), ("resolution", text(e.resolution)),
             ("reason", text(e.reason)), ("decided_by", text(e.decidedBy)),
         ]
@@ -100,9 +94,11 @@ struct ExceptionsCommand: ParsableCommand {
                     let f = e.finding
                     let cells = [
                         e.id, f.kind, e.state.rawValue, "\(e.age(on: day))", e.firstSeen, f.matchKey, f.provider,
-                        f.expectedMinor == nil ? "" : amount(f.expectedMinor, f.currency) + " " + (f.currency ?? ""),
+                        f.expectedMinor == nil
+                            ? "" : ExceptionSheet.amount(f.expectedMinor, f.currency) + " " + (f.currency ?? ""),
                         f.actualMinor == nil
-                            ? "" : amount(f.actualMinor, f.actualCurrency) + " " + (f.actualCurrency ?? ""),
+                            ? ""
+                            : ExceptionSheet.amount(f.actualMinor, f.actualCurrency) + " " + (f.actualCurrency ?? ""),
                         e.assignee ?? "",
                     ]
                     Output.out(cells.joined(separator: "\t") + "\n")

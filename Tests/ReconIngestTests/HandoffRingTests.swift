@@ -113,7 +113,9 @@ import Testing
             early.giveBack()
         }
         early.cancel()
-        #expect((4...8).contains(stopped.load(ordering: .relaxed)), "stopped within a turn of the ring")
+        // the consumer took slots 0-3, so the producer handed them over; the 3 free slots, the 4
+        // given back and cancel's wake-up let it get at most to slot 7 before a hand-over says stop
+        #expect((3...7).contains(stopped.load(ordering: .relaxed)), "stopped within a turn of the ring")
     }
 
     @Test func aRingNeverStartedCancelsAtOnce() {

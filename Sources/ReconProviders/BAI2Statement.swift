@@ -75,7 +75,8 @@ public struct BAI2Statement: SettlementFormat {
     ) throws {
         let file = SourceFile(path)
         try BankEntryReadAhead<BankEntry>.read(
-            input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject, finish: { $0 }
+            input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
+            finish: { entry, _ in entry }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }
@@ -303,10 +304,9 @@ public struct BAI2Statement: SettlementFormat {
             entry.bookingDate = groupDate
             entry.valueDate = valueDate
             entry.bankReference = bankReference.isEmpty ? nil : bankReference
-            entry.references.reserveCapacity(3)
-            for reference in [eref, trid, customerReference] where reference?.isEmpty == false {
-                entry.references.append(reference!)
-            }
+            entry.references.add(eref)
+            entry.references.add(trid)
+            entry.references.add(customerReference)
             let remittance = joined.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: text, as: UTF8.self)
             entry.remittance = remi ?? remittance.nilIfEmpty
             entry.counterpartyName = debtor ?? creditor

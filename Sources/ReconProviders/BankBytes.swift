@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte-level helpers of the line-record bank formats (MT940, BAI2): fields are read as bytes
 /// and only the values a record keeps become strings.
 enum BankBytes {
@@ -15,6 +17,10 @@ enum BankBytes {
     /// The bytes, trimmed, as text.
     static func text<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> String where Bytes.Index == Int {
         String(decoding: trimmed(bytes), as: UTF8.self)
+    }
+
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ ascii: StaticString) -> Bool {
+        bytes.count == ascii.utf8CodeUnitCount && memcmp(bytes.baseAddress!, ascii.utf8Start, bytes.count) == 0
     }
 
     static func equals(_ bytes: some Sequence<UInt8>, _ ascii: StaticString) -> Bool {

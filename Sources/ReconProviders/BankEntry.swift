@@ -28,7 +28,7 @@ struct BankEntry {
     /// `EREF`, camt `EndToEndId` after a structured creditor reference), then other references
     /// (`KREF`, `MREF`, the customer reference of a `:61:` line, camt's transaction, instruction
     /// and bank ids and each unstructured remittance line).
-    var references: [String] = []
+    var references = KeyList(ignoring: .bank)
     /// Free text for the payee (SEPA `SVWZ`, `/REMI/`, unstructured `:86:`, camt `Ustrd`).
     var remittance: String?
     var counterpartyName: String?
@@ -37,18 +37,9 @@ struct BankEntry {
     var code: String
     var kind: SettlementKind = .payment
 
-    /// Placeholders, never keys: no reference, or "see the EREF in :86:" (Rabobank).
-    static let placeholders = ["NONREF", "NOTPROVIDED", "NONE", "EREF"]
-
-    /// The entry as a settlement record on `account`.
-    func record(account: String?, provenance: Provenance) -> SettlementRecord {
-        var keys = KeyList(ignoring: Self.placeholders)
-        for reference in references { keys.add(reference) }
-        return record(account: account, provenance: provenance, references: keys)
-    }
-
-    /// The same, with the references already gathered (as camt does, to its own rules).
-    func record(account: String?, provenance: Provenance, references: KeyList) -> SettlementRecord {
+    /// The entry as a settlement record on `account`: its references, then its bank reference,
+    /// its remittance text and the words in it that can be references.
+    consuming func record(account: String?, provenance: Provenance) -> SettlementRecord {
         var keys = references
         keys.add(bankReference)
         if let remittance {

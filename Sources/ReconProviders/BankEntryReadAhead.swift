@@ -24,23 +24,35 @@ struct BankEntryReadAhead<Entry> {
             self.handOver = handOver
         }
 
-        func emit(_ item: Item) throws {
+        func emit(_ item: consuming Item) throws {
             batch.items.append(item)
-            if batch.items.count >= Self.batchSize {
+            if batch.items.isFull {
                 guard let next = handOver(false) else { throw CancellationError() }
-                next.items.removeAll(keepingCapacity: true)
+                next.items.removeAll()
+                next.bytes.removeAll(keepingCapacity: true)
                 batch = next
             }
+        }
+
+        /// Keeps `bytes` with the batch the next item goes to, for that item to name: text that
+        /// crosses to the caller without an allocation of its own (which the caller's thread
+        /// would free, the slow way for a thread's allocator).
+        func keep(_ bytes: [UInt8]) -> Range<Int> {
+            let start = batch.bytes.count
+            batch.bytes += bytes
+            return start..<batch.bytes.count
         }
     }
 
     fileprivate final class Batch: @unchecked Sendable {
-        var items: [Item] = []
+        /// Moved in by the reading thread and out by the caller's: an entry's strings cross
+        /// without being counted twice.
+        let items = MoveBuffer<Item>(capacity: Emitter.batchSize)
+        /// Bytes the items name by range (`Emitter.keep`).
+        var bytes: [UInt8] = []
         /// Set on the last batch: the reading's counts, and the error that ended it, if any.
         var stats: SourceStats?
         var error: (any Error)?
-
-        init() { items.reserveCapacity(Emitter.batchSize) }
     }
 
     /// The parse, run on the reading thread with the source, its own counts and the emitter.
@@ -57,7 +69,7 @@ struct BankEntryReadAhead<Entry> {
     static func read(
         _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void,
-        finish: (Entry) -> BankEntry, parse: @escaping Parse
+        finish: (Entry, _ kept: UnsafeBufferPointer<UInt8>) -> BankEntry, parse: @escaping Parse
     ) throws {
         let ring = HandoffRing(slots: (0..<4).map { _ in Batch() })
         defer { ring.cancel() }
@@ -79,14 +91,16 @@ struct BankEntryReadAhead<Entry> {
         }
         while true {
             let (batch, _) = ring.held()
-            for item in batch.items {
-                switch item {
-                case .entry(let entry, let account, let line):
-                    let position = SourcePosition(byte: 0, line: line, record: 0)
-                    let bank = finish(entry)
-                    try onRecord(
-                        bank.record(account: account, provenance: Provenance(source: file, position: position)))
-                case .reject(let reject): try onReject(reject)
+            try batch.bytes.withUnsafeBufferPointer { kept in
+                while let item = batch.items.take() {
+                    switch consume item {
+                    case .entry(let entry, let account, let line):
+                        let position = SourcePosition(byte: 0, line: line, record: 0)
+                        let bank = finish(entry, kept)
+                        try onRecord(
+                            bank.record(account: account, provenance: Provenance(source: file, position: position)))
+                    case .reject(let reject): try onReject(reject)
+                    }
                 }
             }
             if let final = batch.stats {

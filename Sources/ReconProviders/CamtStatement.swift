@@ -175,7 +175,7 @@ public struct CamtStatement: SettlementFormat {
                 bank.valueDate = valueDate
                 bank.charges = fee
                 bank.bankReference = id
-                bank.references = keys.values
+                bank.references = keys
                 let ustrd = (detail ?? entry).children("RmtInf").flatMap { $0.children("Ustrd") }.map(\.trimmedText)
                 bank.remittance = ustrd.isEmpty ? entry.text("AddtlNtryInf") : ustrd.joined(separator: " ")
                 // the other party: the debtor of a credit, the creditor of a debit
@@ -188,8 +188,7 @@ public struct CamtStatement: SettlementFormat {
                 bank.kind = Self.kind(code: code, reversal: reversal)
                 return bank.record(
                     account: iban,
-                    provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)),
-                    references: keys)
+                    provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)))
             }
             let signed = { (m: Money) in credit ? m : -m }
             // one record per detail when each detail says its amount (or there is just one)
@@ -261,7 +260,7 @@ public struct CamtStatement: SettlementFormat {
         /// structured creditor reference, end-to-end id, transaction and instruction ids, the
         /// bank's references, then the unstructured remittance text.
         static func keys(detail: XMLElement, entry: XMLElement) -> KeyList {
-            var keys = KeyList(ignoring: ["NOTPROVIDED"])
+            var keys = KeyList(ignoring: .notProvided)
             func add(_ value: String?) { keys.add(value) }
             let remittance = detail.child("RmtInf")
             for strd in remittance?.children("Strd") ?? [] { add(strd.text("CdtrRefInf", "Ref")) }
@@ -282,7 +281,7 @@ public struct CamtStatement: SettlementFormat {
         /// Keys of an entry read as one record: a structured reference of its only detail,
         /// the batch's payment information id, then the bank's references.
         static func keys(entry: XMLElement, details: [XMLElement]) -> KeyList {
-            var keys = KeyList(ignoring: ["NOTPROVIDED"])
+            var keys = KeyList(ignoring: .notProvided)
             func add(_ value: String?) { keys.add(value) }
             for btch in entry.children("NtryDtls").compactMap({ $0.child("Btch") }) { add(btch.text("PmtInfId")) }
             add(entry.text("AcctSvcrRef"))

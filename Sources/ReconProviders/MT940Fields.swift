@@ -220,7 +220,7 @@ enum MT940Fields {
     struct Information {
         var code: String?
         var postingText: String?
-        var references: [String] = []
+        var references = KeyList(ignoring: .bank)
         var remittance: String?
         var counterpartyName: String?
         var counterpartyAccount: String?
@@ -228,12 +228,14 @@ enum MT940Fields {
 
     /// The `:86:` text: its lines (of one or several `:86:` fields) joined with `\n`.
     static func information(_ text: [UInt8]) -> Information {
+        text.withUnsafeBufferPointer { information($0) }
+    }
+
+    static func information(_ text: UnsafeBufferPointer<UInt8>) -> Information {
         if isGerman(text) {
             // the subfields run on over line ends: read without them
-            guard text.contains(0x0A) else { return text.withUnsafeBufferPointer { german($0, mark: text[3]) } }
-            var joined = text
-            joined.removeAll { $0 == 0x0A }
-            return joined.withUnsafeBufferPointer { german($0, mark: text[3]) }
+            guard text.contains(0x0A) else { return german(text, mark: text[3]) }
+            return text.filter { $0 != 0x0A }.withUnsafeBufferPointer { german($0, mark: text[3]) }
         }
         let joined = String(decoding: text.lazy.filter { $0 != 0x0A }, as: UTF8.self)
         if dutchTags.contains(where: { joined.containsUTF8("/\($0)/") }) { return dutch(joined) }
@@ -245,9 +247,10 @@ enum MT940Fields {
 
     /// German `:86:` text: `166?00SEPA-GUTSCHRIFT?20EREF+...` (Triodos writes `>` for `?`),
     /// whose subfields run on over line ends.
-    static func isGerman(_ text: [UInt8]) -> Bool {
-        text.count >= 4 && text[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-            && (text[3] == UInt8(ascii: "?") || text[3] == UInt8(ascii: ">"))
+    static func isGerman<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes) -> Bool where Bytes.Index == Int {
+        let s = text.startIndex
+        return text.count >= 4 && text[s...(s + 2)].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            && (text[s + 3] == UInt8(ascii: "?") || text[s + 3] == UInt8(ascii: ">"))
     }
 
     /// Bytes as text without blanks and line ends at either end.
@@ -294,11 +297,10 @@ enum MT940Fields {
         }
         close(bytes.count)
         info.code = String(decoding: bytes[..<codeEnd], as: UTF8.self)
-        info.references.reserveCapacity(4)  // the entry adds the statement line's reference
         info.counterpartyName = name.text(bytes).nilIfEmpty
         for tag in 0..<3 {  // EREF+, KREF+, MREF+
             if let value = sepa[first: tag]?.text(bytes), !value.isEmpty {
-                info.references.append(value)
+                info.references.add(value)
             }
         }
         info.remittance = (sepa[first: SepaSplit.svwz] ?? sepa.untagged).text(bytes).nilIfEmpty
@@ -455,7 +457,7 @@ enum MT940Fields {
             let t = (v ?? "").stripping("/ ")
             return t.isEmpty ? nil : t
         }
-        for tag in ["EREF", "PREF", "MARF"] { if let v = clean(values[tag]) { info.references.append(v) } }
+        for tag in ["EREF", "PREF", "MARF"] { if let v = clean(values[tag]) { info.references.add(v) } }
         // /REMI/USTD//text/ or /REMI/STRD/CUR/reference/ or /REMI/text
         if var remi = values["REMI"] {
             for prefix in ["USTD//", "USTD/", "STRD/CUR/", "STRD/"] where remi.hasPrefix(prefix) {

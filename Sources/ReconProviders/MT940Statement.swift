@@ -71,7 +71,11 @@ public struct MT940Statement: SettlementFormat {
         let file = SourceFile(path)
         try BankEntryReadAhead<Read>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
-            finish: { Self.entry($0.line, currency: $0.currency, information: $0.information, interim: $0.interim) }
+            finish: { read, kept in
+                Self.entry(
+                    read.line, currency: read.currency,
+                    information: UnsafeBufferPointer(rebasing: kept[read.information]), interim: read.interim)
+            }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }
@@ -82,7 +86,8 @@ public struct MT940Statement: SettlementFormat {
     struct Read {
         var line: MT940Fields.StatementLine
         var currency: Currency
-        var information: [UInt8]
+        /// Where the `:86:` text is among the bytes the batch keeps.
+        var information: Range<Int>
         var interim: Bool
     }
 
@@ -118,7 +123,8 @@ public struct MT940Statement: SettlementFormat {
                 }
                 stats.records += 1
                 let read = Read(
-                    line: line, currency: currency, information: entry.information, interim: statement.interim)
+                    line: line, currency: currency, information: emitter.keep(entry.information),
+                    interim: statement.interim)
                 try emitter.emit(.entry(read, account: statement.account, line: at))
             }
         }
@@ -218,7 +224,7 @@ public struct MT940Statement: SettlementFormat {
 
     /// The bank entry of a statement line and its information.
     static func entry(
-        _ line: MT940Fields.StatementLine, currency: Currency, information: [UInt8], interim: Bool
+        _ line: MT940Fields.StatementLine, currency: Currency, information: UnsafeBufferPointer<UInt8>, interim: Bool
     ) -> BankEntry {
         let info = MT940Fields.information(information)
         let amount = Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency)
@@ -231,7 +237,7 @@ public struct MT940Statement: SettlementFormat {
             .flatMap { $0.currency == currency ? $0 : nil }
         entry.bankReference = line.bankReference
         entry.references = info.references
-        entry.references.append(line.customerReference)
+        entry.references.add(line.customerReference)
         entry.remittance = info.remittance
         entry.counterpartyName = info.counterpartyName
         entry.counterpartyAccount = info.counterpartyAccount

@@ -111,7 +111,9 @@ public struct Norma43Statement: SettlementFormat {
                         code: "\(f[5])/\(f[6])")
                     entry.bookingDate = try f.date(3)
                     entry.valueDate = try f.date(4)
-                    entry.references = [f[11], f[10]].filter { !$0.isEmpty && !$0.allSatisfy { $0 == "0" } }
+                    for reference in [f[11], f[10]] where !reference.allSatisfy({ $0 == "0" }) {
+                        entry.references.add(reference)
+                    }
                     entry.bankReference = f[9].allSatisfy { $0 == "0" } ? nil : f[9]
                     // common concepts: 14 returns and unpaid items, 17 interest, fees and charges
                     entry.kind = f[5] == "14" ? .chargeback : f[5] == "17" ? .fee : .payment

@@ -145,7 +145,8 @@ public struct OFXStatement: SettlementFormat {
             throw RecordError(field: f["DTAVAIL"] == nil ? "DTPOSTED" : "DTPOSTED/DTAVAIL", error.reason)
         }
         entry.bankReference = f["FITID"]
-        entry.references = [f["REFNUM"], f["CHECKNUM"]].compactMap { $0 }.filter { !$0.isEmpty }
+        entry.references.add(f["REFNUM"])
+        entry.references.add(f["CHECKNUM"])
         let name = f["NAME"] ?? f["PAYEE/NAME"]
         let remittance = [name, f["MEMO"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         entry.remittance = remittance.isEmpty ? nil : remittance

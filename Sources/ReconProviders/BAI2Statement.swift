@@ -69,14 +69,67 @@ public struct BAI2Statement: SettlementFormat {
         var open = true
     }
 
+    /// Where a text is among the bytes a batch keeps (`BankEntryReadAhead.Emitter.keep`); `none`
+    /// for a text the detail does not have.
+    struct Span {
+        var start = -1
+        var end = -1
+
+        static let none = Span()
+
+        init() {}
+
+        /// `range` of bytes kept from `base` on.
+        init(_ range: Range<Int>, at base: Int) {
+            (start, end) = (base + range.lowerBound, base + range.upperBound)
+        }
+
+        func text(_ kept: UnsafeBufferPointer<UInt8>) -> String? {
+            start < 0 ? nil : String(decoding: UnsafeBufferPointer(rebasing: kept[start..<end]), as: UTF8.self)
+        }
+    }
+
+    /// A `16` detail as the reading thread hands it on: its numbers, and its texts as spans of
+    /// the bytes its batch keeps; the caller's thread makes them strings (`entry`), so nothing
+    /// a string holds is counted or freed across the threads.
+    struct Detail {
+        var minor: Int64
+        var currency: Currency
+        var bookingDate: Timestamp?
+        var valueDate: Timestamp?
+        var kind: SettlementKind
+        var type = Span.none
+        var bankReference = Span.none
+        var customerReference = Span.none
+        var eref = Span.none
+        var trid = Span.none
+        var remittance = Span.none
+        var counterparty = Span.none
+
+        func entry(kept: UnsafeBufferPointer<UInt8>) -> BankEntry {
+            var entry = BankEntry(
+                amount: Money(minorUnits: minor, currency: currency), code: type.text(kept) ?? "")
+            entry.bookingDate = bookingDate
+            entry.valueDate = valueDate
+            entry.bankReference = bankReference.text(kept)?.nilIfEmpty
+            entry.references.add(eref.text(kept))
+            entry.references.add(trid.text(kept))
+            entry.references.add(customerReference.text(kept))
+            entry.remittance = remittance.text(kept)?.nilIfEmpty
+            entry.counterpartyName = counterparty.text(kept)
+            entry.kind = kind
+            return entry
+        }
+    }
+
     public static func read(
         _ input: OpenedInput, path: String, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let file = SourceFile(path)
-        try BankEntryReadAhead<BankEntry>.read(
+        try BankEntryReadAhead<Detail>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
-            finish: { entry, _ in entry }
+            finish: { $0.entry(kept: $1) }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }
@@ -85,7 +138,7 @@ public struct BAI2Statement: SettlementFormat {
     /// Reads the records on the reading thread: entries and rejects go to `emitter` in order.
     static func parse(
         _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
-        emitter: BankEntryReadAhead<BankEntry>.Emitter
+        emitter: BankEntryReadAhead<Detail>.Emitter
     ) throws {
         let reader = BAI2RecordReader(source: source)
         stats.format = "bai2"
@@ -171,7 +224,7 @@ public struct BAI2Statement: SettlementFormat {
                     }
                 case 16:
                     let entry = try detail(record)
-                    account.total += Total(entry.amount.minorUnits.magnitude)
+                    account.total += Total(entry.minor.magnitude)
                     stats.records += 1
                     try emitter.emit(.entry(entry, account: accountId, line: record.line))
                 case 49:
@@ -208,8 +261,9 @@ public struct BAI2Statement: SettlementFormat {
         }
 
         /// A `16` detail: type code, amount, funds type (and its details), bank and customer
-        /// references, then text running to the end, and its continuations; read over the bytes.
-        func detail(_ record: Logical) throws(RecordError) -> BankEntry {
+        /// references, then text running to the end, and its continuations; read over the bytes,
+        /// which the batch keeps for the detail's texts.
+        func detail(_ record: Logical) throws(RecordError) -> Detail {
             guard let currency = accountCurrency ?? groupCurrency ?? Currency(code: "USD") else {
                 throw RecordError(field: "16", "no currency")
             }
@@ -218,11 +272,11 @@ public struct BAI2Statement: SettlementFormat {
             }
         }
 
-        /// The detail over its bytes (`all`: the record's and its continuations'): no reference
-        /// counting per field.
+        /// The detail over its bytes (`all`: the record's and its continuations'): no string
+        /// and no reference counting per field.
         func detail(
             _ record: Logical, _ all: UnsafeBufferPointer<UInt8>, currency: Currency
-        ) throws(RecordError) -> BankEntry {
+        ) throws(RecordError) -> Detail {
             // fields over the bytes: a cursor to the next comma
             var bytes = all[record.range(0)]
             var at = bytes.startIndex
@@ -232,9 +286,10 @@ public struct BAI2Statement: SettlementFormat {
                 defer { at = min(end + 1, bytes.endIndex) }
                 return BankBytes.trimmed(bytes[at..<end])
             }
-            let type = String(decoding: field(), as: UTF8.self)
-            guard let code = Int(type), code >= 0 else {
-                throw RecordError(field: "16 type code", "expected a three-digit type code, found '\(type)'")
+            let type = field()
+            guard let code = BankBytes.number(type) else {
+                throw RecordError(
+                    field: "16 type code", "expected a three-digit type code, found '\(BankBytes.text(type))'")
             }
             let credit: Bool
             switch code {
@@ -242,7 +297,8 @@ public struct BAI2Statement: SettlementFormat {
             case 400...699, 960...999: credit = false
             default:
                 throw RecordError(
-                    field: "16 type code", "\(type) is not a credit (100-399) or debit (400-699) detail code")
+                    field: "16 type code",
+                    "\(BankBytes.text(type)) is not a credit (100-399) or debit (400-699) detail code")
             }
             let minor = try amount(field(), field: "16 amount")
             let funds = field()
@@ -253,7 +309,7 @@ public struct BAI2Statement: SettlementFormat {
                 valueDate = try? MT940Fields.timestamp(MT940Fields.date(ArraySlice(field()), field: "date"))
                 _ = field()
             case UInt8(ascii: "D"):
-                let n = Int(String(decoding: field(), as: UTF8.self)) ?? 0
+                let n = BankBytes.number(field()) ?? 0
                 guard (0...1000).contains(n) else { throw RecordError(field: "16 funds type", "\(n) distributions") }
                 for _ in 0..<(2 * n) { _ = field() }
             default: break
@@ -265,12 +321,21 @@ public struct BAI2Statement: SettlementFormat {
                 bytes = all[record.range(1)]
                 at = bytes.startIndex
             }
-            let bankReference = String(decoding: field(), as: UTF8.self)
-            let customerReference = String(decoding: field(), as: UTF8.self)
+            let kept = emitter.keep(all)
+            let span = { (text: Slice<UnsafeBufferPointer<UInt8>>) in
+                Span(text.startIndex..<text.endIndex, at: kept.lowerBound)
+            }
+            var detail = Detail(
+                minor: credit ? minor : -minor, currency: currency, bookingDate: groupDate, valueDate: valueDate,
+                kind: .payment)
+            detail.type = span(type)
+            detail.bankReference = span(field())
+            detail.customerReference = span(field())
             let text = BankBytes.trimmed(bytes[at...])
+            detail.remittance = span(text)
             // `EREF: 1111`, `TRID:RP123`: tagged continuation lines (Goldman Sachs, Citi); the
             // first of each tag recon uses; the others are more text
-            var (eref, trid, remi, debtor, creditor): (String?, String?, String?, String?, String?)
+            var (remi, debtor, creditor) = (Span.none, Span.none, Span.none)
             var joined: [UInt8]?
             var returned = BankBytes.containsIgnoringCase(text, "RETURN")
             for k in (piece + 1)..<record.ends.count {
@@ -279,17 +344,17 @@ public struct BAI2Statement: SettlementFormat {
                     line[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
                 {
                     let name = line[..<colon]
-                    let value = { BankBytes.text(line[(colon + 1)...]) }
+                    let value = { span(BankBytes.trimmed(line[(colon + 1)...])) }
                     if BankBytes.equals(name, "EREF") {
-                        eref = eref ?? value()
+                        if detail.eref.start < 0 { detail.eref = value() }
                     } else if BankBytes.equals(name, "TRID") {
-                        trid = trid ?? value()
+                        if detail.trid.start < 0 { detail.trid = value() }
                     } else if BankBytes.equals(name, "REMI") {
-                        remi = remi ?? value()
+                        if remi.start < 0 { remi = value() }
                     } else if BankBytes.equals(name, "DBNM") {
-                        debtor = debtor ?? value()
+                        if debtor.start < 0 { debtor = value() }
                     } else if BankBytes.equals(name, "CRNM") {
-                        creditor = creditor ?? value()
+                        if creditor.start < 0 { creditor = value() }
                     }
                 } else if !line.isEmpty {
                     // the text and its untagged continuations, joined with spaces
@@ -299,20 +364,16 @@ public struct BAI2Statement: SettlementFormat {
                     returned = returned || BankBytes.containsIgnoringCase(line, "RETURN")
                 }
             }
-            let amount = Money(minorUnits: credit ? minor : -minor, currency: currency)
-            var entry = BankEntry(amount: amount, code: type)
-            entry.bookingDate = groupDate
-            entry.valueDate = valueDate
-            entry.bankReference = bankReference.isEmpty ? nil : bankReference
-            entry.references.add(eref)
-            entry.references.add(trid)
-            entry.references.add(customerReference)
-            let remittance = joined.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: text, as: UTF8.self)
-            entry.remittance = remi ?? remittance.nilIfEmpty
-            entry.counterpartyName = debtor ?? creditor
-            if code == 555 || code == 557 || returned { entry.kind = .chargeback }
-            if code == 661 || code == 698 { entry.kind = .fee }
-            return entry
+            if remi.start >= 0 {
+                detail.remittance = remi
+            } else if let joined {
+                let range = emitter.keep(joined)
+                detail.remittance = Span(0..<joined.count, at: range.lowerBound)
+            }
+            detail.counterparty = debtor.start >= 0 ? debtor : creditor
+            if code == 555 || code == 557 || returned { detail.kind = .chargeback }
+            if code == 661 || code == 698 { detail.kind = .fee }
+            return detail
         }
 
         var pending = Logical()

@@ -19,6 +19,17 @@ enum BankBytes {
         String(decoding: trimmed(bytes), as: UTF8.self)
     }
 
+    /// The bytes as a non-negative decimal number of at most 9 digits; nil for anything else.
+    static func number(_ bytes: some Collection<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
+        var n = 0
+        for b in bytes {
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            n = n * 10 + Int(b - 0x30)
+        }
+        return n
+    }
+
     static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ ascii: StaticString) -> Bool {
         bytes.count == ascii.utf8CodeUnitCount && memcmp(bytes.baseAddress!, ascii.utf8Start, bytes.count) == 0
     }

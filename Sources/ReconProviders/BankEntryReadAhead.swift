@@ -16,28 +16,33 @@ struct BankEntryReadAhead<Entry> {
     /// What the parse hands on: `emit` each item in order.
     final class Emitter {
         fileprivate var batch: Batch
+        /// The batch's items, reached without counting a reference per item: the ring owns every
+        /// batch until the read ends, after the emitter.
+        private unowned(unsafe) var items: MoveBuffer<Item>
         fileprivate let handOver: (Bool) -> Batch?
         static var batchSize: Int { 1024 }
 
         fileprivate init(batch: Batch, handOver: @escaping (Bool) -> Batch?) {
             self.batch = batch
+            items = batch.items
             self.handOver = handOver
         }
 
         func emit(_ item: consuming Item) throws {
-            batch.items.append(item)
-            if batch.items.isFull {
+            items.append(item)
+            if items.isFull {
                 guard let next = handOver(false) else { throw CancellationError() }
                 next.items.removeAll()
                 next.bytes.removeAll(keepingCapacity: true)
                 batch = next
+                items = next.items
             }
         }
 
         /// Keeps `bytes` with the batch the next item goes to, for that item to name: text that
         /// crosses to the caller without an allocation of its own (which the caller's thread
         /// would free, the slow way for a thread's allocator).
-        func keep(_ bytes: [UInt8]) -> Range<Int> {
+        func keep(_ bytes: some Collection<UInt8>) -> Range<Int> {
             let start = batch.bytes.count
             batch.bytes += bytes
             return start..<batch.bytes.count

@@ -4,18 +4,22 @@
 /// type and its bytes after the comma, without the terminating `/`: no `String` per record.
 /// Knows no accounts.
 public final class BAI2RecordReader {
+    /// Bytes in the line reader's buffer.
+    public typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
     public struct Record {
         /// 1, 2, 3, 16, 88, 49, 98 or 99; 0 for a line that is no record (the text of the
         /// record before it, wrapped).
         public var code: Int
-        /// The record's bytes: valid until the next call of `next()`.
-        public var text: ArraySlice<UInt8>
+        /// The record's bytes: valid until the next call of `next()` (they are the line
+        /// reader's).
+        public var text: Bytes
         public var line: Int64
     }
 
     private let lines: LineReader
     /// The line being given out, and where its next record starts.
-    private var current: ArraySlice<UInt8> = []
+    private var current = Bytes(base: UnsafeBufferPointer(start: nil, count: 0), bounds: 0..<0)
     private var cut: Int?
 
     public init(source: any ByteSource) {
@@ -42,7 +46,6 @@ public final class BAI2RecordReader {
                 // a line that is no record: the record before it was wrapped
                 return Record(code: 0, text: terminated ? body.dropLast() : body, line: lines.line)
             }
-            current = []  // no reference into the window while it refills
             guard let raw = try lines.next() else { return nil }
             current = raw
             cut = raw.startIndex
@@ -62,7 +65,7 @@ public final class BAI2RecordReader {
     /// The record starting at `from` in `line`, and where the next one starts (nil for none):
     /// a line is cut after a `/` followed by spaces and another record's code and a comma
     /// (`...2/   02,...`).
-    static func record(in line: ArraySlice<UInt8>, from: Int) -> (ArraySlice<UInt8>, Int?) {
+    static func record(in line: Bytes, from: Int) -> (Bytes, Int?) {
         var i = from
         while let slash = line[i...].firstIndex(of: UInt8(ascii: "/")) {
             var j = slash + 1

@@ -13,18 +13,17 @@ public final class LineReader {
 
     public var name: String { window.name }
 
-    /// The next line, or nil at the end of the source.
-    public func next() throws(IngestError) -> ArraySlice<UInt8>? {
+    /// The next line, or nil at the end of the source: its bytes in the reader's buffer, valid
+    /// until the next call (no copy, no reference counted per line).
+    public func next() throws(IngestError) -> Slice<UnsafeBufferPointer<UInt8>>? {
         guard try window.peek() != nil else { return nil }
         let number = line + 1
-        var bytes = try window.take(until: 0x0A, limit: Self.lineBytesMax) {
+        let bytes = try window.take(until: 0x0A, andStop: true, limit: Self.lineBytesMax) {
             IngestError(
                 .limitExceeded, "line \(number) is longer than \(Self.lineBytesMax) bytes: not a line-record file",
                 file: window.name, line: number)
         }
-        if try window.peek() == 0x0A { window.skip() }
-        if bytes.last == 0x0D { bytes = bytes.dropLast() }
         line = number
-        return bytes
+        return bytes.last == 0x0D ? bytes.dropLast() : bytes[...]
     }
 }

@@ -103,11 +103,13 @@ public final class OFXReader {
 
     /// The bytes up to (not including) `stop` or the end, counting lines.
     private func take(until stop: UInt8, limit: Int) throws(IngestError) -> ArraySlice<UInt8> {
-        let out = try window.take(until: stop, limit: limit) {
-            IngestError(
-                .limitExceeded, "more than \(limit) bytes without a '\(Character(UnicodeScalar(stop)))': not OFX",
-                file: name, line: linesBefore)
-        }
+        // a copy: the window's bytes last only until it is read again
+        let out = ArraySlice(
+            try window.take(until: stop, limit: limit) {
+                IngestError(
+                    .limitExceeded, "more than \(limit) bytes without a '\(Character(UnicodeScalar(stop)))': not OFX",
+                    file: name, line: linesBefore)
+            })
         linesBefore += Int64(out.lazy.filter { $0 == 0x0A }.count)
         return out
     }

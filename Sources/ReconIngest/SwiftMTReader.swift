@@ -5,6 +5,9 @@
 /// `86`, `60F`) and its text (continuation lines joined with `\n`), kept as bytes: the reader
 /// makes no `String` per line. Knows no statements.
 public final class SwiftMTReader {
+    /// Bytes of a line, in the line reader's buffer or a copy without framing bytes.
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
     public struct Field: Sendable {
         public var tag: String
         /// The text after the tag, its lines joined with `\n`, without framing bytes and
@@ -53,14 +56,20 @@ public final class SwiftMTReader {
                 done = true
                 break
             }
-            if let item = take(Self.clean(raw), line: lines.line) { return item }
+            let line = Self.trimmed(raw)
+            // most lines hold no framing byte (SOH, ETX, Ctrl-Z): no copy for them
+            let item =
+                line.contains(where: Self.isFraming)
+                ? line.filter { !Self.isFraming($0) }.withUnsafeBufferPointer { take($0[...], line: lines.line) }
+                : take(line, line: lines.line)
+            if let item { return item }
         }
         defer { pending = nil }
         return pending.map(Item.field)
     }
 
     /// Takes one line; returns the item it completed, if any.
-    private func take(_ line: ArraySlice<UInt8>, line number: Int64) -> Item? {
+    private func take(_ line: Bytes, line number: Int64) -> Item? {
         var text = line
         if text.first == UInt8(ascii: "{") {
             // `{1:F01...}{2:O940...}{4:` then maybe the first field; `{5:...}` trailers ignored
@@ -91,7 +100,7 @@ public final class SwiftMTReader {
 
     private static let block4: [UInt8] = Array("{4:".utf8)
 
-    static func firstRange(of needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Range<Int>? {
+    static func firstRange(of needle: [UInt8], in bytes: Bytes) -> Range<Int>? {
         var from = bytes.startIndex
         while let at = bytes[from...].firstIndex(of: needle[0]) {
             if bytes[at...].starts(with: needle) { return at..<(at + needle.count) }
@@ -101,14 +110,14 @@ public final class SwiftMTReader {
     }
 
     /// `-`, `-}`, `-}{5:...}`, `-XXX`: the end of a message.
-    static func isMessageEnd(_ text: ArraySlice<UInt8>) -> Bool {
+    static func isMessageEnd(_ text: Bytes) -> Bool {
         let rest = text.dropFirst()
         return rest.isEmpty || rest.first == UInt8(ascii: "}") || rest.elementsEqual("XXX".utf8)
             || rest.allSatisfy { $0 == 0x20 }
     }
 
     /// `:61:rest` -> ("61", "rest"): two digits and an optional letter, or `NS`.
-    static func tag(_ b: ArraySlice<UInt8>) -> (String, ArraySlice<UInt8>)? {
+    static func tag(_ b: Bytes) -> (String, Bytes)? {
         let s = b.startIndex
         guard b.count >= 4, b[s] == UInt8(ascii: ":") else { return nil }
         let isDigit = { (c: UInt8) in c >= 0x30 && c <= 0x39 }
@@ -120,13 +129,12 @@ public final class SwiftMTReader {
         return (String(decoding: b[(s + 1)..<end], as: UTF8.self), b[(end + 1)...])
     }
 
-    /// A line without SOH, ETX, Ctrl-Z and trailing blanks.
-    static func clean(_ raw: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    /// A line without trailing blanks.
+    static func trimmed(_ raw: Bytes) -> Bytes {
         var end = raw.endIndex
         while end > raw.startIndex, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 || raw[end - 1] == 0x0D { end -= 1 }
-        let line = raw[..<end]
-        // most lines hold no framing byte: no copy for them
-        guard line.contains(where: { $0 == 0x01 || $0 == 0x03 || $0 == 0x1A }) else { return line }
-        return ArraySlice(line.filter { $0 != 0x01 && $0 != 0x03 && $0 != 0x1A })
+        return raw[..<end]
     }
+
+    static func isFraming(_ b: UInt8) -> Bool { b == 0x01 || b == 0x03 || b == 0x1A }
 }

@@ -26,20 +26,20 @@ public struct BAI2Statement: SettlementFormat {
         /// Where each piece (the record, then each continuation) ends in `bytes`.
         var ends: [Int] = []
 
-        mutating func start(code: Int, line: Int64, _ text: ArraySlice<UInt8>) {
+        mutating func start(code: Int, line: Int64, _ text: BAI2RecordReader.Bytes) {
             (self.code, self.line) = (code, line)
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             append(text)
         }
 
-        mutating func append(_ text: ArraySlice<UInt8>) {
+        mutating func append(_ text: BAI2RecordReader.Bytes) {
             bytes += text
             ends.append(bytes.count)
         }
 
         /// A wrapped line goes on with the last piece after a space.
-        mutating func wrap(_ text: ArraySlice<UInt8>) {
+        mutating func wrap(_ text: BAI2RecordReader.Bytes) {
             bytes.append(0x20)
             bytes += text
             ends[ends.count - 1] = bytes.count
@@ -106,19 +106,18 @@ public struct BAI2Statement: SettlementFormat {
         var remittance = Span.none
         var counterparty = Span.none
 
-        func entry(kept: UnsafeBufferPointer<UInt8>) -> BankEntry {
-            var entry = BankEntry(
-                amount: Money(minorUnits: minor, currency: currency), code: type.text(kept) ?? "")
-            entry.bookingDate = bookingDate
-            entry.valueDate = valueDate
-            entry.bankReference = bankReference.text(kept)?.nilIfEmpty
-            entry.references.add(eref.text(kept))
-            entry.references.add(trid.text(kept))
-            entry.references.add(customerReference.text(kept))
-            entry.remittance = remittance.text(kept)?.nilIfEmpty
-            entry.counterpartyName = counterparty.text(kept)
-            entry.kind = kind
-            return entry
+        /// The detail as a settlement record, made as a `BankEntry`'s is (the counterparty, which
+        /// a record does not carry, left in the bytes).
+        func record(kept: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance) -> SettlementRecord {
+            var references = KeyList(ignoring: .bank)
+            references.add(eref.text(kept))
+            references.add(trid.text(kept))
+            references.add(customerReference.text(kept))
+            return BankEntry.record(
+                references: references, bankReference: bankReference.text(kept)?.nilIfEmpty,
+                remittance: remittance.text(kept)?.nilIfEmpty, amount: Money(minorUnits: minor, currency: currency),
+                charges: nil, status: .settled, rawStatus: type.text(kept) ?? "", settledAt: bookingDate ?? valueDate,
+                kind: kind, account: account, provenance: provenance)
         }
     }
 
@@ -129,7 +128,7 @@ public struct BAI2Statement: SettlementFormat {
         let file = SourceFile(path)
         try BankEntryReadAhead<Detail>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
-            finish: { $0.entry(kept: $1) }
+            finish: { $0.record(kept: $1, account: $2, provenance: $3) }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }

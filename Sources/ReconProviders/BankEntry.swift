@@ -40,19 +40,30 @@ struct BankEntry {
     /// The entry as a settlement record on `account`: its references, then its bank reference,
     /// its remittance text and the words in it that can be references.
     consuming func record(account: String?, provenance: Provenance) -> SettlementRecord {
+        Self.record(
+            references: references, bankReference: bankReference, remittance: remittance, amount: amount,
+            charges: charges, status: status, rawStatus: statusText ?? code, settledAt: bookingDate ?? valueDate,
+            kind: kind, account: account, provenance: provenance)
+    }
+
+    /// The record of an entry given as its parts: for a reader whose entries cross threads in a
+    /// compact form of their own (BAI2's), made a record without a `BankEntry` between.
+    static func record(
+        references: consuming KeyList, bankReference: String?, remittance: String?, amount: Money, charges: Money?,
+        status: SettlementStatus, rawStatus: String, settledAt: Timestamp?, kind: SettlementKind, account: String?,
+        provenance: Provenance
+    ) -> SettlementRecord {
         var keys = references
         keys.add(bankReference)
         if let remittance {
             keys.add(remittance)
             // a payment's reference written inside the text ("Order shop-3, thanks")
-            Self.forEachReferenceWord(in: remittance) { keys.add($0) }
+            forEachReferenceWord(in: remittance) { keys.add($0) }
         }
-        var record = SettlementRecord(
-            key: keys.key, settlementId: bankReference, provider: account, gross: amount, fee: charges,
-            status: status, rawStatus: statusText ?? code, settledAt: bookingDate ?? valueDate,
+        return SettlementRecord(
+            key: keys.key, alternateKeys: keys.alternates, settlementId: bankReference, provider: account,
+            gross: amount, fee: charges, status: status, rawStatus: rawStatus, settledAt: settledAt,
             provenance: provenance, kind: kind)
-        record.alternateKeys = keys.alternates
-        return record
     }
 
     /// Each word of remittance text that can be a reference: at least 4 bytes, with a digit,

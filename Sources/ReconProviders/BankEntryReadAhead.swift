@@ -3,8 +3,8 @@ import ReconIngest
 
 /// A line-record bank statement (MT940, BAI2) read on a thread of its own, a few batches of
 /// entries ahead of the caller, who finishes each entry (`Entry`: what the reading thread
-/// gathered of it, made a `BankEntry` by the caller's `finish`), makes it a settlement record and
-/// hands it on: the reading of lines and fields and the making of records overlap on two cores,
+/// gathered of it, made a settlement record by the caller's `finish`) and hands it on: the
+/// reading of lines and fields and the making of records overlap on two cores,
 /// and each format splits its work between them where they balance. Entries and rejects keep
 /// the file's order; the reading's counts and control totals arrive with its end.
 struct BankEntryReadAhead<Entry> {
@@ -74,7 +74,8 @@ struct BankEntryReadAhead<Entry> {
     static func read(
         _ source: any ByteSource, file: SourceFile, stats: inout SourceStats,
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void,
-        finish: (Entry, _ kept: UnsafeBufferPointer<UInt8>) -> BankEntry, parse: @escaping Parse
+        finish: (Entry, _ kept: UnsafeBufferPointer<UInt8>, _ account: String?, Provenance) -> SettlementRecord,
+        parse: @escaping Parse
     ) throws {
         let ring = HandoffRing(slots: (0..<4).map { _ in Batch() })
         defer { ring.cancel() }
@@ -101,9 +102,7 @@ struct BankEntryReadAhead<Entry> {
                     switch consume item {
                     case .entry(let entry, let account, let line):
                         let position = SourcePosition(byte: 0, line: line, record: 0)
-                        let bank = finish(entry, kept)
-                        try onRecord(
-                            bank.record(account: account, provenance: Provenance(source: file, position: position)))
+                        try onRecord(finish(entry, kept, account, Provenance(source: file, position: position)))
                     case .reject(let reject): try onReject(reject)
                     }
                 }

@@ -71,10 +71,11 @@ public struct MT940Statement: SettlementFormat {
         let file = SourceFile(path)
         try BankEntryReadAhead<Read>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
-            finish: { read, kept in
+            finish: { read, kept, account, provenance in
                 Self.entry(
                     read.line, currency: read.currency,
-                    information: UnsafeBufferPointer(rebasing: kept[read.information]), interim: read.interim)
+                    information: UnsafeBufferPointer(rebasing: kept[read.information]), interim: read.interim
+                ).record(account: account, provenance: provenance)
             }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The fields of SWIFT MT messages (MT940 statements, MT942 reports) as banks write them:
 /// inside `{1:}{2:}{3:}{4:` ... `-}` envelopes or bare; after preamble lines (`ABNANL2A`,
 /// `940`, `:940:`, `0000 01INGBNL2AXXXX00001`); ending with `-`, `-}`, `-XXX`, or no end at all;
@@ -59,7 +65,7 @@ public final class SwiftMTReader {
             let line = Self.trimmed(raw)
             // most lines hold no framing byte (SOH, ETX, Ctrl-Z): no copy for them
             let item =
-                line.contains(where: Self.isFraming)
+                Self.hasFraming(line)
                 ? line.filter { !Self.isFraming($0) }.withUnsafeBufferPointer { take($0[...], line: lines.line) }
                 : take(line, line: lines.line)
             if let item { return item }
@@ -137,4 +143,11 @@ public final class SwiftMTReader {
     }
 
     static func isFraming(_ b: UInt8) -> Bool { b == 0x01 || b == 0x03 || b == 0x1A }
+
+    /// Whether the line holds a framing byte: three `memchr`s, many times the speed of a loop.
+    static func hasFraming(_ line: Bytes) -> Bool {
+        guard let base = line.base.baseAddress?.advanced(by: line.startIndex) else { return false }
+        return memchr(base, 0x01, line.count) != nil || memchr(base, 0x03, line.count) != nil
+            || memchr(base, 0x1A, line.count) != nil
+    }
 }

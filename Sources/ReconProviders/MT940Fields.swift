@@ -219,7 +219,9 @@ enum MT940Fields {
     /// What `:86:` says: the GVC code, references, remittance text, the counterparty.
     struct Information {
         var code: String?
-        var postingText: String?
+        /// Whether the posting text (`?00`) says the money came back (`RETOUR`, `RUECK...`).
+        var returned = false
+        fileprivate var postingRead = false
         var references = KeyList(ignoring: .bank)
         var remittance: String?
         var counterpartyName: String?
@@ -234,7 +236,7 @@ enum MT940Fields {
     static func information(_ text: UnsafeBufferPointer<UInt8>) -> Information {
         if isGerman(text) {
             // the subfields run on over line ends: read without them
-            guard text.contains(0x0A) else { return german(text, mark: text[3]) }
+            guard BankBytes.index(of: 0x0A, in: text, 0..<text.count) != nil else { return german(text, mark: text[3]) }
             return text.filter { $0 != 0x0A }.withUnsafeBufferPointer { german($0, mark: text[3]) }
         }
         let joined = String(decoding: text.lazy.filter { $0 != 0x0A }, as: UTF8.self)
@@ -254,8 +256,11 @@ enum MT940Fields {
     }
 
     /// Bytes as text without blanks and line ends at either end.
-    static func text(_ bytes: some Collection<UInt8>) -> String {
-        PaymentKey.trimmed(String(decoding: bytes, as: UTF8.self))
+    static func text<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> String {
+        var (start, end) = (bytes.startIndex, bytes.endIndex)
+        while start != end, BankBytes.isBlank(bytes[start]) { bytes.formIndex(after: &start) }
+        while end != start, BankBytes.isBlank(bytes[bytes.index(before: end)]) { bytes.formIndex(before: &end) }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// SEPA tags in German purpose text, in the order a key is taken from them.
@@ -277,7 +282,12 @@ enum MT940Fields {
             guard let (number, start) = open else { return }
             let range = start..<end
             switch number {
-            case 0 where info.postingText == nil: info.postingText = String(decoding: bytes[range], as: UTF8.self)
+            case 0 where !info.postingRead:
+                let posting = bytes[range]
+                info.postingRead = true
+                info.returned =
+                    BankBytes.containsIgnoringCase(posting, "RETOUR")
+                    || BankBytes.containsIgnoringCase(posting, "RUECK")
             case 31 where info.counterpartyAccount == nil: info.counterpartyAccount = text(bytes[range])
             case 32, 33: name.add(range, of: bytes)
             case 20...29, 60...63: sepa.add(bytes, range)
@@ -285,12 +295,9 @@ enum MT940Fields {
             }
         }
         var k = 0
-        while k < bytes.count {
-            let at = k
-            k += 1
-            guard bytes[at] == mark, at + 2 < bytes.count, isDigit(bytes[at + 1]), isDigit(bytes[at + 2]) else {
-                continue
-            }
+        while let at = BankBytes.index(of: mark, in: bytes, k..<bytes.count) {
+            k = at + 1
+            guard at + 2 < bytes.count, isDigit(bytes[at + 1]), isDigit(bytes[at + 2]) else { continue }
             if open == nil { codeEnd = at }
             close(at)
             open = (Int(bytes[at + 1] - 0x30) * 10 + Int(bytes[at + 2] - 0x30), at + 3)
@@ -379,11 +386,12 @@ enum MT940Fields {
             while true {
                 // the next tag: one of the tags' letters ending at a `+`
                 var next: (start: Int, end: Int, tag: Int)?
-                while next == nil && p < subfield.upperBound {
-                    defer { p += 1 }
-                    guard bytes[p] == UInt8(ascii: "+") else { continue }
-                    next = MT940Fields.tag(endingAt: p, in: bytes, from: from)
+                while next == nil, let plus = BankBytes.index(of: UInt8(ascii: "+"), in: bytes, p..<subfield.upperBound)
+                {
+                    p = plus + 1
+                    next = MT940Fields.tag(endingAt: plus, in: bytes, from: from)
                 }
+                if next == nil { p = subfield.upperBound }
                 let piece = from..<(next?.start ?? subfield.upperBound)
                 if firstPiece, let current = tag, !previousFull, current < 4 {
                     tag = nil  // the reference ended with its subfield

@@ -171,7 +171,7 @@ public struct MT940Statement: SettlementFormat {
                         pending!.information += field.text
                     }
                     // German subfields run on over line ends: joined here, on the reading thread
-                    if MT940Fields.isGerman(pending!.information) { pending!.information.removeAll { $0 == 0x0A } }
+                    if MT940Fields.isGerman(pending!.information) { BankBytes.removeLineEnds(&pending!.information) }
                 }
             case "20":
                 try finish()
@@ -249,13 +249,10 @@ public struct MT940Statement: SettlementFormat {
     /// Returns and reversals take money back; charges and commissions are fees.
     static func kind(_ line: MT940Fields.StatementLine, _ info: MT940Fields.Information) -> SettlementKind {
         if line.reversal { return .chargeback }
-        var posting = info.postingText ?? ""
-        let returned = posting.withUTF8 {
-            BankBytes.containsIgnoringCase($0, "RETOUR") || BankBytes.containsIgnoringCase($0, "RUECK")
-        }
-        if returned || info.code == "108" || info.code == "109" || info.code == "159" { return .chargeback }
-        let type = line.type.utf8.dropFirst()
-        if type.elementsEqual("CHG".utf8) || type.elementsEqual("COM".utf8) || info.code == "805" || info.code == "808"
+        if info.returned || info.code == "108" || info.code == "109" || info.code == "159" { return .chargeback }
+        let type = line.type  // a letter then the code: `NCHG`, `FCOM`
+        if type.utf8.count == 4 && (type.hasSuffix("CHG") || type.hasSuffix("COM")) || info.code == "805"
+            || info.code == "808"
         {
             return .fee
         }

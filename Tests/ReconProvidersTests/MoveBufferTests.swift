@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ReconIngest
+@testable import ReconProviders
 
 /// The buffer bank entries cross threads in: values come out in the order they went in, each
 /// once, without a copy; values never taken are freed when the buffer is emptied or freed.

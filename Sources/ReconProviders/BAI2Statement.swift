@@ -99,6 +99,8 @@ public struct BAI2Statement: SettlementFormat {
         var valueDate: Timestamp?
         var kind: SettlementKind
         var type = Span.none
+        /// The type code's value, 0-999.
+        var typeCode = 0
         var bankReference = Span.none
         var customerReference = Span.none
         var eref = Span.none
@@ -108,7 +110,18 @@ public struct BAI2Statement: SettlementFormat {
 
         /// The detail as a settlement record, made as a `BankEntry`'s is (the counterparty, which
         /// a record does not carry, left in the bytes).
-        func record(kept: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance) -> SettlementRecord {
+        /// The detail as a settlement record; `codes` keeps the type codes' texts made so far
+        /// (a file uses a few dozen), so that each is made once.
+        func record(
+            kept: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance, codes: inout [String?]
+        ) -> SettlementRecord {
+            let code: String
+            if type.end - type.start == 3, let known = codes[typeCode] {
+                code = known
+            } else {
+                code = type.text(kept) ?? ""
+                if code.utf8.count == 3 { codes[typeCode] = code }
+            }
             var references = KeyList(ignoring: .bank)
             references.add(eref.text(kept))
             references.add(trid.text(kept))
@@ -116,7 +129,7 @@ public struct BAI2Statement: SettlementFormat {
             return BankEntry.record(
                 references: references, bankReference: bankReference.text(kept)?.nilIfEmpty,
                 remittance: remittance.text(kept)?.nilIfEmpty, amount: Money(minorUnits: minor, currency: currency),
-                charges: nil, status: .settled, rawStatus: type.text(kept) ?? "", settledAt: bookingDate ?? valueDate,
+                charges: nil, status: .settled, rawStatus: code, settledAt: bookingDate ?? valueDate,
                 kind: kind, account: account, provenance: provenance)
         }
     }
@@ -126,9 +139,10 @@ public struct BAI2Statement: SettlementFormat {
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let file = SourceFile(path)
+        var codes = [String?](repeating: nil, count: 1000)
         try BankEntryReadAhead<Detail>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
-            finish: { $0.record(kept: $1, account: $2, provenance: $3) }
+            finish: { $0.record(kept: $1, account: $2, provenance: $3, codes: &codes) }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }
@@ -328,6 +342,7 @@ public struct BAI2Statement: SettlementFormat {
                 minor: credit ? minor : -minor, currency: currency, bookingDate: groupDate, valueDate: valueDate,
                 kind: .payment)
             detail.type = span(type)
+            detail.typeCode = code
             detail.bankReference = span(field())
             detail.customerReference = span(field())
             let text = BankBytes.trimmed(bytes[at...])

@@ -73,9 +73,13 @@ struct KeyList {
         case nil: value = PaymentKey.trimmed(value)
         default: break
         }
+        // lengths first (read from the strings, not counted): most keys differ in length, and
+        // comparing them is then one test instead of a call
+        let n = value.utf8.count
+        func same(_ other: String?) -> Bool { other.map { $0.utf8.count == n && $0 == value } ?? false }
         if key.isEmpty {
             key = value
-        } else if value == key || value == second || value == third || value == fourth {
+        } else if same(key) || same(second) || same(third) || same(fourth) {
             return
         } else if second == nil {
             second = value

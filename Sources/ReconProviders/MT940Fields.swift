@@ -229,15 +229,21 @@ enum MT940Fields {
     }
 
     /// The `:86:` text: its lines (of one or several `:86:` fields) joined with `\n`.
-    static func information(_ text: [UInt8]) -> Information {
-        text.withUnsafeBufferPointer { information($0) }
+    /// German text's counterparty (`?31`, `?32`, `?33`) is read when `counterparty` asks: a
+    /// record does not carry it, so reading a statement does not make its strings.
+    static func information(_ text: [UInt8], counterparty: Bool = true) -> Information {
+        text.withUnsafeBufferPointer { information($0, counterparty: counterparty) }
     }
 
-    static func information(_ text: UnsafeBufferPointer<UInt8>) -> Information {
+    static func information(_ text: UnsafeBufferPointer<UInt8>, counterparty: Bool = true) -> Information {
         if isGerman(text) {
             // the subfields run on over line ends: read without them
-            guard BankBytes.index(of: 0x0A, in: text, 0..<text.count) != nil else { return german(text, mark: text[3]) }
-            return text.filter { $0 != 0x0A }.withUnsafeBufferPointer { german($0, mark: text[3]) }
+            guard BankBytes.index(of: 0x0A, in: text, 0..<text.count) != nil else {
+                return german(text, mark: text[3], counterparty: counterparty)
+            }
+            return text.filter { $0 != 0x0A }.withUnsafeBufferPointer {
+                german($0, mark: text[3], counterparty: counterparty)
+            }
         }
         let joined = String(decoding: text.lazy.filter { $0 != 0x0A }, as: UTF8.self)
         if dutchTags.contains(where: { joined.containsUTF8("/\($0)/") }) { return dutch(joined) }
@@ -271,7 +277,7 @@ enum MT940Fields {
 
     /// The `?nn` subfields split over the bytes at `mark` (`?` or `>`) followed by two digits,
     /// each read as it is found; only the texts that become the entry's fields are made strings.
-    static func german(_ bytes: UnsafeBufferPointer<UInt8>, mark: UInt8) -> Information {
+    static func german(_ bytes: UnsafeBufferPointer<UInt8>, mark: UInt8, counterparty: Bool = true) -> Information {
         var info = Information()
         var name = Bytes()
         var sepa = SepaSplit()
@@ -288,8 +294,9 @@ enum MT940Fields {
                 info.returned =
                     BankBytes.containsIgnoringCase(posting, "RETOUR")
                     || BankBytes.containsIgnoringCase(posting, "RUECK")
-            case 31 where info.counterpartyAccount == nil: info.counterpartyAccount = text(bytes[range])
-            case 32, 33: name.add(range, of: bytes)
+            case 31 where counterparty && info.counterpartyAccount == nil:
+                info.counterpartyAccount = text(bytes[range])
+            case 32, 33 where counterparty: name.add(range, of: bytes)
             case 20...29, 60...63: sepa.add(bytes, range)
             default: break
             }
@@ -304,7 +311,7 @@ enum MT940Fields {
         }
         close(bytes.count)
         info.code = String(decoding: bytes[..<codeEnd], as: UTF8.self)
-        info.counterpartyName = name.text(bytes).nilIfEmpty
+        if counterparty { info.counterpartyName = name.text(bytes).nilIfEmpty }
         for tag in 0..<3 {  // EREF+, KREF+, MREF+
             if let value = sepa[first: tag]?.text(bytes), !value.isEmpty {
                 info.references.add(value)

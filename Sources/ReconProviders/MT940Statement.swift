@@ -72,10 +72,9 @@ public struct MT940Statement: SettlementFormat {
         try BankEntryReadAhead<Read>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
             finish: { read, kept, account, provenance in
-                Self.entry(
-                    read.line, currency: read.currency,
-                    information: UnsafeBufferPointer(rebasing: kept[read.information]), interim: read.interim
-                ).record(account: account, provenance: provenance)
+                Self.record(
+                    read, information: UnsafeBufferPointer(rebasing: kept[read.information]), account: account,
+                    provenance: provenance)
             }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
@@ -223,27 +222,25 @@ public struct MT940Statement: SettlementFormat {
         stats.adapters[name, default: 0] += stats.records - stats.rejected
     }
 
-    /// The bank entry of a statement line and its information.
-    static func entry(
-        _ line: MT940Fields.StatementLine, currency: Currency, information: UnsafeBufferPointer<UInt8>, interim: Bool
-    ) -> BankEntry {
-        let info = MT940Fields.information(information)
-        let amount = Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency)
-        var entry = BankEntry(amount: amount, code: info.code ?? line.type)
-        entry.status = interim ? .pending : .settled
-        entry.valueDate = MT940Fields.timestamp(line.valueDate)
-        entry.bookingDate = line.entryDate.map(MT940Fields.timestamp)
-        entry.originalAmount = MT940Fields.supplementaryAmount("OCMT", in: line.supplementary)
-        entry.charges = MT940Fields.supplementaryAmount("CHGS", in: line.supplementary)
-            .flatMap { $0.currency == currency ? $0 : nil }
-        entry.bankReference = line.bankReference
-        entry.references = info.references
-        entry.references.add(line.customerReference)
-        entry.remittance = info.remittance
-        entry.counterpartyName = info.counterpartyName
-        entry.counterpartyAccount = info.counterpartyAccount
-        entry.kind = kind(line, info)
-        return entry
+    /// The settlement record of a statement line and its information, made as a `BankEntry`'s
+    /// is (`BankEntry.record` of its parts) without one between: the counterparty, the original
+    /// amount (`/OCMT/`) and the value date, which a record does not carry, are not made.
+    static func record(
+        _ read: Read, information: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance
+    ) -> SettlementRecord {
+        let (line, currency) = (read.line, read.currency)
+        let info = MT940Fields.information(information, counterparty: false)
+        var references = info.references
+        references.add(line.customerReference)
+        return BankEntry.record(
+            references: references, bankReference: line.bankReference, remittance: info.remittance,
+            amount: Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency),
+            charges: MT940Fields.supplementaryAmount("CHGS", in: line.supplementary).flatMap {
+                $0.currency == currency ? $0 : nil
+            },
+            status: read.interim ? .pending : .settled, rawStatus: info.code ?? line.type,
+            settledAt: MT940Fields.timestamp(line.entryDate ?? line.valueDate), kind: kind(line, info),
+            account: account, provenance: provenance)
     }
 
     /// Returns and reversals take money back; charges and commissions are fees.

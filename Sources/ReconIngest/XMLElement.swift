@@ -148,13 +148,15 @@ final class XMLTree: @unchecked Sendable {
     }
 
     func string(_ range: (Int32, Int32), trimmed: Bool) -> String {
-        var (start, end) = (Int(range.0), Int(range.1))
-        if trimmed {
-            func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-            while start < end, blank(text[start]) { start += 1 }
-            while end > start, blank(text[end - 1]) { end -= 1 }
+        text.withUnsafeBufferPointer { text in
+            var (start, end) = (Int(range.0), Int(range.1))
+            if trimmed {
+                func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+                while start < end, blank(text[start]) { start += 1 }
+                while end > start, blank(text[end - 1]) { end -= 1 }
+            }
+            return String(decoding: text[start..<end], as: UTF8.self)
         }
-        return text.withUnsafeBufferPointer { String(decoding: $0[start..<end], as: UTF8.self) }
     }
 }
 
@@ -191,12 +193,31 @@ public struct XMLElement: @unchecked Sendable {
     }
 
     func child(id: Int32) -> XMLElement? {
-        var c = tree.nodes[Int(node)].firstChild
-        while c >= 0 {
-            if tree.nodes[Int(c)].name == id { return XMLElement(tree: tree, node: c) }
-            c = tree.nodes[Int(c)].nextSibling
+        let c = tree.nodes.withUnsafeBufferPointer { Self.child(id, of: node, in: $0) }
+        return c < 0 ? nil : XMLElement(tree: tree, node: c)
+    }
+
+    /// The first child of `node` named `id`, -1 for none: walked over the nodes in place (one
+    /// reference counted per lookup, not one per node and element passed).
+    static func child(_ id: Int32, of node: Int32, in nodes: UnsafeBufferPointer<XMLTree.Node>) -> Int32 {
+        guard node >= 0 else { return -1 }
+        var c = nodes[Int(node)].firstChild
+        while c >= 0 && nodes[Int(c)].name != id { c = nodes[Int(c)].nextSibling }
+        return c
+    }
+
+    /// The trimmed text of the node down a path of first children, nil when absent or blank.
+    func text(path ids: (Int32, Int32, Int32, Int32), depth: Int) -> String? {
+        let found = tree.nodes.withUnsafeBufferPointer { nodes in
+            var n = Self.child(ids.0, of: node, in: nodes)
+            if depth > 1 { n = Self.child(ids.1, of: n, in: nodes) }
+            if depth > 2 { n = Self.child(ids.2, of: n, in: nodes) }
+            if depth > 3 { n = Self.child(ids.3, of: n, in: nodes) }
+            return n < 0 ? nil : (nodes[Int(n)].textStart, nodes[Int(n)].textEnd)
         }
-        return nil
+        guard let found else { return nil }
+        let text = tree.string(found, trimmed: true)
+        return text.isEmpty ? nil : text
     }
 
     func attribute(id: Int32) -> String? {
@@ -218,10 +239,12 @@ public struct XMLElement: @unchecked Sendable {
     public func children(_ name: StaticString) -> [XMLElement] {
         let id = tree.names.id(literal: name)
         var result: [XMLElement] = []  // walked in place: most lookups find none or one
-        var c = tree.nodes[Int(node)].firstChild
-        while c >= 0 {
-            if tree.nodes[Int(c)].name == id { result.append(XMLElement(tree: tree, node: c)) }
-            c = tree.nodes[Int(c)].nextSibling
+        tree.nodes.withUnsafeBufferPointer { nodes in
+            var c = nodes[Int(node)].firstChild
+            while c >= 0 {
+                if nodes[Int(c)].name == id { result.append(XMLElement(tree: tree, node: c)) }
+                c = nodes[Int(c)].nextSibling
+            }
         }
         return result
     }
@@ -243,13 +266,21 @@ public struct XMLElement: @unchecked Sendable {
     }
 
     /// The trimmed text at a path, nil when absent or blank.
-    public func text(_ a: StaticString) -> String? { child(a)?.nonEmptyText }
-    public func text(_ a: StaticString, _ b: StaticString) -> String? { child(a)?.child(b)?.nonEmptyText }
+    public func text(_ a: StaticString) -> String? {
+        text(path: (tree.names.id(literal: a), 0, 0, 0), depth: 1)
+    }
+    public func text(_ a: StaticString, _ b: StaticString) -> String? {
+        let names = tree.names
+        return text(path: (names.id(literal: a), names.id(literal: b), 0, 0), depth: 2)
+    }
     public func text(_ a: StaticString, _ b: StaticString, _ c: StaticString) -> String? {
-        child(a)?.child(b)?.child(c)?.nonEmptyText
+        let names = tree.names
+        return text(path: (names.id(literal: a), names.id(literal: b), names.id(literal: c), 0), depth: 3)
     }
     public func text(_ a: StaticString, _ b: StaticString, _ c: StaticString, _ d: StaticString) -> String? {
-        child(a)?.child(b)?.child(c)?.child(d)?.nonEmptyText
+        let names = tree.names
+        return text(
+            path: (names.id(literal: a), names.id(literal: b), names.id(literal: c), names.id(literal: d)), depth: 4)
     }
 
     /// The trimmed text, nil when blank.

@@ -209,12 +209,15 @@ public final class XMLReader {
 
         /// Where the SAX callbacks write: the batch being filled, and what the parser said.
         final class Sink {
-            unowned(unsafe) var events: XMLEvents
+            /// The batch, called through `_withUnsafeGuaranteedRef`: a reference loaded for a call
+            /// is otherwise retained and released around it, once per callback (the ring owns the
+            /// batches for the parser's whole life).
+            var events: Unmanaged<XMLEvents>
             var parser: xmlParserCtxtPtr?
             var declaresDTD = false
             var parseError: (message: String, line: Int64, column: Int64)?
 
-            init(events: XMLEvents) { self.events = events }
+            init(events: XMLEvents) { self.events = .passUnretained(events) }
         }
 
         init(source: any ByteSource, batches: [XMLEvents]) throws(IngestError) {
@@ -238,16 +241,20 @@ public final class XMLReader {
             sax.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
                 guard let context else { return }
                 Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                    $0.events.start(localName, uri, attributeCount, attributes)
+                    $0.events._withUnsafeGuaranteedRef { $0.start(localName, uri, attributeCount, attributes) }
                 }
             }
             sax.endElementNs = { context, _, _, _ in
                 guard let context else { return }
-                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.events.end() }
+                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                    $0.events._withUnsafeGuaranteedRef { $0.end() }
+                }
             }
             sax.characters = { context, bytes, length in
                 guard let context, let bytes, length > 0 else { return }
-                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.events.text(bytes, Int(length)) }
+                Unmanaged<Sink>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                    $0.events._withUnsafeGuaranteedRef { $0.text(bytes, Int(length)) }
+                }
             }
             sax.cdataBlock = sax.characters
             sax.ignorableWhitespace = sax.characters
@@ -291,7 +298,7 @@ public final class XMLReader {
         /// Parses the next chunk into `batch`; false when the document ended or failed there.
         func fill(_ batch: XMLEvents) -> Bool {
             batch.removeAll()
-            sink.events = batch
+            sink.events = .passUnretained(batch)
             if first {
                 first = false
                 recon_xml_silence_generic_errors()  // libxml2's generic handler is per thread

@@ -178,13 +178,7 @@ public struct CamtStatement: SettlementFormat {
                 bank.references = keys
                 let ustrd = (detail ?? entry).children("RmtInf").flatMap { $0.children("Ustrd") }.map(\.trimmedText)
                 bank.remittance = ustrd.isEmpty ? entry.text("AddtlNtryInf") : ustrd.joined(separator: " ")
-                // the other party: the debtor of a credit, the creditor of a debit
-                if let parties = detail?.child("RltdPties") {
-                    let other = gross.minorUnits < 0 ? parties.child("Cdtr") : parties.child("Dbtr")
-                    let account = gross.minorUnits < 0 ? parties.child("CdtrAcct") : parties.child("DbtrAcct")
-                    bank.counterpartyName = other?.text("Nm") ?? other?.text("Pty", "Nm")
-                    bank.counterpartyAccount = account?.text("Id", "IBAN") ?? account?.text("Id", "Othr", "Id")
-                }
+                // the other party (`RltdPties`) is not looked up: a record does not carry it
                 bank.kind = Self.kind(code: code, reversal: reversal)
                 return bank.record(
                     account: iban,

@@ -26,20 +26,33 @@ public struct BAI2Statement: SettlementFormat {
         /// Where each piece (the record, then each continuation) ends in `bytes`.
         var ends: [Int] = []
 
+        /// Set when the continuations run past `bytesMax` bytes or `piecesMax` lines: the rest
+        /// is not kept (memory stays bounded, whatever the file) and the record is rejected.
+        var overlong = false
+        static let bytesMax = 1 << 20
+        static let piecesMax = 10_000
+
         mutating func start(code: Int, line: Int64, _ text: BAI2RecordReader.Bytes) {
-            (self.code, self.line) = (code, line)
+            (self.code, self.line, overlong) = (code, line, false)
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             append(text)
         }
 
+        private mutating func fits(_ text: BAI2RecordReader.Bytes) -> Bool {
+            overlong = overlong || bytes.count + text.count >= Self.bytesMax || ends.count >= Self.piecesMax
+            return !overlong
+        }
+
         mutating func append(_ text: BAI2RecordReader.Bytes) {
+            guard fits(text) else { return }
             bytes += text
             ends.append(bytes.count)
         }
 
         /// A wrapped line goes on with the last piece after a space.
         mutating func wrap(_ text: BAI2RecordReader.Bytes) {
+            guard fits(text) else { return }
             bytes.append(0x20)
             bytes += text
             ends[ends.count - 1] = bytes.count
@@ -72,8 +85,9 @@ public struct BAI2Statement: SettlementFormat {
     /// Where a text is among the bytes a batch keeps (`BankEntryReadAhead.Emitter.keep`); `none`
     /// for a text the detail does not have.
     struct Span {
-        var start = -1
-        var end = -1
+        // Int32: a batch keeps at most 1024 records of at most `logicalBytesMax` each
+        var start: Int32 = -1
+        var end: Int32 = -1
 
         static let none = Span()
 
@@ -81,11 +95,15 @@ public struct BAI2Statement: SettlementFormat {
 
         /// `range` of bytes kept from `base` on.
         init(_ range: Range<Int>, at base: Int) {
-            (start, end) = (base + range.lowerBound, base + range.upperBound)
+            (start, end) = (Int32(base + range.lowerBound), Int32(base + range.upperBound))
+        }
+
+        func bytes(_ kept: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+            start < 0 ? nil : UnsafeBufferPointer(rebasing: kept[Int(start)..<Int(end)])
         }
 
         func text(_ kept: UnsafeBufferPointer<UInt8>) -> String? {
-            start < 0 ? nil : String(decoding: UnsafeBufferPointer(rebasing: kept[start..<end]), as: UTF8.self)
+            bytes(kept).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
@@ -109,9 +127,8 @@ public struct BAI2Statement: SettlementFormat {
         var counterparty = Span.none
 
         /// The detail as a settlement record, made as a `BankEntry`'s is (the counterparty, which
-        /// a record does not carry, left in the bytes).
-        /// The detail as a settlement record; `codes` keeps the type codes' texts made so far
-        /// (a file uses a few dozen), so that each is made once.
+        /// a record does not carry, left in the bytes); `codes` keeps the type codes' texts made
+        /// so far (a file uses a few dozen), so that each is made once.
         func record(
             kept: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance, codes: inout [String?]
         ) -> SettlementRecord {
@@ -123,9 +140,9 @@ public struct BAI2Statement: SettlementFormat {
                 if code.utf8.count == 3 { codes[typeCode] = code }
             }
             var references = KeyList(ignoring: .bank)
-            references.add(eref.text(kept))
-            references.add(trid.text(kept))
-            references.add(customerReference.text(kept))
+            references.add(trimmed: eref.bytes(kept))
+            references.add(trimmed: trid.bytes(kept))
+            references.add(trimmed: customerReference.bytes(kept))
             return BankEntry.record(
                 references: references, bankReference: bankReference.text(kept)?.nilIfEmpty,
                 remittance: remittance.text(kept)?.nilIfEmpty, amount: Money(minorUnits: minor, currency: currency),
@@ -210,6 +227,13 @@ public struct BAI2Statement: SettlementFormat {
         }
 
         func process(_ record: Logical) throws {
+            if record.overlong {
+                return try reject(
+                    RecordError(
+                        field: record.codeText,
+                        "the record and its 88 continuations run over \(Logical.bytesMax) bytes or "
+                            + "\(Logical.piecesMax) lines: not a BAI2 record recon reads"), record)
+            }
             let f = record.code == 16 ? [] : record.fields  // a detail is read by its own cursor
             do {
                 switch record.code {

@@ -21,6 +21,9 @@ struct BankEntryReadAhead<Entry> {
         private unowned(unsafe) var items: MoveBuffer<Item>
         fileprivate let handOver: (Bool) -> Batch?
         static var batchSize: Int { 1024 }
+        /// A batch is handed over once it keeps this many bytes, however few its items: memory
+        /// stays bounded, and a batch's offsets fit in 32 bits (a record adds at most 2 MiB).
+        static var keptBytesMax: Int { 1 << 26 }
 
         fileprivate init(batch: Batch, handOver: @escaping (Bool) -> Batch?) {
             self.batch = batch
@@ -30,7 +33,7 @@ struct BankEntryReadAhead<Entry> {
 
         func emit(_ item: consuming Item) throws {
             items.append(item)
-            if items.isFull {
+            if items.isFull || batch.bytes.count >= Self.keptBytesMax {
                 guard let next = handOver(false) else { throw CancellationError() }
                 next.items.removeAll()
                 next.bytes.removeAll(keepingCapacity: true)

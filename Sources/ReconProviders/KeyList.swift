@@ -73,6 +73,17 @@ struct KeyList {
         case nil: value = PaymentKey.trimmed(value)
         default: break
         }
+        insert(value)
+    }
+
+    /// Adds bytes a reader already trimmed (as `BankBytes.trimmed` does), unless they are none,
+    /// empty, a placeholder or there already: checked before a string is made of them.
+    mutating func add(trimmed bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes, !bytes.isEmpty, !ignoring.contains(bytes) else { return }
+        insert(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private mutating func insert(_ value: String) {
         // lengths first (read from the strings, not counted): most keys differ in length, and
         // comparing them is then one test instead of a call
         let n = value.utf8.count

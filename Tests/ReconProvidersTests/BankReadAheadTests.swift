@@ -59,6 +59,21 @@ import Testing
         return (records, rejects, stats, order)
     }
 
+    /// A detail whose 88 continuations never end (a hostile or broken file) is not kept whole:
+    /// past 10,000 lines it is a reject with its line, and the details after it are read.
+    @Test func aDetailWithEndlessContinuationsIsRejectedInBoundedMemory() throws {
+        var lines = [
+            "01,BANK,CUST,240606,0600,1,,,2/", "02,CUST,BANK,1,240605,2400,USD,2/", "03,100200300,USD,010,0,,,/",
+        ]
+        lines.append("16,195,100,Z,BR1,CR1,ACH PAYMENT/")
+        lines += Array(repeating: "88,MORE TEXT", count: 10_050)
+        lines.append("16,195,250,Z,BR2,CR2,ACH PAYMENT/")
+        let (records, rejects, _, _) = try Self.read(lines.joined(separator: "\n") + "\n", name: "endless.bai2")
+        #expect(records.map(\.key) == ["CR2"] && records.first?.gross.minorUnits == 250)
+        #expect(rejects.count == 1 && rejects.first?.source.position.line == 4)
+        #expect(rejects.first?.reason.contains("10000 lines") == true)
+    }
+
     @Test func bai2OverManyBatchesKeepsTheFilesOrder() throws {
         let (text, broken, total) = Self.bai2(details: 5000)
         let (records, rejects, stats, order) = try Self.read(text, name: "many.bai2")

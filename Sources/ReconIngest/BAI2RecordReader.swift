@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The physical records of a BAI2 file (cash management balance reporting): `NN,fields...`
 /// ending in an optional `/`, one or more to a line (some banks put the next record after a
 /// `/` and spaces on the same line), padded with spaces or not. Each record is its two-digit
@@ -52,6 +58,14 @@ public final class BAI2RecordReader {
         }
     }
 
+    /// Where `byte` first is in `line` from `from` on: `memchr`, many times a loop's speed.
+    static func firstIndex(of byte: UInt8, in line: Bytes, from: Int) -> Int? {
+        guard from < line.endIndex, let base = line.base.baseAddress,
+            let hit = memchr(base + from, Int32(byte), line.endIndex - from)
+        else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The record type of two digits, if they are one.
     static func code(_ a: UInt8, _ b: UInt8) -> Int? {
         guard a >= 0x30 && a <= 0x39 && b >= 0x30 && b <= 0x39 else { return nil }
@@ -67,7 +81,7 @@ public final class BAI2RecordReader {
     /// (`...2/   02,...`).
     static func record(in line: Bytes, from: Int) -> (Bytes, Int?) {
         var i = from
-        while let slash = line[i...].firstIndex(of: UInt8(ascii: "/")) {
+        while let slash = firstIndex(of: UInt8(ascii: "/"), in: line, from: i) {
             var j = slash + 1
             while j < line.endIndex, line[j] == 0x20 { j += 1 }
             if j > slash + 1, j + 2 < line.endIndex, line[j + 2] == UInt8(ascii: ","),

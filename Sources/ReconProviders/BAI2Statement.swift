@@ -319,7 +319,7 @@ public struct BAI2Statement: SettlementFormat {
             var at = bytes.startIndex
             var piece = 0
             func field() -> Slice<UnsafeBufferPointer<UInt8>> {
-                let end = bytes[at...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+                let end = BankBytes.index(of: UInt8(ascii: ","), in: all, at..<bytes.endIndex) ?? bytes.endIndex
                 defer { at = min(end + 1, bytes.endIndex) }
                 return BankBytes.trimmed(bytes[at..<end])
             }

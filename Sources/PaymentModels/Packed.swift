@@ -2,10 +2,10 @@
 ///
 /// `Int64.min` never comes out of `AmountParser` (it negates a magnitude of at most
 /// `Int64.max`) nor out of a real clock, so it is free to mean "absent".
-enum Packed {
-    static let none = Int64.min
+@usableFromInline enum Packed {
+    @usableFromInline static let none = Int64.min
 
-    static func pack(_ value: Int64?) -> Int64 {
+    @inlinable static func pack(_ value: Int64?) -> Int64 {
         guard let value else { return none }
         precondition(value != none, "Int64.min is reserved for 'none'")
         return value

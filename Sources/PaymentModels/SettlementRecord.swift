@@ -17,10 +17,10 @@ public struct SettlementRecord: Sendable {
     public var kind = SettlementKind.payment
     /// Set only when the provider paid out in another currency than the charge's (declared next
     /// to `kind`, it fills that field's padding).
-    private var otherSettlementCurrency: Currency?
+    @usableFromInline var otherSettlementCurrency: Currency?
     /// The day the line's batch is paid out (days since 1970), Int32.min for none: a day is what
     /// the bank window counts in, and four bytes here fill padding where eight would not.
-    private var payoutDay = Int32.min
+    @usableFromInline var payoutDay = Int32.min
     /// The payout or batch the line was paid out in (Stripe's `automatic_payout_id`, Adyen's
     /// batch number), when the export says.
     public var batchId: String?
@@ -31,12 +31,12 @@ public struct SettlementRecord: Sendable {
         set { rateScaled = newValue?.scaled ?? 0 }
     }
     /// The stated rate in 10^-10 units, 0 for none: a bare integer, like fee and net below.
-    private var rateScaled: Int64 = 0
+    @usableFromInline var rateScaled: Int64 = 0
     // fee, net and time are stored as bare integers with a sentinel for "none" (see Packed):
     // 24 bytes less per line, which at a million lines is memory and page faults saved
-    private var feeMinor = Packed.none
-    private var netMinor = Packed.none
-    private var settledMilliseconds = Packed.none
+    @usableFromInline var feeMinor = Packed.none
+    @usableFromInline var netMinor = Packed.none
+    @usableFromInline var settledMilliseconds = Packed.none
 
     /// The payout batch the line belongs to: its `batchId`, or for a payout line without one,
     /// the payout's own id (its key, else its settlement id: Stripe's payout row names the
@@ -105,12 +105,13 @@ public struct SettlementRecord: Sendable {
         set { payoutDay = Self.day(newValue) }
     }
 
-    static func day(_ time: Timestamp?) -> Int32 {
+    @inlinable static func day(_ time: Timestamp?) -> Int32 {
         guard let day = time?.daysSince1970 else { return Int32.min }
         return Int32(exactly: day) ?? Int32.min
     }
 
-    public init(
+    // inlinable: across modules the record was built aside and copied (perf annotate)
+    @inlinable public init(
         key: String, alternateKeys: [String]? = nil, settlementId: String? = nil, provider: String? = nil,
         gross: Money,
         fee: Money? = nil, net: Money? = nil, status: SettlementStatus, rawStatus: String,

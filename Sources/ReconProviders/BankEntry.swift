@@ -6,6 +6,11 @@ public import PaymentModels
 /// remittance text that can be references (`po_1001` in "STRIPE PAYOUT po_1001"): usable as
 /// `--bank` (a payout met by a credit) and as `--settlement` (a transfer or direct debit met by
 /// its end-to-end id or a reference in its remittance text).
+///
+/// Every format's records are made by one function, `BankEntry.record(references:...)`, so the
+/// keys follow the same rules everywhere. The readers of large files (camt, MT940, BAI2) call it
+/// with the parts a record carries, read on their hot path, without building an entry; OFX and
+/// Norma 43 build the whole entry (their counterparty included, which no record carries yet).
 struct BankEntry {
     /// Booked (`settled`: a statement), pending (an interim report, camt `PDNG`), reversed (camt
     /// `RvslInd`) or unknown (a camt status recon does not know).

@@ -168,20 +168,15 @@ public struct CamtStatement: SettlementFormat {
                 _ gross: Money, _ keys: KeyList, _ id: String?, _ line: Int64, fee: Money?, detail: XMLElement? = nil
             ) -> SettlementRecord {
                 let code = Self.transactionCode(detail: detail, entry: entry)
-                var bank = BankEntry(amount: gross, code: code ?? "")
-                bank.status = status
-                bank.statusText = reversal ? "\(rawStatus) reversal" : rawStatus
-                bank.bookingDate = booked
-                bank.valueDate = valueDate
-                bank.charges = fee
-                bank.bankReference = id
-                bank.references = keys
                 let ustrd = (detail ?? entry).children("RmtInf").flatMap { $0.children("Ustrd") }.map(\.trimmedText)
-                bank.remittance = ustrd.isEmpty ? entry.text("AddtlNtryInf") : ustrd.joined(separator: " ")
-                // the other party (`RltdPties`) is not looked up: a record does not carry it
-                bank.kind = Self.kind(code: code, reversal: reversal)
-                return bank.record(
-                    account: iban,
+                // made as a `BankEntry`'s record is, from its parts; the other party (`RltdPties`)
+                // is not looked up: a record does not carry it
+                return BankEntry.record(
+                    references: keys, bankReference: id,
+                    remittance: ustrd.isEmpty ? entry.text("AddtlNtryInf") : ustrd.joined(separator: " "),
+                    amount: gross, charges: fee, status: status,
+                    rawStatus: reversal ? "\(rawStatus) reversal" : rawStatus, settledAt: booked ?? valueDate,
+                    kind: Self.kind(code: code, reversal: reversal), account: iban,
                     provenance: Provenance(source: source, position: SourcePosition(byte: 0, line: line, record: 0)))
             }
             let signed = { (m: Money) in credit ? m : -m }

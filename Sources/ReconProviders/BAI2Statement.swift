@@ -1,6 +1,12 @@
 public import PaymentModels
 public import ReconIngest
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// BAI2 cash management files (US banks): file `01`, group `02`, account `03` with its
 /// summaries, detail `16` records (one bank entry each) and `88` continuations, and the account,
 /// group and file trailers `49`, `98`, `99`, whose control totals and record counts are all
@@ -127,27 +133,50 @@ public struct BAI2Statement: SettlementFormat {
         var counterparty = Span.none
 
         /// The detail as a settlement record, made as a `BankEntry`'s is (the counterparty, which
-        /// a record does not carry, left in the bytes); `codes` keeps the type codes' texts made
-        /// so far (a file uses a few dozen), so that each is made once.
+        /// a record does not carry, left in the bytes).
         func record(
-            kept: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance, codes: inout [String?]
+            kept: UnsafeBufferPointer<UInt8>, account: String?, provenance: Provenance, made: inout Made
         ) -> SettlementRecord {
-            let code: String
-            if type.end - type.start == 3, let known = codes[typeCode] {
-                code = known
-            } else {
-                code = type.text(kept) ?? ""
-                if code.utf8.count == 3 { codes[typeCode] = code }
-            }
             var references = KeyList(ignoring: .bank)
             references.add(trimmed: eref.bytes(kept))
             references.add(trimmed: trid.bytes(kept))
             references.add(trimmed: customerReference.bytes(kept))
             return BankEntry.record(
                 references: references, bankReference: bankReference.text(kept)?.nilIfEmpty,
-                remittance: remittance.text(kept)?.nilIfEmpty, amount: Money(minorUnits: minor, currency: currency),
-                charges: nil, status: .settled, rawStatus: code, settledAt: bookingDate ?? valueDate,
-                kind: kind, account: account, provenance: provenance)
+                remittance: made.remittance(remittance.bytes(kept)),
+                amount: Money(minorUnits: minor, currency: currency),
+                charges: nil, status: .settled, rawStatus: made.code(typeCode, type.bytes(kept)),
+                settledAt: bookingDate ?? valueDate, kind: kind, account: account, provenance: provenance)
+        }
+    }
+
+    /// Texts the caller's thread made for earlier details, made again only when they differ:
+    /// each type code's (a file uses a few dozen) and the last remittance text (banks repeat
+    /// "ACH PAYMENT" detail after detail; a text that changes costs one comparison).
+    struct Made {
+        private var codes = [String?](repeating: nil, count: 1000)
+        private var lastRemittance: String?
+
+        /// The type code's text as written; `code` is its value, 100-999.
+        mutating func code(_ code: Int, _ bytes: UnsafeBufferPointer<UInt8>?) -> String {
+            guard let bytes, bytes.count == 3 else { return bytes.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+            if let known = codes[code] { return known }
+            let text = String(decoding: bytes, as: UTF8.self)
+            codes[code] = text
+            return text
+        }
+
+        /// The remittance text, nil for none or an empty one.
+        mutating func remittance(_ bytes: UnsafeBufferPointer<UInt8>?) -> String? {
+            guard let bytes, !bytes.isEmpty else { return nil }
+            if var last = lastRemittance, last.utf8.count == bytes.count,
+                last.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+            {
+                return last
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            lastRemittance = text
+            return text
         }
     }
 
@@ -156,10 +185,10 @@ public struct BAI2Statement: SettlementFormat {
         onRecord: (consuming SettlementRecord) throws -> Void, onReject: (Reject) throws -> Void
     ) throws {
         let file = SourceFile(path)
-        var codes = [String?](repeating: nil, count: 1000)
+        var made = Made()
         try BankEntryReadAhead<Detail>.read(
             input.source, file: file, stats: &stats, onRecord: onRecord, onReject: onReject,
-            finish: { $0.record(kept: $1, account: $2, provenance: $3, codes: &codes) }
+            finish: { $0.record(kept: $1, account: $2, provenance: $3, made: &made) }
         ) {
             try parse($0, file: file, stats: &$1, emitter: $2)
         }

@@ -123,6 +123,18 @@ public struct CamtStatement: SettlementFormat {
             /// The booked net per value date (days since 1970; `Int64.min`: no value date), for
             /// banks whose closing balance counts entries by value date (PostFinance).
             var bookedNetByValueDay: [Int64: Total] = [:]
+
+            /// Counts an entry of `minor` units as written (unsigned) by its indicator.
+            mutating func add(_ minor: Int64, credit: Bool, booked: Bool) {
+                if credit {
+                    credits += 1
+                    creditSum += Total(minor)
+                } else {
+                    debits += 1
+                    debitSum += Total(minor)
+                }
+                if booked { bookedNet += credit ? Total(minor) : -Total(minor) }
+            }
         }
 
         mutating func account(_ acct: XMLElement) {
@@ -136,16 +148,9 @@ public struct CamtStatement: SettlementFormat {
             let credit = try Self.isCredit(entry.text("CdtDbtInd"), field: "Ntry/CdtDbtInd")
             let rawStatus = entry.text("Sts", "Cd") ?? entry.text("Sts") ?? ""
             let reversal = entry.text("RvslInd")?.lowercased() == "true"
-            var tally = tallies[amount.currency] ?? Tally()
-            if credit {
-                tally.credits += 1
-                tally.creditSum += Total(amount.minorUnits)
-            } else {
-                tally.debits += 1
-                tally.debitSum += Total(amount.minorUnits)
-            }
-            if rawStatus == "BOOK" { tally.bookedNet += credit ? Total(amount.minorUnits) : -Total(amount.minorUnits) }
-            tallies[amount.currency] = tally
+            // tallied in place: a tally taken out and put back could copy its day table per entry
+            tallies[amount.currency, default: Tally()].add(
+                amount.minorUnits, credit: credit, booked: rawStatus == "BOOK")
 
             var status: SettlementStatus =
                 switch rawStatus {
@@ -161,7 +166,7 @@ public struct CamtStatement: SettlementFormat {
             let valueDate = try Self.date(entry.child("ValDt"), field: "Ntry/ValDt")
             if rawStatus == "BOOK" {
                 let day = valueDate?.daysSince1970 ?? Int64.min
-                tallies[amount.currency]!.bookedNetByValueDay[day, default: 0] +=
+                tallies[amount.currency, default: Tally()].bookedNetByValueDay[day, default: 0] +=
                     credit ? Total(amount.minorUnits) : -Total(amount.minorUnits)
             }
             func make(

@@ -45,8 +45,10 @@ struct KeyList {
     /// The keys after the first, nil when there are none.
     var alternates: [String]? {
         guard let second else { return nil }
-        var all = [second]
-        all.reserveCapacity(3 + (rest?.count ?? 0))
+        var all: [String] = []
+        // sized before the first append: `[second]` then a reserve allocated twice
+        all.reserveCapacity((third == nil ? 1 : fourth == nil ? 2 : 3) + (rest?.count ?? 0))
+        all.append(second)
         if let third { all.append(third) }
         if let fourth { all.append(fourth) }
         if let rest { all += rest }

@@ -142,7 +142,7 @@ public struct BAI2Statement: SettlementFormat {
             references.add(trimmed: trid.bytes(kept))
             references.add(trimmed: customerReference.bytes(kept))
             return BankEntry.record(
-                references: references, bankReference: bankReference.text(kept)?.nilIfEmpty,
+                references: consume references, bankReference: bankReference.text(kept)?.nilIfEmpty,
                 remittance: made.remittance(remittance.bytes(kept)),
                 amount: Money(minorUnits: minor, currency: currency),
                 charges: nil, status: .settled, rawStatus: made.code(typeCode, type.bytes(kept)),

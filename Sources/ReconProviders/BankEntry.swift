@@ -58,15 +58,15 @@ struct BankEntry {
         status: SettlementStatus, rawStatus: String, settledAt: Timestamp?, kind: SettlementKind, account: String?,
         provenance: Provenance
     ) -> SettlementRecord {
-        var keys = references
-        keys.add(bankReference)
+        // the references themselves, not a copy of them (a copy counted each string again)
+        references.add(bankReference)
         if let remittance {
-            keys.add(remittance)
+            references.add(remittance)
             // a payment's reference written inside the text ("Order shop-3, thanks")
-            forEachReferenceWord(in: remittance) { keys.add($0) }
+            forEachReferenceWord(in: remittance) { references.add($0) }
         }
         return SettlementRecord(
-            key: keys.key, alternateKeys: keys.alternates, settlementId: bankReference, provider: account,
+            key: references.key, alternateKeys: references.alternates, settlementId: bankReference, provider: account,
             gross: amount, fee: charges, status: status, rawStatus: rawStatus, settledAt: settledAt,
             provenance: provenance, kind: kind)
     }

@@ -233,7 +233,7 @@ public struct MT940Statement: SettlementFormat {
         var references = info.references
         references.add(line.customerReference)
         return BankEntry.record(
-            references: references, bankReference: line.bankReference, remittance: info.remittance,
+            references: consume references, bankReference: line.bankReference, remittance: info.remittance,
             amount: Money(minorUnits: line.credit ? line.minorUnits : -line.minorUnits, currency: currency),
             charges: MT940Fields.supplementaryAmount("CHGS", in: line.supplementary).flatMap {
                 $0.currency == currency ? $0 : nil

@@ -413,15 +413,7 @@ import Testing
             """
         }
         writeFile(
-            dir + "/bank.xml",
-            """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
-            <GrpHdr><MsgId>M</MsgId><CreDtTm>2024-05-04T18:00:00Z</CreDtTm></GrpHdr><Stmt><Id>S</Id>
-            <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
-
-            """ + entry("10.00", "B-1") + entry("4.05", "B-2") + entry("7.00", "B-3")
-                + "</Stmt></BkToCstmrStmt></Document>\n")
+            dir + "/bank.xml", camt053Statement(entry("10.00", "B-1") + entry("4.05", "B-2") + entry("7.00", "B-3")))
         let store = TestStores.make(kind)
         _ = try CLI.run([
             "reconcile", "--store", store, "--out", dir + "/o1", "--payments", dir + "/pay.jsonl", "--settlement",

@@ -62,16 +62,13 @@ import Testing
         writeFile(dir + "/n2-short.csv", night2(payout: "14.00"))
         writeFile(
             dir + "/bank.xml",
-            """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
-            <GrpHdr><MsgId>M</MsgId><CreDtTm>2024-05-04T18:00:00Z</CreDtTm></GrpHdr><Stmt><Id>S</Id>
-            <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
-            <Ntry><Amt Ccy="USD">14.05</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
-            <BookgDt><Dt>2024-05-04</Dt></BookgDt><AcctSvcrRef>B-1</AcctSvcrRef>
-            <NtryDtls><TxDtls><RmtInf><Ustrd>PAYOUT P-1</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
-            </Stmt></BkToCstmrStmt></Document>
-            """)
+            camt053Statement(
+                """
+                <Ntry><Amt Ccy="USD">14.05</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+                <BookgDt><Dt>2024-05-04</Dt></BookgDt><AcctSvcrRef>B-1</AcctSvcrRef>
+                <NtryDtls><TxDtls><RmtInf><Ustrd>PAYOUT P-1</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+
+                """))
         let store = TestStores.make(kind)
         let first = try CLI.run([
             "reconcile", "--store", store, "--out", dir + "/o1", "--payments", dir + "/pay.jsonl", "--settlement",

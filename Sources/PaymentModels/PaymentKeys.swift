@@ -14,28 +14,6 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
 
     public init() {}
 
-    /// Where inline key `position` (0-3) is stored within a `PaymentKeys`; nil past the fourth.
-    public static func valueOffset(_ position: Int) -> Int? {
-        switch position {
-        case 0: MemoryLayout<PaymentKeys>.offset(of: \.v0)
-        case 1: MemoryLayout<PaymentKeys>.offset(of: \.v1)
-        case 2: MemoryLayout<PaymentKeys>.offset(of: \.v2)
-        case 3: MemoryLayout<PaymentKeys>.offset(of: \.v3)
-        default: nil
-        }
-    }
-
-    /// Where the text of the `String` stored at `value` probably starts, read from its raw
-    /// words without retaining it: for a prefetch hint only. A native heap string's second
-    /// word holds its storage object's address (low 60 bits), the UTF-8 bytes 32 bytes in;
-    /// for a small or bridged string the result is some harmless address (a prefetch never
-    /// faults).
-    @inlinable
-    public static func textAddressHint(_ value: UnsafeRawPointer) -> UnsafeRawPointer? {
-        let object = value.loadUnaligned(fromByteOffset: 8, as: UInt.self)
-        return UnsafeRawPointer(bitPattern: (object & 0x0FFF_FFFF_FFFF_FFFF) &+ 32)
-    }
-
     public init(_ keys: [PaymentKey]) {
         for key in keys { add(key.field, key.value) }
     }
@@ -61,18 +39,6 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         }
     }
 
-    /// Whether the value at `position` equals `key`, compared in place (no copy, no retain).
-    @inlinable
-    public func value(at position: Int, equals key: String) -> Bool {
-        switch position {
-        case 0: v0 == key
-        case 1: v1 == key
-        case 2: v2 == key
-        case 3: v3 == key
-        default: more![position - 4].value == key
-        }
-    }
-
     /// Calls `body` with the UTF-8 bytes of the value at `position`, in place (no copy of the
     /// string: handing it to a helper function retained and released it for every key indexed).
     @inlinable
@@ -91,10 +57,12 @@ public struct PaymentKeys: RandomAccessCollection, Sendable, Equatable {
         return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
-    /// The field of the key at `position`.
+    /// The field of the key at `position` (past the fourth, from `more`: the inline bits hold
+    /// four fields only).
     @inlinable
     public func field(at position: Int) -> KeyField {
-        KeyField(rawValue: UInt8(truncatingIfNeeded: fields >> (4 * position)) & 0xF)!
+        guard position < 4 else { return more![position - 4].field }
+        return KeyField(rawValue: UInt8(truncatingIfNeeded: fields >> (4 * position)) & 0xF)!
     }
 
     /// Adds a key if `value` is non-empty, keeping `KeyField` order.

@@ -158,11 +158,9 @@ final class PaymentParts: @unchecked Sendable {
             }
             let file = parts[k].file
             let cursor = cursors[file]
-            let payments = result.payments
-            for i in 0..<payments.count { payments.base[i].provenance.position.shift(from: cursor) }
+            result.payments.updatePositions { $0.shift(from: cursor) }
             for i in result.rejects.indices { result.rejects[i].source.position.shift(from: cursor) }
-            builder.append(moving: payments.base, count: payments.count)
-            payments.count = 0
+            for chunk in result.payments.chunks { builder.append(contentsOf: chunk) }
             rejects += result.rejects
             advance(file, by: result.stats, numberedFromOne: true)
         }
@@ -188,34 +186,26 @@ final class PaymentParts: @unchecked Sendable {
     }
 }
 
-/// Payments read by the helper, kept where they were parsed until they are moved into the
-/// key index builder (an array would copy them there, retaining every string once more).
-final class PaymentRun {
-    private(set) var base: UnsafeMutablePointer<Payment>
-    private var capacity: Int
-    /// Initialized payments at `base`; set to 0 by whoever moves them out.
-    var count = 0
+/// Payments read by the helper, kept in chunks made on its thread until the key index builder
+/// copies their bytes (as models, their strings would be freed by the other thread, which glibc
+/// does the slow way).
+struct PaymentRun {
+    private(set) var chunks: [PaymentChunk] = []
+    private var left: Int
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
+    /// `capacity`: about how many payments will come (the first chunk is sized for them).
+    init(capacity: Int) { left = max(capacity, 16) }
 
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-
-    func append(_ payment: consuming Payment) {
-        if count == capacity {
-            let bigger = UnsafeMutablePointer<Payment>.allocate(capacity: capacity * 2)
-            bigger.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = bigger
-            capacity *= 2
+    mutating func append(_ payment: consuming Payment) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == PaymentTable.chunkSize {
+            chunks.append(PaymentChunk(capacity: left))
         }
-        (base + count).initialize(to: payment)
-        count += 1
+        chunks[chunks.count - 1].append(payment)
+        left = max(left - 1, 16)
+    }
+
+    mutating func updatePositions(_ body: (inout SourcePosition) -> Void) {
+        for i in chunks.indices { chunks[i].updatePositions(body) }
     }
 }
 

@@ -1,7 +1,7 @@
 import CSupport
 import PaymentModels
 
-/// A hash multi-map from key text to (payment, key) pairs, over the payments' own strings.
+/// A hash multi-map from key text to (payment, key) pairs, over the payment table's key bytes.
 ///
 /// Open addressing with linear probing on a power-of-two table, at most half full. Each slot
 /// is one `UInt64` packing a 24-bit hash tag, the payment number and the key's position and
@@ -25,19 +25,17 @@ struct KeyIndex: Sendable {
         mask = capacity - 1
     }
 
-    init(payments: ChunkedArray<Payment>) {
-        self.init(expectedKeys: payments.reduce(0) { $0 + $1.keys.count })
+    init(payments: PaymentTable) {
+        self.init(expectedKeys: payments.indices.reduce(0) { $0 + payments.keyCount($1) })
         insert(payments, range: payments.indices)
     }
 
     /// Adds the keys of `payments[range]`; doubles the table (re-inserting everything up to
     /// `range.upperBound`) when it gets too full.
-    mutating func insert(_ payments: ChunkedArray<Payment>, range: Range<Int>) {
+    mutating func insert(_ payments: PaymentTable, range: Range<Int>) {
         precondition(range.upperBound <= KeyIndex.paymentsMax, "more payments than the index holds")
         var added = 0
-        for p in range {  // through a pointer: `payments[p].keys` copied the keys' strings
-            added += payments.address(of: p).assumingMemoryBound(to: Payment.self).pointee.keys.count
-        }
+        for p in range { added += payments.keyCount(p) }
         if keyCount + added > slots.count * KeyIndex.loadTenthsMax / 10 {
             self = KeyIndex(expectedKeys: (keyCount + added) * 3 / 2)
             insertUnchecked(payments, range: 0..<range.upperBound)
@@ -61,7 +59,7 @@ struct KeyIndex: Sendable {
 
     /// Inserts entries made by `appendEntries` for payments now in `payments`; when the table
     /// would get too full it is rebuilt, bigger, from `payments`.
-    mutating func insert(entries: [UInt64], payments: ChunkedArray<Payment>) {
+    mutating func insert(entries: [UInt64], payments: PaymentTable) {
         let added = entries.count / 2
         if keyCount + added > slots.count * KeyIndex.loadTenthsMax / 10 {
             self = KeyIndex(expectedKeys: (keyCount + added) * 3 / 2)
@@ -82,7 +80,7 @@ struct KeyIndex: Sendable {
     }
 
     /// Makes room for `keys` keys in all, rebuilding from `payments` if the table is smaller.
-    mutating func reserve(keys: Int, _ payments: ChunkedArray<Payment>) {
+    mutating func reserve(keys: Int, _ payments: PaymentTable) {
         guard keys > slots.count * KeyIndex.loadTenthsMax / 10 else { return }
         self = KeyIndex(expectedKeys: keys)
         insertUnchecked(payments, range: payments.indices)
@@ -94,7 +92,7 @@ struct KeyIndex: Sendable {
     /// time waiting on one miss at a time.
     static let insertBlock = 1024
 
-    private mutating func insertUnchecked(_ payments: ChunkedArray<Payment>, range: Range<Int>) {
+    private mutating func insertUnchecked(_ payments: PaymentTable, range: Range<Int>) {
         let mask = self.mask
         var count = keyCount
         var pending = [UInt64](repeating: 0, count: 2 * KeyIndex.insertBlock * 4)  // 4 keys each on average at most
@@ -104,17 +102,12 @@ struct KeyIndex: Sendable {
                 while start < range.upperBound {
                     var n = 0
                     var p = start
-                    // read through a pointer, in place: `payments[p].keys` copied the keys (four
-                    // strings retained and released) for every payment indexed
                     while p < range.upperBound {
-                        let payment = payments.address(of: p).assumingMemoryBound(to: Payment.self)
-                        let count = payment.pointee.keys.count
-                        if 2 * (n + count) > pending.count { break }
-                        for k in 0..<count {
-                            let hash = payment.pointee.keys.withValueBytes(at: k, KeyIndex.hashBytes)
+                        if 2 * (n + payments.keyCount(p)) > pending.count { break }
+                        payments.forEachKey(of: p) { k, field, bytes in
+                            let hash = KeyIndex.hashBytes(bytes)
                             pending[2 * n] = hash
-                            pending[2 * n + 1] = KeyIndex.pack(
-                                tag: hash, payment: p, key: k, field: payment.pointee.keys.field(at: k))
+                            pending[2 * n + 1] = KeyIndex.pack(tag: hash, payment: p, key: k, field: field)
                             n += 1
                         }
                         p += 1
@@ -141,27 +134,29 @@ struct KeyIndex: Sendable {
 
     /// Every (payment, field) whose key equals `key`, in no particular order.
     @inline(__always)
-    func candidates(_ key: String, in payments: ChunkedArray<Payment>, _ body: (Int, KeyField) -> Void) {
+    func candidates(_ key: String, in payments: PaymentTable, _ body: (Int, KeyField) -> Void) {
         candidates(key, hash: KeyIndex.hash(key), in: payments, body)
     }
 
     @inline(__always)
     func candidates(
-        _ key: String, hash: UInt64, in payments: ChunkedArray<Payment>, _ body: (Int, KeyField) -> Void
+        _ key: String, hash: UInt64, in payments: PaymentTable, _ body: (Int, KeyField) -> Void
     ) {
         let tag = hash >> 40
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return }
-            if entry >> 40 == tag {
-                let payment = Int(truncatingIfNeeded: (entry >> 8) & 0xFFFF_FFFF) - 1
-                let k = Int(truncatingIfNeeded: (entry >> 4) & 0xF)
-                if payments[payment].keys.value(at: k, equals: key) {
-                    body(payment, KeyField(rawValue: UInt8(truncatingIfNeeded: entry & 0xF))!)
+        KeyIndex.withBytes(key) { key in
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return }
+                if entry >> 40 == tag {
+                    let payment = Int(truncatingIfNeeded: (entry >> 8) & 0xFFFF_FFFF) - 1
+                    let k = Int(truncatingIfNeeded: (entry >> 4) & 0xF)
+                    if payments.key(of: payment, at: k, equals: key) {
+                        body(payment, KeyField(rawValue: UInt8(truncatingIfNeeded: entry & 0xF))!)
+                    }
                 }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
@@ -179,7 +174,7 @@ struct KeyIndex: Sendable {
         var system: PaymentSystem?
     }
 
-    func bestCandidate(_ key: String, in payments: ChunkedArray<Payment>, order: KeyOrder) -> Candidate {
+    func bestCandidate(_ key: String, in payments: PaymentTable, order: KeyOrder) -> Candidate {
         bestCandidate(key, hash: KeyIndex.hash(key), in: payments, order: order)
     }
 
@@ -190,15 +185,12 @@ struct KeyIndex: Sendable {
     /// array only), then prefetch each such payment, then compare keys with everything cached.
     /// One probe at a time waited on its misses in a row (slot, then payment).
     func bestCandidates(
-        _ range: Range<Int>, key: (Int) -> String, in payments: ChunkedArray<Payment>, order: KeyOrder,
+        _ range: Range<Int>, key: (Int) -> String, in payments: PaymentTable, order: KeyOrder,
         _ body: (Int, Candidate) -> Void
     ) {
         let block = 256
         var hashes = [UInt64](repeating: 0, count: block)
         var hit = [Int](repeating: -1, count: block)
-        var hitKey = [Int](repeating: 0, count: block)
-        let keysOffset = MemoryLayout<Payment>.offset(of: \Payment.keys)!
-        let valueOffsets = (0..<16).map { keysOffset + (PaymentKeys.valueOffset($0) ?? -1) }
         var start = range.lowerBound
         while start < range.upperBound {
             let end = min(range.upperBound, start + block)
@@ -211,7 +203,6 @@ struct KeyIndex: Sendable {
                     while slots[slot] != 0 {
                         if slots[slot] >> 40 == tag {
                             hit[j] = Int(truncatingIfNeeded: (slots[slot] >> 8) & 0xFFFF_FFFF) - 1
-                            hitKey[j] = Int(truncatingIfNeeded: (slots[slot] >> 4) & 0xF)
                             break
                         }
                         slot = (slot + 1) & mask
@@ -219,15 +210,12 @@ struct KeyIndex: Sendable {
                 }
             }
             for j in 0..<(end - start) where hit[j] >= 0 {
-                let payment = payments.address(of: hit[j])
-                recon_prefetch(payment)
-                recon_prefetch(payment + 64)
+                recon_prefetch(payments.rowAddressHint(hit[j]))
             }
-            // then the key text the compare will read: a long key lives in its own heap block,
-            // which the compare otherwise waited for, one line at a time
-            for j in 0..<(end - start) where hit[j] >= 0 && hitKey[j] < 4 {
-                let value = payments.address(of: hit[j]) + valueOffsets[hitKey[j]]
-                recon_prefetch(PaymentKeys.textAddressHint(value))
+            // then the key bytes the compare will read (their offset is cached by now), which
+            // the compare otherwise waited for, one line at a time
+            for j in 0..<(end - start) where hit[j] >= 0 {
+                recon_prefetch(payments.keysAddressHint(hit[j]))
             }
             for i in start..<end {
                 body(
@@ -241,7 +229,7 @@ struct KeyIndex: Sendable {
 
     @inline(__always)
     func bestCandidate(
-        _ key: String, hash: UInt64, in payments: ChunkedArray<Payment>, order: KeyOrder
+        _ key: String, hash: UInt64, in payments: PaymentTable, order: KeyOrder
     ) -> Candidate {
         var best = Candidate()
         candidates(key, hash: hash, in: payments) { payment, field in
@@ -255,16 +243,20 @@ struct KeyIndex: Sendable {
         return best
     }
 
+    /// Calls `body` with the UTF-8 bytes of `key`, in place when it has contiguous storage.
+    @inline(__always)
+    static func withBytes<R>(_ key: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let found = key.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return found
+        }
+        var copy = key
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
     /// A fast 64-bit hash of the key's UTF-8 bytes (FxHash-style multiply-rotate, 8 bytes at a
     /// time, then a final avalanche). Keys are not adversarial input to a hash table here; if
     /// that changes, switch to `Hasher`.
-    static func hash(_ key: String) -> UInt64 {
-        if let h = key.utf8.withContiguousStorageIfAvailable({ hashBytes(UnsafeRawBufferPointer($0)) }) {
-            return h
-        }
-        var copy = key
-        return copy.withUTF8 { hashBytes(UnsafeRawBufferPointer($0)) }
-    }
+    static func hash(_ key: String) -> UInt64 { withBytes(key, hashBytes) }
 
     static func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let seed: UInt64 = 0x51_7c_c1_b7_27_22_0a_95

@@ -10,18 +10,17 @@ public import PaymentModels
 public final class KeyIndexBuilder: @unchecked Sendable {
     /// The payments and their index, ready for `MatchingEngine(built:)`.
     public struct Built: Sendable {
-        public let payments: ChunkedArray<Payment>
+        public let payments: PaymentTable
         let index: KeyIndex
         let tally: MatchingEngine.PaymentTally
     }
 
     // touched only on `queue`
-    private var payments = ChunkedArray<Payment>()
+    private var payments = PaymentTable()
     private var index: KeyIndex
     private let queue = DispatchQueue(label: "recon.key-index")
     /// The chunk being filled on the reading thread, handed over whole when full.
-    private var pending = UnsafeMutablePointer<Payment>.allocate(capacity: ChunkedArray<Payment>.chunkSize)
-    private var pendingCount = 0
+    private var pending = PaymentChunk()
     /// The pending chunk's key entries (`KeyIndex.appendEntries`), made as payments arrive.
     private var pendingEntries: [UInt64] = []
     /// Payments appended so far: the next one's number.
@@ -33,12 +32,7 @@ public final class KeyIndexBuilder: @unchecked Sendable {
     static let keysPerPayment = 2
 
     public init() {
-        index = KeyIndex(expectedKeys: ChunkedArray<Payment>.chunkSize * Self.keysPerPayment)
-    }
-
-    deinit {
-        pending.deinitialize(count: pendingCount)
-        pending.deallocate()
+        index = KeyIndex(expectedKeys: PaymentTable.chunkSize * Self.keysPerPayment)
     }
 
     /// Sizes the index for `payments` more payments (a guess from file sizes), so it is built
@@ -54,40 +48,45 @@ public final class KeyIndexBuilder: @unchecked Sendable {
         KeyIndex.appendEntries(of: payment, number: appended, to: &pendingEntries)
         tally.add(payment)
         appended += 1
-        (pending + pendingCount).initialize(to: payment)
-        pendingCount += 1
-        if pendingCount == ChunkedArray<Payment>.chunkSize { handOver() }
+        pending.append(payment)
+        if pending.count == PaymentTable.chunkSize { handOver() }
     }
 
-    /// Adds `count` payments moved out of `source` (which is left uninitialized), in order:
-    /// no payment is copied, so none of their strings is retained and released again.
-    public func append(moving source: UnsafeMutablePointer<Payment>, count: Int) {
-        for i in 0..<count { append((source + i).move()) }
+    /// Adds the payments of `chunk` (made on another thread), in order: their bytes are copied,
+    /// no string is made or freed here (freeing another thread's memory is slow in glibc).
+    public func append(contentsOf chunk: PaymentChunk) {
+        for row in 0..<chunk.count {
+            precondition(appended < KeyIndex.paymentsMax, "more payments than the index holds")
+            chunk.forEachKey(of: row) { k, field, bytes in
+                let hash = KeyIndex.hashBytes(bytes)
+                pendingEntries.append(hash)
+                pendingEntries.append(KeyIndex.pack(tag: hash, payment: appended, key: k, field: field))
+            }
+            tally.add(system: chunk.system(row), status: chunk.status(row), amount: chunk.amount(row)) {
+                chunk.payment(row).rawStatus
+            }
+            appended += 1
+            pending.append(row, of: chunk)
+            if pending.count == PaymentTable.chunkSize { handOver() }
+        }
     }
 
     private func handOver() {
-        let chunk = ChunkHandle(pointer: pending, count: pendingCount)
+        let chunk = pending
         let entries = pendingEntries
-        pending = .allocate(capacity: ChunkedArray<Payment>.chunkSize)
-        pendingCount = 0
+        pending = PaymentChunk()
         pendingEntries = []
         pendingEntries.reserveCapacity(entries.count)
         queue.async { [self] in
-            payments.append(adopting: chunk.pointer, count: chunk.count)
+            payments.append(chunk: chunk)
             index.insert(entries: entries, payments: payments)
         }
     }
 
     /// Waits for the indexing thread and returns the table and its index.
     public func finish() -> Built {
-        if pendingCount > 0 { handOver() }
+        if pending.count > 0 { handOver() }
         let tally = self.tally
         return queue.sync { Built(payments: payments, index: index, tally: tally) }
     }
-}
-
-/// A filled chunk on its way to the indexing thread; the reading thread no longer touches it.
-private struct ChunkHandle: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Payment>
-    let count: Int
 }

@@ -9,7 +9,7 @@ public import PaymentModels
 /// lines claim one payment, the better match (then the smaller settlement id) keeps it and the
 /// other is `duplicate_settlement`.
 public struct MatchingEngine: Sendable {
-    let payments: ChunkedArray<Payment>
+    let payments: PaymentTable
     let index: KeyIndex
     /// Expected money and unknown statuses of the payments, counted as they were added.
     let paymentTally: PaymentTally
@@ -54,12 +54,16 @@ public struct MatchingEngine: Sendable {
     public static func pair(payment: Int, line: Int) -> Int64 { Int64(payment) << 32 | Int64(line) }
 
     public init(payments: [Payment]) {
-        self.init(payments: ChunkedArray(payments))
+        self.init(payments: PaymentTable(payments))
     }
 
-    public init(payments: ChunkedArray<Payment>) {
+    public init(payments: PaymentTable) {
         var tally = PaymentTally()
-        for p in payments.indices { tally.add(payments[p]) }
+        for p in payments.indices {
+            tally.add(system: payments.system(p), status: payments.status(p), amount: payments.amount(p)) {
+                payments[p].rawStatus
+            }
+        }
         self.init(payments: payments, index: KeyIndex(payments: payments), tally: tally)
     }
 
@@ -68,7 +72,7 @@ public struct MatchingEngine: Sendable {
         self.init(payments: built.payments, index: built.index, tally: built.tally)
     }
 
-    init(payments: ChunkedArray<Payment>, index: KeyIndex, tally: PaymentTally) {
+    init(payments: PaymentTable, index: KeyIndex, tally: PaymentTally) {
         self.payments = payments
         self.index = index
         paymentTally = tally
@@ -124,11 +128,11 @@ public struct MatchingEngine: Sendable {
                 }
                 if candidate.payment >= 0 {  // the payment is in cache now: judge the pair here
                     let (p, line) = (candidate.payment, first + i)
-                    candidate.system = payments[p].system
+                    candidate.system = payments.system(p)
                     candidate.clean =
                         !judgeFees && lines[line].kind == .payment
                         && Classifier.isClean(
-                            payments[p].amount, payments[p].status, lines[line].gross, lines[line].status)
+                            payments.amount(p), payments.status(p), lines[line].gross, lines[line].status)
                         && Classifier.netAddsUp(lines[line])
                 }
                 write(i, candidate)
@@ -201,7 +205,7 @@ public struct MatchingEngine: Sendable {
         let order = rules.keyOrder
         let line = lines[slot]
         func fit(_ p: Int) -> (Int, UInt64) {
-            let amount = payments[p].amount
+            let amount = payments.amount(p)
             guard amount.currency == line.gross.currency else { return (2, .max) }
             let settled = line.kind == .payment ? line.gross.minorUnits : amount.minorUnits
             let distance = amount.minorUnits.subtractingReportingOverflow(settled)
@@ -235,7 +239,7 @@ public struct MatchingEngine: Sendable {
             }
         }
         if best < 0 { matchedBy[Int32(slot)] = nil }
-        tally.add(lines, slot, system: best >= 0 ? payments[best].system : nil)
+        tally.add(lines, slot, system: best >= 0 ? payments.system(best) : nil)
         attach(slot, to: best, field: bestField)
     }
 
@@ -343,12 +347,17 @@ public struct MatchingEngine: Sendable {
 
         /// Adds one payment, read in place.
         mutating func add(_ payment: borrowing Payment) {
-            let status = payment.status
+            add(system: payment.system, status: payment.status, amount: payment.amount) { payment.rawStatus }
+        }
+
+        /// Adds a payment from its parts (the raw status is read only when unknown).
+        mutating func add(
+            system: PaymentSystem, status: PaymentStatus, amount: Money, rawStatus: () -> String
+        ) {
             if status == .unknown {
-                unknownStatuses[payment.system.rawValue + "\u{0}" + payment.rawStatus, default: 0] += 1
+                unknownStatuses[system.rawValue + "\u{0}" + rawStatus(), default: 0] += 1
             }
             guard status.expectation == .expected else { return }
-            let (system, amount) = (payment.system, payment.amount)
             for i in sums.indices where sums[i].currency == amount.currency && sums[i].system == system {
                 sums[i].minor += amount.minorUnits
                 return
@@ -398,7 +407,7 @@ public struct MatchingEngine: Sendable {
 
     /// Classifies `range` of payments. A clean match is decided from the per-payment flags
     /// alone, without reading the payment (a million of them were most of this pass's memory
-    /// traffic); other payments are read in place (`payments[p].amount`), with no copies.
+    /// traffic); other payments are read from their columns (`payments.amount(p)`), or made again for a finding.
     func classify(_ range: Range<Int>) -> Partial {
         var part = Partial()
         for p in range {
@@ -417,7 +426,7 @@ public struct MatchingEngine: Sendable {
                 part.record(nil, field: KeyField(rawValue: firstLineInfo[p] & 0xF)!)
                 continue
             }
-            if payments[p].status == .refunded || payments[p].status == .disputeLost {
+            if payments.status(p) == .refunded || payments.status(p) == .disputeLost {
                 classifyGroup(p, first: first, into: &part)  // what went back is checked there
                 continue
             }
@@ -431,16 +440,17 @@ public struct MatchingEngine: Sendable {
     /// A payment no line settled in this run: in transit inside its window, else missing when
     /// it was expected to settle, else not expected.
     func unsettled(_ p: Int, into part: inout Partial) {
-        let status = payments[p].status
-        if status.expectation == .expected, let window, let created = payments[p].createdAt,
+        let status = payments.status(p)
+        if status.expectation == .expected, let window, let created = payments.createdAt(p),
             window.isOpen(for: created)
         {
-            let key = payments[p].primaryKey
+            let payment = payments[p]
+            let key = payment.primaryKey
             part.inTransit.append(
                 InTransit(
-                    matchKey: key.value, keyField: key.field, provider: payments[p].system.rawValue,
-                    expected: payments[p].amount, createdAt: created, dueBy: window.dueBy(created),
-                    source: payments[p].provenance))
+                    matchKey: key.value, keyField: key.field, provider: payment.system.rawValue,
+                    expected: payment.amount, createdAt: created, dueBy: window.dueBy(created),
+                    source: payment.provenance))
         } else if status.expectation == .expected {
             part.findings.append(Classifier.missing(payments[p]))
             part.paymentsDiscrepant += 1

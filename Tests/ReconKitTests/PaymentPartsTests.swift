@@ -38,7 +38,7 @@ import Testing
     }
 
     /// Payments and rejects as text with every position field, for comparing whole reads.
-    static func describe(_ payments: ChunkedArray<Payment>, _ rejects: [Reject], _ summaries: [InputSummary]) -> Read {
+    static func describe(_ payments: PaymentTable, _ rejects: [Reject], _ summaries: [InputSummary]) -> Read {
         var read = Read()
         for p in payments {
             let at = p.provenance.position

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Created payments kept column-wise, for the pipeline to hold between the readers and the
 /// reports.
 ///
@@ -167,37 +161,16 @@ public struct PaymentChunk: Sendable {
         position.append(payment.provenance.position)
         for k in 0..<keys {
             arena.append(payment.keys.field(at: k).rawValue)
-            payment.keys.withValueBytes(at: k) { appendText($0) }
+            payment.keys.withValueBytes(at: k) { ArenaBytes.appendText($0, to: &arena) }
         }
-        var status = payment.rawStatus
-        status.withUTF8 { appendText(UnsafeRawBufferPointer($0)) }
-        if let fee { appendAmount(fee.minorUnits) }
-        if let net { appendAmount(net.minorUnits) }
-        if let ordered { appendAmount(ordered.minorUnits) }
-    }
-
-    private mutating func appendAmount(_ minor: Int64) {
-        withUnsafeBytes(of: minor.littleEndian) { arena.append(contentsOf: $0) }
-    }
-
-    /// Appends a length (LEB128) and the bytes.
-    private mutating func appendText(_ bytes: UnsafeRawBufferPointer) {
-        var n = UInt(bytes.count)
-        while n >= 0x80 {
-            arena.append(UInt8(truncatingIfNeeded: n) | 0x80)
-            n >>= 7
-        }
-        arena.append(UInt8(n))
-        arena.append(contentsOf: bytes)
+        ArenaBytes.appendText(payment.rawStatus, to: &arena)
+        if let fee { ArenaBytes.appendInt(fee.minorUnits, to: &arena) }
+        if let net { ArenaBytes.appendInt(net.minorUnits, to: &arena) }
+        if let ordered { ArenaBytes.appendInt(ordered.minorUnits, to: &arena) }
     }
 
     /// Gives back the arena's unused capacity (it grows by doubling while the chunk fills).
-    mutating func shrink() {
-        guard arena.capacity > arena.count + arena.count / 8 + 4096 else { return }
-        arena = [UInt8](unsafeUninitializedCapacity: arena.count) { copy, initialized in
-            initialized = copy.initialize(fromContentsOf: arena)
-        }
-    }
+    mutating func shrink() { arena = ArenaBytes.shrunk(arena) }
 
     static func statusIndex(_ status: PaymentStatus) -> Int { PaymentStatus.allCases.firstIndex(of: status)! }
 
@@ -250,7 +223,7 @@ public struct PaymentChunk: Sendable {
             var at = rows[row].keyStart
             for k in 0..<keys {
                 let field = KeyField(rawValue: bytes[at])!
-                let (start, end) = Self.text(bytes, at + 1)
+                let (start, end) = ArenaBytes.text(bytes, at + 1)
                 body(k, field, UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                 at = end
             }
@@ -262,30 +235,9 @@ public struct PaymentChunk: Sendable {
     @inlinable func key(of row: Int, at k: Int, equals key: UnsafeRawBufferPointer) -> Bool {
         arena.withUnsafeBytes { bytes in
             var at = rows[row].keyStart
-            for _ in 0..<k { at = Self.text(bytes, at + 1).1 }
-            let (start, end) = Self.text(bytes, at + 1)
-            guard end - start == key.count else { return false }
-            return key.isEmpty || Self.same(bytes.baseAddress! + start, key.baseAddress!, key.count)
+            for _ in 0..<k { at = ArenaBytes.text(bytes, at + 1).1 }
+            return ArenaBytes.text(bytes, at + 1, equals: key)
         }
-    }
-
-    @usableFromInline static func same(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        memcmp(a, b, count) == 0
-    }
-
-    /// The bytes of the length-prefixed text at `at`: (first byte, end).
-    @inlinable static func text(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> (Int, Int) {
-        var at = at
-        var length = 0
-        var shift = 0
-        while true {
-            let byte = bytes[at]
-            at += 1
-            length |= Int(byte & 0x7F) << shift
-            if byte < 0x80 { break }
-            shift += 7
-        }
-        return (at, at + length)
     }
 
     /// Row `row` as the model it was made from.
@@ -296,17 +248,12 @@ public struct PaymentChunk: Sendable {
         let currency = Self.currency(bits)
         var extras: [Int64] = []
         let rawStatus = arena.withUnsafeBytes { bytes in
-            let (start, stop) = Self.text(bytes, end)
-            var at = stop
+            var (status, at) = ArenaBytes.string(bytes, end)
             for flag in [Self.hasFee, Self.hasNet, Self.hasOrdered] {
-                guard bits & flag != 0 else {
-                    extras.append(Packed.none)
-                    continue
-                }
-                extras.append(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)))
-                at += 8
+                extras.append(bits & flag != 0 ? ArenaBytes.int(bytes, at) : Packed.none)
+                if bits & flag != 0 { at += 8 }
             }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self)
+            return status
         }
         var payment = Payment(
             system: Self.system(bits), keys: keys, amount: Money(minorUnits: rows[row].amount, currency: currency),

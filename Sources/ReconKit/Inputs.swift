@@ -53,12 +53,14 @@ public enum Inputs {
         }
     }
 
+    /// Reads settlement lines into `records`, or into `store` when one is given.
     static func readSettlement(
         _ paths: [String], strict: Bool, profiles: [MappingProfile] = [], encoding: TextEncoding? = nil,
-        meter: ReadMeter? = nil
+        meter: ReadMeter? = nil, store: ((consuming SettlementRecord) -> Void)? = nil
     ) throws -> SideInput<SettlementRecord> {
         try readSide(
-            paths, .settlement, strict: strict, store: nil, encoding: Inputs.encoding(encoding, profiles), meter: meter
+            paths, .settlement, strict: strict, store: store, encoding: Inputs.encoding(encoding, profiles),
+            meter: meter
         ) {
             input, path, onRecord, onReject in
             try SettlementSourceReader.read(

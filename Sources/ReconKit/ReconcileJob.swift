@@ -64,7 +64,6 @@ public enum ReconcileJob {
 
     /// Holds a run's inputs and matching state until the caller lets go of it.
     public final class WorkingSet: @unchecked Sendable {
-        var settlement: [SettlementRecord] = []
         var engine: MatchingEngine?
     }
 
@@ -73,25 +72,24 @@ public enum ReconcileJob {
         try Inputs.refuseSameFile(options)
         let trace = PhaseTrace()
         let builder = KeyIndexBuilder()
-        let (payments, settlement) = try readBothSides(options, into: builder, trace: trace)
-        trace.mark("read payments, \(settlement.records.count) settlement lines")
+        let (payments, settlement, lines) = try readBothSides(options, into: builder, trace: trace)
+        trace.mark("read payments, \(lines.count) settlement lines")
         options.meter?.enter("matching")
         let built = builder.finish()
         trace.mark("indexed \(built.payments.count) payments (overlapped with reading)")
         let workingSet = WorkingSet()
-        workingSet.settlement = settlement.records
         var engine = MatchingEngine(built: built)
         engine.window = options.window
         engine.rules = options.rules
-        engine.add(contentsOf: settlement.records)
+        engine.add(contentsOf: lines)
         trace.mark("attached")
         var result = engine.finish()
-        if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.records) }
+        if engine.hasConvertedLines { result.conversions = ConversionTotal.of(lines) }
         workingSet.engine = engine
         trace.mark("classified")
         let bank = try options.bank.map { try Inputs.readBank($0, strict: options.strict, meter: options.meter) }
         if engine.hasBatches || bank != nil {
-            Self.tieOutPayouts(&result, lines: settlement.records, bank: bank, windowDays: options.bankWindowDays)
+            Self.tieOutPayouts(&result, lines: lines, bank: bank, windowDays: options.bankWindowDays)
         }
         trace.mark("tied out payouts")
         result.payments.read += payments.rejects.count
@@ -120,7 +118,8 @@ public enum ReconcileJob {
     /// Groups the lines into payout batches, ties each to its payout and (with bank statements)
     /// to its bank credit, and adds the findings.
     static func tieOutPayouts(
-        _ result: inout ReconciliationResult, lines: [SettlementRecord], bank: SideInput<SettlementRecord>?,
+        _ result: inout ReconciliationResult, lines: some Sequence<SettlementRecord>,
+        bank: SideInput<SettlementRecord>?,
         windowDays: Int
     ) {
         let tie = PayoutTieOut.run(lines: lines, bank: bank?.records, bankWindowDays: windowDays)
@@ -149,23 +148,21 @@ public enum ReconcileJob {
     /// Payments and settlement are read on two threads (both are mostly parsing); strict mode
     /// reads them in turn so that "the first error" is well defined.
     static func readBothSides(_ options: ReconcileOptions, into builder: KeyIndexBuilder, trace: PhaseTrace) throws
-        -> (SideInput<Payment>, SideInput<SettlementRecord>)
+        -> (SideInput<Payment>, SideInput<SettlementRecord>, LineTable)
     {
         if options.strict {
             let payments = try Inputs.readPayments(
                 options.payments, forced: options.forcedPaymentSystem, strict: true, into: builder,
                 meter: options.meter)
-            return (
-                payments,
-                try Inputs.readSettlement(
-                    options.settlement, strict: true, profiles: options.settlementProfiles,
-                    encoding: options.settlementEncoding, meter: options.meter)
-            )
+            let (settlement, lines) = try readLines(
+                options.settlement, strict: true, profiles: options.settlementProfiles,
+                encoding: options.settlementEncoding, meter: options.meter)
+            return (payments, settlement, lines)
         }
         let parts = try PaymentParts(
             paths: options.payments, forced: options.forcedPaymentSystem, partBytes: options.paymentPartBytes,
             meter: options.meter)
-        let settlementBox = ResultBox<SideInput<SettlementRecord>>()
+        let settlementBox = ResultBox<(SideInput<SettlementRecord>, LineTable)>()
         let group = DispatchGroup()
         let paths = options.settlement
         let profiles = options.settlementProfiles
@@ -174,10 +171,7 @@ public enum ReconcileJob {
         let start = PhaseTrace.now()
         DispatchQueue.global().async(group: group) {
             settlementBox.set(
-                Result {
-                    try Inputs.readSettlement(
-                        paths, strict: false, profiles: profiles, encoding: encoding, meter: meter)
-                })
+                Result { try readLines(paths, strict: false, profiles: profiles, encoding: encoding, meter: meter) })
             settlementBox.seconds = PhaseTrace.now() - start
             parts.helpFromBack()
         }
@@ -185,7 +179,7 @@ public enum ReconcileJob {
         let paymentSeconds = PhaseTrace.now() - start
         group.wait()
         let front = try frontRejects.get()
-        let settlement = try settlementBox.take().get()
+        let (settlement, lines) = try settlementBox.take().get()
         let (helperRejects, summaries) = try parts.finish(into: builder)
         trace.note(
             "payments read in \(Int(paymentSeconds * 1000)) ms (\(parts.parts.count) parts, "
@@ -193,7 +187,17 @@ public enum ReconcileJob {
                 + "settlement in \(Int(settlementBox.seconds * 1000)) ms")
         let payments = SideInput<Payment>(
             records: [], rejects: front + helperRejects, summaries: summaries)
-        return (payments, settlement)
+        return (payments, settlement, lines)
+    }
+
+    /// Settlement lines straight into a table (no array of records kept).
+    static func readLines(
+        _ paths: [String], strict: Bool, profiles: [MappingProfile], encoding: TextEncoding?, meter: ReadMeter?
+    ) throws -> (SideInput<SettlementRecord>, LineTable) {
+        var lines = LineTable()
+        let side = try Inputs.readSettlement(
+            paths, strict: strict, profiles: profiles, encoding: encoding, meter: meter, store: { lines.append($0) })
+        return (side, lines)
     }
 
     static func makeDirectory(_ path: String) throws {

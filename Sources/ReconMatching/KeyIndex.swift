@@ -142,21 +142,26 @@ struct KeyIndex: Sendable {
     func candidates(
         _ key: String, hash: UInt64, in payments: PaymentTable, _ body: (Int, KeyField) -> Void
     ) {
+        KeyIndex.withBytes(key) { candidates(bytes: $0, hash: hash, in: payments, body) }
+    }
+
+    @inline(__always)
+    func candidates(
+        bytes key: UnsafeRawBufferPointer, hash: UInt64, in payments: PaymentTable, _ body: (Int, KeyField) -> Void
+    ) {
         let tag = hash >> 40
         var slot = Int(truncatingIfNeeded: hash) & mask
-        KeyIndex.withBytes(key) { key in
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return }
-                if entry >> 40 == tag {
-                    let payment = Int(truncatingIfNeeded: (entry >> 8) & 0xFFFF_FFFF) - 1
-                    let k = Int(truncatingIfNeeded: (entry >> 4) & 0xF)
-                    if payments.key(of: payment, at: k, equals: key) {
-                        body(payment, KeyField(rawValue: UInt8(truncatingIfNeeded: entry & 0xF))!)
-                    }
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return }
+            if entry >> 40 == tag {
+                let payment = Int(truncatingIfNeeded: (entry >> 8) & 0xFFFF_FFFF) - 1
+                let k = Int(truncatingIfNeeded: (entry >> 4) & 0xF)
+                if payments.key(of: payment, at: k, equals: key) {
+                    body(payment, KeyField(rawValue: UInt8(truncatingIfNeeded: entry & 0xF))!)
                 }
-                slot = (slot + 1) & mask
             }
+            slot = (slot + 1) & mask
         }
     }
 
@@ -178,14 +183,15 @@ struct KeyIndex: Sendable {
         bestCandidate(key, hash: KeyIndex.hash(key), in: payments, order: order)
     }
 
-    /// `bestCandidate` for the keys `key(i)` of `range`, passed to `body` in order.
+    /// `bestCandidate` for the keys of lines `first + i` for `i` in `range`, passed to `body`
+    /// (with `i`) in order.
     ///
     /// Works in blocks and in stages so that cache misses overlap instead of queueing: hash
     /// every key, then find each key's first slot with a matching tag (misses on the slot
     /// array only), then prefetch each such payment, then compare keys with everything cached.
     /// One probe at a time waited on its misses in a row (slot, then payment).
     func bestCandidates(
-        _ range: Range<Int>, key: (Int) -> String, in payments: PaymentTable, order: KeyOrder,
+        _ range: Range<Int>, lines: LineTable, first: Int, in payments: PaymentTable, order: KeyOrder,
         _ body: (Int, Candidate) -> Void
     ) {
         let block = 256
@@ -194,7 +200,7 @@ struct KeyIndex: Sendable {
         var start = range.lowerBound
         while start < range.upperBound {
             let end = min(range.upperBound, start + block)
-            for i in start..<end { hashes[i - start] = KeyIndex.hash(key(i)) }
+            for i in start..<end { hashes[i - start] = lines.withKey(first + i, KeyIndex.hashBytes) }
             slots.withUnsafeBufferPointer { slots in
                 for j in 0..<(end - start) {
                     let tag = hashes[j] >> 40
@@ -218,10 +224,15 @@ struct KeyIndex: Sendable {
                 recon_prefetch(payments.keysAddressHint(hit[j]))
             }
             for i in start..<end {
+                guard hit[i - start] >= 0 else {
+                    body(i, Candidate())
+                    continue
+                }
                 body(
                     i,
-                    hit[i - start] < 0
-                        ? Candidate() : bestCandidate(key(i), hash: hashes[i - start], in: payments, order: order))
+                    lines.withKey(first + i) {
+                        bestCandidate(bytes: $0, hash: hashes[i - start], in: payments, order: order)
+                    })
             }
             start = end
         }
@@ -231,8 +242,15 @@ struct KeyIndex: Sendable {
     func bestCandidate(
         _ key: String, hash: UInt64, in payments: PaymentTable, order: KeyOrder
     ) -> Candidate {
+        KeyIndex.withBytes(key) { bestCandidate(bytes: $0, hash: hash, in: payments, order: order) }
+    }
+
+    @inline(__always)
+    func bestCandidate(
+        bytes key: UnsafeRawBufferPointer, hash: UInt64, in payments: PaymentTable, order: KeyOrder
+    ) -> Candidate {
         var best = Candidate()
-        candidates(key, hash: hash, in: payments) { payment, field in
+        candidates(bytes: key, hash: hash, in: payments) { payment, field in
             if best.payment < 0 || order.before(field, best.field) {
                 best = Candidate(payment: payment, field: field, ambiguous: false)
             } else if field == best.field {

@@ -36,7 +36,7 @@ public struct MatchingEngine: Sendable {
     /// Key order, amount tolerances and fee expectations.
     public var rules = MatchRules()
     /// Every settlement line added, in order; a payment refers to its lines by index here.
-    var lines: [SettlementRecord] = []
+    var lines = LineTable()
     var lineField: [KeyField] = []
     var unexpected: [Discrepancy] = []
     /// Lines matched by one of their alternate keys, with that key: findings name it.
@@ -89,13 +89,25 @@ public struct MatchingEngine: Sendable {
         attach(lines.count - 1)
     }
 
-    /// Adds many lines at once; takes the array over without copying when nothing was added yet.
+    /// Adds many lines at once.
+    public mutating func add(contentsOf records: [SettlementRecord]) {
+        let first = lines.count
+        for record in records { lines.append(record) }
+        attach(from: first)
+    }
+
+    /// Adds a table of lines; takes it over without copying when nothing was added yet.
+    public mutating func add(contentsOf table: LineTable) {
+        let first = lines.count
+        if lines.isEmpty { lines = table } else { for record in table { lines.append(record) } }
+        attach(from: first)
+    }
+
+    /// Looks up and attaches the lines from `first` on.
     ///
     /// The lookups (hash probes and key compares, bound by cache misses) run on every core,
     /// since they only read the index; the attaching itself is a cheap sequential pass.
-    public mutating func add(contentsOf records: [SettlementRecord]) {
-        let first = lines.count
-        if lines.isEmpty { lines = records } else { lines.append(contentsOf: records) }
+    private mutating func attach(from first: Int) {
         precondition(lines.count < Int(Self.hasExtraLines), "more settlement lines than the engine numbers")
         lineField.reserveCapacity(lines.count)
         // with fee rules every pair is judged in full (`judge`), not only the unclean ones
@@ -104,17 +116,17 @@ public struct MatchingEngine: Sendable {
         let (found, tallies) = Parallel.map(count: lines.count - first) {
             [index, payments, lines, forbidden] range, write -> LineTally in
             var tally = LineTally()
-            index.bestCandidates(range, key: { lines[first + $0].key }, in: payments, order: order) { i, candidate in
+            index.bestCandidates(range, lines: lines, first: first, in: payments, order: order) { i, candidate in
                 var candidate = candidate
                 defer {  // the slow path for an ambiguous key chooses the payment, and tallies
                     if !candidate.ambiguous { tally.add(lines, first + i, system: candidate.system) }
                 }
-                guard lines[first + i].kind.concernsPayment else {
+                guard lines.kind(first + i).concernsPayment else {
                     candidate = KeyIndex.Candidate()  // fees, adjustments, payouts: no payment to find
                     write(i, candidate)
                     return
                 }
-                if candidate.payment < 0, let alternates = lines[first + i].alternateKeys {
+                if candidate.payment < 0, let alternates = lines.alternateKeys(first + i) {
                     // a bank entry's further references, in their order, when its first names nothing
                     for (k, key) in alternates.enumerated() where candidate.payment < 0 {
                         candidate = index.bestCandidate(key, in: payments, order: order)
@@ -130,10 +142,10 @@ public struct MatchingEngine: Sendable {
                     let (p, line) = (candidate.payment, first + i)
                     candidate.system = payments.system(p)
                     candidate.clean =
-                        !judgeFees && lines[line].kind == .payment
+                        !judgeFees && lines.kind(line) == .payment
                         && Classifier.isClean(
-                            payments.amount(p), payments.status(p), lines[line].gross, lines[line].status)
-                        && Classifier.netAddsUp(lines[line])
+                            payments.amount(p), payments.status(p), lines.gross(line), lines.status(line))
+                        && !lines.isConverted(line) && lines.netAddsUp(line)
                 }
                 write(i, candidate)
             }
@@ -158,7 +170,7 @@ public struct MatchingEngine: Sendable {
                 attach(slot)  // several payments share the key: prefer a free one, in order
             } else {
                 if candidate.alternate >= 0 {
-                    matchedBy[Int32(slot)] = lines[slot].alternateKeys![Int(candidate.alternate)]
+                    matchedBy[Int32(slot)] = lines.alternateKeys(slot)![Int(candidate.alternate)]
                 }
                 attach(slot, to: candidate.payment, field: candidate.field, clean: candidate.clean)
             }
@@ -169,7 +181,7 @@ public struct MatchingEngine: Sendable {
     /// tallied already.
     private mutating func attach(_ slot: Int, to payment: Int, field: KeyField, clean: Bool = false) {
         settlementAdded += 1
-        let kind = lines[slot].kind
+        let kind = lines.kind(slot)
         lineField.append(field)
         guard kind.concernsPayment else {
             accountLines.append(Int32(slot))
@@ -312,19 +324,20 @@ public struct MatchingEngine: Sendable {
         var hasBatches = false
         var hasConverted = false
 
-        /// Adds `lines[slot]`, read in place (a copy would retain every string of the line).
-        mutating func add(_ lines: [SettlementRecord], _ slot: Int, system: PaymentSystem?) {
-            let kind = lines[slot].kind
+        /// Adds line `slot`, from its columns (the record is made only for an unknown status).
+        mutating func add(_ lines: LineTable, _ slot: Int, system: PaymentSystem?) {
+            let kind = lines.kind(slot)
             if kind == .payment {
                 totals.add(
-                    settled: lines[slot].gross, fee: lines[slot].fee, net: lines[slot].net,
-                    status: lines[slot].status, provider: system?.rawValue ?? lines[slot].provider ?? "")
+                    settled: lines.gross(slot), fee: lines.fee(slot), net: lines.net(slot),
+                    status: lines.status(slot), provider: system?.rawValue ?? lines.provider(slot) ?? "")
             }
-            if lines[slot].status == .unknown {
-                unknownStatuses[(lines[slot].provider ?? "") + "\u{0}" + lines[slot].rawStatus, default: 0] += 1
+            if lines.status(slot) == .unknown {
+                let line = lines[slot]
+                unknownStatuses[(line.provider ?? "") + "\u{0}" + line.rawStatus, default: 0] += 1
             }
-            if !hasBatches && (kind == .payout || lines[slot].batchId != nil) { hasBatches = true }
-            if !hasConverted && lines[slot].isConverted { hasConverted = true }
+            if !hasBatches && (kind == .payout || lines.hasBatch(slot)) { hasBatches = true }
+            if !hasConverted && lines.isConverted(slot) { hasConverted = true }
         }
 
         mutating func merge(_ other: LineTally) {

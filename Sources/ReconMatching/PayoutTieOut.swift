@@ -21,7 +21,7 @@ public enum PayoutTieOut {
     }
 
     public static func run(
-        lines: [SettlementRecord], bank: [SettlementRecord]?, bankWindowDays: Int = 3
+        lines: some Sequence<SettlementRecord>, bank: [SettlementRecord]?, bankWindowDays: Int = 3
     ) -> Outcome {
         var batches = group(lines)
         var findings: [Discrepancy] = []
@@ -43,12 +43,11 @@ public enum PayoutTieOut {
         var currency: Currency
     }
 
-    static func group(_ lines: [SettlementRecord]) -> [PayoutBatch] {
+    static func group(_ lines: some Sequence<SettlementRecord>) -> [PayoutBatch] {
         var batches: [BatchKey: PayoutBatch] = [:]
-        for i in lines.indices {
-            let kind = lines[i].kind
-            guard let id = lines[i].payoutBatch else { continue }
-            let line = lines[i]
+        for line in lines {
+            let kind = line.kind
+            guard let id = line.payoutBatch else { continue }
             // summed in the currency the batch is paid out in: a converted line by its gross in
             // that currency (net + fee, as the provider converted it)
             let key = BatchKey(provider: line.provider ?? "", id: id, currency: line.settlementCurrency)

@@ -33,7 +33,8 @@ import Testing
                 rawStatus: i % 8 == 0 ? "" : "raw \(i)",
                 createdAt: i % 9 == 0 ? nil : Timestamp(millisecondsSince1970: Int64(i) * 86_399_999 - 5),
                 provenance: Provenance(
-                    file: "payments-\(i % 3).jsonl", position: SourcePosition(byte: Int64(i) * 131, line: Int64(i) + 1, record: Int64(i)),
+                    file: "payments-\(i % 3).jsonl",
+                    position: SourcePosition(byte: Int64(i) * 131, line: Int64(i) + 1, record: Int64(i)),
                     locator: i % 2 == 0 ? .line : .record))
             if i % 10 == 3 { payment.orderedAmount = Money(minorUnits: 12_345, currency: currency) }
             return payment

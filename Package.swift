@@ -57,7 +57,9 @@ let package = Package(
         .systemLibrary(name: "CSupport", path: "Sources/CSupport"),
         .systemLibrary(
             name: "CIsal", path: "Sources/CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
-        .target(name: "PaymentModels", swiftSettings: speed),
+        // the unsafe code in one place: chunked arrays, byte arenas
+        .target(name: "ReconMemory", swiftSettings: speed),
+        .target(name: "PaymentModels", dependencies: ["ReconMemory"], swiftSettings: speed),
         .target(
             name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport"] + (isal ? ["CIsal"] : []),
             swiftSettings: speed + (isal ? [.define("RECON_ISAL")] : [])),
@@ -95,6 +97,7 @@ let package = Package(
         .target(
             name: "ReconTestSupport", dependencies: ["PaymentModels", "CLibPQ"], path: "Tests/ReconTestSupport",
             swiftSettings: strictness),
+        .testTarget(name: "ReconMemoryTests", dependencies: ["ReconMemory"], swiftSettings: strictness),
         .testTarget(
             name: "PaymentModelsTests", dependencies: ["PaymentModels"], swiftSettings: strictness),
         .testTarget(

@@ -12,7 +12,7 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// Digits after the decimal point in the minor unit (ISO 4217 "E").
     public var exponent: Int { Int(exponentDigits) }
 
-    @usableFromInline init(packedCode: UInt32, exponent: Int) {
+    init(packedCode: UInt32, exponent: Int) {
         self.packedCode = packedCode
         self.exponentDigits = UInt8(exponent)
     }

@@ -24,7 +24,21 @@ public struct Discrepancy: Sendable {
 
         public var code: String { rawValue }
 
-        public var precedence: Int { Kind.allCases.firstIndex(of: self)! }
+        /// Position in `allCases` (a switch: `allCases` makes an array at every call).
+        public var precedence: Int {
+            switch self {
+            case .duplicateSettlement: 0
+            case .unexpectedInSettlement: 1
+            case .missingInSettlement: 2
+            case .currencyMismatch: 3
+            case .amountMismatch: 4
+            case .statusMismatch: 5
+            case .refundUnmatched: 6
+            case .payoutMismatch: 7
+            case .feeMismatch: 8
+            case .fxMismatch: 9
+            }
+        }
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.precedence < rhs.precedence }
     }

@@ -1,6 +1,6 @@
 /// Where a record starts in its input: byte offset, line and record number, all counted as the
 /// reader saw them (bytes of the decompressed stream for gzip; lines from 1; records from 1).
-public struct SourcePosition: Hashable, Sendable, Comparable {
+public struct SourcePosition: Hashable, Sendable, Comparable, BitwiseCopyable {
     public var byte: Int64
     // 32-bit line and record numbers keep every record's provenance at 16 bytes; a file of
     // more than two billion lines is beyond what recon reads.

@@ -7,7 +7,7 @@ import Dispatch
 /// to a report, from several threads at once (the count's cache line moved between cores).
 /// A `SourceFile` is 4 bytes and has no reference count; readers make one per file and stamp
 /// it on each record.
-public struct SourceFile: Hashable, Sendable, Comparable {
+public struct SourceFile: Hashable, Sendable, Comparable, BitwiseCopyable {
     let id: UInt32
 
     /// The file named `path`, registered on first use (a lookup under a lock: once per file,

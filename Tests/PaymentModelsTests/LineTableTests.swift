@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func everyPartComesBackAcrossChunks() {
-        let n = LineTable.chunkSize + 700
+        let n = (1 << 16) + 700
         let given = Self.lines(n)
         let table = LineTable(given)
         #expect(table.count == n)
@@ -75,5 +75,33 @@ import Testing
                         == (Int128(net.minorUnits) == Int128(line.gross.minorUnits) - Int128(fee.minorUnits)))
             }
         }
+    }
+}
+
+/// The codes the tables store, and a finding's precedence, follow the declared order.
+@Suite struct TableCodeTests {
+    @Test func precedenceIsTheDeclaredOrder() {
+        #expect(Discrepancy.Kind.allCases.map(\.precedence) == Array(Discrepancy.Kind.allCases.indices))
+    }
+
+    @Test func everyStatusAndSystemComesBack() {
+        let payments = PaymentStatus.allCases.enumerated().map { i, status in
+            Payment(
+                system: PaymentSystem.allCases[i % PaymentSystem.allCases.count], keys: [PaymentKey(.id, "p\(i)")],
+                amount: Money(minorUnits: 1, currency: Currency(code: "EUR")!), status: status, rawStatus: "",
+                createdAt: nil, provenance: Provenance(file: "p", position: SourcePosition(byte: 0, line: 1, record: 1))
+            )
+        }
+        let table = PaymentTable(payments)
+        #expect(table.indices.map(table.status) == PaymentStatus.allCases)
+        #expect(table.indices.map(table.system) == payments.map(\.system))
+        let lines = LineTable(
+            SettlementStatus.allCases.map { status in
+                SettlementRecord(
+                    key: "k", gross: Money(minorUnits: 1, currency: Currency(code: "EUR")!), status: status,
+                    rawStatus: "",
+                    provenance: Provenance(file: "s", position: SourcePosition(byte: 0, line: 1, record: 1)))
+            })
+        #expect(lines.indices.map(lines.status) == SettlementStatus.allCases)
     }
 }

@@ -1,0 +1,64 @@
+/// Append-only bytes in large blocks, handed out as runs that never move.
+///
+/// Each `append` stores its bytes as one run inside one block (a run larger than a block gets
+/// a block of its own) and returns a handle; `address(handle)` is where the run starts, valid
+/// as long as the arena. A record table keeps each record's texts as one run, so reading a key
+/// is one pointer away, with no reference count touched (an array per chunk was retained and
+/// released on every read).
+public struct ByteArena: @unchecked Sendable {
+    @usableFromInline final class Storage {
+        @usableFromInline var blocks: [UnsafeMutableRawPointer] = []
+        var sizes: [Int] = []
+        init() {}
+        /// Bytes used of the last block.
+        var used = 0
+
+        deinit { for block in blocks { block.deallocate() } }
+    }
+
+    public static let blockBytes = 1 << 22
+    static let offsetBits = 40
+
+    @usableFromInline var storage = Storage()
+
+    public init() {}
+
+    /// Bytes held in blocks, used or not.
+    public var allocatedBytes: Int { storage.sizes.reduce(0, +) }
+
+    /// Appends `bytes` as one run and returns its handle.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if !isKnownUniquelyReferenced(&storage) { storage = copy() }
+        let storage = storage
+        if storage.blocks.isEmpty || storage.sizes[storage.sizes.count - 1] - storage.used < bytes.count {
+            let size = max(Self.blockBytes, bytes.count)
+            storage.blocks.append(.allocate(byteCount: max(size, 1), alignment: 16))
+            storage.sizes.append(size)
+            storage.used = 0
+        }
+        let block = storage.blocks.count - 1
+        let handle = block << Self.offsetBits | storage.used
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            (storage.blocks[block] + storage.used).copyMemory(from: base, byteCount: bytes.count)
+        }
+        storage.used += bytes.count
+        return handle
+    }
+
+    /// Where the run `handle` starts.
+    @inlinable public func address(_ handle: Int) -> UnsafeRawPointer {
+        UnsafeRawPointer(storage.blocks[handle >> 40]) + (handle & (1 << 40 - 1))
+    }
+
+    private func copy() -> Storage {
+        let other = Storage()
+        for (block, size) in zip(storage.blocks, storage.sizes) {
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+            copy.copyMemory(from: block, byteCount: size)
+            other.blocks.append(copy)
+            other.sizes.append(size)
+        }
+        other.used = storage.used
+        return other
+    }
+}

@@ -47,15 +47,14 @@ public struct ExceptionsReport: Sendable {
     /// the groups and `recon exceptions list`.
     public static let listedMax = 500
 
-    /// The open exceptions the reports list: oldest first, then largest.
+    /// The open exceptions the reports list: oldest first, then largest (then by id). Sorted by
+    /// index on precomputed keys: sorting the items themselves copied each one per comparison.
     public var listed: [Item] {
-        Array(
-            items.sorted {
-                ($0.ageDays, $0.amount.minorUnits.magnitude, $0.id) > (
-                    $1.ageDays, $1.amount.minorUnits.magnitude, $1.id
-                )
-            }
-            .prefix(Self.listedMax))
+        let keys = items.map { ($0.ageDays, $0.amount.minorUnits.magnitude) }
+        let order = items.indices.sorted { a, b in
+            keys[a] != keys[b] ? keys[a] > keys[b] : items[a].id > items[b].id
+        }
+        return order.prefix(Self.listedMax).map { items[$0] }
     }
 
     public struct Group: Sendable {
@@ -109,24 +108,25 @@ public struct ExceptionsReport: Sendable {
     /// Groups in the order of the currencies, then of the labels as `label` first gives them.
     func groups(_ label: (Item) -> String) -> [Group] {
         var groups: [Group] = []
-        let order = Self.ageBuckets.map(\.label) + tierLabels
-        for item in items.sorted(by: { ($0.amount.currency.code, $0.ageDays) < ($1.amount.currency.code, $1.ageDays) })
-        {
+        var found: [Currency: [String: Int]] = [:]  // where each group is in `groups`
+        for item in items {
             let name = label(item)
-            if let k = groups.firstIndex(where: { $0.currency == item.amount.currency && $0.label == name }) {
+            if let k = found[item.amount.currency]?[name] {
                 groups[k].count += 1
                 groups[k].total += Total(item.amount.minorUnits.magnitude)
             } else {
+                found[item.amount.currency, default: [:]][name] = groups.count
                 groups.append(
                     Group(
                         currency: item.amount.currency, label: name, count: 1,
                         total: Total(item.amount.minorUnits.magnitude)))
             }
         }
+        // currencies in code order (`Currency` compares its packed code, which orders as the
+        // text does, without making the text per comparison), then labels in `order`
+        let order = Self.ageBuckets.map(\.label) + tierLabels
         return groups.sorted {
-            ($0.currency.code, order.firstIndex(of: $0.label) ?? 0) < (
-                $1.currency.code, order.firstIndex(of: $1.label) ?? 0
-            )
+            ($0.currency, order.firstIndex(of: $0.label) ?? 0) < ($1.currency, order.firstIndex(of: $1.label) ?? 0)
         }
     }
 

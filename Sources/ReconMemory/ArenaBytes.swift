@@ -15,7 +15,10 @@ public enum ArenaBytes {
             n >>= 7
         }
         arena.append(UInt8(n))
-        arena.append(contentsOf: bytes)
+        // as typed bytes: appending a raw buffer went through the generic, byte-by-byte path
+        guard let base = bytes.baseAddress else { return }
+        arena.append(
+            contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count))
     }
 
     public static func appendText(_ text: String, to arena: inout [UInt8]) {

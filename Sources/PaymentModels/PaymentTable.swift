@@ -21,6 +21,8 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
     var position = ChunkedArray<SourcePosition>()
     /// Row `keyStart`s are handles into this arena.
     var arena = ByteArena()
+    /// The chunk `append(_:)` writes one payment into before copying it.
+    private var single = PaymentChunk(capacity: 0)
 
     public init() {}
 
@@ -49,6 +51,13 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
                 position.append(chunk.position[r])
             }
         }
+    }
+
+    /// Appends one payment (through a chunk of one, reused).
+    public mutating func append(_ payment: borrowing Payment) {
+        single.removeAll()
+        single.append(payment)
+        append(chunk: single)
     }
 
     public var count: Int { rows.count }
@@ -126,6 +135,14 @@ public struct PaymentChunk: Sendable {
     }
 
     public var count: Int { rows.count }
+
+    mutating func removeAll() {
+        rows.removeAll(keepingCapacity: true)
+        created.removeAll(keepingCapacity: true)
+        source.removeAll(keepingCapacity: true)
+        position.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+    }
 
     // meta's bits (the currency takes the low 28, see `Currency(packed:)`)
     static let systemShift: UInt64 = 28
@@ -251,4 +268,21 @@ public struct PaymentChunk: Sendable {
         payment.orderedAmount = Packed.money(extras[2], currency)
         return payment
     }
+}
+
+/// A record the pipeline keeps in a compact table (`PaymentTable`, `LineTable`).
+public protocol TableRecord: Sendable {
+    associatedtype Table: RandomAccessCollection, Sendable where Table.Element == Self, Table.Index == Int
+    static func makeTable() -> Table
+    static func append(_ record: borrowing Self, to table: inout Table)
+}
+
+extension Payment: TableRecord {
+    public static func makeTable() -> PaymentTable { PaymentTable() }
+    public static func append(_ record: borrowing Payment, to table: inout PaymentTable) { table.append(record) }
+}
+
+extension SettlementRecord: TableRecord {
+    public static func makeTable() -> LineTable { LineTable() }
+    public static func append(_ record: borrowing SettlementRecord, to table: inout LineTable) { table.append(record) }
 }

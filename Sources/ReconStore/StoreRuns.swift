@@ -7,25 +7,24 @@ struct Stored<Record: Sendable> {
     var record: Record
 }
 
-/// Payments or settlement records as the store holds them, side by side: the values (what the
-/// matching engine takes, without a copy), their identities and their row numbers (what a run
-/// closes them by).
-public struct StoredRecords<Record: Sendable>: Sendable {
-    public private(set) var records: [Record] = []
+/// Payments or settlement records as the store holds them, side by side: the values in their
+/// compact table (what the matching engine takes, without a copy: never an array of models),
+/// their identities and their row numbers (what a run closes them by).
+public struct StoredRecords<Record: TableRecord>: Sendable {
+    public private(set) var records = Record.makeTable()
     public private(set) var identities: [String] = []
     public private(set) var rows: [Int64] = []
 
     public var count: Int { records.count }
-    public var indices: Range<Int> { records.indices }
+    public var indices: Range<Int> { 0..<records.count }
 
     mutating func reserve(_ count: Int) {
-        records.reserveCapacity(count)
         identities.reserveCapacity(count)
         rows.reserveCapacity(count)
     }
 
     mutating func append(_ stored: Stored<Record>) {
-        records.append(stored.record)
+        Record.append(stored.record, to: &records)
         identities.append(stored.identity)
         rows.append(stored.row)
     }

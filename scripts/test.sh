@@ -40,5 +40,7 @@ bash scripts/with-postgres.sh bash -c \
 # the man page generates from the command definitions (scripts/install-man.sh)
 man=$(mktemp -d)
 bash scripts/install-man.sh "$man" && grep -q "It Em reconcile" "$man/recon.1" && rm -rf "$man"
+# another package can depend on ReconKit by version (scripts/check-dependable.sh)
+dependable=$(bash scripts/check-dependable.sh) && grep -q "^ReconKit " <<<"$dependable"
 # a short fuzzing pass, 30 s per harness (scripts/fuzz.sh; longer: SECONDS_MAX=600)
 SECONDS_MAX=30 bash scripts/fuzz.sh

@@ -23,9 +23,6 @@ public struct ByteArena: @unchecked Sendable {
 
     public init() {}
 
-    /// Bytes held in blocks, used or not.
-    public var allocatedBytes: Int { storage.sizes.reduce(0, +) }
-
     /// Appends `bytes` as one run and returns its handle.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int {
         if !isKnownUniquelyReferenced(&storage) { storage = copy() }

@@ -46,12 +46,6 @@ public struct ChunkedArray<Element: BitwiseCopyable>: RandomAccessCollection {
         address(unchecked: storage.count).initialize(to: element)
         storage.count += 1
     }
-
-    /// Changes every element in place.
-    public mutating func updateEach(_ body: (inout Element) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(stride: MemoryLayout<Element>.stride) }
-        for i in 0..<storage.count { body(&address(unchecked: i).pointee) }
-    }
 }
 
 /// The chunks behind a `ChunkedArray`: allocated once, never moved, freed with the last copy

@@ -58,7 +58,7 @@ let package = Package(
         .systemLibrary(
             name: "CIsal", path: "Sources/CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         // the unsafe code in one place: chunked arrays, byte arenas
-        .target(name: "ReconMemory", swiftSettings: speed),
+        .target(name: "ReconMemory", dependencies: ["CSupport"], swiftSettings: speed),
         .target(name: "PaymentModels", dependencies: ["ReconMemory"], swiftSettings: speed),
         .target(
             name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport"] + (isal ? ["CIsal"] : []),
@@ -67,7 +67,7 @@ let package = Package(
             name: "ReconProviders",
             dependencies: ["PaymentModels", "ReconIngest", .product(name: "Yams", package: "Yams")],
             swiftSettings: speed),
-        .target(name: "ReconMatching", dependencies: ["PaymentModels", "CSupport"], swiftSettings: speed),
+        .target(name: "ReconMatching", dependencies: ["PaymentModels", "ReconMemory"], swiftSettings: speed),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: speed),
         .target(
             name: "ReconStore",

@@ -1,4 +1,4 @@
-import CSupport
+import ReconMemory
 import PaymentModels
 
 /// A hash multi-map from key text to (payment, key) pairs, over the payment table's key bytes.
@@ -216,12 +216,12 @@ struct KeyIndex: Sendable {
                 }
             }
             for j in 0..<(end - start) where hit[j] >= 0 {
-                recon_prefetch(payments.rowAddressHint(hit[j]))
+                Prefetch.read(payments.rowAddressHint(hit[j]))
             }
             // then the key bytes the compare will read (their offset is cached by now), which
             // the compare otherwise waited for, one line at a time
             for j in 0..<(end - start) where hit[j] >= 0 {
-                recon_prefetch(payments.keysAddressHint(hit[j]))
+                Prefetch.read(payments.keysAddressHint(hit[j]))
             }
             for i in start..<end {
                 guard hit[i - start] >= 0 else {

@@ -1,5 +1,5 @@
-import CSupport
 public import PaymentModels
+import ReconMemory
 
 /// One-to-one matching of settlement lines against created payments, by key.
 ///
@@ -155,14 +155,14 @@ public struct MatchingEngine: Sendable {
         // `firstLine[payment]` is a cache miss per line in this sequential pass (74% of its
         // time): prefetch the entry a few lines ahead. A prefetch is only a hint, so the
         // addresses need not stay valid; they do, as nothing resizes these arrays here.
-        let firstLineBase = firstLine.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        let infoBase = firstLineInfo.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let firstLineBase = Prefetch.base(of: firstLine)
+        let infoBase = Prefetch.base(of: firstLineInfo)
         let ahead = 16
         for i in found.indices {
             if i + ahead < found.count, found[i + ahead].payment >= 0 {
-                let p = UInt(found[i + ahead].payment)
-                recon_prefetch(UnsafeRawPointer(bitPattern: firstLineBase &+ 4 &* p))
-                recon_prefetch(UnsafeRawPointer(bitPattern: infoBase &+ p))
+                let p = found[i + ahead].payment
+                Prefetch.element(p, of: Int32.self, base: firstLineBase)
+                Prefetch.element(p, of: UInt8.self, base: infoBase)
             }
             let slot = first + i
             let candidate = found[i]

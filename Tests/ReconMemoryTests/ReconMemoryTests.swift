@@ -82,3 +82,30 @@ import Testing
         }
     }
 }
+
+@Suite struct ParallelTests {
+    @Test(arguments: [0, 1, 49_999, 50_000, 123_457])
+    func mapWritesEveryIndexOnceAndKeepsTheChunksInOrder(count: Int) {
+        let (mapped, ranges) = Parallel.map(count: count) { range, write -> Range<Int> in
+            for i in range { write(i, Int64(i) * 3) }
+            return range
+        }
+        #expect(mapped == (0..<count).map { Int64($0) * 3 })
+        // the chunks' ranges come back in order and cover every index once
+        #expect(ranges.map(\.count).reduce(0, +) == count)
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(count < Parallel.itemsMin ? ranges.count == 1 : ranges.count > 1)
+    }
+}
+
+@Suite struct PrefetchTests {
+    @Test func aHintNeverReadsItsAddress() {
+        let values: [Int32] = [1, 2, 3]
+        let base = Prefetch.base(of: values)
+        Prefetch.element(2, of: Int32.self, base: base)
+        Prefetch.element(1 << 40, of: Int32.self, base: base)  // far outside: still only a hint
+        Prefetch.read(nil)
+        Prefetch.read(UnsafeRawPointer(bitPattern: 0x10))
+        #expect(values == [1, 2, 3])
+    }
+}

@@ -1,16 +1,16 @@
-import Dispatch
+public import Dispatch
 
 /// Data-parallel helpers for the read-only phases of matching.
-enum Parallel {
+public enum Parallel {
     /// Work below this many items runs on the calling thread: spinning up workers costs more.
-    static let itemsMin = 50_000
+    public static let itemsMin = 50_000
     /// Chunks per run; more than the cores so that uneven chunks even out.
-    static let chunks = 16
+    @usableFromInline static let chunks = 16
 
     /// A map computed in chunks on all cores and written in place into one array (no per-chunk
     /// arrays to join): `fill` writes each index of its range exactly once through `write`,
     /// and returns something for its chunk (a partial sum, say); those come back in order.
-    static func map<T: Sendable, S: Sendable>(
+    @inlinable public static func map<T: Sendable, S: Sendable>(
         count: Int, _ fill: @Sendable (Range<Int>, _ write: (Int, T) -> Void) -> S
     ) -> ([T], [S]) {
         var summaries: [S] = []
@@ -25,7 +25,7 @@ enum Parallel {
     }
 
     /// Runs `body` over `chunks` contiguous ranges of `0..<count` concurrently; results in order.
-    static func chunkResults<T: Sendable>(count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+    @inlinable public static func chunkResults<T: Sendable>(count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
         let chunkCount = count >= itemsMin ? chunks : 1
         let results = ResultSlots<T>(count: chunkCount)
         let size = (count + chunkCount - 1) / max(chunkCount, 1)
@@ -38,15 +38,16 @@ enum Parallel {
 }
 
 /// An output buffer whose disjoint ranges are written by different workers.
-private struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
+@usableFromInline struct SendableBuffer<T>: @unchecked Sendable {
+    @usableFromInline let buffer: UnsafeMutableBufferPointer<T>
+    @inlinable init(buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }
 
 /// One slot per chunk, each written by exactly one worker before `concurrentPerform` returns.
-private final class ResultSlots<T>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<T?>
+@usableFromInline final class ResultSlots<T>: @unchecked Sendable {
+    @usableFromInline let slots: UnsafeMutableBufferPointer<T?>
 
-    init(count: Int) {
+    @inlinable init(count: Int) {
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
     }
@@ -57,7 +58,7 @@ private final class ResultSlots<T>: @unchecked Sendable {
     }
 
     /// Distinct workers write distinct slots; no two touch the same memory.
-    func set(_ index: Int, _ value: T) { slots[index] = value }
+    @inlinable func set(_ index: Int, _ value: T) { slots[index] = value }
 
-    var values: [T] { slots.map { $0! } }
+    @inlinable var values: [T] { slots.map { $0! } }
 }

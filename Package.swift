@@ -61,11 +61,11 @@ let package = Package(
         .target(name: "ReconMemory", dependencies: ["CSupport"], swiftSettings: speed),
         .target(name: "PaymentModels", dependencies: ["ReconMemory"], swiftSettings: speed),
         .target(
-            name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport"] + (isal ? ["CIsal"] : []),
+            name: "ReconIngest", dependencies: ["CZlib", "CLibXML2", "CSupport", "ReconMemory"] + (isal ? ["CIsal"] : []),
             swiftSettings: speed + (isal ? [.define("RECON_ISAL")] : [])),
         .target(
             name: "ReconProviders",
-            dependencies: ["PaymentModels", "ReconIngest", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PaymentModels", "ReconIngest", "ReconMemory", .product(name: "Yams", package: "Yams")],
             swiftSettings: speed),
         .target(name: "ReconMatching", dependencies: ["PaymentModels", "ReconMemory"], swiftSettings: speed),
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: speed),

@@ -1,3 +1,4 @@
+import ReconMemory
 /// Reads a slow source (a decompressor) on its own thread, a few blocks ahead of the reader.
 ///
 /// Inflating is a third of the cost of reading a gzip CSV; on its own thread it overlaps

@@ -1,3 +1,4 @@
+import ReconMemory
 /// Tokenizes CSV on its own thread, a few batches of rows ahead of the caller.
 ///
 /// With gzip inflating on the read-ahead thread and adapters building records on the

@@ -1,3 +1,4 @@
+import ReconMemory
 import CLibXML2
 
 /// Streams an XML document from any byte source through libxml2's SAX2 push parser (no tree

@@ -1,3 +1,4 @@
+import ReconMemory
 import PaymentModels
 import ReconIngest
 

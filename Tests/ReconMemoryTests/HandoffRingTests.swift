@@ -1,9 +1,9 @@
 import Synchronization
 import Testing
 
-@testable import ReconIngest
+import ReconMemory
 
-/// The ring the read-ahead, CSV and XML readers share, on its own: slots come to the consumer in
+/// The ring the read-ahead, CSV, XML and bank readers share, on its own: slots come to the consumer in
 /// the order filled, each filled once per turn; the producer stops after the slot it calls the
 /// last; a consumer that stops early cancels it without a hang, and no slot is filled while the
 /// consumer holds it.

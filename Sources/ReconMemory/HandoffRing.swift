@@ -10,8 +10,8 @@ import Dispatch
 /// order (the one it `held`) and gives each back when it is done with it. A consumer that stops early cancels the
 /// ring: the producer stops at its next slot and is waited for, so nothing it uses is freed
 /// under it.
-package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
-    package let slots: [Slot]
+public final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
+    public let slots: [Slot]
     private let filled = DispatchSemaphore(value: 0)
     // counted up from 0: libdispatch traps when a semaphore is freed below its initial value,
     // which a consumer that stops early would leave it at
@@ -22,7 +22,7 @@ package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
     private var holding: Slot?
     private var started = false
 
-    package init(slots: [Slot]) {
+    public init(slots: [Slot]) {
         precondition(slots.count >= 2, "a ring needs two slots to overlap the two sides")
         self.slots = slots
         for _ in slots { free.signal() }
@@ -30,7 +30,7 @@ package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
 
     /// Starts the producer: `fill` is called on its thread with each free slot in turn and
     /// returns false for the last one.
-    package func start(_ label: String, fill: @escaping @Sendable (Slot) -> Bool) {
+    public func start(_ label: String, fill: @escaping @Sendable (Slot) -> Bool) {
         started = true
         let ring = self
         DispatchQueue(label: label).async {
@@ -51,7 +51,7 @@ package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
     /// `produce` is called once on its thread with the first free slot and `handOver`, which
     /// hands the slot filled over and returns the next free one, waited for; nil when that slot
     /// was the `last`, or when the consumer cancelled (the producer then stops).
-    package func start(
+    public func start(
         _ label: String,
         produce: @escaping @Sendable (_ first: Slot, _ handOver: (_ last: Bool) -> Slot?) -> Void
     ) {
@@ -74,7 +74,7 @@ package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
 
     /// The slot the consumer holds: the one it took last and has not given back, or else the
     /// next filled one, waited for (`fresh`).
-    package func held() -> (slot: Slot, fresh: Bool) {
+    public func held() -> (slot: Slot, fresh: Bool) {
         if let holding { return (holding, false) }
         filled.wait()
         let slot = slots[next]
@@ -84,13 +84,13 @@ package final class HandoffRing<Slot: AnyObject>: @unchecked Sendable {
     }
 
     /// Gives the held slot back to the producer.
-    package func giveBack() {
+    public func giveBack() {
         holding = nil
         free.signal()
     }
 
     /// Stops the producer (the consumer went away early) and waits for it.
-    package func cancel() {
+    public func cancel() {
         guard started else { return }
         isCancelled = true
         free.signal()

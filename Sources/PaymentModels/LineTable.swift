@@ -23,14 +23,17 @@ public struct LineTable: RandomAccessCollection, Sendable {
         var start: Int
     }
 
+    /// What findings read, in one column (one append per line, not four).
+    struct Cold {
+        var settled: Int64
+        var payoutDay: Int32
+        var source: SourceFile
+        var position: SourcePosition
+    }
+
     var rows = ChunkedArray<Row>()
-    var settled = ChunkedArray<Int64>()
-    var payoutDay = ChunkedArray<Int32>()
-    var source = ChunkedArray<SourceFile>()
-    var position = ChunkedArray<SourcePosition>()
+    var cold = ChunkedArray<Cold>()
     var arena = ByteArena()
-    /// The line being written, before it goes to the arena as one run.
-    private var scratch: [UInt8] = []
 
     public init() {}
 
@@ -63,25 +66,42 @@ public struct LineTable: RandomAccessCollection, Sendable {
         if record.alternateKeys != nil { meta |= Self.hasAlternates }
         if record.rateScaled != 0 { meta |= Self.hasRate }
         if record.otherSettlementCurrency != nil { meta |= Self.converted }
-        scratch.removeAll(keepingCapacity: true)
-        ArenaBytes.appendText(record.key, to: &scratch)
-        if let id = record.settlementId { ArenaBytes.appendText(id, to: &scratch) }
-        if let provider = record.provider { ArenaBytes.appendText(provider, to: &scratch) }
-        ArenaBytes.appendText(record.rawStatus, to: &scratch)
-        if let batch = record.batchId { ArenaBytes.appendText(batch, to: &scratch) }
-        if let alternates = record.alternateKeys {
-            ArenaBytes.appendInt(Int64(alternates.count), to: &scratch)
-            for key in alternates { ArenaBytes.appendText(key, to: &scratch) }
+        let key = record.key
+        let settlementId = record.settlementId
+        let provider = record.provider
+        let rawStatus = record.rawStatus
+        let batchId = record.batchId
+        let alternates = record.alternateKeys
+        // the record's bytes are sized first, then written straight into the arena as one run
+        var size = ArenaBytes.textSize(key) + ArenaBytes.textSize(rawStatus)
+        if let settlementId { size += ArenaBytes.textSize(settlementId) }
+        if let provider { size += ArenaBytes.textSize(provider) }
+        if let batchId { size += ArenaBytes.textSize(batchId) }
+        if let alternates { size += alternates.reduce(8) { $0 + ArenaBytes.textSize($1) } }
+        if record.rateScaled != 0 { size += 8 }
+        if record.otherSettlementCurrency != nil { size += 8 }
+        let rate = record.rateScaled
+        let other = record.otherSettlementCurrency
+        let start = arena.append(count: size) { run in
+            var at = ArenaBytes.write(key, at: run)
+            if let settlementId { at = ArenaBytes.write(settlementId, at: at) }
+            if let provider { at = ArenaBytes.write(provider, at: at) }
+            at = ArenaBytes.write(rawStatus, at: at)
+            if let batchId { at = ArenaBytes.write(batchId, at: at) }
+            if let alternates {
+                at = ArenaBytes.write(Int64(alternates.count), at: at)
+                for key in alternates { at = ArenaBytes.write(key, at: at) }
+            }
+            if rate != 0 { at = ArenaBytes.write(rate, at: at) }
+            if let other { at = ArenaBytes.write(Int64(other.packed), at: at) }
+            precondition(at == run + size, "a line's bytes sized wrongly")
         }
-        if record.rateScaled != 0 { ArenaBytes.appendInt(record.rateScaled, to: &scratch) }
-        if let other = record.otherSettlementCurrency { ArenaBytes.appendInt(Int64(other.packed), to: &scratch) }
-        let start = scratch.withUnsafeBytes { arena.append($0) }
         rows.append(
             Row(meta: meta, gross: record.gross.minorUnits, fee: record.feeMinor, net: record.netMinor, start: start))
-        settled.append(record.settledMilliseconds)
-        payoutDay.append(record.payoutDay)
-        source.append(record.provenance.source)
-        position.append(record.provenance.position)
+        cold.append(
+            Cold(
+                settled: record.settledMilliseconds, payoutDay: record.payoutDay, source: record.provenance.source,
+                position: record.provenance.position))
     }
 
     public func kind(_ slot: Int) -> SettlementKind {
@@ -172,7 +192,7 @@ public struct LineTable: RandomAccessCollection, Sendable {
             gross: Money(minorUnits: line.gross, currency: Currency(packed: meta)), status: status(slot),
             rawStatus: rawStatus,
             provenance: Provenance(
-                source: source[slot], position: position[slot],
+                source: cold[slot].source, position: cold[slot].position,
                 locator: meta & Self.recordLocator != 0 ? .record : .line),
             kind: kind(slot), batchId: batchId)
         if meta & Self.hasRate != 0 {
@@ -184,8 +204,8 @@ public struct LineTable: RandomAccessCollection, Sendable {
         }
         record.feeMinor = line.fee
         record.netMinor = line.net
-        record.settledMilliseconds = settled[slot]
-        record.payoutDay = payoutDay[slot]
+        record.settledMilliseconds = cold[slot].settled
+        record.payoutDay = cold[slot].payoutDay
         return record
     }
 }

@@ -16,9 +16,7 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
     public static let chunkSize = 1 << 16
 
     var rows = ChunkedArray<PaymentChunk.Row>()
-    var created = ChunkedArray<Int64>()
-    var source = ChunkedArray<SourceFile>()
-    var position = ChunkedArray<SourcePosition>()
+    var cold = ChunkedArray<PaymentChunk.Cold>()
     /// Row `keyStart`s are handles into this arena.
     var arena = ByteArena()
     /// The chunk `append(_:)` writes one payment into before copying it.
@@ -46,9 +44,7 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
                 let end = r + 1 < chunk.count ? chunk.rows[r + 1].keyStart : bytes.count
                 row.keyStart = arena.append(UnsafeRawBufferPointer(rebasing: bytes[row.keyStart..<end]))
                 rows.append(row)
-                created.append(chunk.created[r])
-                source.append(chunk.source[r])
-                position.append(chunk.position[r])
+                cold.append(chunk.cold[r])
             }
         }
     }
@@ -68,8 +64,7 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
     /// and reports, not for hot loops, which read the columns below.
     public subscript(p: Int) -> Payment {
         PaymentChunk.payment(
-            rows[p], bytes: arena.address(rows[p].keyStart), created: created[p], source: source[p],
-            position: position[p])
+            rows[p], bytes: arena.address(rows[p].keyStart), cold: cold[p])
     }
 
     public func system(_ p: Int) -> PaymentSystem { PaymentChunk.system(rows[p].meta) }
@@ -79,7 +74,7 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
         Money(minorUnits: rows[p].amount, currency: Currency(packed: rows[p].meta))
     }
 
-    public func createdAt(_ p: Int) -> Timestamp? { Packed.timestamp(created[p]) }
+    public func createdAt(_ p: Int) -> Timestamp? { Packed.timestamp(cold[p].created) }
 
     public func keyCount(_ p: Int) -> Int { PaymentChunk.keyCount(rows[p].meta) }
 
@@ -118,19 +113,22 @@ public struct PaymentChunk: Sendable {
         var keyStart: Int
     }
 
+    /// What findings read, in one column (one append per payment, not three).
+    struct Cold: Sendable {
+        var created: Int64
+        var source: SourceFile
+        var position: SourcePosition
+    }
+
     var rows: [Row] = []
-    var created: [Int64] = []
-    var source: [SourceFile] = []
-    var position: [SourcePosition] = []
+    var cold: [Cold] = []
     var arena: [UInt8] = []
 
     /// A chunk with room for `capacity` payments (a full chunk's by default) before it grows.
     public init(capacity: Int = PaymentTable.chunkSize) {
         let n = max(0, min(capacity, PaymentTable.chunkSize))
         rows.reserveCapacity(n)
-        created.reserveCapacity(n)
-        source.reserveCapacity(n)
-        position.reserveCapacity(n)
+        cold.reserveCapacity(n)
         arena.reserveCapacity(n * 64)
     }
 
@@ -138,9 +136,7 @@ public struct PaymentChunk: Sendable {
 
     mutating func removeAll() {
         rows.removeAll(keepingCapacity: true)
-        created.removeAll(keepingCapacity: true)
-        source.removeAll(keepingCapacity: true)
-        position.removeAll(keepingCapacity: true)
+        cold.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
     }
 
@@ -155,30 +151,50 @@ public struct PaymentChunk: Sendable {
 
     public mutating func append(_ payment: borrowing Payment) {
         precondition(count < PaymentTable.chunkSize, "appending to a full chunk")
+        let (meta, size) = Self.measure(payment)
+        rows.append(Row(meta: meta, amount: payment.amount.minorUnits, keyStart: arena.count))
+        cold.append(Self.cold(payment))
+        // written whole on the stack, then appended once (one array operation, not one per part)
+        withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { run in
+            Self.write(payment, meta: meta, at: run.baseAddress!, size: size)
+            arena.append(contentsOf: UnsafeRawBufferPointer(run).bindMemory(to: UInt8.self))
+        }
+    }
+
+    /// A payment's `meta` word and the bytes its run takes.
+    static func measure(_ payment: borrowing Payment) -> (meta: UInt64, size: Int) {
         let keys = payment.keys.count
         precondition(keys <= 255, "a payment with more than 255 keys")
-        let fee = payment.fee
-        let net = payment.net
-        let ordered = payment.orderedAmount
-        var bits =
-            payment.amount.currency.packed | UInt64(payment.system.index) << Self.systemShift
-            | payment.status.tableCode << Self.statusShift | UInt64(keys) << Self.keyCountShift
-        if payment.provenance.locator == .record { bits |= Self.recordLocator }
-        if fee != nil { bits |= Self.hasFee }
-        if net != nil { bits |= Self.hasNet }
-        if ordered != nil { bits |= Self.hasOrdered }
-        rows.append(Row(meta: bits, amount: payment.amount.minorUnits, keyStart: arena.count))
-        created.append(Packed.pack(payment.createdAt?.millisecondsSince1970))
-        source.append(payment.provenance.source)
-        position.append(payment.provenance.position)
-        for k in 0..<keys {
-            arena.append(payment.keys.field(at: k).rawValue)
-            payment.keys.withValueBytes(at: k) { ArenaBytes.appendText($0, to: &arena) }
+        var meta =
+            payment.amount.currency.packed | UInt64(payment.system.index) << systemShift
+            | payment.status.tableCode << statusShift | UInt64(keys) << keyCountShift
+        var size = ArenaBytes.textSize(payment.rawStatus) + keys
+        for k in 0..<keys { size += payment.keys.withValueBytes(at: k) { ArenaBytes.textSize($0.count) } }
+        if payment.provenance.locator == .record { meta |= recordLocator }
+        if payment.fee != nil { (meta, size) = (meta | hasFee, size + 8) }
+        if payment.net != nil { (meta, size) = (meta | hasNet, size + 8) }
+        if payment.orderedAmount != nil { (meta, size) = (meta | hasOrdered, size + 8) }
+        return (meta, size)
+    }
+
+    static func cold(_ payment: borrowing Payment) -> Cold {
+        Cold(
+            created: Packed.pack(payment.createdAt?.millisecondsSince1970), source: payment.provenance.source,
+            position: payment.provenance.position)
+    }
+
+    /// Writes a payment's run (`size` bytes, as `measure` said) at `run`.
+    static func write(_ payment: borrowing Payment, meta: UInt64, at run: UnsafeMutableRawPointer, size: Int) {
+        var at = run
+        for k in 0..<keyCount(meta) {
+            at.storeBytes(of: payment.keys.field(at: k).rawValue, as: UInt8.self)
+            at = payment.keys.withValueBytes(at: k) { ArenaBytes.write($0, at: at + 1) }
         }
-        ArenaBytes.appendText(payment.rawStatus, to: &arena)
-        if let fee { ArenaBytes.appendInt(fee.minorUnits, to: &arena) }
-        if let net { ArenaBytes.appendInt(net.minorUnits, to: &arena) }
-        if let ordered { ArenaBytes.appendInt(ordered.minorUnits, to: &arena) }
+        at = ArenaBytes.write(payment.rawStatus, at: at)
+        if let fee = payment.fee { at = ArenaBytes.write(fee.minorUnits, at: at) }
+        if let net = payment.net { at = ArenaBytes.write(net.minorUnits, at: at) }
+        if let ordered = payment.orderedAmount { at = ArenaBytes.write(ordered.minorUnits, at: at) }
+        precondition(at == run + size, "a payment's bytes sized wrongly")
     }
 
     public func system(_ row: Int) -> PaymentSystem { Self.system(rows[row].meta) }
@@ -196,16 +212,14 @@ public struct PaymentChunk: Sendable {
         var copy = other.rows[row]
         copy.keyStart = arena.count
         rows.append(copy)
-        created.append(other.created[row])
-        source.append(other.source[row])
-        position.append(other.position[row])
+        cold.append(other.cold[row])
         arena.append(contentsOf: other.arena[start..<end])
     }
 
     /// Changes every row's position (a part read on its own is renumbered once its place in the
     /// file is known).
     public mutating func updatePositions(_ body: (inout SourcePosition) -> Void) {
-        for i in position.indices { body(&position[i]) }
+        for i in cold.indices { body(&cold[i].position) }
     }
 
     /// Calls `body` with each key of row `row`.
@@ -219,8 +233,7 @@ public struct PaymentChunk: Sendable {
     public func payment(_ row: Int) -> Payment {
         arena.withUnsafeBytes { bytes in
             Self.payment(
-                rows[row], bytes: bytes.baseAddress! + rows[row].keyStart, created: created[row], source: source[row],
-                position: position[row])
+                rows[row], bytes: bytes.baseAddress! + rows[row].keyStart, cold: cold[row])
         }
     }
 
@@ -244,7 +257,7 @@ public struct PaymentChunk: Sendable {
 
     /// The payment whose row is `row` and whose bytes start at `bytes`.
     static func payment(
-        _ row: Row, bytes: UnsafeRawPointer, created: Int64, source: SourceFile, position: SourcePosition
+        _ row: Row, bytes: UnsafeRawPointer, cold: Cold
     ) -> Payment {
         let bits = row.meta
         var keys = PaymentKeys()
@@ -262,9 +275,9 @@ public struct PaymentChunk: Sendable {
         var payment = Payment(
             system: system(bits), keys: keys, amount: Money(minorUnits: row.amount, currency: currency),
             fee: Packed.money(extras[0], currency), net: Packed.money(extras[1], currency), status: status(bits),
-            rawStatus: rawStatus, createdAt: Packed.timestamp(created),
+            rawStatus: rawStatus, createdAt: Packed.timestamp(cold.created),
             provenance: Provenance(
-                source: source, position: position, locator: bits & recordLocator != 0 ? .record : .line))
+                source: cold.source, position: cold.position, locator: bits & recordLocator != 0 ? .record : .line))
         payment.orderedAmount = Packed.money(extras[2], currency)
         return payment
     }

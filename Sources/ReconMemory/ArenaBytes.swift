@@ -8,26 +8,46 @@
 /// their byte runs, and read them back: a text as its length (LEB128) and UTF-8 bytes, an
 /// amount as 8 bytes. Bytes are only ever read back as a table wrote them.
 public enum ArenaBytes {
-    public static func appendText(_ bytes: UnsafeRawBufferPointer, to arena: inout [UInt8]) {
-        var n = UInt(bytes.count)
+    /// The bytes a text of `count` bytes takes: its length's, then its own.
+    public static func textSize(_ count: Int) -> Int {
+        var n = UInt(count)
+        var size = 1
         while n >= 0x80 {
-            arena.append(UInt8(truncatingIfNeeded: n) | 0x80)
+            size += 1
             n >>= 7
         }
-        arena.append(UInt8(n))
-        // as typed bytes: appending a raw buffer went through the generic, byte-by-byte path
-        guard let base = bytes.baseAddress else { return }
-        arena.append(
-            contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        return size + count
     }
 
-    public static func appendText(_ text: String, to arena: inout [UInt8]) {
+    /// The bytes `text` takes (`textSize` of its UTF-8 count).
+    public static func textSize(_ text: String) -> Int { textSize(text.utf8.count) }
+
+    /// Writes a text at `at` (room for `textSize` bytes) and returns where the next part goes.
+    public static func write(_ bytes: UnsafeRawBufferPointer, at start: UnsafeMutableRawPointer)
+        -> UnsafeMutableRawPointer
+    {
+        var at = start
+        var n = UInt(bytes.count)
+        while n >= 0x80 {
+            at.storeBytes(of: UInt8(truncatingIfNeeded: n) | 0x80, as: UInt8.self)
+            at += 1
+            n >>= 7
+        }
+        at.storeBytes(of: UInt8(n), as: UInt8.self)
+        at += 1
+        if let base = bytes.baseAddress, !bytes.isEmpty { at.copyMemory(from: base, byteCount: bytes.count) }
+        return at + bytes.count
+    }
+
+    public static func write(_ text: String, at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
         var text = text
-        text.withUTF8 { appendText(UnsafeRawBufferPointer($0), to: &arena) }
+        return text.withUTF8 { write(UnsafeRawBufferPointer($0), at: start) }
     }
 
-    public static func appendInt(_ value: Int64, to arena: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { arena.append(contentsOf: $0) }
+    /// Writes an amount (8 bytes) at `at` and returns where the next part goes.
+    public static func write(_ value: Int64, at start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        start.storeBytes(of: value.littleEndian, toByteOffset: 0, as: Int64.self)
+        return start + 8
     }
 
     /// The text at `at`: its bytes and where the next part starts.

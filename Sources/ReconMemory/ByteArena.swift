@@ -25,20 +25,27 @@ public struct ByteArena: @unchecked Sendable {
 
     /// Appends `bytes` as one run and returns its handle.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int {
+        append(count: bytes.count) { run in
+            if let base = bytes.baseAddress, !bytes.isEmpty { run.copyMemory(from: base, byteCount: bytes.count) }
+        }
+    }
+
+    /// Appends a run of `count` bytes that `write` fills (all of them, and nothing past them)
+    /// and returns its handle: a record written in place, without a buffer of its own first.
+    public mutating func append(count: Int, _ write: (UnsafeMutableRawPointer) -> Void) -> Int {
+        precondition(count >= 0, "a run of \(count) bytes")
         if !isKnownUniquelyReferenced(&storage) { storage = copy() }
         let storage = storage
-        if storage.blocks.isEmpty || storage.sizes[storage.sizes.count - 1] - storage.used < bytes.count {
-            let size = max(Self.blockBytes, bytes.count)
+        if storage.blocks.isEmpty || storage.sizes[storage.sizes.count - 1] - storage.used < count {
+            let size = max(Self.blockBytes, count)
             storage.blocks.append(.allocate(byteCount: max(size, 1), alignment: 16))
             storage.sizes.append(size)
             storage.used = 0
         }
         let block = storage.blocks.count - 1
         let handle = block << Self.offsetBits | storage.used
-        if let base = bytes.baseAddress, !bytes.isEmpty {
-            (storage.blocks[block] + storage.used).copyMemory(from: base, byteCount: bytes.count)
-        }
-        storage.used += bytes.count
+        write(storage.blocks[block] + storage.used)
+        storage.used += count
         return handle
     }
 

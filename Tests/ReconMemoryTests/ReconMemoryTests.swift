@@ -66,10 +66,16 @@ import Testing
     @Test(arguments: [0, 1, 127, 128, 300, 16_383, 16_384, 70_000])
     func textsOfEveryLengthComeBack(length: Int) {
         let text = String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2)
-        var bytes: [UInt8] = []
-        ArenaBytes.appendText(text, to: &bytes)
-        ArenaBytes.appendInt(-42, to: &bytes)
-        ArenaBytes.appendText("", to: &bytes)
+        let size = ArenaBytes.textSize(text) + 8 + ArenaBytes.textSize("")
+        var bytes = [UInt8](repeating: 0xEE, count: size + 1)  // one byte more, left alone
+        bytes.withUnsafeMutableBytes { raw in
+            var at = ArenaBytes.write(text, at: raw.baseAddress!)
+            at = ArenaBytes.write(-42, at: at)
+            at = ArenaBytes.write("", at: at)
+            #expect(at == raw.baseAddress! + size)
+        }
+        #expect(bytes.last == 0xEE)
+        bytes.removeLast()
         bytes.withUnsafeBytes { raw in
             let (value, next) = ArenaBytes.string(at: raw.baseAddress!)
             #expect(value == text)

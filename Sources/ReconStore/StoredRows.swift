@@ -128,7 +128,9 @@ enum StoredRows {
             else { return nil }
             keys.append(PaymentKey(field, String(Substring(part[part.index(after: equals)...]))))
         }
-        return keys.isEmpty ? nil : keys
+        // recon writes at most one key per field: more than there are fields is not its writing
+        // (and more than 16 would not fit the key index's slots)
+        return keys.isEmpty || keys.count > KeyField.allCases.count ? nil : keys
     }
 
     /// The files rows name, each registered once (registering takes a lock).
@@ -154,4 +156,3 @@ enum StoredRows {
 }
 
 extension SQLiteDatabase.Statement: StoreRow {}
-

@@ -122,9 +122,11 @@ public struct LineTable: RandomAccessCollection, Sendable {
     /// Whether the line names a payout batch.
     public func hasBatch(_ slot: Int) -> Bool { rows[slot].meta & Self.hasBatch != 0 }
 
-    /// Whether net = gross - fee, or either is absent (for a line not converted).
+    /// Whether the line's net is its gross less its fee (true when it states no fee or net;
+    /// false for a converted line, which is checked against its rate, slowly).
     public func netAddsUp(_ slot: Int) -> Bool {
         let row = rows[slot]
+        guard row.meta & Self.converted == 0 else { return false }
         guard row.fee != Packed.none, row.net != Packed.none else { return true }
         return Total(row.net) == Total(row.gross) - Total(row.fee)
     }

@@ -5,7 +5,7 @@ import ReconMemory
 ///
 /// A `Payment` is about 190 bytes with its key strings beside it (a provider id of 27 bytes is
 /// a heap block of its own, 64 bytes more); here a payment is a 24-byte row of what matching
-/// reads for every payment, 28 bytes of columns read for findings, and its keys and raw status
+/// reads for every payment, a 32-byte column read for findings, and its keys and raw status
 /// as one run of bytes in an arena (about 60 bytes for the bench's payments), with no
 /// reference count anywhere. Matching reads the row and the key bytes; a finding makes the
 /// `Payment` back with `self[p]`, which equals the one appended.
@@ -19,8 +19,6 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
     var cold = ChunkedArray<PaymentChunk.Cold>()
     /// Row `keyStart`s are handles into this arena.
     var arena = ByteArena()
-    /// The chunk `append(_:)` writes one payment into before copying it.
-    private var single = PaymentChunk(capacity: 0)
 
     public init() {}
 
@@ -41,19 +39,19 @@ public struct PaymentTable: RandomAccessCollection, Sendable {
         chunk.arena.withUnsafeBytes { bytes in
             for r in 0..<chunk.count {
                 var row = chunk.rows[r]
-                let end = r + 1 < chunk.count ? chunk.rows[r + 1].keyStart : bytes.count
-                row.keyStart = arena.append(UnsafeRawBufferPointer(rebasing: bytes[row.keyStart..<end]))
+                row.keyStart = arena.append(UnsafeRawBufferPointer(rebasing: bytes[chunk.run(r)]))
                 rows.append(row)
                 cold.append(chunk.cold[r])
             }
         }
     }
 
-    /// Appends one payment (through a chunk of one, reused).
+    /// Appends one payment, its bytes written straight into the arena.
     public mutating func append(_ payment: borrowing Payment) {
-        single.removeAll()
-        single.append(payment)
-        append(chunk: single)
+        let (meta, size) = PaymentChunk.measure(payment)
+        let start = arena.append(count: size) { PaymentChunk.write(payment, meta: meta, at: $0, size: size) }
+        rows.append(PaymentChunk.Row(meta: meta, amount: payment.amount.minorUnits, keyStart: start))
+        cold.append(PaymentChunk.cold(payment))
     }
 
     public var count: Int { rows.count }
@@ -134,10 +132,9 @@ public struct PaymentChunk: Sendable {
 
     public var count: Int { rows.count }
 
-    mutating func removeAll() {
-        rows.removeAll(keepingCapacity: true)
-        cold.removeAll(keepingCapacity: true)
-        arena.removeAll(keepingCapacity: true)
+    /// Where row `row`'s bytes lie in `arena`: up to the next row's.
+    func run(_ row: Int) -> Range<Int> {
+        rows[row].keyStart..<(row + 1 < count ? rows[row + 1].keyStart : arena.count)
     }
 
     // meta's bits (the currency takes the low 28, see `Currency(packed:)`)
@@ -207,13 +204,11 @@ public struct PaymentChunk: Sendable {
     /// Appends row `row` of `other` (its bytes copied, no string made).
     public mutating func append(_ row: Int, of other: PaymentChunk) {
         precondition(count < PaymentTable.chunkSize, "appending to a full chunk")
-        let start = other.rows[row].keyStart
-        let end = row + 1 < other.count ? other.rows[row + 1].keyStart : other.arena.count
         var copy = other.rows[row]
         copy.keyStart = arena.count
         rows.append(copy)
         cold.append(other.cold[row])
-        arena.append(contentsOf: other.arena[start..<end])
+        arena.append(contentsOf: other.arena[other.run(row)])
     }
 
     /// Changes every row's position (a part read on its own is renumbered once its place in the
@@ -267,35 +262,20 @@ public struct PaymentChunk: Sendable {
         let currency = Currency(packed: bits)
         let (rawStatus, afterStatus) = ArenaBytes.string(at: end)
         var at = afterStatus
-        var extras: [Int64] = []
-        for flag in [hasFee, hasNet, hasOrdered] {
-            extras.append(bits & flag != 0 ? ArenaBytes.int(at: at) : Packed.none)
-            if bits & flag != 0 { at += 8 }
+        func amount(if flag: UInt64) -> Money? {  // fee, net, ordered: in this order when present
+            guard bits & flag != 0 else { return nil }
+            defer { at += 8 }
+            return Money(minorUnits: ArenaBytes.int(at: at), currency: currency)
         }
+        let fee = amount(if: hasFee)
+        let net = amount(if: hasNet)
         var payment = Payment(
             system: system(bits), keys: keys, amount: Money(minorUnits: row.amount, currency: currency),
-            fee: Packed.money(extras[0], currency), net: Packed.money(extras[1], currency), status: status(bits),
+            fee: fee, net: net, status: status(bits),
             rawStatus: rawStatus, createdAt: Packed.timestamp(cold.created),
             provenance: Provenance(
                 source: cold.source, position: cold.position, locator: bits & recordLocator != 0 ? .record : .line))
-        payment.orderedAmount = Packed.money(extras[2], currency)
+        payment.orderedAmount = amount(if: hasOrdered)
         return payment
     }
-}
-
-/// A record the pipeline keeps in a compact table (`PaymentTable`, `LineTable`).
-public protocol TableRecord: Sendable {
-    associatedtype Table: RandomAccessCollection, Sendable where Table.Element == Self, Table.Index == Int
-    static func makeTable() -> Table
-    static func append(_ record: borrowing Self, to table: inout Table)
-}
-
-extension Payment: TableRecord {
-    public static func makeTable() -> PaymentTable { PaymentTable() }
-    public static func append(_ record: borrowing Payment, to table: inout PaymentTable) { table.append(record) }
-}
-
-extension SettlementRecord: TableRecord {
-    public static func makeTable() -> LineTable { LineTable() }
-    public static func append(_ record: borrowing SettlementRecord, to table: inout LineTable) { table.append(record) }
 }

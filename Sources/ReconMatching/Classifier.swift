@@ -53,14 +53,6 @@ enum Classifier {
         }
     }
 
-    /// Whether a line's net is its gross less its fee (true when it states no fee or net).
-    @inline(__always)
-    static func netAddsUp(_ line: SettlementRecord) -> Bool {
-        guard !line.isConverted else { return false }  // checked against its rate, slowly
-        guard let fee = line.fee, let net = line.net else { return true }
-        return Total(net.minorUnits) == Total(line.gross.minorUnits) - Total(fee.minorUnits)
-    }
-
     /// A converted line whose net + fee is not its gross at the stated rate, beyond the FX
     /// tolerance of the currency pair.
     static func fxProblem(_ payment: Payment, _ line: SettlementRecord, field: KeyField, rules: MatchRules)

@@ -1,5 +1,5 @@
-import ReconMemory
 import PaymentModels
+import ReconMemory
 
 /// A hash multi-map from key text to (payment, key) pairs, over the payment table's key bytes.
 ///
@@ -44,21 +44,8 @@ struct KeyIndex: Sendable {
         insertUnchecked(payments, range: range)
     }
 
-    /// Appends the slot entries of `payment`'s keys to `entries`, as (hash, packed slot) pairs,
-    /// for `insert(entries:payments:)`. Done on the reading thread while the payment is at hand:
-    /// reading the keys back out of the payment table on the indexing thread copied them (every
-    /// key string retained and released) and missed the cache.
-    static func appendEntries(of payment: borrowing Payment, number: Int, to entries: inout [UInt64]) {
-        precondition(number < KeyIndex.paymentsMax, "more payments than the index holds")
-        for k in 0..<payment.keys.count {
-            let hash = payment.keys.withValueBytes(at: k, KeyIndex.hashBytes)
-            entries.append(hash)
-            entries.append(KeyIndex.pack(tag: hash, payment: number, key: k, field: payment.keys.field(at: k)))
-        }
-    }
-
-    /// Inserts entries made by `appendEntries` for payments now in `payments`; when the table
-    /// would get too full it is rebuilt, bigger, from `payments`.
+    /// Inserts (hash, packed slot) pairs made by `KeyIndexBuilder` for payments now in
+    /// `payments`; when the table would get too full it is rebuilt, bigger, from `payments`.
     mutating func insert(entries: [UInt64], payments: PaymentTable) {
         let added = entries.count / 2
         if keyCount + added > slots.count * KeyIndex.loadTenthsMax / 10 {

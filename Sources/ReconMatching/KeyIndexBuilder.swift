@@ -45,30 +45,34 @@ public final class KeyIndexBuilder: @unchecked Sendable {
 
     /// Adds one payment (on the reading thread); full chunks go to the indexing thread.
     public func append(_ payment: consuming Payment) {
-        KeyIndex.appendEntries(of: payment, number: appended, to: &pendingEntries)
-        tally.add(payment)
-        appended += 1
         pending.append(payment)
-        if pending.count == PaymentTable.chunkSize { handOver() }
+        addedLast()
     }
 
     /// Adds the payments of `chunk` (made on another thread), in order: their bytes are copied,
     /// no string is made or freed here (freeing another thread's memory is slow in glibc).
     public func append(contentsOf chunk: PaymentChunk) {
         for row in 0..<chunk.count {
-            precondition(appended < KeyIndex.paymentsMax, "more payments than the index holds")
-            chunk.forEachKey(of: row) { k, field, bytes in
-                let hash = KeyIndex.hashBytes(bytes)
-                pendingEntries.append(hash)
-                pendingEntries.append(KeyIndex.pack(tag: hash, payment: appended, key: k, field: field))
-            }
-            tally.add(system: chunk.system(row), status: chunk.status(row), amount: chunk.amount(row)) {
-                chunk.payment(row).rawStatus
-            }
-            appended += 1
             pending.append(row, of: chunk)
-            if pending.count == PaymentTable.chunkSize { handOver() }
+            addedLast()
         }
+    }
+
+    /// Makes the key-index entries of the payment just added to `pending` and counts its money,
+    /// while its bytes are in cache: the indexing thread reading them back missed it.
+    private func addedLast() {
+        precondition(appended < KeyIndex.paymentsMax, "more payments than the index holds")
+        let row = pending.count - 1
+        pending.forEachKey(of: row) { k, field, bytes in
+            let hash = KeyIndex.hashBytes(bytes)
+            pendingEntries.append(hash)
+            pendingEntries.append(KeyIndex.pack(tag: hash, payment: appended, key: k, field: field))
+        }
+        tally.add(system: pending.system(row), status: pending.status(row), amount: pending.amount(row)) {
+            pending.payment(row).rawStatus
+        }
+        appended += 1
+        if pending.count == PaymentTable.chunkSize { handOver() }
     }
 
     private func handOver() {

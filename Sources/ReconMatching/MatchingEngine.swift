@@ -145,7 +145,7 @@ public struct MatchingEngine: Sendable {
                         !judgeFees && lines.kind(line) == .payment
                         && Classifier.isClean(
                             payments.amount(p), payments.status(p), lines.gross(line), lines.status(line))
-                        && !lines.isConverted(line) && lines.netAddsUp(line)
+                        && lines.netAddsUp(line)
                 }
                 write(i, candidate)
             }
@@ -357,11 +357,6 @@ public struct MatchingEngine: Sendable {
         var unknownStatuses: [String: Int] = [:]
 
         public init() {}
-
-        /// Adds one payment, read in place.
-        mutating func add(_ payment: borrowing Payment) {
-            add(system: payment.system, status: payment.status, amount: payment.amount) { payment.rawStatus }
-        }
 
         /// Adds a payment from its parts (the raw status is read only when unknown).
         mutating func add(

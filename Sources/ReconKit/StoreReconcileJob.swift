@@ -86,21 +86,20 @@ public enum StoreReconcileJob {
     static func forbiddenPairs(
         _ store: any Store, payments: StoredRecords<Payment>, settlement: StoredRecords<SettlementRecord>
     ) throws -> Set<Int64> {
-        let exclusions = try store.matchExclusions()
-        guard !exclusions.isEmpty else { return [] }
-        let wanted = Set(exclusions.map(\.payment))
-        var paymentIndex: [String: Int] = [:]
-        for k in payments.identities.indices where wanted.contains(payments.identities[k]) {
-            paymentIndex[payments.identities[k]] = k
-        }
-        let lines = Set(exclusions.map(\.line))
-        var lineIndex: [String: Int] = [:]
-        for k in settlement.identities.indices where lines.contains(settlement.identities[k]) {
-            lineIndex[settlement.identities[k]] = k
+        // the open records are read in row order: a row number's place is found by halving
+        func index(of row: Int64, in rows: [Int64]) -> Int? {
+            var (low, high) = (0, rows.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if rows[middle] < row { low = middle + 1 } else { high = middle }
+            }
+            return low < rows.count && rows[low] == row ? low : nil
         }
         return Set(
-            exclusions.compactMap { pair in
-                guard let p = paymentIndex[pair.payment], let l = lineIndex[pair.line] else { return nil }
+            try store.matchExclusionRows().compactMap { pair in
+                guard let p = index(of: pair.payment, in: payments.rows),
+                    let l = index(of: pair.line, in: settlement.rows)
+                else { return nil }
                 return MatchingEngine.pair(payment: p, line: l)
             })
     }
@@ -155,12 +154,10 @@ public enum StoreReconcileJob {
     /// The open records, and every stored record of the batches they belong to (once each).
     static func batchLines(open: StoredRecords<SettlementRecord>, store: any Store) throws -> [SettlementRecord] {
         let batches = Set(open.records.compactMap(\.payoutBatch))
-        var seen = Set(open.identities)
+        var seen = Set(open.rows)
         let earlier = try store.settlementRecords(inBatches: batches)
         return open.records
-            + earlier.indices.filter { seen.insert(earlier.identities[$0]).inserted }.map {
-                earlier.records[$0]
-            }
+            + earlier.indices.filter { seen.insert(earlier.rows[$0]).inserted }.map { earlier.records[$0] }
     }
 
     static func reconcile(
@@ -191,9 +188,13 @@ public enum StoreReconcileJob {
                 inputs.append(summary)
             }
         }
+        let trace = PhaseTrace()
+        trace.mark("imported")
         options.meter?.enter("reading the store's open records")
         let payments = try store.openPayments()
+        trace.mark("read \(payments.count) open payments")
         let settlement = try store.openSettlement()
+        trace.mark("read \(settlement.count) open settlement records")
         inputs.append(
             InputSummary(
                 role: .payments, path: "store: open payments", container: "store", format: "sqlite",
@@ -212,6 +213,7 @@ public enum StoreReconcileJob {
         engine.add(contentsOf: settlement.records)
         var result = engine.finish()
         let attached = engine.attachments()
+        trace.mark("matched")
         // a record no open payment claims may name one an earlier run settled: a second settlement
         let unclaimed = settlement.indices.filter { !attached.lines[$0] }.map { settlement.records[$0] }
         let settledBy = try store.runsThatSettled(
@@ -244,6 +246,7 @@ public enum StoreReconcileJob {
                     return duplicate
                 })
         }
+        trace.mark("looked for earlier settlements of \(unclaimed.count) unclaimed records")
         if engine.hasConvertedLines { result.conversions = ConversionTotal.of(settlement.records) }
         let bank = try options.bank.map { try Inputs.readBank($0, strict: false, meter: options.meter) }
         if engine.hasBatches || bank != nil {
@@ -259,17 +262,21 @@ public enum StoreReconcileJob {
         // the decisions made about it); the reports show every exception still open, by age
         let day = night?.businessDate ?? String(startedAt.prefix(10))
         let runNumber = try store.nextRun()
+        trace.mark("tied out payouts")
         try store.recordExceptions(result.discrepancies.map(Self.finding), run: runNumber, day: day, at: startedAt)
+        trace.mark("recorded \(result.discrepancies.count) exceptions")
         var report = RunReport(
             version: ReconcileJob.version, inputs: inputs + (bank?.summaries ?? []), result: result,
             rejects: paymentRejects + settlementRejects + (bank?.rejects ?? []))
         report.exceptions = try Self.ageing(store, day: day, tiers: night?.exceptionTiers)
+        trace.mark("aged the exceptions")
         report.rawCSV = options.rawCSV
         report.configSHA256 = Self.configHash(options, night: night)
         try ReconcileJob.makeDirectory(options.outputDirectory)
         do { try ReportWriters.writeAll(report, to: options.outputDirectory) } catch {
             throw ReconError(.io, error.description)
         }
+        trace.mark("wrote reports")
         let clean = result.discrepancies.isEmpty && report.rejects.isEmpty
         let breaches = night?.judge(report) ?? []
         let status =
@@ -287,16 +294,20 @@ public enum StoreReconcileJob {
         progress("saving the run")
         options.meter?.enter("saving the run")
         let closed = Set(repeated.keys)
-        let run = try store.save(
-            RunToSave(
-                startedAt: startedAt, summary: ReconcileJob.summaryLine(report), exitStatus: status,
-                businessDate: night?.businessDate, breaches: breaches, paymentsOpen: payments.count,
-                settlementOpen: settlement.count, matched: result.matched,
-                discrepancies: result.discrepancies.count, outputs: outputs,
-                closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments.rows[$0] },
-                closedSettlement: settlement.indices.filter {
-                    attached.lines[$0] || closed.contains(settlement.records[$0].provenance)
-                }.map { settlement.rows[$0] }))
+        let linesClosed = settlement.indices.map {
+            attached.lines[$0] || (!closed.isEmpty && closed.contains(settlement.records[$0].provenance))
+        }
+        var toSave = RunToSave(
+            startedAt: startedAt, summary: ReconcileJob.summaryLine(report), exitStatus: status,
+            businessDate: night?.businessDate, breaches: breaches, paymentsOpen: payments.count,
+            settlementOpen: settlement.count, matched: result.matched,
+            discrepancies: result.discrepancies.count, outputs: outputs,
+            closedPayments: payments.indices.filter { attached.payments[$0] }.map { payments.rows[$0] },
+            closedSettlement: settlement.indices.filter { linesClosed[$0] }.map { settlement.rows[$0] })
+        toSave.stillOpenPayments = payments.indices.filter { !attached.payments[$0] }.map { payments.rows[$0] }
+        toSave.stillOpenSettlement = settlement.indices.filter { !linesClosed[$0] }.map { settlement.rows[$0] }
+        let run = try store.save(toSave)
+        trace.mark("saved the run")
         // the night's bank credits no payout took are kept, for a payout found later without one
         if let bank {
             let used = Set(result.payouts.compactMap { $0.bankCredit?.source })

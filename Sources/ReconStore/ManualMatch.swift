@@ -232,10 +232,18 @@ extension Store {
         return (run, names)
     }
 
-    /// The pairs people unmatched, by the identities of their payment and line.
-    public func matchExclusions() throws(StoreError) -> [(payment: String, line: String)] {
-        try query("SELECT payment_identity, settlement_identity FROM match_exclusions", []).map {
-            ($0[0] ?? "", $0[1] ?? "")
+    /// The pairs people unmatched, by the row numbers of their payment and line.
+    public func matchExclusionRows() throws(StoreError) -> [(payment: Int64, line: Int64)] {
+        try query(
+            """
+            SELECT p.id, s.id FROM match_exclusions e JOIN payments p ON p.identity = e.payment_identity
+            JOIN settlement_records s ON s.identity = e.settlement_identity
+            """, []
+        ).compactMap { row in
+            guard let payment = row[0].flatMap({ Int64($0) }), let line = row[1].flatMap({ Int64($0) }) else {
+                return nil
+            }
+            return (payment, line)
         }
     }
 }

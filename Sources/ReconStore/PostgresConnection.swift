@@ -76,6 +76,13 @@ final class PostgresConnection {
             PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
         }
 
+        func bytes(_ column: Int32) -> UnsafeRawBufferPointer? {
+            guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else {
+                return nil
+            }
+            return UnsafeRawBufferPointer(start: value, count: Int(PQgetlength(result, row, column)))
+        }
+
         func integer(_ column: Int32) -> Int64? {
             guard PQgetisnull(result, row, column) == 0, let digits = PQgetvalue(result, row, column) else {
                 return nil

@@ -210,11 +210,11 @@ public final class PostgresStore: Store {
 
     public func openPayments() throws(StoreError) -> StoredRecords<Payment> {
         var result = StoredRecords<Payment>()
-        result.reserve(try count(StoredRows.openPaymentsCount))
-        var files = StoredRows.Files()
+        result.rows.reserveCapacity(try count(StoredRows.openPaymentsCount))
+        var texts = StoredRows.Texts()
         let name = connection.name
         try connection.forEachRow(StoredRows.openPayments) { row throws(StoreError) in
-            result.append(try StoredRows.payment(row, store: name, files: &files))
+            try StoredRows.payment(row, to: &result, store: name, texts: &texts)
         }
         return result
     }
@@ -229,11 +229,11 @@ public final class PostgresStore: Store {
 
     private func settlement(_ query: String, count: Int = 0) throws(StoreError) -> StoredRecords<SettlementRecord> {
         var result = StoredRecords<SettlementRecord>()
-        result.reserve(count)
-        var files = StoredRows.Files()
+        result.rows.reserveCapacity(count)
+        var texts = StoredRows.Texts()
         let name = connection.name
         try connection.forEachRow(query) { row throws(StoreError) in
-            result.append(try StoredRows.settlement(row, store: name, files: &files))
+            try StoredRows.settlement(row, to: &result, store: name, texts: &texts)
         }
         return result
     }

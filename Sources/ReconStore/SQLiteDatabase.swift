@@ -83,10 +83,11 @@ final class SQLiteDatabase {
 
     private var cached: [String: Statement] = [:]
 
-    /// A statement prepared once per connection (for lookups repeated per record).
-    func prepareCached(_ sql: String) throws(StoreError) -> Statement {
+    /// A statement prepared once per connection (for lookups repeated per record), from the
+    /// text `rewrite` makes of `sql` (`sql` itself by default).
+    func prepareCached(_ sql: String, rewrite: (String) -> String = { $0 }) throws(StoreError) -> Statement {
         if let statement = cached[sql] { return statement }
-        let statement = try prepare(sql)
+        let statement = try prepare(rewrite(sql))
         cached[sql] = statement
         return statement
     }
@@ -203,6 +204,13 @@ final class SQLiteDatabase {
         func text(_ column: Int32) -> String? {
             guard let bytes = sqlite3_column_text(statement, column) else { return nil }
             return String(cString: bytes)
+        }
+
+        func bytes(_ column: Int32) -> UnsafeRawBufferPointer? {
+            guard sqlite3_column_type(statement, column) != SQLITE_NULL,
+                let text = sqlite3_column_text(statement, column)
+            else { return nil }
+            return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column)))
         }
 
         var columnCount: Int32 { sqlite3_column_count(statement) }

@@ -1,33 +1,14 @@
 public import PaymentModels
 
-/// One row read back: its identity, its number in its table, and its value.
-struct Stored<Record: Sendable> {
-    var identity: String
-    var row: Int64
-    var record: Record
-}
-
-/// Payments or settlement records as the store holds them, side by side: the values in their
-/// compact table (what the matching engine takes, without a copy: never an array of models),
-/// their identities and their row numbers (what a run closes them by).
+/// Payments or settlement records as the store holds them: the values in their compact table
+/// (what the matching engine takes, without a copy: never an array of models), and their row
+/// numbers (what a run closes them by, in the order read: ascending for the open records).
 public struct StoredRecords<Record: TableRecord>: Sendable {
-    public private(set) var records = Record.makeTable()
-    public private(set) var identities: [String] = []
-    public private(set) var rows: [Int64] = []
+    public internal(set) var records = Record.makeTable()
+    public internal(set) var rows: [Int64] = []
 
     public var count: Int { records.count }
     public var indices: Range<Int> { 0..<records.count }
-
-    mutating func reserve(_ count: Int) {
-        identities.reserveCapacity(count)
-        rows.reserveCapacity(count)
-    }
-
-    mutating func append(_ stored: Stored<Record>) {
-        Record.append(stored.record, to: &records)
-        identities.append(stored.identity)
-        rows.append(stored.row)
-    }
 }
 
 /// One saved run, as `recon runs` lists it.
@@ -63,9 +44,13 @@ public struct RunToSave: Sendable {
     public var discrepancies: Int
     /// The report files as written (name and bytes), so `recon report RUN` gives them back.
     public var outputs: [(name: String, content: [UInt8])]
-    /// The rows (`Stored.row`) the run closes.
+    /// The rows (`StoredRecords.rows`) the run closes.
     public var closedPayments: [Int64]
     public var closedSettlement: [Int64]
+    /// The open rows the run read and leaves open (with the closed ones, every open row): when
+    /// they are fewer than the closed ones, the store may empty its open table and put them back.
+    public var stillOpenPayments: [Int64] = []
+    public var stillOpenSettlement: [Int64] = []
 
     public init(
         startedAt: String, summary: String, exitStatus: Int32, businessDate: String? = nil, breaches: [String] = [],
@@ -94,11 +79,11 @@ extension SQLiteStore {
         let rows = try database.prepare(StoredRows.openPayments)
         try rows.bind([])
         var result = StoredRecords<Payment>()
-        // counted first (through the open index): a million rows appended to growing arrays
+        // counted first (through the open index): a million rows appended to a growing array
         // were copied over and over
-        result.reserve(Int(try database.integer(StoredRows.openPaymentsCount) ?? 0))
-        var files = StoredRows.Files()
-        while try rows.step() { result.append(try StoredRows.payment(rows, store: database.path, files: &files)) }
+        result.rows.reserveCapacity(Int(try database.integer(StoredRows.openPaymentsCount) ?? 0))
+        var texts = StoredRows.Texts()
+        while try rows.step() { try StoredRows.payment(rows, to: &result, store: database.path, texts: &texts) }
         return result
     }
 
@@ -113,11 +98,9 @@ extension SQLiteStore {
         let rows = try database.prepare(query)
         try rows.bind([])
         var result = StoredRecords<SettlementRecord>()
-        result.reserve(Int(count ?? 0))
-        var files = StoredRows.Files()
-        while try rows.step() {
-            result.append(try StoredRows.settlement(rows, store: database.path, files: &files))
-        }
+        result.rows.reserveCapacity(Int(count ?? 0))
+        var texts = StoredRows.Texts()
+        while try rows.step() { try StoredRows.settlement(rows, to: &result, store: database.path, texts: &texts) }
         return result
     }
 
@@ -177,25 +160,44 @@ extension SQLiteStore {
         for file in run.outputs { try output.run([.integer(id), .text(file.name), .blob(file.content)]) }
         // by row number, one statement per table: out of the open rows, into the run's closures
         // (narrow tables: see StoreSchema's sixth migration)
-        for (table, rows) in [("payment", run.closedPayments), ("settlement", run.closedSettlement)] {
-            let open = table == "payment" ? "open_payments" : "open_settlement"
-            try database.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS closing (id INTEGER PRIMARY KEY); DELETE FROM closing")
-            // the row numbers in one JSON array, unpacked by SQLite: a statement per row was a
-            // quarter of closing a million
-            var list = "["
-            list.reserveCapacity(rows.count * 8 + 2)
-            for (k, row) in rows.enumerated() { list += k == 0 ? String(row) : "," + String(row) }
-            list += "]"
-            try database.prepare("INSERT OR IGNORE INTO closing (id) SELECT value FROM json_each(?)").run([
-                .text(list)
-            ])
-            try database.execute("DELETE FROM \(open) WHERE id IN (SELECT id FROM closing)")
-            try database.prepare("INSERT INTO \(table)_closures (id, run) SELECT id, ? FROM closing").run([
-                .integer(id)
-            ])
+        for (table, rows, open) in [
+            ("payment", run.closedPayments, run.stillOpenPayments),
+            ("settlement", run.closedSettlement, run.stillOpenSettlement),
+        ] {
+            try close(rows, in: table, leaving: open, run: id)
         }
         return id
+    }
+
+    /// Closes `rows` of `table`'s open rows by run `run`. A night closes most of what it read:
+    /// then the open table is emptied and the rows left open (`open`, when they and `rows` are
+    /// all it holds) put back, rather than a million rows deleted one by one.
+    private func close(_ rows: [Int64], in table: String, leaving open: [Int64], run: Int64) throws(StoreError) {
+        let openTable = table == "payment" ? "open_payments" : "open_settlement"
+        try database.prepare("INSERT INTO \(table)_closures (id, run) SELECT value, ? FROM json_each(?)").run([
+            .integer(run), .text(Self.jsonArray(rows)),
+        ])
+        if open.count < rows.count,
+            try database.integer("SELECT count(*) FROM \(openTable)") == Int64(rows.count + open.count)
+        {
+            try database.execute("DELETE FROM \(openTable)")
+            try database.prepare("INSERT INTO \(openTable) (id) SELECT value FROM json_each(?)").run([
+                .text(Self.jsonArray(open))
+            ])
+        } else {
+            try database.prepare("DELETE FROM \(openTable) WHERE id IN (SELECT value FROM json_each(?))").run([
+                .text(Self.jsonArray(rows))
+            ])
+        }
+    }
+
+    /// Row numbers as one JSON array, unpacked by SQLite's `json_each`: a statement per row was a
+    /// quarter of closing a million.
+    static func jsonArray(_ rows: [Int64]) -> String {
+        var list = "["
+        list.reserveCapacity(rows.count * 8 + 2)
+        for (k, row) in rows.enumerated() { list += k == 0 ? String(row) : "," + String(row) }
+        return list + "]"
     }
 
     /// Every saved run, oldest first.

@@ -4,9 +4,11 @@ public import PaymentModels
 protocol StoreRow {
     func text(_ column: Int32) -> String?
     func integer(_ column: Int32) -> Int64?
+    /// A text column's bytes where the store holds them, valid until the next row.
+    func bytes(_ column: Int32) -> UnsafeRawBufferPointer?
 }
 
-/// The open records' queries and their rows read back into the shared models: one definition
+/// The open records' queries and their rows read back into the record tables: one definition
 /// for both stores, so a record comes back the same from SQLite and from PostgreSQL.
 enum StoredRows {
     /// A record's file. An import stores '' for the file it reads (nearly every record's), so
@@ -14,8 +16,8 @@ enum StoredRows {
     static let sourceFile = "CASE WHEN r.source_file = '' THEN i.path ELSE r.source_file END"
 
     static let openPayments = """
-        SELECT identity, system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
-            \(sourceFile), source_byte, source_line, source_record, source_locator, keys, ordered_minor, r.id
+        SELECT system, amount_minor, currency, fee_minor, net_minor, status, raw_status, created_ms,
+            \(sourceFile), source_byte, source_line, source_record, source_locator, keys, ordered_minor, r.id, identity
         FROM open_payments o JOIN payments r ON r.id = o.id JOIN imports i ON i.id = r.import_id ORDER BY o.id
         """
 
@@ -40,63 +42,73 @@ enum StoredRows {
         WHERE r.batch_id IN (SELECT key FROM batch_ids) ORDER BY r.id
         """
 
-    /// A row of `openPayments`; `store` names the store in the error for a row it cannot read.
-    static func payment(_ row: some StoreRow, store: String, files: inout Files) throws(StoreError) -> Stored<Payment> {
-        let identity = row.text(0) ?? ""
-        guard let system = PaymentSystem(rawValue: row.text(1) ?? ""), let currency = Currency(code: row.text(3) ?? ""),
-            let status = PaymentStatus(rawValue: row.text(6) ?? ""), let keys = keys(row.text(14) ?? ""),
-            let amount = row.integer(2)
-        else { throw StoreError(.unavailable, "the store \(store) has a payment it cannot read: \(identity)") }
-        func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: currency) } }
-        let payment = Payment(
-            system: system, keys: keys, amount: Money(minorUnits: amount, currency: currency), fee: money(4),
-            net: money(5), status: status, rawStatus: row.text(7) ?? "",
-            createdAt: row.integer(8).map(Timestamp.init(millisecondsSince1970:)),
-            provenance: provenance(row, from: 9, files: &files))
-        var stored = Stored(identity: identity, row: row.integer(16) ?? 0, record: payment)
-        stored.record.orderedAmount = money(15)
-        return stored
+    /// Appends a row of `openPayments` to `payments`, from the column bytes: no `String` is made
+    /// for its keys or texts. `store` names the store in the error for a row it cannot read.
+    static func payment(
+        _ row: some StoreRow, to payments: inout StoredRecords<Payment>, store: String, texts: inout Texts
+    ) throws(StoreError) {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let keys = row.bytes(13) ?? empty
+        guard let system = texts.systems.value(row.bytes(0), PaymentSystem.init(rawValue:)),
+            let currency = texts.currencies.value(row.bytes(2), Currency.init(code:)),
+            let status = texts.statuses.value(row.bytes(5), PaymentStatus.init(rawValue:)),
+            let amount = row.integer(1), row.integer(7) != Int64.min,
+            Self.keyCount(keys) != nil
+        else {
+            throw StoreError(.unavailable, "the store \(store) has a payment it cannot read: \(row.text(16) ?? "")")
+        }
+        let facts = PaymentFacts(
+            system: system, status: status, amount: Money(minorUnits: amount, currency: currency),
+            fee: row.integer(3), net: row.integer(4), ordered: row.integer(14), createdMilliseconds: row.integer(7),
+            provenance: provenance(row, from: 8, texts: &texts))
+        payments.records.append(facts, rawStatus: row.bytes(6) ?? empty) { visit in forEachKey(keys, visit) }
+        payments.rows.append(row.integer(15) ?? 0)
     }
 
-    /// A row of `openSettlement`.
+    /// Appends a row of a settlement query (`settlementColumns`) to `lines`; its repeated texts
+    /// (provider, currency, status, kind, raw status, file) are read once per query.
     static func settlement(
-        _ row: some StoreRow, store: String, files: inout Files
-    ) throws(StoreError) -> Stored<SettlementRecord> {
-        let identity = row.text(0) ?? ""
-        guard let currency = Currency(code: row.text(6) ?? ""),
-            let status = SettlementStatus(rawValue: row.text(9) ?? ""),
-            let gross = row.integer(5)
-        else {
-            throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
+        _ row: some StoreRow, to lines: inout StoredRecords<SettlementRecord>, store: String, texts: inout Texts
+    ) throws(StoreError) {
+        func unreadable(_ what: String = "") -> StoreError {
+            StoreError(
+                .unavailable, "the store \(store) has a settlement record \(what)it cannot read: \(row.text(0) ?? "")")
         }
+        guard let currency = texts.currencies.value(row.bytes(6), Currency.init(code:)),
+            let status = texts.settlementStatuses.value(row.bytes(9), SettlementStatus.init(rawValue:)),
+            let gross = row.integer(5)
+        else { throw unreadable() }
         var paidIn = currency
         var rate: ExchangeRate?
-        if let code = row.text(19) {
-            guard let other = Currency(code: code) else {
-                throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
-            }
+        if let code = row.bytes(19) {
+            guard let other = texts.currencies.value(code, Currency.init(code:)) else { throw unreadable() }
             paidIn = other
         }
         if let text = row.text(20) {
-            do { rate = try ExchangeRate(parsing: text) } catch {
-                throw StoreError(.unavailable, "the store \(store) has a settlement record it cannot read: \(identity)")
-            }
+            do { rate = try ExchangeRate(parsing: text) } catch { throw unreadable() }
         }
         func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: paidIn) } }
         var record = SettlementRecord(
-            key: row.text(2) ?? "", settlementId: row.text(4), provider: row.text(1),
+            key: row.text(2) ?? "", settlementId: row.text(4), provider: texts.name(row.bytes(1)),
             gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
-            rawStatus: row.text(10) ?? "", settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
-            provenance: provenance(row, from: 12, files: &files), settlementCurrency: paidIn, exchangeRate: rate,
+            rawStatus: texts.name(row.bytes(10)) ?? "",
+            settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
+            provenance: provenance(row, from: 12, texts: &texts), settlementCurrency: paidIn, exchangeRate: rate,
             payoutAt: row.integer(21).map(Timestamp.init(millisecondsSince1970:)))
-        let alternates = (row.text(3) ?? "").utf8.split(separator: 0x1F).map { String(Substring($0)) }
-        record.alternateKeys = alternates.isEmpty ? nil : alternates
-        guard let kind = SettlementKind(code: row.text(17) ?? "payment") else {
-            throw StoreError(.unavailable, "the store \(store) has a settlement record of unknown kind: \(identity)")
+        if let alternates = row.bytes(3), !alternates.isEmpty {
+            var keys: [String] = []
+            forEachPart(alternates) { keys.append(String(decoding: $0, as: UTF8.self)) }
+            record.alternateKeys = keys
         }
-        record.kind = kind
+        if let code = row.bytes(17) {  // NULL: a payment
+            guard let kind = texts.kinds.value(code, SettlementKind.init(code:)) else {
+                throw unreadable("of unknown kind ")
+            }
+            record.kind = kind
+        }
         record.batchId = row.text(18)
-        return Stored(identity: identity, row: row.integer(22) ?? 0, record: record)
+        lines.records.append(record)
+        lines.rows.append(row.integer(22) ?? 0)
     }
 
     /// A payment's keys in one column, written into `bytes` (an import row): `field=value` (the
@@ -118,37 +130,57 @@ enum StoredRows {
         }
     }
 
-    /// The keys column read back; nil when it holds something this recon did not write.
-    static func keys(_ text: String) -> [PaymentKey]? {
-        var keys: [PaymentKey] = []
-        // over the bytes: the generic `split(separator: String)` was a tenth of reading a store
-        for part in text.utf8.split(separator: 0x1F) {
-            guard let equals = part.firstIndex(of: UInt8(ascii: "=")),
-                let number = UInt8(String(Substring(part[..<equals]))), let field = KeyField(rawValue: number)
-            else { return nil }
-            keys.append(PaymentKey(field, String(Substring(part[part.index(after: equals)...]))))
+    /// The number of keys in a keys column; nil when it holds something this recon did not
+    /// write: no key, an unknown field, or more keys than there are fields (recon writes one per
+    /// field at most; more than 16 would not fit the key index's slots).
+    static func keyCount(_ column: UnsafeRawBufferPointer) -> Int? {
+        var count = 0
+        var valid = true
+        forEachPart(column) { part in
+            count += 1
+            if valid, field(part) == nil { valid = false }
         }
-        // recon writes at most one key per field: more than there are fields is not its writing
-        // (and more than 16 would not fit the key index's slots)
-        return keys.isEmpty || keys.count > KeyField.allCases.count ? nil : keys
+        return valid && count > 0 && count <= fieldCount ? count : nil
     }
 
-    /// The files rows name, each registered once (registering takes a lock).
-    struct Files {
-        var known: [String: SourceFile] = [:]
+    private static let fieldCount = KeyField.allCases.count
 
-        mutating func file(_ path: String) -> SourceFile {
-            if let file = known[path] { return file }
-            let file = SourceFile(path)
-            known[path] = file
-            return file
+    /// Each key of a keys column `keyCount` found valid, its value's bytes.
+    static func forEachKey(_ column: UnsafeRawBufferPointer, _ body: (KeyField, UnsafeRawBufferPointer) -> Void) {
+        forEachPart(column) { part in
+            guard let (field, value) = field(part) else { return }
+            body(field, value)
+        }
+    }
+
+    /// `field=value`: the field (its number) and the value's bytes.
+    private static func field(_ part: UnsafeRawBufferPointer) -> (KeyField, UnsafeRawBufferPointer)? {
+        var number = 0
+        var k = 0
+        while k < part.count, part[k] != UInt8(ascii: "=") {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(part[k]), k < 3 else { return nil }
+            number = number * 10 + Int(part[k] - UInt8(ascii: "0"))
+            k += 1
+        }
+        guard k > 0, k < part.count, number < 256, let field = KeyField(rawValue: UInt8(number))
+        else { return nil }
+        return (field, UnsafeRawBufferPointer(rebasing: part[(k + 1)...]))
+    }
+
+    /// The parts of a column joined by U+001F (none when it is empty).
+    static func forEachPart(_ column: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard !column.isEmpty else { return }
+        var start = 0
+        for k in 0...column.count where k == column.count || column[k] == 0x1F {
+            body(UnsafeRawBufferPointer(rebasing: column[start..<k]))
+            start = k + 1
         }
     }
 
     /// The five `source_*` columns from `k` on.
-    static func provenance(_ row: some StoreRow, from k: Int32, files: inout Files) -> Provenance {
+    static func provenance(_ row: some StoreRow, from k: Int32, texts: inout Texts) -> Provenance {
         Provenance(
-            source: files.file(row.text(k) ?? ""),
+            source: texts.file(row.bytes(k)),
             position: SourcePosition(
                 byte: row.integer(k + 1) ?? 0, line: row.integer(k + 2) ?? 0, record: row.integer(k + 3) ?? 0),
             locator: Provenance.Locator(rawValue: UInt8(row.integer(k + 4) ?? 0)) ?? .line)

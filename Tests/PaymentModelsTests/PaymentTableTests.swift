@@ -58,6 +58,27 @@ import Testing
         #expect(table.map(Self.describe) == given.map(Self.describe))
     }
 
+    /// A payment appended from its parts and bytes (as a store reads it) is the payment appended
+    /// as a model.
+    @Test func partsAndBytesMakeTheSamePayment() {
+        let given = Self.payments(300)
+        var table = PaymentTable()
+        for p in given {
+            let facts = PaymentFacts(
+                system: p.system, status: p.status, amount: p.amount, fee: p.fee?.minorUnits, net: p.net?.minorUnits,
+                ordered: p.orderedAmount?.minorUnits, createdMilliseconds: p.createdAt?.millisecondsSince1970,
+                provenance: p.provenance)
+            let keys = p.keys.map { ($0.field, Array($0.value.utf8)) }
+            Array(p.rawStatus.utf8).withUnsafeBytes { rawStatus in
+                table.append(facts, rawStatus: rawStatus) { visit in
+                    for (field, value) in keys { value.withUnsafeBytes { visit(field, $0) } }
+                }
+            }
+        }
+        #expect(table.map(Self.describe) == given.map(Self.describe))
+        #expect(table.map(\.keys) == given.map(\.keys))
+    }
+
     @Test func keysAreComparedAsBytes() {
         let given = Self.payments(31)
         let table = PaymentTable(given)

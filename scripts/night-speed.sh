@@ -15,8 +15,7 @@ recon=${RECON:-.build/release/recon}
 [[ -n "${RECON:-}" ]] || swift build -c release --product recon 2>&1 | tail -n 1
 [[ -f "$data/meta.json" ]] || python3 ../shared/bench/gen.py "$n" "$data" --seed 42 >/dev/null
 cat "$data/created.jsonl" "$data/settlement.csv.gz" > /dev/null  # the figures are recon's, not the disk's
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${2:-}  # the PostgreSQL night (--postgres-only) writes into the caller's folder
 
 # step NAME COMMAND...: runs it under /usr/bin/time (exit 1 is a run with findings), records "name seconds KB"
 step() {
@@ -29,7 +28,7 @@ step() {
     echo "night-speed: $name failed (exit $status)" >&2
     exit 1
   fi
-  echo "$name $(cat "$work/time")" >> "$work/figures"
+  echo "$name $(tail -n 1 "$work/time")" >> "$work/figures"
 }
 
 night() {  # night LABEL STORE
@@ -39,17 +38,16 @@ night() {  # night LABEL STORE
 }
 
 if [[ "${1:-}" == "--postgres-only" ]]; then
-  work=$2
   night postgresql "$RECON_TEST_POSTGRES_URL"
   exit 0
 fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 step in-memory "$recon" reconcile --payments "$data/created.jsonl" --settlement "$data/settlement.csv.gz" \
   --out "$work/out-memory"
 night sqlite "$work/night.sqlite"
 if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  trap - EXIT
-  bash scripts/with-postgres.sh bash "$0" --postgres-only "$work"
-  trap 'rm -rf "$work"' EXIT
+  RECON=$recon bash scripts/with-postgres.sh bash "$0" --postgres-only "$work"
 fi
 for side in memory sqlite postgresql; do  # every run must find the same
   [[ -d "$work/out-$side" ]] || continue
@@ -58,7 +56,7 @@ for side in memory sqlite postgresql; do  # every run must find the same
 done
 python3 - "$work/figures" "$n" <<'PY'
 import sys
-rows = [line.split() for line in open(sys.argv[1])]
+rows = [line.rsplit(None, 2) for line in open(sys.argv[1])]
 fig = {name: (float(s), int(kb) / 1024) for name, s, kb in rows}
 print(f"N = {int(sys.argv[2]):,}: each step's wall time and peak memory")
 for name, (s, mb) in fig.items():

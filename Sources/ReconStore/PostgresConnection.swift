@@ -54,6 +54,9 @@ final class PostgresConnection {
         let own = PQtransactionStatus(connection) == PQTRANS_IDLE
         if own { try execute("BEGIN") }
         defer { if own { _ = try? execute("COMMIT") } }
+        // every row will be read: planned for all of them, not for the first tenth (a cursor's
+        // default, which chose an index lookup per row over one pass)
+        try execute("SET LOCAL cursor_tuple_fraction = 1.0")
         try execute("DECLARE recon_rows NO SCROLL CURSOR FOR " + sql)
         while true {
             let result = PQexec(connection, "FETCH \(batch) FROM recon_rows")

@@ -49,8 +49,6 @@ extension StoredRows {
         var statuses = SeenTexts<PaymentStatus>()
         var settlementStatuses = SeenTexts<SettlementStatus>()
         var kinds = SeenTexts<SettlementKind>()
-        /// Raw statuses and providers, one `String` each.
-        var names = SeenTexts<String>()
         /// Files, each registered once (registering takes a lock).
         var files = SeenTexts<SourceFile>()
         var moreFiles: [String: SourceFile] = [:]
@@ -64,8 +62,5 @@ extension StoredRows {
             files.remember(path, file)
             return file
         }
-
-        /// A name read once (a provider, a raw status).
-        mutating func name(_ text: UnsafeRawBufferPointer?) -> String? { names.value(text) { $0 } }
     }
 }

@@ -65,8 +65,8 @@ enum StoredRows {
         payments.rows.append(row.integer(15) ?? 0)
     }
 
-    /// Appends a row of a settlement query (`settlementColumns`) to `lines`; its repeated texts
-    /// (provider, currency, status, kind, raw status, file) are read once per query.
+    /// Appends a row of a settlement query (`settlementColumns`) to `lines`, from the column
+    /// bytes: no `String` is made for its texts.
     static func settlement(
         _ row: some StoreRow, to lines: inout StoredRecords<SettlementRecord>, store: String, texts: inout Texts
     ) throws(StoreError) {
@@ -76,38 +76,33 @@ enum StoredRows {
         }
         guard let currency = texts.currencies.value(row.bytes(6), Currency.init(code:)),
             let status = texts.settlementStatuses.value(row.bytes(9), SettlementStatus.init(rawValue:)),
-            let gross = row.integer(5)
+            let gross = row.integer(5), row.integer(7) != Int64.min, row.integer(8) != Int64.min,
+            row.integer(11) != Int64.min
         else { throw unreadable() }
-        var paidIn = currency
-        var rate: ExchangeRate?
+        var facts = LineFacts(
+            gross: Money(minorUnits: gross, currency: currency), fee: row.integer(7), net: row.integer(8),
+            status: status, settledMilliseconds: row.integer(11),
+            payoutAt: row.integer(21).map(Timestamp.init(millisecondsSince1970:)),
+            provenance: provenance(row, from: 12, texts: &texts))
         if let code = row.bytes(19) {
             guard let other = texts.currencies.value(code, Currency.init(code:)) else { throw unreadable() }
-            paidIn = other
+            facts.settlementCurrency = other
         }
         if let text = row.text(20) {
-            do { rate = try ExchangeRate(parsing: text) } catch { throw unreadable() }
-        }
-        func money(_ column: Int32) -> Money? { row.integer(column).map { Money(minorUnits: $0, currency: paidIn) } }
-        var record = SettlementRecord(
-            key: row.text(2) ?? "", settlementId: row.text(4), provider: texts.name(row.bytes(1)),
-            gross: Money(minorUnits: gross, currency: currency), fee: money(7), net: money(8), status: status,
-            rawStatus: texts.name(row.bytes(10)) ?? "",
-            settledAt: row.integer(11).map(Timestamp.init(millisecondsSince1970:)),
-            provenance: provenance(row, from: 12, texts: &texts), settlementCurrency: paidIn, exchangeRate: rate,
-            payoutAt: row.integer(21).map(Timestamp.init(millisecondsSince1970:)))
-        if let alternates = row.bytes(3), !alternates.isEmpty {
-            var keys: [String] = []
-            forEachPart(alternates) { keys.append(String(decoding: $0, as: UTF8.self)) }
-            record.alternateKeys = keys
+            do { facts.exchangeRate = try ExchangeRate(parsing: text) } catch { throw unreadable() }
         }
         if let code = row.bytes(17) {  // NULL: a payment
             guard let kind = texts.kinds.value(code, SettlementKind.init(code:)) else {
                 throw unreadable("of unknown kind ")
             }
-            record.kind = kind
+            facts.kind = kind
         }
-        record.batchId = row.text(18)
-        lines.records.append(record)
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        lines.records.append(
+            facts,
+            texts: LineTexts(
+                key: row.bytes(2) ?? empty, settlementId: row.bytes(4), provider: row.bytes(1),
+                rawStatus: row.bytes(10) ?? empty, batchId: row.bytes(18), alternates: row.bytes(3)))
         lines.rows.append(row.integer(22) ?? 0)
     }
 

@@ -54,6 +54,48 @@ import Testing
         #expect(table.map(Self.describe) == given.map(Self.describe))
     }
 
+    /// A line appended from its parts and bytes (as a store reads it) is the line appended as a
+    /// record; alternate keys come joined, so an empty list is none.
+    @Test func partsAndBytesMakeTheSameLine() {
+        var given = Self.lines(400)
+        var table = LineTable()
+        for line in given {
+            let facts = LineFacts(
+                gross: line.gross, fee: line.fee?.minorUnits, net: line.net?.minorUnits, status: line.status,
+                kind: line.kind, settlementCurrency: line.settlementCurrency, exchangeRate: line.exchangeRate,
+                settledMilliseconds: line.settledAt?.millisecondsSince1970, payoutAt: line.payoutAt,
+                provenance: line.provenance)
+            let texts = [line.key, line.settlementId, line.provider, line.rawStatus, line.batchId].map {
+                $0.map { Array($0.utf8) }
+            }
+            let alternates = line.alternateKeys.map { Array($0.joined(separator: "\u{1F}").utf8) }
+            func bytes(_ k: Int, _ body: (UnsafeRawBufferPointer?) -> Void) {
+                guard let text = texts[k] else { return body(nil) }
+                text.withUnsafeBytes { body($0) }
+            }
+            bytes(0) { key in
+                bytes(1) { id in
+                    bytes(2) { provider in
+                        bytes(3) { raw in
+                            bytes(4) { batch in
+                                func append(_ joined: UnsafeRawBufferPointer?) {
+                                    table.append(
+                                        facts,
+                                        texts: LineTexts(
+                                            key: key!, settlementId: id, provider: provider, rawStatus: raw!,
+                                            batchId: batch, alternates: joined))
+                                }
+                                if let alternates { alternates.withUnsafeBytes { append($0) } } else { append(nil) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for k in given.indices where given[k].alternateKeys == [] { given[k].alternateKeys = nil }
+        #expect(table.map(Self.describe) == given.map(Self.describe))
+    }
+
     @Test func theColumnsMatchTheRecords() {
         let given = Self.lines(200)
         let table = LineTable(given)

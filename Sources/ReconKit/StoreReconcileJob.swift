@@ -107,21 +107,23 @@ public enum StoreReconcileJob {
     /// The store's exceptions by state, the decisions since the run before, and the ones still
     /// open (or assigned) aged to `day`.
     static func ageing(_ store: any Store, day: String, tiers: [Int64]?) throws -> ExceptionsReport {
-        let all = try store.exceptions()
-        let items = all.filter { $0.state != .resolved }.compactMap { e -> ExceptionsReport.Item? in
+        // the ones still open or assigned, read once each; the resolved ones only counted (a
+        // store of millions of exceptions was read whole, and kept twice)
+        var ages: [String: Int64] = [:]  // by first night: a night's exceptions share a few
+        let items = try store.exceptions(unresolved: true).compactMap { e -> ExceptionsReport.Item? in
             stake(e.finding).map {
-                var item = ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: e.age(on: day))
+                let age = ages[e.firstSeen] ?? e.age(on: day)
+                ages[e.firstSeen] = age
+                var item = ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: age)
                 (item.key, item.state, item.assignee) = (e.finding.matchKey, e.state.rawValue, e.assignee)
                 return item
             }
         }
         var report = ExceptionsReport(items: items, tiers: tiers ?? ExceptionsReport.defaultTiers)
-        report.byState = ExceptionRow.State.allCases.map { state in
-            (state.rawValue, all.count { $0.state == state })
-        }
-        let byId = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let counts = try store.exceptionCounts()
+        report.byState = ExceptionRow.State.allCases.map { state in (state.rawValue, counts[state] ?? 0) }
         report.decisions = try store.auditSinceLastRun().map { entry in
-            let finding = byId[entry.subject]?.finding
+            let finding = try store.exception(id: entry.subject)?.finding
             return ExceptionsReport.Decision(
                 subject: entry.subject, kind: finding?.kind ?? (entry.subject.hasPrefix("M-") ? "match by hand" : ""),
                 key: finding?.matchKey ?? "", action: entry.action, by: entry.actor, reason: entry.reason)

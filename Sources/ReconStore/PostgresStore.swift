@@ -266,10 +266,20 @@ public final class PostgresStore: Store {
 
     /// A temporary one-column table holding `values`, loaded by COPY.
     private func loadTemporary(_ table: String, _ values: some Collection<String>) throws(StoreError) {
-        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(table) (key TEXT NOT NULL); TRUNCATE \(table)")
-        try connection.beginCopy("COPY \(table) (key) FROM STDIN")
-        for value in values {
-            connection.field(value)
+        let values = Array(values)
+        try loadTemporary(table, columns: ["key"], count: values.count) { [values[$0]] }
+    }
+
+    public func loadTemporary(
+        _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
+    ) throws(StoreError) {
+        let list = columns.joined(separator: ", ")
+        try connection.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS \(table) (\(columns.map { $0 + " TEXT" }.joined(separator: ", ")));"
+                + " TRUNCATE \(table)")
+        try connection.beginCopy("COPY \(table) (\(list)) FROM STDIN")
+        for k in 0..<count {
+            for value in row(k) { connection.field(value) }
             try connection.endRow()
         }
         try connection.endCopy()
@@ -291,7 +301,7 @@ public final class PostgresStore: Store {
                 ]
             ).first?[0] ?? "0"
         for file in run.outputs {
-            let hex = Self.hex(file.content)
+            let hex = Audit.hex(file.content, prefix: "\\x")  // a bytea literal
             try connection.execute(
                 "INSERT INTO run_outputs (run_id, name, content) VALUES ($1, $2, $3::bytea)", [id, file.name, hex])
         }
@@ -332,19 +342,6 @@ public final class PostgresStore: Store {
             try connection.endRow()
         }
         try connection.endCopy()
-    }
-
-    /// Bytes as a `bytea` literal in hex (`\x...`): written as bytes, not a string per byte
-    /// (the night's reports are megabytes: that took seconds).
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = [0x5C, 0x78]
-        text.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     public func runs() throws(StoreError) -> [RunRow] {

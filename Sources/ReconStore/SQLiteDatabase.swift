@@ -81,6 +81,18 @@ final class SQLiteDatabase {
 
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The page cache the store opens with (256 MiB: a night's imports insert into indexes).
+    static let cacheSize = "-262144"
+
+    /// Runs `body` with 32 MiB of page cache, then the usual again: reading every open row passes
+    /// over its pages once, and kept in a full cache they were a quarter of a night's peak memory
+    /// (the usual is wanted again after: upserting millions of exceptions thrashed a small one).
+    func withSmallCache<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("PRAGMA cache_size = -32768")
+        defer { try? execute("PRAGMA cache_size = \(Self.cacheSize)") }
+        return try body()
+    }
+
     private var cached: [String: Statement] = [:]
 
     /// A statement prepared once per connection (for lookups repeated per record), from the
@@ -127,10 +139,7 @@ final class SQLiteDatabase {
                     status = bytes.withUnsafeBytes {
                         recon_sqlite_bind_blob(statement, index, $0.baseAddress, Int32($0.count))
                     }
-                case .text(let text):
-                    status = text.utf8CString.withUnsafeBufferPointer {
-                        recon_sqlite_bind_text(statement, index, $0.baseAddress, Int32($0.count - 1))
-                    }
+                case .text(let text): status = bind(index, text)
                 }
                 guard status == SQLITE_OK else { throw database.failure("cannot bind a value") }
             }
@@ -140,15 +149,17 @@ final class SQLiteDatabase {
         /// parameter by its 1-based index, then `finish`.
         func reset() { sqlite3_reset(statement) }
 
-        func bind(_ index: Int32, _ text: String?) {
-            guard var text else {
-                sqlite3_bind_null(statement, index)
-                return
-            }
-            _ = text.withUTF8 {
-                recon_sqlite_bind_text(
-                    statement, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                    Int32($0.count))
+        /// Binds a text (copied by SQLite, from the string's own bytes: no C string made per value).
+        @discardableResult
+        func bind(_ index: Int32, _ text: String?) -> Int32 {
+            guard var text else { return sqlite3_bind_null(statement, index) }
+            return text.withUTF8 { bytes in
+                // a null pointer would bind NULL, not the empty text
+                guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                    return recon_sqlite_bind_text(statement, index, "", 0)
+                }
+                return recon_sqlite_bind_text(
+                    statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count))
             }
         }
 

@@ -37,7 +37,7 @@ public final class SQLiteStore: Store {
         try database.execute(
             """
             PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;
-            PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;
+            PRAGMA synchronous = NORMAL; PRAGMA cache_size = \(SQLiteDatabase.cacheSize);
             """)
         // an up-to-date store is opened without writing, so opening never waits for a run
         if try database.integer("PRAGMA user_version") == StoreSchema.version { return }
@@ -103,6 +103,22 @@ public final class SQLiteStore: Store {
             rows.append((0..<statement.columnCount).map { statement.text($0) })
         }
         return rows
+    }
+
+    public func loadTemporary(
+        _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
+    ) throws(StoreError) {
+        let list = columns.joined(separator: ", ")
+        try database.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS \(table) (\(columns.map { $0 + " TEXT" }.joined(separator: ", ")));"
+                + " DELETE FROM \(table)")
+        let insert = try database.prepareCached(
+            "INSERT INTO \(table) (\(list)) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+        for k in 0..<count {
+            insert.reset()
+            for (c, value) in row(k).enumerated() { insert.bind(Int32(c + 1), value) }
+            try insert.finish()
+        }
     }
 
     public func nextRun() throws(StoreError) -> Int64 {

@@ -48,6 +48,14 @@ public protocol Store: AnyObject {
     /// over both (exceptions, the audit log).
     func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]]
 
+    /// Fills the temporary table `table` (made with `columns`, all text, when it is not there;
+    /// emptied when it is) with `count` rows, row `k` given by `row(k)`: SQLite inserts by one
+    /// prepared statement, PostgreSQL copies. For what is then written by one set-based
+    /// statement over both stores (a night's exceptions).
+    func loadTemporary(
+        _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
+    ) throws(StoreError)
+
     func runs() throws(StoreError) -> [RunRow]
     func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])]
     func counts() throws(StoreError) -> (imports: Int, payments: Int, settlement: Int)

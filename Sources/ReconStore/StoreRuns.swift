@@ -76,19 +76,17 @@ public struct RunToSave: Sendable {
 extension SQLiteStore {
     /// Payments no run has settled yet, in import order.
     public func openPayments() throws(StoreError) -> StoredRecords<Payment> {
-        // the night's reading passes over its rows once, and what it writes next touches few
-        // pages: 32 MiB of cache, not the 256 MiB an import's index inserts want (the night's
-        // peak memory was a quarter SQLite's cache, filled with pages read once)
-        try database.execute("PRAGMA cache_size = -32768")
-        let rows = try database.prepare(StoredRows.openPayments)
-        try rows.bind([])
-        var result = StoredRecords<Payment>()
-        // counted first (through the open index): a million rows appended to a growing array
-        // were copied over and over
-        result.rows.reserveCapacity(Int(try database.integer(StoredRows.openPaymentsCount) ?? 0))
-        var texts = StoredRows.Texts()
-        while try rows.step() { try StoredRows.payment(rows, to: &result, store: database.path, texts: &texts) }
-        return result
+        try database.withSmallCache { () throws(StoreError) in
+            let rows = try database.prepare(StoredRows.openPayments)
+            try rows.bind([])
+            var result = StoredRecords<Payment>()
+            // counted first (through the open index): a million rows appended to a growing array
+            // were copied over and over
+            result.rows.reserveCapacity(Int(try database.integer(StoredRows.openPaymentsCount) ?? 0))
+            var texts = StoredRows.Texts()
+            while try rows.step() { try StoredRows.payment(rows, to: &result, store: database.path, texts: &texts) }
+            return result
+        }
     }
 
     /// Settlement records no run has matched yet, in import order.
@@ -99,13 +97,17 @@ extension SQLiteStore {
     /// The settlement records a query of `StoredRows`' shape returns.
     private func settlement(_ query: String, count: Int64? = nil) throws(StoreError) -> StoredRecords<SettlementRecord>
     {
-        let rows = try database.prepare(query)
-        try rows.bind([])
-        var result = StoredRecords<SettlementRecord>()
-        result.rows.reserveCapacity(Int(count ?? 0))
-        var texts = StoredRows.Texts()
-        while try rows.step() { try StoredRows.settlement(rows, to: &result, store: database.path, texts: &texts) }
-        return result
+        try database.withSmallCache { () throws(StoreError) in
+            let rows = try database.prepare(query)
+            try rows.bind([])
+            var result = StoredRecords<SettlementRecord>()
+            result.rows.reserveCapacity(Int(count ?? 0))
+            var texts = StoredRows.Texts()
+            while try rows.step() {
+                try StoredRows.settlement(rows, to: &result, store: database.path, texts: &texts)
+            }
+            return result
+        }
     }
 
     public func settlementRecords(inBatches batches: Set<String>) throws(StoreError) -> StoredRecords<SettlementRecord>
@@ -122,27 +124,29 @@ extension SQLiteStore {
 
     /// For each of `keys` that is the primary key or the provider id of a payment an earlier run
     /// settled, the first such run. One scan of the settled payments, whatever the number of
-    /// keys (there is no key index; see StoreSchema).
+    /// keys (there is no key index; see StoreSchema), through a small cache.
     public func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64] {
         guard !keys.isEmpty else { return [:] }
         try database.execute(
             "CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY); DELETE FROM wanted_keys;")
         let insert = try database.prepare("INSERT OR IGNORE INTO wanted_keys (key) VALUES (?)")
         for key in keys where !key.isEmpty { try insert.run([.text(key)]) }
-        let rows = try database.prepare(
-            """
-            SELECT p.key, p.provider_id, c.run FROM payments p JOIN payment_closures c ON c.id = p.id
-            WHERE p.key IN wanted_keys OR p.provider_id IN wanted_keys
-            """)
-        try rows.bind([])
-        var runs: [String: Int64] = [:]
-        while try rows.step() {
-            guard let run = rows.integer(2) else { continue }
-            for key in [rows.text(0), rows.text(1)].compactMap({ $0 }) where keys.contains(key) {
-                runs[key] = min(runs[key] ?? run, run)
+        return try database.withSmallCache { () throws(StoreError) in  // a scan of every payment
+            let rows = try database.prepare(
+                """
+                SELECT p.key, p.provider_id, c.run FROM payments p JOIN payment_closures c ON c.id = p.id
+                WHERE p.key IN wanted_keys OR p.provider_id IN wanted_keys
+                """)
+            try rows.bind([])
+            var runs: [String: Int64] = [:]
+            while try rows.step() {
+                guard let run = rows.integer(2) else { continue }
+                for key in [rows.text(0), rows.text(1)].compactMap({ $0 }) where keys.contains(key) {
+                    runs[key] = min(runs[key] ?? run, run)
+                }
             }
+            return runs
         }
-        return runs
     }
 
     /// Saves a run: its row, its report files, and closes the records it settled.

@@ -110,14 +110,14 @@ public enum StoreReconcileJob {
         // the ones still open or assigned, read once each; the resolved ones only counted (a
         // store of millions of exceptions was read whole, and kept twice)
         var ages: [String: Int64] = [:]  // by first night: a night's exceptions share a few
-        let items = try store.exceptions(unresolved: true).compactMap { e -> ExceptionsReport.Item? in
-            stake(e.finding).map {
-                let age = ages[e.firstSeen] ?? e.age(on: day)
-                ages[e.firstSeen] = age
-                var item = ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: $0, ageDays: age)
-                (item.key, item.state, item.assignee) = (e.finding.matchKey, e.state.rawValue, e.assignee)
-                return item
-            }
+        var items: [ExceptionsReport.Item] = []
+        try store.forEachUnresolvedException { e in
+            guard let amount = stake(e.finding) else { return }
+            let age = ages[e.firstSeen] ?? e.age(on: day)
+            ages[e.firstSeen] = age
+            var item = ExceptionsReport.Item(id: e.id, kind: e.finding.kind, amount: amount, ageDays: age)
+            (item.key, item.state, item.assignee) = (e.finding.matchKey, e.state.rawValue, e.assignee)
+            items.append(item)
         }
         var report = ExceptionsReport(items: items, tiers: tiers ?? ExceptionsReport.defaultTiers)
         let counts = try store.exceptionCounts()

@@ -274,14 +274,6 @@ extension Store {
         return rows.map(Self.exception)
     }
 
-    /// The exceptions not resolved (open or assigned), oldest first.
-    public func exceptions(unresolved: Bool) throws(StoreError) -> [ExceptionRow] {
-        guard unresolved else { return try exceptions() }
-        return try query(
-            "SELECT \(Self.exceptionColumns) FROM exceptions WHERE state <> 'resolved' ORDER BY first_run, id", []
-        ).map(Self.exception)
-    }
-
     /// How many exceptions are in each state.
     public func exceptionCounts() throws(StoreError) -> [ExceptionRow.State: Int] {
         var counts: [ExceptionRow.State: Int] = [:]
@@ -382,17 +374,27 @@ extension Store {
         """
     }
 
-    static func exception(_ r: [String?]) -> ExceptionRow {
-        var finding = ExceptionFinding(
-            kind: r[1] ?? "", matchKey: r[2] ?? "", provider: r[3] ?? "", paymentId: r[4], expected: nil, actual: nil,
-            detail: r[9] ?? "")
-        (finding.currency, finding.expectedMinor) = (r[5], r[6].flatMap { Int64($0) })
-        (finding.actualCurrency, finding.actualMinor) = (r[7], r[8].flatMap { Int64($0) })
-        return ExceptionRow(
-            finding: finding, id: r[0] ?? "", firstRun: Int64(r[10] ?? "") ?? 0, lastRun: Int64(r[11] ?? "") ?? 0,
-            firstSeen: r[12] ?? "", lastSeen: r[13] ?? "", state: ExceptionRow.State(rawValue: r[14] ?? "") ?? .open,
-            assignee: r[15], resolution: r[16], reason: r[17], decidedBy: r[18])
+    /// The exceptions not resolved (open or assigned), oldest first, as both stores read them
+    /// (a row at a time, typed: a night of millions of exceptions read them as arrays of texts,
+    /// all at once).
+    static var unresolvedExceptions: String {
+        "SELECT \(exceptionColumns) FROM exceptions WHERE state <> 'resolved' ORDER BY first_run, id"
     }
+
+    /// A row of `exceptionColumns`.
+    static func exception(_ r: some StoreRow) -> ExceptionRow {
+        var finding = ExceptionFinding(
+            kind: r.text(1) ?? "", matchKey: r.text(2) ?? "", provider: r.text(3) ?? "", paymentId: r.text(4),
+            expected: nil, actual: nil, detail: r.text(9) ?? "")
+        (finding.currency, finding.expectedMinor) = (r.text(5), r.integer(6))
+        (finding.actualCurrency, finding.actualMinor) = (r.text(7), r.integer(8))
+        return ExceptionRow(
+            finding: finding, id: r.text(0) ?? "", firstRun: r.integer(10) ?? 0, lastRun: r.integer(11) ?? 0,
+            firstSeen: r.text(12) ?? "", lastSeen: r.text(13) ?? "",
+            state: r.text(14).flatMap(ExceptionRow.State.init(rawValue:)) ?? .open, assignee: r.text(15),
+            resolution: r.text(16), reason: r.text(17), decidedBy: r.text(18))
+    }
+
 }
 
 /// A decision refused: the exception is unknown or already resolved; nothing changed.

@@ -71,7 +71,7 @@ final class PostgresConnection {
 
     /// One row of a result, its values read where libpq holds them: a text made a `String` only
     /// when asked for, a number parsed from its digits without one.
-    struct ResultRow: StoreRow {
+    struct ResultRow: StoreRowBytes {
         let result: OpaquePointer?
         let row: Int32
 

@@ -270,6 +270,15 @@ public final class PostgresStore: Store {
         try loadTemporary(table, columns: ["key"], count: values.count) { [values[$0]] }
     }
 
+    public func forEachUnresolvedException(_ body: (ExceptionRow) throws -> Void) throws {
+        var failure: (any Error)?
+        try connection.forEachRow(Self.unresolvedExceptions) { row throws(StoreError) in
+            guard failure == nil else { return }
+            do { try body(Self.exception(row)) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     public func loadTemporary(
         _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
     ) throws(StoreError) {

@@ -105,6 +105,12 @@ public final class SQLiteStore: Store {
         return rows
     }
 
+    public func forEachUnresolvedException(_ body: (ExceptionRow) throws -> Void) throws {
+        let rows = try database.prepare(Self.unresolvedExceptions)
+        try rows.bind([])
+        while try rows.step() { try body(Self.exception(rows)) }
+    }
+
     public func loadTemporary(
         _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
     ) throws(StoreError) {

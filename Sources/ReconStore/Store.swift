@@ -48,6 +48,9 @@ public protocol Store: AnyObject {
     /// over both (exceptions, the audit log).
     func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]]
 
+    /// Calls `body` with each exception not resolved (open or assigned), oldest first.
+    func forEachUnresolvedException(_ body: (ExceptionRow) throws -> Void) throws
+
     /// Fills the temporary table `table` (made with `columns`, all text, when it is not there;
     /// emptied when it is) with `count` rows, row `k` given by `row(k)`: SQLite inserts by one
     /// prepared statement, PostgreSQL copies. For what is then written by one set-based

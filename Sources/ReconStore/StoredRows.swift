@@ -1,11 +1,21 @@
 public import PaymentModels
 
-/// A result row as both stores give it: columns by number, text or integer (nil for NULL).
+/// A result row: columns by number, text or integer (nil for NULL).
 protocol StoreRow {
     func text(_ column: Int32) -> String?
     func integer(_ column: Int32) -> Int64?
+}
+
+/// A result row as both stores give it, its texts also as bytes.
+protocol StoreRowBytes: StoreRow {
     /// A text column's bytes where the store holds them, valid until the next row.
     func bytes(_ column: Int32) -> UnsafeRawBufferPointer?
+}
+
+/// A row the generic `Store.query` returned.
+extension [String?]: StoreRow {
+    func text(_ column: Int32) -> String? { self[Int(column)] }
+    func integer(_ column: Int32) -> Int64? { self[Int(column)].flatMap { Int64($0) } }
 }
 
 /// The open records' queries and their rows read back into the record tables: one definition
@@ -45,7 +55,7 @@ enum StoredRows {
     /// Appends a row of `openPayments` to `payments`, from the column bytes: no `String` is made
     /// for its keys or texts. `store` names the store in the error for a row it cannot read.
     static func payment(
-        _ row: some StoreRow, to payments: inout StoredRecords<Payment>, store: String, texts: inout Texts
+        _ row: some StoreRowBytes, to payments: inout StoredRecords<Payment>, store: String, texts: inout Texts
     ) throws(StoreError) {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let keys = row.bytes(13) ?? empty
@@ -68,7 +78,7 @@ enum StoredRows {
     /// Appends a row of a settlement query (`settlementColumns`) to `lines`, from the column
     /// bytes: no `String` is made for its texts.
     static func settlement(
-        _ row: some StoreRow, to lines: inout StoredRecords<SettlementRecord>, store: String, texts: inout Texts
+        _ row: some StoreRowBytes, to lines: inout StoredRecords<SettlementRecord>, store: String, texts: inout Texts
     ) throws(StoreError) {
         func unreadable(_ what: String = "") -> StoreError {
             StoreError(
@@ -173,7 +183,7 @@ enum StoredRows {
     }
 
     /// The five `source_*` columns from `k` on.
-    static func provenance(_ row: some StoreRow, from k: Int32, texts: inout Texts) -> Provenance {
+    static func provenance(_ row: some StoreRowBytes, from k: Int32, texts: inout Texts) -> Provenance {
         Provenance(
             source: texts.file(row.bytes(k)),
             position: SourcePosition(
@@ -182,4 +192,4 @@ enum StoredRows {
     }
 }
 
-extension SQLiteDatabase.Statement: StoreRow {}
+extension SQLiteDatabase.Statement: StoreRowBytes {}

@@ -71,7 +71,9 @@ let package = Package(
         .target(name: "ReconReports", dependencies: ["PaymentModels"], swiftSettings: speed),
         .target(
             name: "ReconStore",
-            dependencies: ["PaymentModels", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "PaymentModels", "CSQLite", "CLibPQ", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: speed),
         .target(
             name: "ReconKit",

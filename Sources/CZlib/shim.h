@@ -6,4 +6,9 @@
 static inline int recon_inflateInit2(z_streamp strm, int windowBits) {
     return inflateInit2(strm, windowBits);
 }
+
+/// deflateInit2 is a macro too: gzip framing (windowBits 15 + 16), the given level.
+static inline int recon_deflateInit2(z_streamp strm, int level) {
+    return deflateInit2(strm, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
 #endif

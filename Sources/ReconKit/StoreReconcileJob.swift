@@ -288,10 +288,11 @@ public enum StoreReconcileJob {
         guard !dryRun else { return Outcome(report: report, status: status, run: nil, breaches: breaches) }
         let outputs = try ReportWriters.standard.map { writer in
             let path = options.outputDirectory + "/" + writer.fileName
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ReconError(.io, "\(path): cannot read back the report just written")
+            do throws(StoreError) {
+                return (name: writer.fileName, content: try StoredOutput.compressed(file: path))
+            } catch {
+                throw ReconError(.io, error.description)
             }
-            return (name: writer.fileName, content: [UInt8](data))
         }
         progress("saving the run")
         options.meter?.enter("saving the run")

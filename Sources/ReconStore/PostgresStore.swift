@@ -366,7 +366,7 @@ public final class PostgresStore: Store {
     public func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])] {
         try connection.execute(
             "SELECT name, encode(content, 'hex') FROM run_outputs WHERE run_id = $1 ORDER BY name", [String(run)]
-        ).map { row in
+        ).map { row throws(StoreError) in
             let hex = Array((row[1] ?? "").utf8)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(hex.count / 2)
@@ -375,7 +375,7 @@ public final class PostgresStore: Store {
                 bytes.append(Self.nibble(hex[k]) << 4 | Self.nibble(hex[k + 1]))
                 k += 2
             }
-            return (row[0] ?? "", bytes)
+            return (row[0] ?? "", try StoredOutput.expanded(bytes, name: row[0] ?? ""))
         }
     }
 

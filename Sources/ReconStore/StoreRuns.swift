@@ -224,12 +224,15 @@ extension SQLiteStore {
         return result
     }
 
-    /// The report files a run saved; empty when there is no such run.
+    /// The report files a run saved, as written; empty when there is no such run.
     public func outputs(run: Int64) throws(StoreError) -> [(name: String, content: [UInt8])] {
         let rows = try database.prepare("SELECT name, content FROM run_outputs WHERE run_id = ? ORDER BY name")
         try rows.bind([.integer(run)])
         var result: [(name: String, content: [UInt8])] = []
-        while try rows.step() { result.append((rows.text(0) ?? "", rows.blob(1))) }
+        while try rows.step() {
+            let name = rows.text(0) ?? ""
+            result.append((name, try StoredOutput.expanded(rows.blob(1), name: name)))
+        }
         return result
     }
 }

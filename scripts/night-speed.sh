@@ -7,6 +7,8 @@
 # whole store night / in-memory (SQLite at most 3x, PostgreSQL 6x), `reconcile --store` alone /
 # in-memory (1.5x), store peak memory / in-memory peak (1x).
 #   N=1000000 bash scripts/night-speed.sh
+# (scripts/test.sh runs it at N=20000 with the debug binary: the script works and the three
+# nights agree; its figures there mean nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${N:-1000000}
@@ -49,10 +51,12 @@ night sqlite "$work/night.sqlite"
 if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   RECON=$recon bash scripts/with-postgres.sh bash "$0" --postgres-only "$work"
 fi
-for side in memory sqlite postgresql; do  # every run must find the same
+for side in sqlite postgresql; do  # every night must find what the in-memory run found
   [[ -d "$work/out-$side" ]] || continue
-  cmp -s "$work/out-memory/discrepancies.csv" "$work/out-$side/discrepancies.csv" \
-    || echo "night-speed: the $side night's discrepancies differ from the in-memory run's" >&2
+  if ! cmp -s "$work/out-memory/discrepancies.csv" "$work/out-$side/discrepancies.csv"; then
+    echo "night-speed: the $side night's discrepancies differ from the in-memory run's" >&2
+    exit 1
+  fi
 done
 python3 - "$work/figures" "$n" <<'PY'
 import sys

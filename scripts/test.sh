@@ -37,6 +37,8 @@ python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20
 # the same kills on PostgreSQL: a new database per trial on a throwaway server
 bash scripts/with-postgres.sh bash -c \
     'python3 scripts/kill-test.py --recon .build/debug/recon --n 20000 --trials 20 --postgres "$RECON_TEST_POSTGRES_URL"'
+# the nightly measurement runs, and a night on each store finds what the in-memory run finds
+N=20000 RECON=.build/debug/recon bash scripts/night-speed.sh
 # the man page generates from the command definitions (scripts/install-man.sh)
 man=$(mktemp -d)
 bash scripts/install-man.sh "$man" && grep -q "It Em reconcile" "$man/recon.1" && rm -rf "$man"

@@ -283,9 +283,7 @@ public final class PostgresStore: Store {
         _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
     ) throws(StoreError) {
         let list = columns.joined(separator: ", ")
-        try connection.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS \(table) (\(columns.map { $0 + " TEXT" }.joined(separator: ", ")));"
-                + " TRUNCATE \(table)")
+        try connection.execute(Self.createTemporary(table, columns: columns) + "; TRUNCATE \(table)")
         try connection.beginCopy("COPY \(table) (\(list)) FROM STDIN")
         for k in 0..<count {
             for value in row(k) { connection.field(value) }

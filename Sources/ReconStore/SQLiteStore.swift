@@ -115,9 +115,7 @@ public final class SQLiteStore: Store {
         _ table: String, columns: [String], count: Int, row: (Int) -> [String?]
     ) throws(StoreError) {
         let list = columns.joined(separator: ", ")
-        try database.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS \(table) (\(columns.map { $0 + " TEXT" }.joined(separator: ", ")));"
-                + " DELETE FROM \(table)")
+        try database.execute(Self.createTemporary(table, columns: columns) + "; DELETE FROM \(table)")
         let insert = try database.prepareCached(
             "INSERT INTO \(table) (\(list)) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
         for k in 0..<count {

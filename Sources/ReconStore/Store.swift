@@ -65,6 +65,11 @@ public protocol Store: AnyObject {
 }
 
 extension Store {
+    /// The statement that makes a temporary table of text columns, unless it is there.
+    static func createTemporary(_ table: String, columns: [String]) -> String {
+        "CREATE TEMP TABLE IF NOT EXISTS \(table) (\(columns.map { $0 + " TEXT" }.joined(separator: ", ")))"
+    }
+
     /// Imports one file in its own transaction.
     public func importFile(
         side: ImportSide, path: String, sha256: String, importedAt: String, read: (any RecordSink) throws -> Void

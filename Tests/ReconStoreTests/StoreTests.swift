@@ -260,6 +260,40 @@ func importPayments(_ store: any Store, sha: String, _ payments: [Payment]) thro
         #expect(try store.runsThatSettled(keys: ["A", "B"]) == ["A": 1, "B": 2])
     }
 
+    /// A night that closes most of what it read empties the open table and puts the rest back;
+    /// one that closes few deletes them; a list of rows left open that is not every other open
+    /// row is not trusted (the rows are deleted one by one instead). Every way, the same rows
+    /// stay open.
+    @Test(arguments: TestStores.kinds)
+    func closingManyOrFewLeavesTheSameRowsOpen(kind: String) throws {
+        let store = try openStore(TestStores.make(kind))
+        _ = try importPayments(store, sha: "p1", (0..<6).map { payment("P\($0)", 100 + Int64($0)) })
+        let rows = try store.openPayments().rows
+        func close(_ closed: [Int64], leaving open: [Int64]) throws {
+            _ = try store.writeTransaction(commit: true, onWait: {}) {
+                var run = RunToSave(
+                    startedAt: "now", summary: "", exitStatus: 0, paymentsOpen: 0, settlementOpen: 0, matched: 0,
+                    discrepancies: 0, outputs: [], closedPayments: closed, closedSettlement: [])
+                run.stillOpenPayments = open
+                return try store.save(run)
+            }
+        }
+        func stillOpen() throws -> [String?] { try store.openPayments().records.map(\.keys.first?.value) }
+        try close([rows[0], rows[1], rows[2]], leaving: [rows[3], rows[4], rows[5]])  // as many: deleted
+        #expect(try stillOpen() == ["P3", "P4", "P5"])
+        try close([rows[3], rows[4]], leaving: [])  // not every other open row: deleted, P5 stays
+        #expect(try stillOpen() == ["P5"])
+        _ = try importPayments(store, sha: "p2", [payment("Q", 7)])
+        let now = try store.openPayments().rows
+        try close([now[0]], leaving: [])  // P5 closed, Q not said to stay: deleted one by one
+        #expect(try stillOpen() == ["Q"])
+        _ = try importPayments(store, sha: "p3", [payment("R", 8), payment("S", 9)])
+        let last = try store.openPayments().rows
+        try close([last[0], last[1]], leaving: [last[2]])  // most closed: emptied, S put back
+        #expect(try stillOpen() == ["S"])
+        #expect(try store.runsThatSettled(keys: ["P0", "P5", "Q", "R", "S"]) == ["P0": 1, "P5": 3, "Q": 4, "R": 4])
+    }
+
     @Test(arguments: TestStores.kinds)
     func aStoreFromANewerReconIsRefused(kind: String) throws {
         let location = TestStores.make(kind)

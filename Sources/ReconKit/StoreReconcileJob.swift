@@ -195,8 +195,19 @@ public enum StoreReconcileJob {
         options.meter?.enter("reading the store's open records")
         let payments = try store.openPayments()
         trace.mark("read \(payments.count) open payments")
-        let settlement = try store.openSettlement()
-        trace.mark("read \(settlement.count) open settlement records")
+        // the payments' key index is built on another thread while the lines are read
+        let engineBox = ResultBox<MatchingEngine>()
+        let group = DispatchGroup()
+        let table = payments.records
+        DispatchQueue.global().async(group: group) { engineBox.set(.success(MatchingEngine(payments: table))) }
+        let settlement: StoredRecords<SettlementRecord>
+        do { settlement = try store.openSettlement() } catch {
+            group.wait()
+            throw error
+        }
+        trace.mark("read \(settlement.count) open settlement records (payments indexed meanwhile)")
+        group.wait()
+        var engine = try engineBox.take().get()
         inputs.append(
             InputSummary(
                 role: .payments, path: "store: open payments", container: "store", format: "sqlite",
@@ -208,7 +219,6 @@ public enum StoreReconcileJob {
 
         progress("reconciling \(payments.count) open payments against \(settlement.count) open settlement records")
         options.meter?.enter("matching")
-        var engine = MatchingEngine(payments: payments.records)
         engine.window = options.window
         engine.rules = options.rules
         engine.forbidden = try Self.forbiddenPairs(store, payments: payments, settlement: settlement)

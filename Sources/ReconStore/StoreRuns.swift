@@ -126,7 +126,10 @@ extension SQLiteStore {
     /// settled, the first such run. One scan of the settled payments, whatever the number of
     /// keys (there is no key index; see StoreSchema), through a small cache.
     public func runsThatSettled(keys: Set<String>) throws(StoreError) -> [String: Int64] {
-        guard !keys.isEmpty else { return [:] }
+        // a store no run has closed a payment in (its first nights) has nothing to scan for
+        guard !keys.isEmpty, try database.integer("SELECT EXISTS (SELECT 1 FROM payment_closures)") == 1 else {
+            return [:]
+        }
         try database.execute(
             "CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY); DELETE FROM wanted_keys;")
         let insert = try database.prepare("INSERT OR IGNORE INTO wanted_keys (key) VALUES (?)")

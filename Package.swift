@@ -72,7 +72,8 @@ let package = Package(
         .target(
             name: "ReconStore",
             dependencies: [
-                "PaymentModels", "CSQLite", "CLibPQ", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+                "PaymentModels", "ReconMemory", "CSQLite", "CLibPQ", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: speed),
         .target(

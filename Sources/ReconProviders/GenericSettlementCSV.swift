@@ -1,5 +1,6 @@
 public import PaymentModels
 public import ReconIngest
+import ReconMemory
 
 /// The generic settlement CSV: `settlement_id, provider, reference, gross, currency, fee, net,
 /// status, settled_at`, found by header name (any case, any order, extra columns ignored;

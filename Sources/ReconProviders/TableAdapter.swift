@@ -1,5 +1,6 @@
 import PaymentModels
 import ReconIngest
+import ReconMemory
 
 #if canImport(Glibc)
     import Glibc
